@@ -1,0 +1,14 @@
+// Bundles the CLI into one minified CommonJS file (CJS loads faster than ESM
+// on Node 20) and the library into one ESM file, plus type declarations.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'none', define: { 'process.env.CONDUCTOR_VERSION': JSON.stringify(version) } };
+await Promise.all([
+  build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' }),
+]);
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--emitDeclarationOnly'], { stdio: 'inherit' });

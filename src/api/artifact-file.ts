@@ -1,0 +1,71 @@
+/**
+ * Reading an artifact file safely. It must be a regular file (not a symlink),
+ * reached through no symlinked directory, inside the work tree or the state
+ * directory, at most 4 MiB of valid JSON. Its bytes are read once, so what is
+ * hashed is what is stored.
+ */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { validateArtifact, type ArtifactJson } from '../core/artifacts.js';
+import { invalid } from '../core/errors.js';
+import type { ArtifactRef } from '../core/schemas.js';
+
+export const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
+
+export interface ArtifactRead {
+  ref: ArtifactRef;
+  bytes: Uint8Array;
+  json: ArtifactJson;
+}
+
+const bad = (path: string, problem: string) => invalid('E_BAD_ARTIFACT', `artifact ${path} ${problem}`, { path });
+const inside = (root: string, p: string) => {
+  const rel = relative(root, p);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+export function readArtifact(path: string, cwd: string, roots: string[], phase: string): ArtifactRead {
+  const abs = resolve(cwd, path);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    throw bad(path, 'does not exist: write the JSON file first, then pass its path');
+  }
+  if (st.isSymbolicLink()) throw bad(path, 'is a symbolic link: pass the real file');
+  if (!st.isFile()) throw bad(path, 'is not a regular file');
+  const root = roots.find((r) => inside(r, abs));
+  if (!root) throw bad(path, `is outside the repository: keep artifacts in the work tree (e.g. .conductor/${phase}.json)`);
+  // A symlinked directory between root and file would let the path point anywhere.
+  const realRoot = realpathSync(root);
+  if (realpathSync(dirname(abs)) !== resolve(realRoot, relative(root, dirname(abs)))) {
+    throw bad(path, 'is reached through a symbolically linked directory: pass the real path');
+  }
+  if (st.size > MAX_ARTIFACT_BYTES) throw bad(path, `is ${st.size} bytes, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
+  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  let bytes: Buffer;
+  try {
+    // Re-check through the open descriptor: the path could have been swapped since lstat.
+    const fst = fstatSync(fd);
+    if (!fst.isFile() || fst.ino !== st.ino || fst.size > MAX_ARTIFACT_BYTES) throw bad(path, 'changed while being read: try again');
+    bytes = Buffer.alloc(fst.size);
+    let off = 0;
+    while (off < bytes.length) {
+      const n = readSync(fd, bytes, off, bytes.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw bad(path, `is not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  const json = validateArtifact(phase, path, value);
+  const source = relative(root, abs).split('\\').join('/').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 4096);
+  return { ref: { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source }, bytes, json };
+}

@@ -1,0 +1,112 @@
+/** claim, renew, next: taking and keeping phases. */
+import { blocked, isConductorError } from '../core/errors.js';
+import { validatePhaseName } from '../core/graph.js';
+import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
+import { claimable } from '../core/schedule.js';
+import { activeSprint, agentOf, iso, leaseMs, openContext, type CommonOptions, type Ctx } from './context.js';
+import { appendPhase, holderOf } from './transition.js';
+
+export interface ClaimOptions extends CommonOptions {
+  phase: string;
+  /** Lease length, e.g. "30m"; default 1h or lease_ttl from the project config. */
+  ttl?: string;
+  /** The caller's own long-lived PID, recorded for humans; never used to judge liveness. */
+  pid?: number;
+}
+
+export interface ClaimResult {
+  sprint_id: string;
+  phase: string;
+  agent: string;
+  host: string;
+  claimed_at: string;
+  expires_at: string;
+  /** claim: new; renew: the same agent again; takeover: an expired lease taken from another agent. */
+  kind: ClaimKind;
+  previous?: { agent: string; host: string; at: string };
+}
+
+export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
+  return claimIn(openContext(opts), opts);
+}
+
+export function claimIn(ctx: Ctx, opts: ClaimOptions): ClaimResult {
+  const phase = validatePhaseName(opts.phase);
+  const ttlMs = leaseMs(ctx, opts.ttl);
+  const agent = agentOf(ctx, opts.agent).id;
+  const sprint = activeSprint(ctx);
+  let kind = 'claim' as ClaimKind;
+  let previous: ClaimResult['previous'];
+  const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
+    const d = decideClaim(sprint, phase, agent, tops, ctx.now);
+    kind = d.kind;
+    previous = d.previous && holderOf(d.previous);
+    return {
+      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs), pid: opts.pid, previous },
+    };
+  });
+  // Two agents may pass the concurrency check at the same instant for two
+  // different phases. Each re-checks after its own append; the later of the
+  // two always sees the other, so at most one of them keeps its claim.
+  if (kind !== 'renew') {
+    const tops = ctx.store.tops(sprint);
+    const conflict = concurrencyConflict(sprint, findPhase(sprint, phase), tops, Date.now());
+    if (conflict) {
+      appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
+      throw blocked('E_CONCURRENCY', `phase "${phase}" cannot run while "${conflict.name}" (${conflict.concurrency}) is running: it was claimed at the same moment; try again when it is done`, { conflict: conflict.name });
+    }
+  }
+  const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
+  ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
+  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+}
+
+export interface RenewOptions extends CommonOptions {
+  phase: string;
+  ttl?: string;
+}
+
+/** Extends the holder's lease; refused for anyone else. */
+export async function renew(opts: RenewOptions): Promise<ClaimResult> {
+  const ctx = openContext(opts);
+  const phase = validatePhaseName(opts.phase);
+  const ttlMs = leaseMs(ctx, opts.ttl);
+  const agent = agentOf(ctx, opts.agent).id;
+  const sprint = activeSprint(ctx);
+  const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
+    requireHolder(sprint, phase, agent, tops, 'renew');
+    return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs) } };
+  });
+  ctx.store.audit({ at: entry.record.at, event: 'renew', sprint_id: sprint.id, phase, agent, host: ctx.host });
+  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind: 'renew' };
+}
+
+export interface NextOptions extends CommonOptions {
+  /** Claim the phase in the same step; on a lost race move on to the next candidate. */
+  claim?: boolean;
+  ttl?: string;
+}
+
+export interface NextResult {
+  sprint_id: string;
+  phase: string | null;
+  claimed?: ClaimResult;
+}
+
+export async function next(opts: NextOptions): Promise<NextResult> {
+  const ctx = openContext(opts);
+  const sprint = activeSprint(ctx);
+  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
+  const tried = new Set<string>();
+  for (;;) {
+    const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.now).filter((p) => !tried.has(p));
+    const phase = candidates[0];
+    if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null };
+    try {
+      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }) };
+    } catch (e) {
+      if (!isConductorError(e) || (e.exitCode !== 3 && e.exitCode !== 4)) throw e;
+      tried.add(phase);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/** complete: the holder finishes a phase, optionally with an artifact. */
+import { haltReason } from '../core/artifacts.js';
+import { validatePhaseName } from '../core/graph.js';
+import { requireHolder } from '../core/phase-state.js';
+import type { ArtifactRef } from '../core/schemas.js';
+import { ARTIFACT_FILE } from '../store/layout.js';
+import { readArtifact } from './artifact-file.js';
+import { activeSprint, agentOf, iso, openContext, type CommonOptions } from './context.js';
+import { appendPhase } from './transition.js';
+
+export interface CompleteOptions extends CommonOptions {
+  phase: string;
+  /** Path to a JSON artifact inside the work tree or the state directory. */
+  artifact?: string;
+  /** The commit that did the work (set by the post-commit hook). */
+  commit?: string;
+}
+
+export interface CompleteResult {
+  sprint_id: string;
+  phase: string;
+  agent: string;
+  completed_at: string;
+  artifact?: ArtifactRef;
+  /** Phases whose dependencies are now all done. */
+  unlocked: string[];
+  /** Set when this artifact stops the sprint (blocking findings, budget, ...). */
+  halt?: string;
+  /** True when this completion finished the sprint, which is then archived. */
+  sprint_done: boolean;
+}
+
+export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
+  const ctx = openContext(opts);
+  const phase = validatePhaseName(opts.phase);
+  const agent = agentOf(ctx, opts.agent).id;
+  const sprint = activeSprint(ctx);
+  const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
+  // Read and validate the artifact before touching state: a bad one changes nothing.
+  const art = opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
+  const halt = art && haltReason(phase, art.json);
+  const { tops, entry } = appendPhase(ctx, sprint, phase, (t) => {
+    requireHolder(sprint, phase, agent, t, 'complete');
+    return {
+      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, halt },
+      payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
+    };
+  });
+  tops.set(phase, entry.record);
+  const unlocked = sprint.phases
+    .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
+    .map((p) => p.name);
+  const sprintDone = sprint.phases.every((p) => tops.get(p.name)?.kind === 'done');
+  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });
+  if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
+  if (sprintDone) ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(ctx.now) });
+  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone };
+}

@@ -1,0 +1,97 @@
+/** What every command needs: the repository, the state store, the agent, the clock. */
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { resolveAgent, type AgentId } from '../core/agent.js';
+import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
+import { invalid, unavailable } from '../core/errors.js';
+import { check, HOST_RE, ProjectConfig, type SprintFile } from '../core/schemas.js';
+import { findRepo, type RepoPaths } from '../store/repo.js';
+import { StateStore } from '../store/state-store.js';
+
+export interface CommonOptions {
+  /** Where to run, default process.cwd(). Any directory of any worktree works. */
+  cwd?: string;
+  /** Acting agent id; see resolveAgent for the default rule. */
+  agent?: string;
+}
+
+export interface Ctx {
+  cwd: string;
+  repo: RepoPaths;
+  store: StateStore;
+  host: string;
+  now: number;
+}
+
+export const PROJECT_CONFIG = '.git-conductor.json';
+
+export function openContext(opts: CommonOptions): Ctx {
+  const cwd = opts.cwd ?? process.cwd();
+  const repo = findRepo(cwd);
+  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now() };
+}
+
+export function thisHost(): string {
+  const h = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200);
+  return HOST_RE.test(h) ? h : 'localhost';
+}
+
+/** The shell session: stable across commands typed in one terminal (see core/agent.ts). */
+function shellSession(): string {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const sid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3];
+    if (sid && sid !== '0') return `sid:${sid}`;
+  } catch {
+    // Not Linux: fall through.
+  }
+  return process.env.TERM_SESSION_ID ?? process.env.TMUX_PANE ?? `ppid:${process.ppid}`;
+}
+
+export function agentOf(ctx: Ctx, flag: string | undefined): AgentId {
+  return resolveAgent({ flag, env: process.env, user: safeUser(), worktree: ctx.repo.top ?? ctx.repo.gitDir, session: shellSession() });
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'user';
+  }
+}
+
+/** The tracked project config, if the work tree has one. */
+export function projectConfig(ctx: Ctx): ProjectConfig | undefined {
+  if (!ctx.repo.top) return undefined;
+  const file = join(ctx.repo.top, PROJECT_CONFIG);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw invalid('E_BAD_CONFIG', `${file} is not valid JSON: fix it or remove it`);
+  }
+  const r = check(ProjectConfig, raw);
+  if (!r.ok) throw invalid('E_BAD_CONFIG', `${file}: ${r.problem}`);
+  return r.value;
+}
+
+export function leaseMs(ctx: Ctx, ttl: string | undefined): number {
+  if (ttl !== undefined) return parseDuration(ttl);
+  const fromConfig = projectConfig(ctx)?.lease_ttl;
+  return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
+}
+
+export function activeSprint(ctx: Ctx): SprintFile {
+  const id = ctx.store.activeSprintId();
+  if (!id) throw unavailable('E_NO_SPRINT', `no sprint in this repository yet: start one with 'git conductor start'`);
+  return ctx.store.readSprint(id);
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

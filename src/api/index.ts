@@ -1,0 +1,14 @@
+/**
+ * The library API. Every function takes an options object and returns data;
+ * failures are ConductorError with a `code`, an `exitCode` and `data`.
+ */
+export { start, type StartOptions, type StartResult } from './start.js';
+export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
+export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
+export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
+export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
+export { clean, type CleanOptions } from './clean.js';
+export type { CommonOptions } from './context.js';
+export { ConductorError, ExitCode } from '../core/errors.js';
+export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
+export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';

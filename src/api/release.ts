@@ -1,0 +1,95 @@
+/** abort and unstuck: giving phases back. */
+import { unavailable } from '../core/errors.js';
+import { validatePhaseName } from '../core/graph.js';
+import { findPhase, isLive, requireHolder } from '../core/phase-state.js';
+import type { PhaseRecord } from '../core/schemas.js';
+import { isConductorError } from '../core/errors.js';
+import { randomHex } from '../store/fs-atomic.js';
+import { activeSprint, agentOf, iso, openContext, type CommonOptions, type Ctx } from './context.js';
+import { appendPhase, holderOf } from './transition.js';
+
+export interface ReleaseOptions extends CommonOptions {
+  phase: string;
+  /** abort: release another agent's claim. unstuck: release a live lease. */
+  force?: boolean;
+}
+
+export interface ReleaseResult {
+  sprint_id: string;
+  phase: string;
+  released: { agent: string; host: string; at: string };
+  by: string;
+  forced: boolean;
+}
+
+/** Releases a claim. Only the holder, unless `force`. */
+export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
+  return release(opts, 'abort', (top, agent, tops, sprintPhase) => {
+    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort');
+    else if (top?.kind !== 'claim') throw notClaimed(sprintPhase.phase, top);
+    return opts.force && top?.agent !== agent ? 'force' : 'abort';
+  });
+}
+
+/** Releases a claim whose lease has expired; a live one only with `force`. */
+export async function unstuck(opts: ReleaseOptions): Promise<ReleaseResult> {
+  return release(opts, 'unstuck', (top, _agent, _tops, { phase }) => {
+    if (top?.kind !== 'claim') throw notClaimed(phase, top);
+    if (isLive(top, Date.now()) && !opts.force) {
+      throw unavailable('E_LEASE_LIVE', `phase "${phase}" is held by ${top.agent}@${top.host} with a live lease until ${top.expires_at}: ask them to abort, wait, or pass --force`, { holder: holderOf(top) });
+    }
+    return isLive(top, Date.now()) ? 'force' : 'unstuck';
+  });
+}
+
+const notClaimed = (phase: string, top: PhaseRecord | undefined) =>
+  top?.kind === 'done'
+    ? unavailable('E_ALREADY_DONE', `phase "${phase}" is already done; a done phase is read-only`)
+    : unavailable('E_NOT_CLAIMED', `phase "${phase}" is not claimed by anyone: nothing to release`);
+
+type Check = (
+  top: PhaseRecord | undefined,
+  agent: string,
+  tops: Map<string, PhaseRecord | undefined>,
+  where: { sprint: ReturnType<typeof activeSprint>; phase: string },
+) => 'abort' | 'unstuck' | 'force';
+
+async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: Check): Promise<ReleaseResult> {
+  const ctx = openContext(opts);
+  const phase = validatePhaseName(opts.phase);
+  const agent = agentOf(ctx, opts.agent).id;
+  const sprint = activeSprint(ctx);
+  findPhase(sprint, phase);
+  if (opts.force) {
+    const repaired = releaseCorrupt(ctx, sprint.id, phase, agent);
+    if (repaired) return repaired;
+  }
+  let released!: PhaseRecord;
+  let reason!: 'abort' | 'unstuck' | 'force';
+  appendPhase(ctx, sprint, phase, (tops) => {
+    const top = tops.get(phase);
+    reason = allow(top, agent, tops, { sprint, phase });
+    released = top!;
+    return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(ctx.now), previous: holderOf(top!) } };
+  });
+  ctx.store.audit({ at: iso(ctx.now), event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
+  return { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' };
+}
+
+/**
+ * The repair path named in corrupt-state errors: a forced release appends a
+ * fresh entry over an unreadable newest entry (the bad file stays, for the record).
+ */
+function releaseCorrupt(ctx: Ctx, sprintId: string, phase: string, agent: string): ReleaseResult | undefined {
+  const log = ctx.store.phaseLog(sprintId, phase);
+  try {
+    log.top();
+    return undefined;
+  } catch (e) {
+    if (!isConductorError(e) || e.code !== 'E_CORRUPT_STATE') throw e;
+  }
+  const at = iso(ctx.now);
+  log.append(log.topSeq(), { v: 1, id: randomHex(8), kind: 'release', reason: 'force', agent, host: ctx.host, at });
+  ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
+  return { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true };
+}

@@ -1,0 +1,98 @@
+/** start: a new sprint, with its phase graph from the flag, the project, or the default. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { invalid, isConductorError, unavailable } from '../core/errors.js';
+import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
+import type { PhaseDef, SprintFile } from '../core/schemas.js';
+import { randomHex } from '../store/fs-atomic.js';
+import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+
+export interface StartOptions extends CommonOptions {
+  /** Inline JSON (starts with `[`) or a path to a JSON file. */
+  phases?: string;
+}
+
+export interface StartResult {
+  sprint_id: string;
+  source: SprintFile['source'];
+  phases: PhaseDef[];
+  archived?: string;
+}
+
+export async function start(opts: StartOptions): Promise<StartResult> {
+  const ctx = openContext(opts);
+  const agent = agentOf(ctx, opts.agent).id;
+  const { phases, source } = phaseGraph(ctx, opts.phases);
+  const d = new Date(ctx.now).toISOString();
+  const id = `${d.slice(0, 10).replace(/-/g, '')}-${d.slice(11, 19).replace(/:/g, '')}-${randomHex(3)}`;
+  const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases };
+  ctx.store.createSprint(sprint);
+  const head = ctx.store.headLog();
+  const previous = head.top()?.record.sprint_id;
+  try {
+    head.append(head.topSeq(), { v: 1, id: randomHex(8), kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
+  } catch (e) {
+    ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(Date.now()) });
+    if (isConductorError(e) && e.code === 'E_LOST_RACE') {
+      throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
+    }
+    throw e;
+  }
+  if (previous && previous !== id) archive(ctx, previous);
+  ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
+  return { sprint_id: id, source, phases, archived: previous };
+}
+
+function archive(ctx: Ctx, id: string): void {
+  try {
+    const s = ctx.store.readSprint(id);
+    if (s.status === 'active') ctx.store.writeSprint({ ...s, status: 'archived', archived_at: iso(ctx.now) });
+  } catch (e) {
+    // An unreadable old sprint must not stop a new one; `clean` removes it later.
+    if (!isConductorError(e)) throw e;
+  }
+}
+
+const DEFAULT_CONCURRENCY: Record<string, PhaseDef['concurrency']> = Object.fromEntries(DEFAULT_PHASES.map((p) => [p.name, p.concurrency]));
+
+/** --phases, else the project config, else .nanostack/config.json's phase_graph, else the default. */
+export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseDef[]; source: SprintFile['source'] } {
+  if (flag !== undefined) {
+    const inline = /^\s*[[{]/.test(flag);
+    const where = inline ? '--phases' : flag;
+    const text = inline ? flag : readJsonText(resolve(ctx.cwd, flag), '--phases');
+    return { phases: validateGraph(parse(text, where), where), source: inline ? 'inline' : 'file' };
+  }
+  const project = projectConfig(ctx);
+  if (project?.phases) return { phases: validateGraph(project.phases, PROJECT_CONFIG), source: 'project' };
+  const nano = ctx.repo.top && join(ctx.repo.top, '.nanostack', 'config.json');
+  if (nano && existsSync(nano)) {
+    const graph = (parse(readJsonText(nano, nano), nano) as { phase_graph?: unknown }).phase_graph;
+    if (graph !== undefined) {
+      // nanostack graphs name their phases like ours; keep their known classes.
+      const withClasses = Array.isArray(graph)
+        ? graph.map((p: Record<string, unknown>) => (p && typeof p === 'object' && !p.concurrency && typeof p.name === 'string' && DEFAULT_CONCURRENCY[p.name] ? { ...p, concurrency: DEFAULT_CONCURRENCY[p.name] } : p))
+        : graph;
+      return { phases: validateGraph(withClasses, `${nano} phase_graph`), source: 'nanostack' };
+    }
+  }
+  return { phases: DEFAULT_PHASES.map((p) => ({ ...p, depends_on: [...p.depends_on] })), source: 'default' };
+}
+
+function readJsonText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`);
+  }
+}
+
+function parse(text: string, where: string): unknown {
+  try {
+    const v = JSON.parse(text) as unknown;
+    // Accept {"phases": [...]} as well as a bare array.
+    return v && typeof v === 'object' && !Array.isArray(v) && 'phases' in v ? (v as { phases: unknown }).phases : v;
+  } catch (e) {
+    throw invalid('E_BAD_GRAPH', `invalid phase graph (${where}): not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+}

@@ -1,0 +1,68 @@
+/** Read-only views: status, batch, log, whoami, artifact. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validatePhaseName } from '../core/graph.js';
+import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
+import { batches, type Batch } from '../core/schedule.js';
+import type { AuditEntry } from '../core/schemas.js';
+import { unavailable } from '../core/errors.js';
+import { ARTIFACT_FILE } from '../store/layout.js';
+import { activeSprint, agentOf, openContext, type CommonOptions } from './context.js';
+
+export interface StatusResult {
+  sprint_id: string;
+  status: 'active' | 'archived';
+  started_at: string;
+  started_by: string;
+  halted?: { phase: string; reason: string };
+  /** In topological-declaration order. */
+  phases: Record<string, PhaseView & { lease_left_s?: number }>;
+}
+
+export async function status(opts: CommonOptions = {}): Promise<StatusResult> {
+  const ctx = openContext(opts);
+  const sprint = activeSprint(ctx);
+  const tops = ctx.store.tops(sprint);
+  const phases: StatusResult['phases'] = {};
+  for (const v of viewAll(sprint, tops, ctx.now)) {
+    phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
+  }
+  return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases };
+}
+
+export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: string; batches: Batch[] }> {
+  const ctx = openContext(opts);
+  const sprint = activeSprint(ctx);
+  return { sprint_id: sprint.id, batches: batches(sprint.phases) };
+}
+
+export interface LogOptions extends CommonOptions {
+  /** Only this sprint's events; default: all. */
+  sprint?: string;
+}
+
+export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number }> {
+  const ctx = openContext(opts);
+  const { entries, bad } = ctx.store.readAudit();
+  return { entries: opts.sprint ? entries.filter((e) => e.sprint_id === opts.sprint) : entries, skipped_invalid_lines: bad };
+}
+
+export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {
+  const ctx = openContext(opts);
+  const a = agentOf(ctx, opts.agent);
+  return { agent: a.id, source: a.source, host: ctx.host };
+}
+
+/** The stored artifact of a done phase: the exact bytes that were completed. */
+export async function artifactShow(opts: CommonOptions & { phase: string }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown }> {
+  const ctx = openContext(opts);
+  const phase = validatePhaseName(opts.phase);
+  const sprint = activeSprint(ctx);
+  findPhase(sprint, phase);
+  const top = ctx.store.phaseLog(sprint.id, phase).top();
+  if (top?.record.kind !== 'done' || !top.record.artifact) {
+    throw unavailable('E_NO_ARTIFACT', `phase "${phase}" has no completed artifact yet`);
+  }
+  const text = readFileSync(join(top.dir, ARTIFACT_FILE), 'utf8');
+  return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content: JSON.parse(text) };
+}

@@ -1,0 +1,36 @@
+/** Appending to a phase's log: decide on fresh state, append, retry when another agent got there first. */
+import { isConductorError } from '../core/errors.js';
+import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { randomHex } from '../store/fs-atomic.js';
+import type { Entry } from '../store/seq-log.js';
+import type { Tops } from '../store/state-store.js';
+import type { Ctx } from './context.js';
+
+export type NewRecord = Omit<PhaseRecord, 'seq' | 'v' | 'id'>;
+export interface Decision {
+  record: NewRecord;
+  payload?: Record<string, Uint8Array>;
+}
+
+const MAX_TRIES = 50;
+
+/**
+ * Re-reads, re-decides and appends until the append lands or `decide` refuses.
+ * A lost race is not final by itself: after it, the state has changed, and the
+ * next decision says what that change means for us (held, done, or free again).
+ */
+export function appendPhase(ctx: Ctx, sprint: SprintFile, phase: string, decide: (tops: Tops) => Decision): { entry: Entry<PhaseRecord>; tops: Tops } {
+  const log = ctx.store.phaseLog(sprint.id, phase);
+  for (let i = 0; ; i++) {
+    const tops = ctx.store.tops(sprint);
+    const { record, payload } = decide(tops);
+    try {
+      const entry = log.append(tops.get(phase)?.seq ?? 0, { v: 1, id: randomHex(8), ...record }, payload);
+      return { entry, tops };
+    } catch (e) {
+      if (!(isConductorError(e) && e.code === 'E_LOST_RACE') || i >= MAX_TRIES) throw e;
+    }
+  }
+}
+
+export const holderOf = (r: PhaseRecord) => ({ agent: r.agent, host: r.host, at: r.at });

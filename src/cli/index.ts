@@ -1,0 +1,37 @@
+/**
+ * The CLI: parse flags, call the library, render. Nothing else. Command
+ * modules load lazily so start-up pays only for what the command uses. This
+ * file is the one place that exits: ConductorError -> its exit code, usage
+ * errors -> 2, anything else -> 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { register as registerLocal } from './commands/local.js';
+import { isConductorError } from '../core/errors.js';
+import { json, paint, stderr } from './output.js';
+
+const wantsJson = process.argv.includes('--json');
+
+const program = new Command('git-conductor')
+  .description('Coordinate a sprint of coding agents and humans on one repository: claim a phase, do it, complete it with an artifact.')
+  .version(process.env.CONDUCTOR_VERSION ?? '0.1.0')
+  .showSuggestionAfterError()
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)) });
+
+registerLocal(program);
+
+function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
+  if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });
+  else stderr(`${paint(process.stderr)('red', 'git-conductor:')} ${message}`);
+  process.exit(exitCode);
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    if (e.exitCode === 0) process.exit(0); // --help, --version
+    fail('E_USAGE', 2, e.message.replace(/^error: /, '') + " (see 'git conductor --help')");
+  }
+  if (isConductorError(e)) fail(e.code, e.exitCode, e.message, e.data);
+  if (process.env.CONDUCTOR_DEBUG) console.error(e);
+  fail('E_UNEXPECTED', 1, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
+});

@@ -1,0 +1,78 @@
+/**
+ * The only module that spawns git. Hooks run with GIT_DIR, GIT_INDEX_FILE and
+ * friends set for the user's repository; those must not leak into the git
+ * commands we run against another repository or our own refs, so callers say
+ * which environment they want and we scrub the rest.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitOptions {
+  cwd: string;
+  input?: string | Uint8Array;
+  /** Don't throw on a non-zero exit; the caller reads `code`. */
+  allowFail?: boolean;
+  /** Kills git after this long (network operations). */
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** Keep GIT_DIR and friends (only when the caller means the hook's own repository). */
+  keepGitEnv?: boolean;
+}
+
+const SCRUB = ['GIT_DIR', 'GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_PREFIX', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH'];
+
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly result: GitResult,
+  ) {
+    super(`git ${args.join(' ')} failed (code ${result.code}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
+  }
+}
+
+function envFor(opts: GitOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env };
+  if (!opts.keepGitEnv) for (const k of SCRUB) delete env[k];
+  return env;
+}
+
+export function git(args: string[], opts: GitOptions): GitResult {
+  const r = spawnSync('git', args, {
+    cwd: opts.cwd,
+    input: opts.input,
+    env: envFor(opts),
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('git is not installed or not on PATH');
+  const result = { code: r.status ?? 128, stdout: (r.stdout ?? '').replace(/\n$/, ''), stderr: r.stderr ?? '' };
+  if (r.error && !opts.allowFail) throw new GitError(args, { ...result, stderr: String(r.error.message) });
+  if (result.code !== 0 && !opts.allowFail) throw new GitError(args, result);
+  return result;
+}
+
+/** Async variant for operations that run in parallel (fetches, pushes). */
+export function gitAsync(args: string[], opts: GitOptions): Promise<GitResult> {
+  return new Promise((resolveP, reject) => {
+    const child = spawn('git', args, { cwd: opts.cwd, env: envFor(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      const result = { code: code ?? 128, stdout: stdout.replace(/\n$/, ''), stderr };
+      if (result.code !== 0 && !opts.allowFail) reject(new GitError(args, result));
+      else resolveP(result);
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}

@@ -1,0 +1,45 @@
+/** Small file-system primitives with the atomicity the state directory relies on. */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** Writes and fsyncs, so a power cut never leaves a half-written file behind a rename. */
+export function writeFileDurable(file: string, data: string | Uint8Array): void {
+  const fd = openSync(file, 'wx', 0o644);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** temp file + rename: readers see the old bytes or the new ones, never a mix. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
+  try {
+    writeFileDurable(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Joins and refuses any result outside `root`: names never escape their roots. */
+export function safeJoin(root: string, ...parts: string[]): string {
+  const full = resolve(root, ...parts);
+  const rel = relative(root, full);
+  if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) return full;
+  throw new Error(`path ${JSON.stringify(parts.join('/'))} escapes ${root}`);
+}
+
+/** Test-only crash points: the process announces itself and hangs until killed. */
+export function pausePoint(name: string): void {
+  if (process.env.CONDUCTOR_TEST_PAUSE !== name) return;
+  process.stderr.write(`paused at ${name}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}

@@ -1,0 +1,131 @@
+/**
+ * The lock protocol. A SeqLog is an append-only directory of numbered entries
+ * (000001/, 000002/, ...), each holding a complete record.json. The newest
+ * entry is the current state; changing state means creating the next number.
+ *
+ * Appending entry N+1:
+ *   1. mkdir a private staging directory `.stage-<pid>-<random>` (unique name:
+ *      no other process can touch it);
+ *   2. write record.json (and any payload) inside it and fsync;
+ *   3. rename the staging directory onto `N+1`.
+ * rename(2) of a directory fails when the target exists and is not empty
+ * (ENOTEMPTY / EEXIST on Linux and macOS), and every entry holds a record, so
+ * exactly one of any number of racing processes creates N+1; the others see
+ * a lost race and re-read. Entries are never modified or deleted, so there is
+ * no window in which a release, a takeover or a cleanup can delete someone
+ * else's live claim, and no ABA: numbers are never reused.
+ *
+ * Crashes: before step 3, only a staging directory is left; its name is not an
+ * entry, so it blocks nothing, and it is swept once it is old. After step 3 the
+ * entry is complete, and a claim in it is a lease that expires.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { corrupt, unavailable } from '../core/errors.js';
+import { check } from '../core/schemas.js';
+import type * as z from 'zod/mini';
+import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
+
+const ENTRY_RE = /^\d{6,9}$/;
+const STALE_STAGE_MS = 10 * 60 * 1000;
+export const pad = (seq: number) => String(seq).padStart(6, '0');
+
+export interface Entry<R> {
+  seq: number;
+  record: R;
+  dir: string;
+}
+
+export class SeqLog<R extends { seq: number }> {
+  constructor(
+    readonly dir: string,
+    private readonly schema: z.ZodMiniType<R>,
+    /** What to tell the user when an entry is corrupt. */
+    private readonly repair: string,
+  ) {}
+
+  /** Entry numbers present, ascending. */
+  seqs(): number[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return names.filter((n) => ENTRY_RE.test(n)).map(Number).sort((a, b) => a - b);
+  }
+
+  topSeq(): number {
+    const s = this.seqs();
+    return s.length ? s[s.length - 1]! : 0;
+  }
+
+  read(seq: number): Entry<R> {
+    const dir = join(this.dir, pad(seq));
+    const file = join(dir, 'record.json');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'record.json is missing' : 'not valid JSON';
+      throw corrupt(file, why, this.repair);
+    }
+    const r = check(this.schema, raw);
+    if (!r.ok) throw corrupt(file, r.problem, this.repair);
+    if (r.value.seq !== seq) throw corrupt(file, `seq ${r.value.seq} does not match its entry ${seq}`, this.repair);
+    return { seq, record: r.value, dir };
+  }
+
+  top(): Entry<R> | null {
+    const seq = this.topSeq();
+    return seq ? this.read(seq) : null;
+  }
+
+  all(): Entry<R>[] {
+    return this.seqs().map((s) => this.read(s));
+  }
+
+  /**
+   * Creates entry `afterSeq + 1`. Throws E_LOST_RACE (exit 3) when another
+   * process created it first; the caller re-reads and decides again.
+   */
+  append(afterSeq: number, record: Omit<R, 'seq'>, payload: Record<string, Uint8Array> = {}): Entry<R> {
+    const seq = afterSeq + 1;
+    const full = { ...record, seq } as R;
+    mkdirSync(this.dir, { recursive: true });
+    const stage = join(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
+    mkdirSync(stage);
+    try {
+      pausePoint('after-mkdir');
+      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(join(stage, name), bytes);
+      writeFileDurable(join(stage, 'record.json'), JSON.stringify(full) + '\n');
+      pausePoint('before-rename');
+      renameSync(stage, join(this.dir, pad(seq)));
+    } catch (e) {
+      rmSync(stage, { recursive: true, force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM' || code === 'ENOTDIR') {
+        throw unavailable('E_LOST_RACE', `lost the race for ${this.dir}: another agent changed it at the same moment; look again and retry`, { seq });
+      }
+      throw e;
+    }
+    pausePoint('after-rename');
+    this.sweepStages();
+    return { seq, record: full, dir: join(this.dir, pad(seq)) };
+  }
+
+  /** Removes staging directories left by crashed processes. Old ones only: a live append takes milliseconds. */
+  private sweepStages(): void {
+    const now = Date.now();
+    for (const n of readdirSync(this.dir)) {
+      if (!n.startsWith('.stage-')) continue;
+      const p = join(this.dir, n);
+      try {
+        if (now - statSync(p).mtimeMs > STALE_STAGE_MS) rmSync(p, { recursive: true, force: true });
+      } catch {
+        // Gone already: another sweeper got there first.
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/** The local state directory: sprints, their phase logs, the head log, config and audit. */
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { corrupt } from '../core/errors.js';
+import { AuditEntry, check, HeadRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
+import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
+import { Layout } from './layout.js';
+import { SeqLog } from './seq-log.js';
+
+export type Tops = Map<string, PhaseRecord | undefined>;
+
+const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
+const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
+
+export class StateStore {
+  readonly layout: Layout;
+  constructor(readonly commonDir: string) {
+    this.layout = new Layout(commonDir);
+  }
+
+  headLog(): SeqLog<HeadRecord> {
+    return new SeqLog(this.layout.head, HeadRecord, `start a new sprint with 'git conductor start'`);
+  }
+
+  phaseLog(sprintId: string, phase: string): SeqLog<PhaseRecord> {
+    return new SeqLog(this.layout.phase(sprintId, phase), PhaseRecord, REPAIR_PHASE(phase));
+  }
+
+  activeSprintId(): string | undefined {
+    return this.headLog().top()?.record.sprint_id;
+  }
+
+  readSprint(id: string): SprintFile {
+    const file = this.layout.sprintFile(id);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw corrupt(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'not valid JSON', REPAIR_SPRINT);
+    }
+    const r = check(SprintFile, raw);
+    if (!r.ok) throw corrupt(file, r.problem, REPAIR_SPRINT);
+    if (r.value.id !== id) throw corrupt(file, `id ${r.value.id} does not match its directory`, REPAIR_SPRINT);
+    return r.value;
+  }
+
+  /** The sprint directory appears whole or not at all: staged, then renamed into place. */
+  createSprint(sprint: SprintFile): void {
+    mkdirSync(this.layout.sprints, { recursive: true });
+    const stage = join(this.layout.sprints, `.stage-${process.pid}-${randomHex(6)}`);
+    mkdirSync(stage);
+    try {
+      writeFileDurable(join(stage, 'sprint.json'), JSON.stringify(sprint, null, 2) + '\n');
+      renameSync(stage, this.layout.sprint(sprint.id));
+    } catch (e) {
+      rmSync(stage, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  writeSprint(sprint: SprintFile): void {
+    writeFileAtomic(this.layout.sprintFile(sprint.id), JSON.stringify(sprint, null, 2) + '\n');
+  }
+
+  tops(sprint: SprintFile): Tops {
+    return new Map(sprint.phases.map((p) => [p.name, this.phaseLog(sprint.id, p.name).top()?.record]));
+  }
+
+  sprintIds(): string[] {
+    try {
+      return readdirSync(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  removeSprint(id: string): void {
+    // Rename first so a half-finished delete never looks like a sprint.
+    const doomed = join(this.layout.sprints, `.deleting-${id}-${randomHex(4)}`);
+    renameSync(this.layout.sprint(id), doomed);
+    rmSync(doomed, { recursive: true, force: true });
+  }
+
+  readConfig(): LocalConfig {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(this.layout.config, 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { v: 1 };
+      throw corrupt(this.layout.config, 'not valid JSON', `fix it or remove it and run 'git conductor init' again`);
+    }
+    const r = check(LocalConfig, raw);
+    if (!r.ok) throw corrupt(this.layout.config, r.problem, `fix it or remove it and run 'git conductor init' again`);
+    return r.value;
+  }
+
+  writeConfig(c: LocalConfig): void {
+    writeFileAtomic(this.layout.config, JSON.stringify(c, null, 2) + '\n');
+  }
+
+  /** One write(2) with O_APPEND per line, so concurrent agents' lines never interleave. */
+  audit(entry: AuditEntry): void {
+    mkdirSync(this.layout.root, { recursive: true });
+    appendFileSync(this.layout.audit, JSON.stringify(entry) + '\n');
+  }
+
+  /** Lines that fail validation are reported, not trusted. */
+  readAudit(): { entries: AuditEntry[]; bad: number } {
+    let text: string;
+    try {
+      text = readFileSync(this.layout.audit, 'utf8');
+    } catch {
+      return { entries: [], bad: 0 };
+    }
+    const entries: AuditEntry[] = [];
+    let bad = 0;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const r = check(AuditEntry, JSON.parse(line));
+        if (r.ok) entries.push(r.value);
+        else bad++;
+      } catch {
+        bad++;
+      }
+    }
+    return { entries, bad };
+  }
+}
