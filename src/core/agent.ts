@@ -5,7 +5,6 @@
  *   from the user, the worktree and the shell session, so that separate
  *   invocations from one terminal in one worktree are the same agent.
  */
-import { createHash } from 'node:crypto';
 import { invalid } from './errors.js';
 import { AGENT_ID_RE } from './schemas.js';
 
@@ -52,6 +51,13 @@ export function resolveAgent(f: AgentFacts): AgentId {
     const val = f.env[v];
     if (val) return { id: validateAgentId(`${tool}-${val.slice(0, 100)}`, v), source: v };
   }
-  const h = createHash('sha256').update(`${f.worktree}\0${f.session}`).digest('hex').slice(0, 8);
+  const h = fnv1a(`${f.worktree}\0${f.session}`);
   return { id: `${slug(f.user)}-${h}`, source: 'default (user, worktree, shell session)' };
+}
+
+/** FNV-1a, 32 bits as 8 hex digits: a stable short name, not a secret (and no crypto load at start-up). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }

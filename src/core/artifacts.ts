@@ -5,29 +5,31 @@
  */
 import * as z from 'zod/mini';
 import { invalid } from './errors.js';
-import { check } from './schemas.js';
+import { check, lazy } from './schemas.js';
 
-const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
-const Finding = z.looseObject({
-  severity: z.optional(Severity),
+const Finding = () => z.looseObject({
+  severity: z.optional(z.enum(['info', 'low', 'medium', 'high', 'critical'])),
   blocking: z.optional(z.boolean()),
   fixed: z.optional(z.boolean()),
   title: z.optional(z.string()),
 });
-const Budget = z.looseObject({ limit: z.number().check(z.minimum(0)), used: z.number().check(z.minimum(0)) });
+interface Budget {
+  limit: number;
+  used: number;
+}
 
 /** Fields every artifact may carry; a wrong type there is a wrong artifact. */
-const Common = z.looseObject({
-  budget: z.optional(Budget),
+const Common = lazy(() => z.looseObject({
+  budget: z.optional(z.looseObject({ limit: z.number().check(z.minimum(0)), used: z.number().check(z.minimum(0)) })),
   /** Consecutive failed attempts on the same problem (the circuit breaker). */
   consecutive_failures: z.optional(z.number().check(z.int(), z.minimum(0))),
   stuck_on: z.optional(z.string()),
-});
+}));
 
-const PhaseSchemas: Record<string, z.ZodMiniType<Record<string, unknown>>> = {
-  review: z.looseObject({ findings: z.optional(z.array(Finding)) }),
-  security: z.looseObject({ findings: z.optional(z.array(Finding)), vulnerabilities: z.optional(z.array(Finding)) }),
-  qa: z.looseObject({
+const PhaseSchemas: Record<string, () => z.ZodMiniType<Record<string, unknown>>> = {
+  review: () => z.looseObject({ findings: z.optional(z.array(Finding())) }),
+  security: () => z.looseObject({ findings: z.optional(z.array(Finding())), vulnerabilities: z.optional(z.array(Finding())) }),
+  qa: () => z.looseObject({
     tests: z.optional(z.looseObject({ total: z.number().check(z.int(), z.minimum(0)), failed: z.number().check(z.int(), z.minimum(0)) })),
     wtf_threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
   }),
@@ -51,12 +53,12 @@ export function validateArtifact(phase: string, source: string, value: unknown):
   return value as ArtifactJson;
 }
 
-type Findings = z.infer<typeof Finding>[];
+type Findings = { severity?: string; blocking?: boolean; fixed?: boolean }[];
 const list = (v: unknown) => (Array.isArray(v) ? (v as Findings) : []);
 
 /** Why this completed artifact stops the sprint, or undefined. */
 export function haltReason(phase: string, a: ArtifactJson): string | undefined {
-  const budget = a.budget as z.infer<typeof Budget> | undefined;
+  const budget = a.budget as Budget | undefined;
   if (budget && budget.used >= budget.limit) return `budget exhausted (${budget.used} of ${budget.limit} used)`;
   const fails = a.consecutive_failures as number | undefined;
   if (fails !== undefined && fails >= CIRCUIT_BREAKER_FAILURES) {

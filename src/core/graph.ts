@@ -50,7 +50,7 @@ export function validateGraph(input: unknown, where: string): PhaseDef[] {
     if (deps.includes(name)) throw badGraph(where, `phase "${name}" depends on itself`);
     if (new Set(deps).size !== deps.length) throw badGraph(where, `phase "${name}" lists a dependency twice`);
     const conc = p.concurrency ?? 'write';
-    if (!Concurrency.safeParse(conc).success) {
+    if (!Concurrency().safeParse(conc).success) {
       throw badGraph(where, `phase "${name}": concurrency ${JSON.stringify(conc)} is not one of read, write, exclusive`);
     }
     const extra = Object.keys(p).filter((k) => !['name', 'depends_on', 'concurrency'].includes(k));

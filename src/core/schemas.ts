@@ -3,8 +3,17 @@
  * and in refs. Anything read back may have been crafted by a teammate or an
  * attacker, so strings that end up in paths or on a terminal are restricted
  * to safe character sets here, once.
+ *
+ * Schemas are built on first use: building every zod schema at start-up costs
+ * more than most commands take in all, and each command needs only a few.
  */
 import * as z from 'zod/mini';
+
+/** Builds the value once, when first asked for. */
+export const lazy = <T>(make: () => T): (() => T) => {
+  let v: T | undefined;
+  return () => (v ??= make());
+};
 
 export const PHASE_NAME_RE = /^[a-z][a-z0-9-]*$/;
 export const AGENT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}$/;
@@ -14,118 +23,118 @@ const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const OID_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-const phaseName = z.string().check(z.maxLength(64), z.regex(PHASE_NAME_RE));
-export const agentId = z.string().check(z.regex(AGENT_ID_RE));
-const host = z.string().check(z.regex(HOST_RE));
-const isoTime = z.string().check(z.regex(ISO_RE));
-const sprintId = z.string().check(z.regex(SPRINT_ID_RE));
+const phaseName = () => z.string().check(z.maxLength(64), z.regex(PHASE_NAME_RE));
+export const agentId = () => z.string().check(z.regex(AGENT_ID_RE));
+const host = () => z.string().check(z.regex(HOST_RE));
+const isoTime = () => z.string().check(z.regex(ISO_RE));
+const sprintId = () => z.string().check(z.regex(SPRINT_ID_RE));
 const safeText = (max: number) => z.string().check(z.maxLength(max), z.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/));
 
-export const Concurrency = z.enum(['read', 'write', 'exclusive']);
-export type Concurrency = z.infer<typeof Concurrency>;
+export const Concurrency = lazy(() => z.enum(['read', 'write', 'exclusive']));
+export type Concurrency = z.infer<ReturnType<typeof Concurrency>>;
 
 /** A phase as a user writes it: concurrency is optional there. */
-export const PhaseInput = z.object({
+export const PhaseInput = lazy(() => z.object({
   name: z.string(),
   depends_on: z.optional(z.array(z.string())),
   concurrency: z.optional(z.string()),
-});
+}));
 
 /** A phase as stored: everything resolved and validated. */
-export const PhaseDef = z.strictObject({
-  name: phaseName,
-  depends_on: z.array(phaseName),
-  concurrency: Concurrency,
-});
-export type PhaseDef = z.infer<typeof PhaseDef>;
+export const PhaseDef = lazy(() => z.strictObject({
+  name: phaseName(),
+  depends_on: z.array(phaseName()),
+  concurrency: Concurrency(),
+}));
+export type PhaseDef = z.infer<ReturnType<typeof PhaseDef>>;
 
-export const SprintFile = z.strictObject({
+export const SprintFile = lazy(() => z.strictObject({
   v: z.literal(1),
-  id: sprintId,
-  started_by: agentId,
-  host,
-  started_at: isoTime,
+  id: sprintId(),
+  started_by: agentId(),
+  host: host(),
+  started_at: isoTime(),
   status: z.enum(['active', 'archived']),
-  archived_at: z.optional(isoTime),
+  archived_at: z.optional(isoTime()),
   source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
-  phases: z.array(PhaseDef).check(z.minLength(1), z.maxLength(1000)),
-});
-export type SprintFile = z.infer<typeof SprintFile>;
+  phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
+}));
+export type SprintFile = z.infer<ReturnType<typeof SprintFile>>;
 
-export const ArtifactRef = z.strictObject({
+export const ArtifactRef = lazy(() => z.strictObject({
   sha256: z.string().check(z.regex(SHA256_RE)),
   bytes: z.number().check(z.int(), z.minimum(0)),
   source: safeText(4096),
-});
-export type ArtifactRef = z.infer<typeof ArtifactRef>;
+}));
+export type ArtifactRef = z.infer<ReturnType<typeof ArtifactRef>>;
 
-export const Holder = z.strictObject({ agent: agentId, host, at: isoTime });
+export const Holder = lazy(() => z.strictObject({ agent: agentId(), host: host(), at: isoTime() }));
 
 /**
  * One entry of a phase's append-only log. The phase's state is its newest
  * entry; every change appends the next sequence number (see store/seq-log.ts).
  */
-export const PhaseRecord = z.strictObject({
+export const PhaseRecord = lazy(() => z.strictObject({
   v: z.literal(1),
   seq: z.number().check(z.int(), z.minimum(1)),
   id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
   kind: z.enum(['claim', 'release', 'done']),
-  agent: agentId,
-  host,
-  at: isoTime,
-  expires_at: z.optional(isoTime),
+  agent: agentId(),
+  host: host(),
+  at: isoTime(),
+  expires_at: z.optional(isoTime()),
   pid: z.optional(z.number().check(z.int(), z.minimum(1))),
   reason: z.optional(z.enum(['claim', 'renew', 'takeover', 'abort', 'unstuck', 'force', 'rollback', 'complete'])),
-  previous: z.optional(Holder),
-  artifact: z.optional(ArtifactRef),
+  previous: z.optional(Holder()),
+  artifact: z.optional(ArtifactRef()),
   commit: z.optional(z.string().check(z.regex(OID_RE))),
   halt: z.optional(safeText(500)),
-});
-export type PhaseRecord = z.infer<typeof PhaseRecord>;
+}));
+export type PhaseRecord = z.infer<ReturnType<typeof PhaseRecord>>;
 
 /** One entry of the repository's head log: which sprint is active. */
-export const HeadRecord = z.strictObject({
+export const HeadRecord = lazy(() => z.strictObject({
   v: z.literal(1),
   seq: z.number().check(z.int(), z.minimum(1)),
   id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
   kind: z.literal('start'),
-  sprint_id: sprintId,
-  agent: agentId,
-  host,
-  at: isoTime,
-});
-export type HeadRecord = z.infer<typeof HeadRecord>;
+  sprint_id: sprintId(),
+  agent: agentId(),
+  host: host(),
+  at: isoTime(),
+}));
+export type HeadRecord = z.infer<ReturnType<typeof HeadRecord>>;
 
 /** `<state dir>/config.json`: this clone's settings, written by `init`. */
-export const LocalConfig = z.strictObject({
+export const LocalConfig = lazy(() => z.strictObject({
   v: z.literal(1),
   remote: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/))),
   namespace: z.optional(z.string().check(z.regex(/^refs\/[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/), z.maxLength(100))),
-});
-export type LocalConfig = z.infer<typeof LocalConfig>;
+}));
+export type LocalConfig = z.infer<ReturnType<typeof LocalConfig>>;
 
 /** `.git-conductor.json` at the top of the work tree: tracked, shared by the team. */
-export const ProjectConfig = z.looseObject({
-  phases: z.optional(z.array(PhaseInput)),
+export const ProjectConfig = lazy(() => z.looseObject({
+  phases: z.optional(z.array(PhaseInput())),
   lease_ttl: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
-});
-export type ProjectConfig = z.infer<typeof ProjectConfig>;
+}));
+export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 
-export const AuditEntry = z.looseObject({
-  at: isoTime,
+export const AuditEntry = lazy(() => z.looseObject({
+  at: isoTime(),
   event: z.enum(['start', 'claim', 'renew', 'complete', 'abort', 'unstuck', 'takeover', 'rollback', 'clean', 'bypass', 'halt', 'sync']),
-  sprint_id: z.optional(sprintId),
-  phase: z.optional(phaseName),
-  agent: z.optional(agentId),
-  host: z.optional(host),
+  sprint_id: z.optional(sprintId()),
+  phase: z.optional(phaseName()),
+  agent: z.optional(agentId()),
+  host: z.optional(host()),
   detail: z.optional(safeText(1000)),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
+}));
+export type AuditEntry = z.infer<ReturnType<typeof AuditEntry>>;
 
 /** Parse or say, in one line, which field is wrong. */
-export function check<T>(schema: z.ZodMiniType<T>, value: unknown): { ok: true; value: T } | { ok: false; problem: string } {
-  const r = schema.safeParse(value);
+export function check<T>(schema: z.ZodMiniType<T> | (() => z.ZodMiniType<T>), value: unknown): { ok: true; value: T } | { ok: false; problem: string } {
+  const r = (typeof schema === 'function' ? schema() : schema).safeParse(value);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];
   const where = issue && issue.path.length ? issue.path.join('.') : 'value';

@@ -1,9 +1,13 @@
 /** Small file-system primitives with the atomicity the state directory relies on. */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
-export const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+/** Random hex for unique names. Math.random is enough: names only need to differ, and crypto costs start-up time. */
+export const randomHex = (bytes: number) => {
+  let s = '';
+  for (let i = 0; i < bytes; i++) s += ((Math.random() * 256) | 0).toString(16).padStart(2, '0');
+  return s;
+};
 
 /** Writes and fsyncs, so a power cut never leaves a half-written file behind a rename. */
 export function writeFileDurable(file: string, data: string | Uint8Array): void {

@@ -9,11 +9,11 @@
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
  *     sprints/<id>/phases/<phase>/<seq>/artifact.json the completed artifact
  *
- * Names are validated (phase, sprint id) before they get here, and safeJoin
- * refuses anything that would still escape the state directory.
+ * Names are validated (phase, sprint id) before they get here; `segment`
+ * checks again, cheaply, so that no name can ever escape the state directory.
  */
 import { join } from 'node:path';
-import { safeJoin } from './fs-atomic.js';
+
 
 export class Layout {
   readonly root: string;
@@ -33,14 +33,20 @@ export class Layout {
     return join(this.root, 'sprints');
   }
   sprint(id: string) {
-    return safeJoin(this.sprints, id);
+    return join(this.sprints, segment(id));
   }
   sprintFile(id: string) {
     return join(this.sprint(id), 'sprint.json');
   }
   phase(id: string, phase: string) {
-    return safeJoin(this.sprint(id), 'phases', phase);
+    return join(this.sprint(id), 'phases', segment(phase));
   }
 }
 
 export const ARTIFACT_FILE = 'artifact.json';
+
+/** One path segment made of safe characters: no separators, no `.` or `..`. */
+function segment(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name)) throw new Error(`refusing unsafe path segment ${JSON.stringify(name)}`);
+  return name;
+}

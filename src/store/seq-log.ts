@@ -39,7 +39,7 @@ export interface Entry<R> {
 export class SeqLog<R extends { seq: number }> {
   constructor(
     readonly dir: string,
-    private readonly schema: z.ZodMiniType<R>,
+    private readonly schema: () => z.ZodMiniType<R>,
     /** What to tell the user when an entry is corrupt. */
     private readonly repair: string,
   ) {}
