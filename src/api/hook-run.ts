@@ -1,0 +1,149 @@
+/**
+ * What the installed hooks do, as library calls: post-commit completes the
+ * phases a commit's Conductor-Phase trailers name; pre-push is the ship gate.
+ */
+import { blocked, invalid, isConductorError } from '../core/errors.js';
+import { validatePhaseName } from '../core/graph.js';
+import { describeMissing, isConductorRef, matchesRef, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
+import { DEFAULT_TAG_PATTERN } from '../core/ship-gate.js';
+import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
+import { defaultBranch, parsePushLines, type PushUpdate } from '../hooks/push-facts.js';
+import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
+import { complete, type CompleteResult } from './complete.js';
+import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, type CommonOptions } from './context.js';
+
+export interface PhaseOutcome {
+  phase: string;
+  /** completed: done now; skipped: not yours to complete (or nothing to do); rejected: yours, but completing failed. */
+  result: 'completed' | 'skipped' | 'rejected';
+  reason?: string;
+  complete?: CompleteResult;
+}
+
+export interface PostCommitResult {
+  commit: string;
+  outcomes: PhaseOutcome[];
+}
+
+/**
+ * The post-commit rule: each `Conductor-Phase: <phase>` trailer completes that
+ * phase when the committing agent holds it. When the commit adds or changes
+ * `.conductor/<phase>.json`, those committed bytes are the artifact, checked
+ * exactly as `complete --artifact` checks a file. The commit id goes into the
+ * done record. Anything else changes nothing.
+ */
+export async function postCommit(opts: CommonOptions = {}): Promise<PostCommitResult> {
+  const ctx = openContext(opts);
+  if (!ctx.repo.top) throw invalid('E_NO_WORK_TREE', 'post-commit needs a work tree');
+  const head = headCommit(ctx.repo.top);
+  const skip = (phase: string, reason: string): PhaseOutcome => ({ phase, result: 'skipped', reason });
+  if (!head.phases.length) return { commit: head.commit, outcomes: [] };
+  const id = ctx.store.activeSprintId();
+  const sprint = id ? ctx.store.readSprint(id) : undefined;
+  if (!sprint || sprint.status !== 'active') return { commit: head.commit, outcomes: head.phases.map((p) => skip(p, 'no active sprint')) };
+  const agent = agentOf(ctx, opts.agent).id;
+  const tops = ctx.store.tops(sprint);
+  const outcomes: PhaseOutcome[] = [];
+  const mine: string[] = [];
+  for (const raw of [...new Set(head.phases)]) {
+    let phase: string;
+    try {
+      phase = validatePhaseName(raw, `${raw} in the Conductor-Phase trailer`);
+    } catch {
+      outcomes.push(skip(raw.slice(0, 64), 'not a phase name'));
+      continue;
+    }
+    const top = tops.get(phase);
+    if (!sprint.phases.some((p) => p.name === phase)) outcomes.push(skip(phase, `no such phase in sprint ${sprint.id}`));
+    else if (top?.kind === 'done') outcomes.push(skip(phase, `already done by ${top.agent}@${top.host}`));
+    else if (top?.kind !== 'claim') outcomes.push(skip(phase, `nobody holds it (claim it first: git conductor claim ${phase})`));
+    else if (top.agent !== agent) outcomes.push(skip(phase, `held by ${top.agent}@${top.host}, not by ${agent}`));
+    else mine.push(phase);
+  }
+  const artifacts = committedArtifacts(ctx.repo.top, head, mine.map(artifactPath), MAX_ARTIFACT_BYTES);
+  for (const phase of mine) {
+    const art = artifacts.get(artifactPath(phase));
+    try {
+      if (art && 'problem' in art) throw invalid('E_BAD_ARTIFACT', `artifact ${art.path} ${art.problem}`);
+      const artifactBytes = art ? { bytes: art.bytes, source: art.path } : undefined;
+      const done = await complete({ cwd: ctx.repo.top, agent, phase, commit: head.commit, artifactBytes });
+      outcomes.push({ phase, result: 'completed', complete: done });
+    } catch (e) {
+      if (!isConductorError(e)) throw e;
+      outcomes.push({ phase, result: 'rejected', reason: e.message });
+    }
+  }
+  return { commit: head.commit, outcomes };
+}
+
+export interface PrePushOptions extends CommonOptions {
+  /** The hook's arguments: remote name (or URL) and URL. */
+  remote?: string;
+  url?: string;
+  /** The hook's stdin: one line per ref update. */
+  input: string;
+  /** Push anyway (CONDUCTOR_SHIP_BYPASS=1); recorded in the audit log. */
+  bypass?: boolean;
+}
+
+export interface PrePushResult {
+  /** The protected refs this push updates. */
+  protected_refs: string[];
+  sprint_id?: string;
+  bypassed?: { missing: string[]; halt?: string };
+}
+
+/**
+ * The ship gate. A push that updates a protected ref (the default branch and
+ * v* tags, or `protected_refs` in .git-conductor.json) is refused while the
+ * active sprint's ship prerequisites are not all done, or while it is halted.
+ * Other refs, deletions and conductor refs pass untouched; so does every push
+ * when no sprint is active.
+ */
+export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
+  const ctx = openContext(opts);
+  const cwd = ctx.repo.top ?? ctx.repo.gitDir;
+  const updates = parsePushLines(opts.input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
+  if (!updates.length) return { protected_refs: [] };
+  const id = ctx.store.activeSprintId();
+  const sprint = id ? ctx.store.readSprint(id) : undefined;
+  if (!sprint || sprint.status !== 'active') return { protected_refs: [] };
+  const hits = protectedUpdates(updates, cwd, opts.remote, ctx);
+  if (!hits.length) return { protected_refs: [], sprint_id: sprint.id };
+  const blockers = shipBlockers(sprint, ctx.store.tops(sprint), ctx.now);
+  const refs = hits.map((u) => u.remoteRef);
+  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id };
+  const missing = blockers.missing.map(describeMissing);
+  const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
+  const why = [...missing, ...(halt ? [halt] : [])].join('; ');
+  if (opts.bypass) {
+    const agent = agentOf(ctx, opts.agent).id;
+    const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${refs.join(', ')} to ${opts.remote ?? 'a remote'} while ${why}`;
+    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt } };
+  }
+  throw blocked(
+    'E_SHIP_GATE',
+    `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why}). Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
+    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt },
+  );
+}
+
+function protectedUpdates(updates: PushUpdate[], cwd: string, remote: string | undefined, ctx: Parameters<typeof projectConfig>[0]): PushUpdate[] {
+  const configured = projectConfig(ctx)?.protected_refs;
+  let patterns: string[] | undefined;
+  const get = () =>
+    (patterns ??= configured ? normalizePatterns(configured, PROJECT_CONFIG) : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
+  // The default branch costs a few git calls: ask only when a branch is pushed.
+  return updates.filter((u) => (!configured && u.remoteRef.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, u.remoteRef) : get().some((p) => matchesRef(p, u.remoteRef))));
+}
+
+/** The configured conductor namespace (issue 3's fallback for hosts that refuse refs/conductor/*). */
+function namespaces(ctx: ReturnType<typeof openContext>): string[] {
+  try {
+    const ns = ctx.store.readConfig().namespace;
+    return ns ? [`${ns}/`] : [];
+  } catch {
+    return [];
+  }
+}
