@@ -45,7 +45,7 @@ describe('pre-push ship gate', () => {
     const bypass = cli(['log', '--json'], { cwd: repo }).json.entries.filter((e: any) => e.event === 'bypass');
     expect(bypass).toHaveLength(1);
     expect(bypass[0]).toMatchObject({ phase: 'ship', agent: 'shipper' });
-    expect(bypass[0].detail).toMatch(/push of refs\/heads\/main to origin while review: running/);
+    expect(bypass[0].detail).toMatch(/push of refs\/heads\/main@[0-9a-f]{40} to origin while review: running/);
     // Take it back so the next test starts from an unshipped remote.
     gitOk(['push', '-q', '--no-verify', 'origin', ':refs/heads/main'], repo);
   });
@@ -113,5 +113,21 @@ describe('ship gate rules', () => {
     expect(cli(['hooks', 'install'], { cwd: fresh }).code).toBe(0);
     expect(git(['push', 'origin', 'main:refs/heads/other'], fresh, hookEnv()).code).toBe(0);
     expect(readFileSync(join(fresh, '.git', 'hooks', 'pre-push'), 'utf8')).toContain('git-conductor pre-push');
+  });
+
+  it('records a push that skipped the hook (--no-verify) at the next push, once, from the reflog', async () => {
+    const { repo } = await sprintRepo();
+    expect(git(['push', '--no-verify', 'origin', 'main'], repo, hookEnv()).code).toBe(0);
+    const skipped = gitOk(['rev-parse', 'HEAD'], repo);
+    const next = push(repo, ['main:refs/heads/feature']);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain(`an earlier push of refs/heads/main@${skipped} skipped the ship gate`);
+    commit(repo, 'a', ['bypassed on purpose']);
+    expect(push(repo, ['main'], { CONDUCTOR_SHIP_BYPASS: '1' }).code).toBe(0);
+    expect(push(repo, ['main:refs/heads/feature2']).stderr).not.toContain('earlier push');
+    const bypasses = cli(['log', '--json'], { cwd: repo }).json.entries.filter((e: any) => e.event === 'bypass');
+    expect(bypasses).toHaveLength(2);
+    expect(bypasses[0].detail).toMatch(/skipped the ship gate \(--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs\/remotes\/origin\/main\) while review not done, security not done, qa not done/);
+    expect(bypasses[1].detail).toContain('CONDUCTOR_SHIP_BYPASS=1');
   });
 });

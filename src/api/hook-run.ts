@@ -4,10 +4,12 @@
  */
 import { blocked, invalid, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { describeMissing, isConductorRef, matchesRef, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
-import { DEFAULT_TAG_PATTERN } from '../core/ship-gate.js';
+import type { Tops } from '../core/phase-state.js';
+import type { SprintFile } from '../core/schemas.js';
+import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
 import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
-import { defaultBranch, parsePushLines, type PushUpdate } from '../hooks/push-facts.js';
+import { defaultBranch, parsePushLines } from '../hooks/push-facts.js';
+import { loggedPushes } from '../hooks/push-reflog.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 import { complete, type CompleteResult } from './complete.js';
 import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, type CommonOptions } from './context.js';
@@ -91,6 +93,8 @@ export interface PrePushResult {
   protected_refs: string[];
   sprint_id?: string;
   bypassed?: { missing: string[]; halt?: string };
+  /** Earlier pushes that skipped the hook (--no-verify), found in the reflog and recorded now. */
+  recorded_skips: string[];
 }
 
 /**
@@ -104,23 +108,25 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const ctx = openContext(opts);
   const cwd = ctx.repo.top ?? ctx.repo.gitDir;
   const updates = parsePushLines(opts.input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
-  if (!updates.length) return { protected_refs: [] };
   const id = ctx.store.activeSprintId();
   const sprint = id ? ctx.store.readSprint(id) : undefined;
-  if (!sprint || sprint.status !== 'active') return { protected_refs: [] };
-  const hits = protectedUpdates(updates, cwd, opts.remote, ctx);
-  if (!hits.length) return { protected_refs: [], sprint_id: sprint.id };
-  const blockers = shipBlockers(sprint, ctx.store.tops(sprint), ctx.now);
+  if (!sprint || sprint.status !== 'active') return { protected_refs: [], recorded_skips: [] };
+  const isProtected = protectedMatcher(cwd, opts.remote, ctx);
+  const tops = ctx.store.tops(sprint);
+  const recorded_skips = opts.remote ? recordSkippedPushes(ctx, sprint, tops, opts.remote, isProtected, opts.agent) : [];
+  const hits = updates.filter((u) => isProtected(u.remoteRef));
   const refs = hits.map((u) => u.remoteRef);
-  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id };
+  const blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
+  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
   const why = [...missing, ...(halt ? [halt] : [])].join('; ');
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
-    const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${refs.join(', ')} to ${opts.remote ?? 'a remote'} while ${why}`;
+    const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
+    const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${opts.remote ?? 'a remote'} while ${why}`;
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
-    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt } };
+    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
   }
   throw blocked(
     'E_SHIP_GATE',
@@ -129,17 +135,40 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   );
 }
 
-function protectedUpdates(updates: PushUpdate[], cwd: string, remote: string | undefined, ctx: Parameters<typeof projectConfig>[0]): PushUpdate[] {
+type Ctx = ReturnType<typeof openContext>;
+
+/** Is this remote ref protected? The default branch costs a few git calls: asked only when a branch is. */
+function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (ref: string) => boolean {
   const configured = projectConfig(ctx)?.protected_refs;
   let patterns: string[] | undefined;
   const get = () =>
     (patterns ??= configured ? normalizePatterns(configured, PROJECT_CONFIG) : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
-  // The default branch costs a few git calls: ask only when a branch is pushed.
-  return updates.filter((u) => (!configured && u.remoteRef.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, u.remoteRef) : get().some((p) => matchesRef(p, u.remoteRef))));
+  return (ref) => (!configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref)));
 }
 
+/**
+ * Records, once each, pushes to protected branches of `remote` that the
+ * reflog shows but the gate never saw (it would have refused them), made
+ * since this sprint started while it was not ready to ship.
+ */
+function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: string, isProtected: (ref: string) => boolean, agentFlag?: string): string[] {
+  const logged = loggedPushes(ctx.repo.commonDir, remote, Date.parse(sprint.started_at));
+  const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.at) })).filter((p) => p.missing);
+  if (!suspects.length) return [];
+  const known = ctx.store.readAudit().entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id).map((e) => e.detail ?? '');
+  const agent = agentOf(ctx, agentFlag).id;
+  const recorded: string[] = [];
+  for (const p of suspects) {
+    const tag = `${p.ref}@${p.oid}`;
+    if (!isProtected(p.ref) || known.some((d) => d.includes(tag)) || recorded.includes(tag)) continue;
+    const detail = `push of ${tag} to ${remote} at ${iso(p.at - 999)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
+    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    recorded.push(tag);
+  }
+  return recorded;
+}
 /** The configured conductor namespace (issue 3's fallback for hosts that refuse refs/conductor/*). */
-function namespaces(ctx: ReturnType<typeof openContext>): string[] {
+function namespaces(ctx: Ctx): string[] {
   try {
     const ns = ctx.store.readConfig().namespace;
     return ns ? [`${ns}/`] : [];

@@ -65,3 +65,23 @@ export function describeMissing(v: PhaseView): string {
   if (v.state === 'ready') return `${v.name}: ready, nobody holds it`;
   return `${v.name}: pending, needs ${v.depends_on.join(', ')}`;
 }
+
+/**
+ * What was missing for shipping at time `at` (ms), judged from today's state:
+ * a prerequisite done later than `at`, or not done at all, was missing then;
+ * a halt recorded before `at` stood then. Undefined: nothing was missing.
+ */
+export function missingAt(sprint: SprintFile, tops: Tops, at: number): string[] | undefined {
+  const gate = sprint.phases.find((p) => p.name === GATE_PHASE);
+  if (!gate || at < Date.parse(sprint.started_at)) return undefined;
+  const missing = gate.depends_on.filter((d) => {
+    const t = tops.get(d);
+    return t?.kind !== 'done' || Date.parse(t.at) > at;
+  });
+  const halted = sprint.phases.some((p) => {
+    const t = tops.get(p.name);
+    return t?.kind === 'done' && !!t.halt && Date.parse(t.at) <= at;
+  });
+  const what = [...missing.map((m) => `${m} not done`), ...(halted ? ['sprint halted'] : [])];
+  return what.length ? what : undefined;
+}
