@@ -8,7 +8,7 @@ import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
 import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
-import { defaultBranch, parsePushLines } from '../hooks/push-facts.js';
+import { defaultBranch, parsePushLines, pushLinesFromEnv } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 import { complete, type CompleteResult } from './complete.js';
@@ -82,7 +82,7 @@ export interface PrePushOptions extends CommonOptions {
   /** The hook's arguments: remote name (or URL) and URL. */
   remote?: string;
   url?: string;
-  /** The hook's stdin: one line per ref update. */
+  /** The hook's stdin: one line per ref update (empty: read PRE_COMMIT_* variables). */
   input: string;
   /** Push anyway (CONDUCTOR_SHIP_BYPASS=1); recorded in the audit log. */
   bypass?: boolean;
@@ -107,13 +107,16 @@ export interface PrePushResult {
 export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const ctx = openContext(opts);
   const cwd = ctx.repo.top ?? ctx.repo.gitDir;
-  const updates = parsePushLines(opts.input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
+  // The pre-commit framework reads git's stdin itself and passes one update on in PRE_COMMIT_* variables.
+  const input = opts.input || pushLinesFromEnv(process.env);
+  const remote = opts.remote ?? process.env.PRE_COMMIT_REMOTE_NAME;
+  const updates = parsePushLines(input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
   const id = ctx.store.activeSprintId();
   const sprint = id ? ctx.store.readSprint(id) : undefined;
   if (!sprint || sprint.status !== 'active') return { protected_refs: [], recorded_skips: [] };
-  const isProtected = protectedMatcher(cwd, opts.remote, ctx);
+  const isProtected = protectedMatcher(cwd, remote, ctx);
   const tops = ctx.store.tops(sprint);
-  const recorded_skips = opts.remote ? recordSkippedPushes(ctx, sprint, tops, opts.remote, isProtected, opts.agent) : [];
+  const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
   const hits = updates.filter((u) => isProtected(u.remoteRef));
   const refs = hits.map((u) => u.remoteRef);
   const blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
@@ -124,7 +127,7 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
-    const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${opts.remote ?? 'a remote'} while ${why}`;
+    const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${remote ?? 'a remote'} while ${why}`;
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
     return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
   }

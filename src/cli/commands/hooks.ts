@@ -52,9 +52,8 @@ async function postCommit(): Promise<void> {
 }
 
 async function prePush(args: string[]): Promise<void> {
-  const { pushLinesFromEnv } = await import('../../hooks/push-facts.js');
-  const input = (process.stdin.isTTY ? '' : readFileSync(0, 'utf8')) || pushLinesFromEnv(process.env);
-  const r = await (await api()).prePush({ remote: args[0] ?? process.env.PRE_COMMIT_REMOTE_NAME, url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' });
+  const input = process.stdin.isTTY ? '' : readFileSync(0, 'utf8');
+  const r = await (await api()).prePush({ remote: args[0], url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' });
   for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
   if (r.bypassed) {
     const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');
