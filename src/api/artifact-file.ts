@@ -59,13 +59,23 @@ export function readArtifact(path: string, cwd: string, roots: string[], phase: 
   } finally {
     closeSync(fd);
   }
+  return artifactFromBytes(bytes, path, relative(root, abs).split('\\').join('/'), phase);
+}
+
+/**
+ * Validates artifact bytes that were read safely elsewhere (a file above, or
+ * a blob of the commit that completes the phase). `source` is what the done
+ * record names.
+ */
+export function artifactFromBytes(bytes: Uint8Array, shown: string, source: string, phase: string): ArtifactRead {
+  if (bytes.length > MAX_ARTIFACT_BYTES) throw bad(shown, `is ${bytes.length} bytes, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (e) {
-    throw bad(path, `is not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    throw bad(shown, `is not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  const json = validateArtifact(phase, path, value);
-  const source = relative(root, abs).split('\\').join('/').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 4096);
-  return { ref: { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source }, bytes, json };
+  const json = validateArtifact(phase, shown, value);
+  const clean = source.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 4096);
+  return { ref: { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source: clean }, bytes, json };
 }

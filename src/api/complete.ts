@@ -4,7 +4,7 @@ import { validatePhaseName } from '../core/graph.js';
 import { requireHolder } from '../core/phase-state.js';
 import type { ArtifactRef } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
-import { readArtifact } from './artifact-file.js';
+import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openContext, type CommonOptions } from './context.js';
 import { appendPhase } from './transition.js';
 
@@ -14,6 +14,8 @@ export interface CompleteOptions extends CommonOptions {
   artifact?: string;
   /** The commit that did the work (set by the post-commit hook). */
   commit?: string;
+  /** The artifact as bytes already read (the post-commit hook reads it from the commit); wins over `artifact`. */
+  artifactBytes?: { bytes: Uint8Array; source: string };
 }
 
 export interface CompleteResult {
@@ -37,7 +39,9 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   const sprint = activeSprint(ctx);
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
   // Read and validate the artifact before touching state: a bad one changes nothing.
-  const art = opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
+  const art = opts.artifactBytes
+    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
+    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
   const halt = art && haltReason(phase, art.json);
   const { tops, entry } = appendPhase(ctx, sprint, phase, (t) => {
     requireHolder(sprint, phase, agent, t, 'complete');

@@ -1,0 +1,57 @@
+/** What the pre-push hook is told (stdin lines) and the repository facts the gate needs. */
+import { invalid } from '../core/errors.js';
+import { git } from '../git/git.js';
+
+export interface PushUpdate {
+  localRef: string;
+  localOid: string;
+  remoteRef: string;
+  remoteOid: string;
+  /** `git push origin :ref` or `--delete`: nothing is published. */
+  deletion: boolean;
+}
+
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const ZERO = /^0+$/;
+
+/** `<local ref> <local oid> <remote ref> <remote oid>` lines, as git documents them. */
+export function parsePushLines(text: string): PushUpdate[] {
+  const out: PushUpdate[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const f = line.trim().split(' ');
+    if (f.length !== 4 || !OID.test(f[1]!) || !OID.test(f[3]!) || !f[2]!.startsWith('refs/')) {
+      throw invalid('E_BAD_PUSH_INPUT', `unexpected pre-push input line ${JSON.stringify(line.slice(0, 200))}: expected "<local ref> <local oid> <remote ref> <remote oid>"`);
+    }
+    const [localRef, localOid, remoteRef, remoteOid] = f as [string, string, string, string];
+    out.push({ localRef, localOid, remoteRef, remoteOid, deletion: ZERO.test(localOid) });
+  }
+  return out;
+}
+
+/**
+ * The pre-commit framework consumes git's stdin itself and hands its hooks
+ * one update through the environment instead.
+ */
+export function pushLinesFromEnv(env: NodeJS.ProcessEnv): string {
+  const { PRE_COMMIT_REMOTE_BRANCH: ref, PRE_COMMIT_TO_REF: to, PRE_COMMIT_FROM_REF: from, PRE_COMMIT_LOCAL_BRANCH: local } = env;
+  return ref && to && from ? `${local || 'HEAD'} ${to} ${ref} ${from}\n` : '';
+}
+
+/**
+ * The branch a remote ships from: what `<remote>/HEAD` points at (set by clone
+ * and `git remote set-head`), else init.defaultBranch, main or master,
+ * whichever exists here, else init.defaultBranch or main.
+ */
+export function defaultBranch(cwd: string, remote: string | undefined): string {
+  const opts = { cwd, keepGitEnv: true, allowFail: true, timeoutMs: 5000 };
+  if (remote && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote)) {
+    const head = git(['symbolic-ref', '-q', `refs/remotes/${remote}/HEAD`], opts);
+    const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(head.stdout.trim());
+    if (head.code === 0 && m) return m[1]!;
+  }
+  const configured = git(['config', '--get', 'init.defaultBranch'], opts).stdout.trim() || undefined;
+  const candidates = [...new Set([configured, 'main', 'master'].filter((b): b is string => !!b))];
+  const have = git(['for-each-ref', '--format=%(refname)', ...candidates.map((b) => `refs/heads/${b}`)], opts).stdout.split('\n');
+  return candidates.find((b) => have.includes(`refs/heads/${b}`)) ?? configured ?? 'main';
+}
