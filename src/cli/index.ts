@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { register as registerLocal } from './commands/local.js';
+import { register as registerRemote } from './commands/remote.js';
 import { isConductorError } from '../core/errors.js';
 import { json, paint, stderr } from './output.js';
 
@@ -19,6 +20,7 @@ const program = new Command('git-conductor')
   .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)) });
 
 registerLocal(program);
+registerRemote(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });

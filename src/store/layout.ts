@@ -4,6 +4,7 @@
  *   <git common dir>/conductor/
  *     config.json                      this clone's settings (init)
  *     audit.jsonl                      one JSON line per event
+ *     remote-fetched-at                touched after each fetch of the coordination remote
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
@@ -25,6 +26,9 @@ export class Layout {
   }
   get audit() {
     return join(this.root, 'audit.jsonl');
+  }
+  get fetchStamp() {
+    return join(this.root, 'remote-fetched-at');
   }
   get head() {
     return join(this.root, 'head');
