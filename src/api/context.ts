@@ -50,6 +50,14 @@ export async function withRemote(ctx: Ctx, opts: { offline?: boolean; fetch?: bo
   ctx.remote = link;
   if (opts.fetch && !opts.offline) link.refresh();
   else link.importAll();
+  if (!opts.offline && !link.fetched && !ctx.store.activeSprintId()) {
+    // No sprint known here yet: a teammate may have started one since the last fetch.
+    try {
+      link.refresh();
+    } catch (e) {
+      if (!(e instanceof Error && (e as { exitCode?: number }).exitCode === 5)) throw e;
+    }
+  }
   return ctx;
 }
 

@@ -366,14 +366,17 @@ export class RemoteLink {
       // No per-ref outcome: the connection failed. Ask the remote what it holds now.
       const actual = lsRemote(this.cwd, this.names.remote, leases.map((l) => l.ref));
       if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
+      if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
       throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${this.names.remote}" (${res.stderr.trim().split('\n').pop()?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200) ?? ''}); nothing was changed locally; check the remote and retry`, { remote: this.names.remote });
     }
-    const outcomes = [...res.values()];
-    const refused = outcomes.find((o) => o.status === 'refused');
-    if (refused) {
-      throw unreachable('E_REMOTE_REFUSED', `the remote "${this.names.remote}" refused our refs under ${this.names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: this.names.remote });
-    }
-    return leases.every((l) => res.get(l.ref)?.status === 'ok') ? 'won' : 'lost';
+    if (leases.every((l) => res.get(l.ref)?.status === 'ok')) return 'won';
+    if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
+    // "[remote rejected]" is also how a server reports losing its ref lock to a
+    // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
+    const actual = lsRemote(this.cwd, this.names.remote, leases.map((l) => l.ref));
+    const refused = [...res.values()].find((o) => o.status === 'refused')!;
+    if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
+    throw unreachable('E_REMOTE_REFUSED', `the remote "${this.names.remote}" refused our refs under ${this.names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: this.names.remote });
   }
 
   /** After our own successful push the remote holds `next`: our copy may say so (a fetch would). */
