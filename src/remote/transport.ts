@@ -61,7 +61,7 @@ export interface PushOutcome {
  * connection died: then the caller asks the remote what it holds).
  */
 export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false): Map<string, PushOutcome> | GitResult {
-  const args = ['-c', 'push.recurseSubmodules=no', 'push', '--porcelain', '--no-verify', '--quiet', ...(atomic ? ['--atomic'] : []), remote];
+  const args = ['-c', 'push.recurseSubmodules=no', 'push', '--porcelain', '--no-verify', ...(atomic ? ['--atomic'] : []), remote];
   for (const l of leases) args.push(`--force-with-lease=${l.ref}:${l.expect ?? ''}`);
   for (const l of leases) args.push(`${l.next ?? ''}:${l.ref}`);
   const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs() });
