@@ -10,18 +10,18 @@
  * Before any decision the local logs are brought up to date with the tracking
  * refs, so a phase completed on another machine is done here too.
  */
-import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ConductorError, ExitCode, isConductorError, unavailable, unreachable } from '../core/errors.js';
 import type { HeadRecord, LocalConfig, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { pad, type Entry, type SeqLog } from '../store/seq-log.js';
 import type { StateStore } from '../store/state-store.js';
-import { git } from '../git/git.js';
 import { objectBytes, writeCommit } from './objects.js';
 import { reconcile, type Reconciled } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
-import { chainKey, listTracking, readTracking, type Chain, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
+import { cacheFromJson, cacheToJson, chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
+import { randomHex } from '../store/fs-atomic.js';
 import { fetchNamespace, lsRemote, pushLeases, sleep, type Lease } from './transport.js';
 
 /** Same cap as `complete --artifact`. */
@@ -60,6 +60,8 @@ export class RemoteLink {
   diverged = new Set<string>();
   private tracking: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
   private present = new Set<string>();
+  private cache: ChainCache = new Map();
+  private tips = new Set<string>();
 
   constructor(
     private readonly ctx: LinkCtx,
@@ -106,12 +108,15 @@ export class RemoteLink {
     const store = this.ctx.store;
     const { refs, problems } = listTracking(this.cwd, this.names);
     this.present = new Set(refs.map((r) => r.ref));
+    const cache = (this.cache = this.loadCache(refs));
+    this.tips = new Set(refs.map((r) => r.oid));
+    const cachedTips = new Set(cache.keys());
     const ids = new Set<string>();
     const local = store.activeSprintId();
     if (local) ids.add(local);
     const newest = refs.map((r) => (r.key.kind === 'head' ? '' : r.key.sprint)).sort().pop();
     if (newest) ids.add(newest);
-    const read = () => readTracking(this.cwd, refs, (k) => k.kind === 'head' || ids.has(k.sprint), ARTIFACT_CAP);
+    const read = () => readTracking(this.cwd, refs, (k) => k.kind === 'head' || ids.has(k.sprint), ARTIFACT_CAP, cache);
     this.tracking = read();
     this.reconcileHead();
     const active = store.activeSprintId();
@@ -120,7 +125,28 @@ export class RemoteLink {
       this.tracking = read();
     }
     this.problems = [...problems, ...this.tracking.problems];
+    if ([...cache.keys()].some((t) => !cachedTips.has(t))) this.saveCache();
     if (active) this.reconcilePhases(store.readSprint(active));
+  }
+
+  private loadCache(refs: { oid: string; key: RefKey }[]): ChainCache {
+    try {
+      return cacheFromJson(readFileSync(this.ctx.store.layout.remoteCache, 'utf8'), new Map(refs.map((r) => [r.oid, r.key.kind])));
+    } catch {
+      return new Map();
+    }
+  }
+
+  private saveCache(): void {
+    try {
+      // Not fsynced: a cache lost in a power cut is rebuilt from the refs.
+      const file = this.ctx.store.layout.remoteCache;
+      const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
+      writeFileSync(tmp, cacheToJson(this.cache, this.tips));
+      renameSync(tmp, file);
+    } catch {
+      // Only a cache: the next command reads the refs again.
+    }
   }
 
   private rules<R extends { seq: number; id: string }>(payload: (e: ChainEntry<R>) => Record<string, Uint8Array> | undefined, beforeTop?: (e: ChainEntry<R>) => void) {
@@ -162,6 +188,7 @@ export class RemoteLink {
     const store = this.ctx.store;
     this.unpublished.clear();
     this.diverged.clear();
+    let imported = false;
     for (const p of sprint.phases) {
       const key: RefKey = { kind: 'phase', sprint: sprint.id, phase: p.name };
       const chain = this.tracking.phases.get(chainKey(sprint.id, p.name));
@@ -171,9 +198,11 @@ export class RemoteLink {
       }
       const r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], this.rules<PhaseRecord>((e) => this.artifactPayload(e)));
       this.note(r, p.name, chain);
+      imported ||= r.imported.length > 0;
     }
+    if (!imported || sprint.status !== 'active') return;
     const tops = store.tops(sprint);
-    if (sprint.status === 'active' && sprint.phases.every((p) => tops.get(p.name)?.kind === 'done')) {
+    if (sprint.phases.every((p) => tops.get(p.name)?.kind === 'done')) {
       store.writeSprint({ ...sprint, status: 'archived', archived_at: new Date().toISOString() });
     }
   }
@@ -287,6 +316,7 @@ export class RemoteLink {
     this.setTracking(key, parent!, chain?.tip);
     const entries = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))];
     this.tracking.phases.set(chainKey(sprint.id, phase), { key, ref: this.names.trackingRef(key), tip: parent!, entries });
+    this.remember(chain?.tip, parent!, entries);
     this.unpublished.delete(phase);
     return 'won';
   }
@@ -332,6 +362,7 @@ export class RemoteLink {
       this.setTracking(key, l.next!, l.expect);
     }
     this.tracking.head = { key: headKey, ref: this.names.trackingRef(headKey), tip: parent!, entries: [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))] };
+    this.remember(head?.tip, parent!, this.tracking.head.entries);
     return 'won';
   }
 
@@ -379,9 +410,21 @@ export class RemoteLink {
     throw unreachable('E_REMOTE_REFUSED', `the remote "${this.names.remote}" refused our refs under ${this.names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: this.names.remote });
   }
 
-  /** After our own successful push the remote holds `next`: our copy may say so (a fetch would). */
-  private setTracking(key: RefKey, next: string, expect: string | undefined): void {
-    git(['update-ref', '-m', 'git-conductor: published', this.names.trackingRef(key), next, expect ?? ''], { cwd: this.cwd, allowFail: true });
+  /** Our own push moved a tracking tip: cache the chain we know it has, so the next command need not read it. */
+  private remember(oldTip: string | undefined, tip: string, entries: ChainEntry<unknown>[]): void {
+    if (oldTip) this.tips.delete(oldTip);
+    this.tips.add(tip);
+    this.cache.set(tip, entries);
+    this.saveCache();
+  }
+
+  /**
+   * After our own successful push the remote holds `next`. git itself moves
+   * the tracking ref in the same push (the fetch refspec `init` configured maps
+   * it), so no extra git call; if that refspec was removed, the next push
+   * fails its lease, fetches, and heals the view.
+   */
+  private setTracking(key: RefKey, _next: string, _expect: string | undefined): void {
     this.present.add(this.names.trackingRef(key));
   }
 

@@ -79,10 +79,23 @@ const CAP: Record<RefKey['kind'], number> = { head: MAX_RECORD_BYTES, sprint: MA
 
 class Bad extends Error {}
 
+/**
+ * Validated chains by tip commit id. A commit id fixes its whole history, so
+ * a chain validated once stays valid: refs whose tip did not move since the
+ * last read cost no git call at all.
+ */
+export type ChainCache = Map<string, ChainEntry<unknown>[]>;
+
 /** Reads and validates the listed refs whose key `want` accepts. */
-export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number): TrackingState {
+export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map()): TrackingState {
   const state: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
-  const refs = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
+  const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
+  for (const l of wanted) {
+    const hit = cache.get(l.oid);
+    if (hit) store(state, l, hit);
+  }
+  const refs = wanted.filter((l) => !cache.has(l.oid));
+  if (!refs.length) return state;
   const parents = commitParents(cwd, refs.map((r) => r.oid), MAX_CHAIN * Math.max(1, refs.length));
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
   const chains = new Map<Listed, string[]>();
@@ -110,28 +123,59 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   const index = new Map(all.map((c, i) => [c, i]));
   const at = (c: string, i: number) => info[index.get(c)! * 4 + i];
   // Load trees and main files only when they are within their caps.
-  const wanted = new Set<string>();
+  const load = new Set<string>();
   for (const [l, commits] of chains) {
     for (const c of commits) {
       const tree = at(c, 0);
       const main = at(c, l.key.kind === 'sprint' ? 2 : 1);
-      if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) wanted.add(tree.oid);
-      if (main && main.type === 'blob' && main.size <= CAP[l.key.kind]) wanted.add(main.oid);
+      if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) load.add(tree.oid);
+      if (main && main.type === 'blob' && main.size <= CAP[l.key.kind]) load.add(main.oid);
     }
   }
-  const bytes = objectBytes(cwd, [...wanted]);
+  const bytes = objectBytes(cwd, [...load]);
   for (const [l, commits] of chains) {
     try {
       const entries = commits.map((c, i) => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap));
-      if (l.key.kind === 'head') state.head = { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<HeadRecord>[] };
-      else if (l.key.kind === 'sprint') state.sprints.set(l.key.sprint, entries[0]!.record as SprintFile);
-      else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
+      store(state, l, entries);
+      cache.set(l.oid, entries);
     } catch (e) {
       if (!(e instanceof Bad)) throw e;
       state.problems.push({ ref: l.ref, problem: e.message });
     }
   }
   return state;
+}
+
+function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
+  if (l.key.kind === 'head') state.head = { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<HeadRecord>[] };
+  else if (l.key.kind === 'sprint') state.sprints.set(l.key.sprint, entries[0]!.record as SprintFile);
+  else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
+}
+
+/** The cache as stored in the state dir; entries are re-validated when read back (see link.ts). */
+export const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
+
+export function cacheFromJson(text: string, kinds: Map<string, RefKey['kind']>): ChainCache {
+  const out: ChainCache = new Map();
+  let raw: { v?: number; chains?: Record<string, unknown> };
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return out;
+  }
+  if (raw?.v !== 1 || typeof raw.chains !== 'object' || !raw.chains) return out;
+  for (const [tip, entries] of Object.entries(raw.chains)) {
+    const kind = kinds.get(tip);
+    if (!kind || !isOid(tip) || !Array.isArray(entries)) continue;
+    const schema = (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
+    const valid = entries.every((e: { commit?: unknown; record?: unknown; artifact?: { oid?: unknown; size?: unknown } }, i) => {
+      if (!e || typeof e.commit !== 'string' || !isOid(e.commit) || !check(schema, e.record).ok) return false;
+      if (kind !== 'sprint' && (e.record as { seq?: number }).seq !== i + 1) return false;
+      return e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number');
+    });
+    if (valid && entries.length) out.set(tip, entries as ChainEntry<unknown>[]);
+  }
+  return out;
 }
 
 function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
