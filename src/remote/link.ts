@@ -10,19 +10,19 @@
  * Before any decision the local logs are brought up to date with the tracking
  * refs, so a phase completed on another machine is done here too.
  */
-import { existsSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { ConductorError, ExitCode, isConductorError, unavailable, unreachable } from '../core/errors.js';
+import { ConductorError, ExitCode, isConductorError, unavailable } from '../core/errors.js';
 import type { HeadRecord, LocalConfig, PhaseRecord, SprintFile } from '../core/schemas.js';
-import { pad, type Entry, type SeqLog } from '../store/seq-log.js';
+import { pad, type Entry } from '../store/seq-log.js';
 import type { StateStore } from '../store/state-store.js';
 import { objectBytes, writeCommit } from './objects.js';
 import { reconcile, type Reconciled } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
-import { cacheFromJson, cacheToJson, chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
-import { randomHex } from '../store/fs-atomic.js';
-import { fetchNamespace, lsRemote, pushLeases, sleep, type Lease } from './transport.js';
+import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
+import { loadCache, saveCache } from './chain-cache.js';
+import { fetchNamespace, pushCas, sleep, type Lease } from './transport.js';
 
 /** Same cap as `complete --artifact`. */
 const ARTIFACT_CAP = 4 * 1024 * 1024;
@@ -130,24 +130,13 @@ export class RemoteLink {
   }
 
   private loadCache(refs: { oid: string; key: RefKey }[]): ChainCache {
-    try {
-      return cacheFromJson(readFileSync(this.ctx.store.layout.remoteCache, 'utf8'), new Map(refs.map((r) => [r.oid, r.key.kind])));
-    } catch {
-      return new Map();
-    }
+    return loadCache(this.ctx.store.layout.remoteCache, refs);
   }
 
   private saveCache(): void {
-    try {
-      // Not fsynced: a cache lost in a power cut is rebuilt from the refs.
-      const file = this.ctx.store.layout.remoteCache;
-      const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
-      writeFileSync(tmp, cacheToJson(this.cache, this.tips));
-      renameSync(tmp, file);
-    } catch {
-      // Only a cache: the next command reads the refs again.
-    }
+    saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips);
   }
+
 
   private rules<R extends { seq: number; id: string }>(payload: (e: ChainEntry<R>) => Record<string, Uint8Array> | undefined, beforeTop?: (e: ChainEntry<R>) => void) {
     return { ownIds: this.ownIds, now: Date.now(), payload, beforeTop };
@@ -392,23 +381,9 @@ export class RemoteLink {
   }
 
   private push(leases: Lease[], atomic = false): Outcome {
-    const res = pushLeases(this.cwd, this.names.remote, leases, atomic);
-    if (!(res instanceof Map)) {
-      // No per-ref outcome: the connection failed. Ask the remote what it holds now.
-      const actual = lsRemote(this.cwd, this.names.remote, leases.map((l) => l.ref));
-      if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
-      if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
-      throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${this.names.remote}" (${res.stderr.trim().split('\n').pop()?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200) ?? ''}); nothing was changed locally; check the remote and retry`, { remote: this.names.remote });
-    }
-    if (leases.every((l) => res.get(l.ref)?.status === 'ok')) return 'won';
-    if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
-    // "[remote rejected]" is also how a server reports losing its ref lock to a
-    // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
-    const actual = lsRemote(this.cwd, this.names.remote, leases.map((l) => l.ref));
-    const refused = [...res.values()].find((o) => o.status === 'refused')!;
-    if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
-    throw unreachable('E_REMOTE_REFUSED', `the remote "${this.names.remote}" refused our refs under ${this.names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: this.names.remote });
+    return pushCas(this.cwd, this.names, leases, atomic);
   }
+
 
   /** Our own push moved a tracking tip: cache the chain we know it has, so the next command need not read it. */
   private remember(oldTip: string | undefined, tip: string, entries: ChainEntry<unknown>[]): void {

@@ -152,32 +152,6 @@ function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]):
   else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
 }
 
-/** The cache as stored in the state dir; entries are re-validated when read back (see link.ts). */
-export const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
-
-export function cacheFromJson(text: string, kinds: Map<string, RefKey['kind']>): ChainCache {
-  const out: ChainCache = new Map();
-  let raw: { v?: number; chains?: Record<string, unknown> };
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return out;
-  }
-  if (raw?.v !== 1 || typeof raw.chains !== 'object' || !raw.chains) return out;
-  for (const [tip, entries] of Object.entries(raw.chains)) {
-    const kind = kinds.get(tip);
-    if (!kind || !isOid(tip) || !Array.isArray(entries)) continue;
-    const schema = (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
-    const valid = entries.every((e: { commit?: unknown; record?: unknown; artifact?: { oid?: unknown; size?: unknown } }, i) => {
-      if (!e || typeof e.commit !== 'string' || !isOid(e.commit) || !check(schema, e.record).ok) return false;
-      if (kind !== 'sprint' && (e.record as { seq?: number }).seq !== i + 1) return false;
-      return e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number');
-    });
-    if (valid && entries.length) out.set(tip, entries as ChainEntry<unknown>[]);
-  }
-  return out;
-}
-
 function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
   const where = `commit ${commit.slice(0, 12)}`;
   const files = FILES[l.key.kind];

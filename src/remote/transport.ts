@@ -91,6 +91,30 @@ export function lsRemote(cwd: string, remote: string, refs: string[]): Map<strin
   return out;
 }
 
+/**
+ * Pushes `leases` and decides the outcome: won, lost (someone else moved a ref
+ * first), or thrown (unreachable: exit 5; refused by the host: exit 5 with the
+ * fallback namespace named).
+ */
+export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false): 'won' | 'lost' {
+  const res = pushLeases(cwd, names.remote, leases, atomic);
+  if (!(res instanceof Map)) {
+    // No per-ref outcome: the connection failed. Ask the remote what it holds now.
+    const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref));
+    if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
+    if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
+    throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${names.remote}" (${res.stderr.trim().split('\n').pop()?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200) ?? ''}); nothing was changed locally; check the remote and retry`, { remote: names.remote });
+  }
+  if (leases.every((l) => res.get(l.ref)?.status === 'ok')) return 'won';
+  if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
+  // "[remote rejected]" is also how a server reports losing its ref lock to a
+  // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
+  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref));
+  const refused = [...res.values()].find((o) => o.status === 'refused')!;
+  if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
+  throw unreachable('E_REMOTE_REFUSED', `the remote "${names.remote}" refused our refs under ${names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: names.remote });
+}
+
 export { cannotReach };
 
 export function sleep(ms: number): void {
