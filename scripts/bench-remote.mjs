@@ -32,12 +32,17 @@ try {
   const phases = JSON.stringify(Array.from({ length: RUNS + 1 }, (_, i) => ({ name: `p${i}`, concurrency: 'read' })));
   run(process.execPath, [CLI, 'start', '--phases', phases], work);
   run(process.execPath, [CLI, 'claim', 'p0'], work); // warm caches
+  // The same sprint without a remote: what the local engine alone costs.
+  const solo = join(root, 'solo');
+  run('git', ['init', '-q', solo], root);
+  run(process.execPath, [CLI, 'start', '--phases', phases], solo);
 
   const emptyTree = run('git', ['mktree'], work).out;
   const floor = [];
   const push = [];
   const claim = [];
   const status = [];
+  const local = [];
   // Interleaved, so background load affects every measurement alike.
   for (let i = 1; i <= RUNS; i++) {
     floor.push(run(process.execPath, ['-e', '0'], work).ms);
@@ -45,17 +50,20 @@ try {
     push.push(run('git', ['push', '-q', `file://${bare}`, `${commit}:refs/heads/bench-${i}`], work).ms);
     claim.push(run(process.execPath, [CLI, 'claim', `p${i}`], work).ms);
     status.push(run(process.execPath, [CLI, 'status'], work).ms);
+    local.push(run(process.execPath, [CLI, 'claim', `p${i}`], solo).ms);
   }
   const f = median(floor);
   const p = median(push);
   const c = median(claim);
   const s = median(status);
+  const l = median(local);
   const unit = f + p;
   const budget = f + 4 * p;
   const ok = c <= budget;
   console.log(`remote claim  = ${(c / unit).toFixed(2)} x (node floor + 1 raw push)`);
   console.log(`              = node floor + ${((c - f) / p).toFixed(2)} raw pushes (target: at most 4) ${ok ? 'OK' : 'OVER BUDGET'}`);
   console.log(`budget usage  = ${(c / budget).toFixed(2)} of (node floor + 4 raw pushes)`);
+  console.log(`of which local engine (same claim, no remote) = node floor + ${((l - f) / p).toFixed(2)} raw pushes`);
   console.log(`status (remote configured) = ${(s / f).toFixed(2)} x node floor`);
   console.log(`raw push      = ${(p / f).toFixed(2)} x node floor  (${RUNS} interleaved runs, medians)`);
   if (!ok) process.exitCode = 1;

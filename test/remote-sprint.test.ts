@@ -89,6 +89,16 @@ describe('a sprint across machines, through git daemon', () => {
     expect(b.run(['artifact', 'show', 'think']).json.content).toEqual({ summary: 'x' });
   });
 
+  it('a sprint started before init is published with its first claim, so teammates find it', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'alice', { init: false });
+    expect(a.run(['start']).code).toBe(0);
+    expect(a.run(['init']).code).toBe(0);
+    expect(a.run(['claim', 'think']).code).toBe(0);
+    const b = makeClone(url, 'bob');
+    expect(b.run(['status']).json.phases.think).toMatchObject({ state: 'running', agent: 'alice' });
+  });
+
   it('an expired lease is taken over from another machine by CAS, naming the previous holder', async () => {
     const { url } = makeBare();
     const a = makeClone(url, 'alice');

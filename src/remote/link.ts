@@ -283,6 +283,8 @@ export class RemoteLink {
   /** Publishes the phase's local entries beyond the tracking chain. */
   publishPhase(sprint: SprintFile, phase: string): Outcome {
     const key: RefKey = { kind: 'phase', sprint: sprint.id, phase };
+    // A sprint started before `init`: the remote has no head yet, so teammates could not find this phase.
+    if (!this.tracking.head && this.ctx.store.headLog().topSeq() > 0) this.publishHead();
     const log = this.ctx.store.phaseLog(sprint.id, phase);
     const chain = this.tracking.phases.get(chainKey(sprint.id, phase));
     const remote = chain?.entries ?? [];
