@@ -3,7 +3,7 @@ import { blocked, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openContext, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, leaseMs, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -27,7 +27,7 @@ export interface ClaimResult {
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
-  return claimIn(openContext(opts), opts);
+  return claimIn(await withRemote(openContext(opts), opts), opts);
 }
 
 export function claimIn(ctx: Ctx, opts: ClaimOptions): ClaimResult {
@@ -68,7 +68,7 @@ export interface RenewOptions extends CommonOptions {
 
 /** Extends the holder's lease; refused for anyone else. */
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
-  const ctx = openContext(opts);
+  const ctx = await withRemote(openContext(opts), opts);
   const phase = validatePhaseName(opts.phase);
   const ttlMs = leaseMs(ctx, opts.ttl);
   const agent = agentOf(ctx, opts.agent).id;
@@ -94,7 +94,8 @@ export interface NextResult {
 }
 
 export async function next(opts: NextOptions): Promise<NextResult> {
-  const ctx = openContext(opts);
+  // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
+  const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
   const sprint = activeSprint(ctx);
   if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
   const tried = new Set<string>();

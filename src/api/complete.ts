@@ -5,7 +5,7 @@ import { requireHolder } from '../core/phase-state.js';
 import type { ArtifactRef } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, openContext, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions } from './context.js';
 import { appendPhase } from './transition.js';
 
 export interface CompleteOptions extends CommonOptions {
@@ -33,7 +33,7 @@ export interface CompleteResult {
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
-  const ctx = openContext(opts);
+  const ctx = await withRemote(openContext(opts), opts);
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
   const sprint = activeSprint(ctx);

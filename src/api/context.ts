@@ -8,12 +8,15 @@ import { invalid, unavailable } from '../core/errors.js';
 import { check, HOST_RE, ProjectConfig, type SprintFile } from '../core/schemas.js';
 import { findRepo, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
+import type { RemoteLink } from '../remote/link.js';
 
 export interface CommonOptions {
   /** Where to run, default process.cwd(). Any directory of any worktree works. */
   cwd?: string;
   /** Acting agent id; see resolveAgent for the default rule. */
   agent?: string;
+  /** With a coordination remote: act locally only, mark the change unpublished (`sync` publishes it). */
+  offline?: boolean;
 }
 
 export interface Ctx {
@@ -22,6 +25,8 @@ export interface Ctx {
   store: StateStore;
   host: string;
   now: number;
+  /** Set when a coordination remote is configured (`init`); absent otherwise. */
+  remote?: RemoteLink;
 }
 
 export const PROJECT_CONFIG = '.git-conductor.json';
@@ -30,6 +35,30 @@ export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd);
   return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now() };
+}
+
+/**
+ * Attaches the coordination remote, when `init` configured one, and brings the
+ * local state up to date with the remote-tracking refs (fetching first when
+ * asked). Without a remote this reads one small file and spawns nothing.
+ */
+export async function withRemote(ctx: Ctx, opts: { offline?: boolean; fetch?: boolean } = {}): Promise<Ctx> {
+  const config = ctx.store.readConfig();
+  if (!config.remote) return ctx;
+  const { RemoteLink } = await import('../remote/link.js');
+  const link = new RemoteLink(ctx, config, !!opts.offline);
+  ctx.remote = link;
+  if (opts.fetch && !opts.offline) link.refresh();
+  else link.importAll();
+  if (!opts.offline && !link.fetched && !ctx.store.activeSprintId()) {
+    // No sprint known here yet: a teammate may have started one since the last fetch.
+    try {
+      link.refresh();
+    } catch (e) {
+      if (!(e instanceof Error && (e as { exitCode?: number }).exitCode === 5)) throw e;
+    }
+  }
+  return ctx;
 }
 
 export function thisHost(): string {

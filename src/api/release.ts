@@ -5,7 +5,7 @@ import { findPhase, isLive, requireHolder } from '../core/phase-state.js';
 import type { PhaseRecord } from '../core/schemas.js';
 import { isConductorError } from '../core/errors.js';
 import { randomHex } from '../store/fs-atomic.js';
-import { activeSprint, agentOf, iso, openContext, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ReleaseOptions extends CommonOptions {
@@ -55,7 +55,7 @@ type Check = (
 ) => 'abort' | 'unstuck' | 'force';
 
 async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: Check): Promise<ReleaseResult> {
-  const ctx = openContext(opts);
+  const ctx = await withRemote(openContext(opts), opts);
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
   const sprint = activeSprint(ctx);

@@ -5,7 +5,7 @@ import { invalid, isConductorError, unavailable } from '../core/errors.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
-import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions, type Ctx } from './context.js';
 
 export interface StartOptions extends CommonOptions {
   /** Inline JSON (starts with `[`) or a path to a JSON file. */
@@ -20,7 +20,8 @@ export interface StartResult {
 }
 
 export async function start(opts: StartOptions): Promise<StartResult> {
-  const ctx = openContext(opts);
+  // With a remote, start replaces the remote's active sprint: decide that against a fresh view.
+  const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
   const agent = agentOf(ctx, opts.agent).id;
   const { phases, source } = phaseGraph(ctx, opts.phases);
   const d = new Date(ctx.now).toISOString();
@@ -29,14 +30,24 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   ctx.store.createSprint(sprint);
   const head = ctx.store.headLog();
   const previous = previousSprint(ctx);
+  const headId = randomHex(8);
   try {
-    head.append(head.topSeq(), { v: 1, id: randomHex(8), kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
+    head.append(head.topSeq(), { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
   } catch (e) {
     ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(Date.now()) });
     if (isConductorError(e) && e.code === 'E_LOST_RACE') {
       throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
     }
     throw e;
+  }
+  if (ctx.remote && !ctx.remote.offline) {
+    try {
+      ctx.remote.publishStart(id, headId);
+    } catch (e) {
+      // Never published: remove it, so nothing half-done is left behind.
+      ctx.store.removeSprint(id);
+      throw e;
+    }
   }
   if (previous && previous !== id) archive(ctx, previous);
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });

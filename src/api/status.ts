@@ -7,7 +7,8 @@ import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
 import { unavailable } from '../core/errors.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
-import { activeSprint, agentOf, openContext, type CommonOptions } from './context.js';
+import type { Ctx } from './context.js';
+import { activeSprint, agentOf, openContext, withRemote, type CommonOptions } from './context.js';
 
 export interface StatusResult {
   sprint_id: string;
@@ -16,22 +17,32 @@ export interface StatusResult {
   started_by: string;
   halted?: { phase: string; reason: string };
   /** In topological-declaration order. */
-  phases: Record<string, PhaseView & { lease_left_s?: number }>;
+  phases: Record<string, PhaseView & { lease_left_s?: number; unpublished?: boolean }>;
+  /** With a coordination remote: which, how fresh the view is, what is not published yet. */
+  remote?: RemoteSummary;
 }
 
-export async function status(opts: CommonOptions = {}): Promise<StatusResult> {
-  const ctx = openContext(opts);
+export type RemoteSummary = ReturnType<NonNullable<Ctx['remote']>['summary']>;
+
+export interface StatusOptions extends CommonOptions {
+  /** Fetch the coordination remote first. */
+  fetch?: boolean;
+}
+
+export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
+  const ctx = await withRemote(openContext(opts), opts);
   const sprint = activeSprint(ctx);
   const tops = ctx.store.tops(sprint);
   const phases: StatusResult['phases'] = {};
   for (const v of viewAll(sprint, tops, ctx.now)) {
     phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
+    if (ctx.remote?.unpublished.has(v.name)) phases[v.name]!.unpublished = true;
   }
-  return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases };
+  return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases, remote: ctx.remote?.summary() };
 }
 
 export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: string; batches: Batch[] }> {
-  const ctx = openContext(opts);
+  const ctx = await withRemote(openContext(opts), opts);
   const sprint = activeSprint(ctx);
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
 }
@@ -55,7 +66,7 @@ export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string;
 
 /** The stored artifact of a done phase: the exact bytes that were completed. */
 export async function artifactShow(opts: CommonOptions & { phase: string }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown }> {
-  const ctx = openContext(opts);
+  const ctx = await withRemote(openContext(opts), opts);
   const phase = validatePhaseName(opts.phase);
   const sprint = activeSprint(ctx);
   findPhase(sprint, phase);

@@ -20,12 +20,19 @@ const MAX_TRIES = 50;
  * next decision says what that change means for us (held, done, or free again).
  */
 export function appendPhase(ctx: Ctx, sprint: SprintFile, phase: string, decide: (tops: Tops) => Decision): { entry: Entry<PhaseRecord>; tops: Tops } {
+  const local = () => appendLocal(ctx, sprint, phase, decide);
+  // With a coordination remote, the local append is followed by a compare-and-swap push (remote/link.ts).
+  return ctx.remote ? ctx.remote.transition(sprint, phase, local) : local();
+}
+
+function appendLocal(ctx: Ctx, sprint: SprintFile, phase: string, decide: (tops: Tops) => Decision): { entry: Entry<PhaseRecord>; tops: Tops } {
+  const offline = ctx.remote?.offline ? { offline: true as const } : {};
   const log = ctx.store.phaseLog(sprint.id, phase);
   for (let i = 0; ; i++) {
     const tops = ctx.store.tops(sprint);
     const { record, payload } = decide(tops);
     try {
-      const entry = log.append(tops.get(phase)?.seq ?? 0, { v: 1, id: randomHex(8), ...record }, payload);
+      const entry = log.append(tops.get(phase)?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, payload);
       return { entry, tops };
     } catch (e) {
       if (!(isConductorError(e) && e.code === 'E_LOST_RACE') || i >= MAX_TRIES) throw e;

@@ -89,6 +89,8 @@ export const PhaseRecord = lazy(() => z.strictObject({
   artifact: z.optional(ArtifactRef()),
   commit: z.optional(z.string().check(z.regex(OID_RE))),
   halt: z.optional(safeText(500)),
+  /** Taken with --offline: not yet on the coordination remote; `sync` publishes it or rolls it back. */
+  offline: z.optional(z.literal(true)),
 }));
 export type PhaseRecord = z.infer<ReturnType<typeof PhaseRecord>>;
 

@@ -57,6 +57,15 @@ export function git(args: string[], opts: GitOptions): GitResult {
   return result;
 }
 
+/** Like git(), but stdout as raw bytes: trees and blobs from `cat-file --batch` are not text. */
+export function gitBytes(args: string[], opts: GitOptions): { code: number; stdout: Buffer; stderr: string } {
+  const r = spawnSync('git', args, { cwd: opts.cwd, input: opts.input, env: envFor(opts), timeout: opts.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('git is not installed or not on PATH');
+  const result = { code: r.status ?? 128, stdout: r.stdout ?? Buffer.alloc(0), stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8') };
+  if ((r.error || result.code !== 0) && !opts.allowFail) throw new GitError(args, { code: result.code, stdout: '', stderr: r.error ? String(r.error.message) : result.stderr });
+  return result;
+}
+
 /** Async variant for operations that run in parallel (fetches, pushes). */
 export function gitAsync(args: string[], opts: GitOptions): Promise<GitResult> {
   return new Promise((resolveP, reject) => {

@@ -4,6 +4,8 @@
  *   <git common dir>/conductor/
  *     config.json                      this clone's settings (init)
  *     audit.jsonl                      one JSON line per event
+ *     remote-fetched-at                touched after each fetch of the coordination remote
+ *     remote-cache.json                validated remote-tracking chains, by tip commit id
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
@@ -25,6 +27,12 @@ export class Layout {
   }
   get audit() {
     return join(this.root, 'audit.jsonl');
+  }
+  get fetchStamp() {
+    return join(this.root, 'remote-fetched-at');
+  }
+  get remoteCache() {
+    return join(this.root, 'remote-cache.json');
   }
   get head() {
     return join(this.root, 'head');

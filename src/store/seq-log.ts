@@ -115,6 +115,27 @@ export class SeqLog<R extends { seq: number }> {
     return { seq, record: full, dir: join(this.dir, pad(seq)) };
   }
 
+  /**
+   * Moves an entry aside (to `.retracted-<seq>-<id>-<random>`, which is not an
+   * entry name, so the log ends below it again). Only for entries that were
+   * never published and lost on the coordination remote; the caller enforces
+   * who may retract what (see remote/reconcile.ts). Returns false when the
+   * entry is gone or is no longer the one expected (someone else moved it).
+   */
+  retract(seq: number, id: string): boolean {
+    const from = join(this.dir, pad(seq));
+    try {
+      const r = this.read(seq).record as unknown as { id?: string };
+      if (r.id !== id) return false;
+      renameSync(from, join(this.dir, `.retracted-${pad(seq)}-${id}-${randomHex(3)}`));
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || (e as { code?: string }).code === 'E_CORRUPT_STATE') return false;
+      throw e;
+    }
+  }
+
   /** Removes staging directories left by crashed processes. Old ones only: a live append takes milliseconds. */
   private sweepStages(): void {
     const now = Date.now();

@@ -5,41 +5,49 @@ import { api, render, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('start'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('start a new sprint (archives the previous one)')
     .option('--phases <json|path>', 'phase graph: inline JSON array or a JSON file')
     .action(async (o) => run((await api()).start, async (r) => (await render()).renderStart(r))(o));
 
   withCommon(program.command('claim <phase>'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('take a phase: exactly one agent wins')
     .option('--ttl <duration>', 'lease length, e.g. 30m, 2h (default 1h)')
     .option('--pid <pid>', 'your own long-lived process id, recorded for people to see', parseIntArg)
     .action(async (phase, o) => run((await api()).claim, async (r) => (await render()).renderClaim(r))({ ...o, phase }));
 
   withCommon(program.command('renew <phase>'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('extend your lease on a phase you hold')
     .option('--ttl <duration>', 'new lease length from now')
     .action(async (phase, o) => run((await api()).renew, async (r) => (await render()).renderClaim(r))({ ...o, phase }));
 
   withCommon(program.command('complete <phase>'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('finish a phase you hold; unlocks the phases that depend on it')
     .option('--artifact <path>', 'JSON artifact of the phase (copied into the sprint with its sha256)')
     .action(async (phase, o) => run((await api()).complete, async (r) => (await render()).renderComplete(r))({ ...o, phase }));
 
   withCommon(program.command('abort <phase>'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('release your claim without completing it')
     .option('--force', "release someone else's claim")
     .action(async (phase, o) => run((await api()).abort, async (r) => (await render()).renderRelease(r))({ ...o, phase }));
 
   withCommon(program.command('unstuck <phase>'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('release a claim whose lease has expired')
     .option('--force', 'release it even though the lease is live')
     .action(async (phase, o) => run((await api()).unstuck, async (r) => (await render()).renderRelease(r))({ ...o, phase }));
 
   withCommon(program.command('status'))
+    .option('--fetch', 'with a coordination remote: fetch it first')
     .description('every phase: pending, ready, running (by whom, lease left) or done')
     .action(async (o) => run((await api()).status, async (r) => (await render()).renderStatus(r))(o));
 
   withCommon(program.command('next'))
+    .option('--offline', 'with a coordination remote: act locally, publish later with sync')
     .description('print the first phase you could claim now (empty when none)')
     .option('--claim', 'claim it too; on a lost race, move on to the next candidate')
     .option('--ttl <duration>', 'lease length when claiming')

@@ -1,0 +1,195 @@
+/**
+ * Reads the remote-tracking refs (our copy of the remote's conductor refs)
+ * into validated logs: one `git for-each-ref`, then `rev-list`, one
+ * `cat-file --batch-check` and one `cat-file --batch` for everything.
+ *
+ * A ref written by a teammate or an attacker is data, not code: a chain is
+ * accepted only when every commit has at most one parent, every tree holds
+ * exactly the expected file names as regular blobs under a size cap, and every
+ * record parses, validates and carries the sequence number of its depth. A
+ * bad ref becomes a `problem` naming the ref; it never crashes a command.
+ */
+import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { git } from '../git/git.js';
+import { commitParents, isOid, objectBytes, objectInfo, parseTree } from './objects.js';
+import { keyId, type RefKey, type RefNames } from './ref-names.js';
+
+export const MAX_RECORD_BYTES = 64 * 1024;
+export const MAX_SPRINT_BYTES = 1024 * 1024;
+const MAX_TREE_BYTES = 1024;
+const MAX_CHAIN = 5000;
+const MAX_REFS_READ = 2000;
+
+export interface ChainEntry<R> {
+  commit: string;
+  record: R;
+  /** For done records with an artifact: the blob, loaded only when imported. */
+  artifact?: { oid: string; size: number };
+}
+
+export interface Chain<R> {
+  key: RefKey;
+  ref: string;
+  tip: string;
+  entries: ChainEntry<R>[];
+}
+
+export interface Problem {
+  ref: string;
+  problem: string;
+}
+
+export interface Listed {
+  ref: string;
+  key: RefKey;
+  oid: string;
+}
+
+export interface TrackingState {
+  head?: Chain<HeadRecord>;
+  sprints: Map<string, SprintFile>;
+  /** By `<sprint id>/<phase>`. */
+  phases: Map<string, Chain<PhaseRecord>>;
+  problems: Problem[];
+}
+
+/** All our tracking refs with valid names; anything else under the prefix is reported and ignored. */
+export function listTracking(cwd: string, names: RefNames): { refs: Listed[]; problems: Problem[] } {
+  const r = git(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', names.trackingPrefix], { cwd });
+  const refs: Listed[] = [];
+  const problems: Problem[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const [oid, type, ref] = line.split(' ');
+    if (!oid || !ref) continue;
+    const key = names.parseTracking(ref);
+    if (!key) problems.push({ ref, problem: 'is not a name this tool writes; ignored' });
+    else if (type !== 'commit' || !isOid(oid)) problems.push({ ref, problem: `points at a ${type}, not a commit; ignored` });
+    else refs.push({ ref, key, oid });
+  }
+  return { refs, problems };
+}
+
+const FILES: Record<RefKey['kind'], { main: string; optional?: string }> = {
+  head: { main: 'record.json' },
+  sprint: { main: 'sprint.json' },
+  phase: { main: 'record.json', optional: 'artifact.json' },
+};
+const CAP: Record<RefKey['kind'], number> = { head: MAX_RECORD_BYTES, sprint: MAX_SPRINT_BYTES, phase: MAX_RECORD_BYTES };
+
+class Bad extends Error {}
+
+/**
+ * Validated chains by tip commit id. A commit id fixes its whole history, so
+ * a chain validated once stays valid: refs whose tip did not move since the
+ * last read cost no git call at all.
+ */
+export type ChainCache = Map<string, ChainEntry<unknown>[]>;
+
+/** Reads and validates the listed refs whose key `want` accepts. */
+export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map()): TrackingState {
+  const state: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
+  const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
+  for (const l of wanted) {
+    const hit = cache.get(l.oid);
+    if (hit) store(state, l, hit);
+  }
+  const refs = wanted.filter((l) => !cache.has(l.oid));
+  if (!refs.length) return state;
+  const parents = commitParents(cwd, refs.map((r) => r.oid), MAX_CHAIN * Math.max(1, refs.length));
+  // Walk each chain from its tip through first parents; reject merges and runaway histories.
+  const chains = new Map<Listed, string[]>();
+  for (const l of refs) {
+    try {
+      const commits: string[] = [];
+      for (let c: string | undefined = l.oid; c; ) {
+        const ps = parents.get(c);
+        if (!ps) throw new Bad('has a history too long to be ours');
+        if (ps.length > 1) throw new Bad(`has a merge commit ${c.slice(0, 12)}`);
+        if (commits.length >= MAX_CHAIN) throw new Bad(`has more than ${MAX_CHAIN} entries`);
+        if (l.key.kind === 'sprint' && commits.length >= 1) throw new Bad('must be a single commit');
+        commits.push(c);
+        c = ps[0];
+      }
+      chains.set(l, commits.reverse());
+    } catch (e) {
+      if (!(e instanceof Bad)) throw e;
+      state.problems.push({ ref: l.ref, problem: e.message });
+    }
+  }
+  const all = [...new Set([...chains.values()].flat())];
+  const exprs = all.flatMap((c) => [`${c}^{tree}`, `${c}:record.json`, `${c}:sprint.json`, `${c}:artifact.json`]);
+  const info = objectInfo(cwd, exprs);
+  const index = new Map(all.map((c, i) => [c, i]));
+  const at = (c: string, i: number) => info[index.get(c)! * 4 + i];
+  // Load trees and main files only when they are within their caps.
+  const load = new Set<string>();
+  for (const [l, commits] of chains) {
+    for (const c of commits) {
+      const tree = at(c, 0);
+      const main = at(c, l.key.kind === 'sprint' ? 2 : 1);
+      if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) load.add(tree.oid);
+      if (main && main.type === 'blob' && main.size <= CAP[l.key.kind]) load.add(main.oid);
+    }
+  }
+  const bytes = objectBytes(cwd, [...load]);
+  for (const [l, commits] of chains) {
+    try {
+      const entries = commits.map((c, i) => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap));
+      store(state, l, entries);
+      cache.set(l.oid, entries);
+    } catch (e) {
+      if (!(e instanceof Bad)) throw e;
+      state.problems.push({ ref: l.ref, problem: e.message });
+    }
+  }
+  return state;
+}
+
+function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
+  if (l.key.kind === 'head') state.head = { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<HeadRecord>[] };
+  else if (l.key.kind === 'sprint') state.sprints.set(l.key.sprint, entries[0]!.record as SprintFile);
+  else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
+}
+
+function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
+  const where = `commit ${commit.slice(0, 12)}`;
+  const files = FILES[l.key.kind];
+  const tree = info(0);
+  if (!tree || tree.type !== 'tree' || !bytes.has(tree.oid)) throw new Bad(`${where}: tree missing or larger than ${MAX_TREE_BYTES} bytes`);
+  const entries = parseTree(bytes.get(tree.oid)!, commit.length);
+  if (!entries) throw new Bad(`${where}: unreadable tree`);
+  for (const e of entries) {
+    if (e.name !== files.main && e.name !== files.optional) throw new Bad(`${where}: unexpected tree entry ${JSON.stringify(e.name.slice(0, 60))}`);
+    if (e.mode !== '100644') throw new Bad(`${where}: ${e.name} is not a regular file (mode ${e.mode.slice(0, 8)})`);
+  }
+  const main = info(l.key.kind === 'sprint' ? 2 : 1);
+  if (!main || main.type !== 'blob') throw new Bad(`${where}: ${files.main} missing`);
+  if (main.size > CAP[l.key.kind]) throw new Bad(`${where}: ${files.main} is ${main.size} bytes, over the ${CAP[l.key.kind]}-byte cap`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.get(main.oid)!.toString('utf8'));
+  } catch {
+    throw new Bad(`${where}: ${files.main} is not valid JSON`);
+  }
+  const schema = l.key.kind === 'head' ? HeadRecord : l.key.kind === 'sprint' ? SprintFile : PhaseRecord;
+  const r = check(schema as () => import('zod/mini').ZodMiniType<unknown>, raw);
+  if (!r.ok) throw new Bad(`${where}: ${files.main} is invalid (${r.problem})`);
+  const value = r.value as { seq?: number; id?: string };
+  if (l.key.kind === 'sprint') {
+    if (value.id !== l.key.sprint) throw new Bad(`${where}: sprint.json names sprint ${String(value.id)}, not ${l.key.sprint}`);
+    return { commit, record: value };
+  }
+  if (value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);
+  const art = info(3);
+  const record = value as PhaseRecord;
+  if (l.key.kind === 'phase' && record.kind === 'done' && record.artifact) {
+    if (!art || art.type !== 'blob') throw new Bad(`${where}: done record without its artifact.json`);
+    if (art.size > artifactCap || art.size !== record.artifact.bytes) throw new Bad(`${where}: artifact.json is ${art.size} bytes, expected ${record.artifact.bytes} (cap ${artifactCap})`);
+    return { commit, record, artifact: { oid: art.oid, size: art.size } };
+  }
+  return { commit, record };
+}
+
+export const chainKey = (sprint: string, phase: string) => `${sprint}/${phase}`;
+export { keyId };

@@ -1,0 +1,122 @@
+/**
+ * Talking to the coordination remote: fetch our namespace, push by
+ * compare-and-swap, read the remote's actual values.
+ *
+ * The CAS rule: every push names the value it expects for every ref it moves,
+ * `--force-with-lease=<ref>:<expected oid>` (empty = the ref must not exist),
+ * with a plain `<new>:<ref>` refspec. Never the bare `--force-with-lease`
+ * (a background fetch updates the value it compares against, silently
+ * defeating it) and never a `+` refspec (with a lease, two racing pushers
+ * were measured to both win). Our chains only ever grow, so every update is a
+ * fast-forward anyway; the lease makes "someone else appended first" a
+ * rejection instead of a silent no-op.
+ */
+import { unreachable } from '../core/errors.js';
+import { git, type GitResult } from '../git/git.js';
+import type { RefNames } from './ref-names.js';
+
+const timeoutMs = () => {
+  const v = Number(process.env.CONDUCTOR_REMOTE_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 30_000;
+};
+
+/** The last line git printed, without control characters (it may quote the remote's words). */
+export const gitSays = (r: GitResult) =>
+  (r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^(hint|To |Done)/.test(l)).pop() ?? `exit ${r.code}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300);
+
+const cannotReach = (remote: string, r: GitResult) =>
+  unreachable('E_REMOTE_UNREACHABLE', `cannot reach the coordination remote "${remote}" (${gitSays(r)}): check the network, or work locally with --offline and run 'git conductor sync' later`, { remote });
+
+/** Lock contention on our own tracking refs is not a network failure: retry it. */
+const isLockRace = (r: GitResult) => /cannot lock ref|Unable to create '.*\.lock'|is at [0-9a-f]+ but expected/.test(r.stderr);
+
+/** Fetches the remote's namespace into the tracking namespace (pruning there only). Throws exit 5 when unreachable. */
+export function fetchNamespace(cwd: string, names: RefNames): void {
+  const args = ['-c', 'fetch.writeCommitGraph=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-recurse-submodules', '--prune', names.remote, names.fetchRefspec];
+  for (let i = 0; ; i++) {
+    const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs() });
+    if (r.code === 0) return;
+    if (!isLockRace(r) || i >= 4) throw cannotReach(names.remote, r);
+    sleep(20 + Math.random() * 60);
+  }
+}
+
+export interface Lease {
+  ref: string;
+  /** What the remote ref must hold now; undefined = it must not exist. */
+  expect: string | undefined;
+  /** The new value; null deletes the ref. */
+  next: string | null;
+}
+
+export type PushStatus = 'ok' | 'stale' | 'refused';
+export interface PushOutcome {
+  status: PushStatus;
+  detail: string;
+}
+
+/**
+ * One push moving every lease's ref. Returns each ref's outcome; throws exit 5
+ * when git reports no outcome at all (the remote was not reached, or the
+ * connection died: then the caller asks the remote what it holds).
+ */
+export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false): Map<string, PushOutcome> | GitResult {
+  const args = ['-c', 'push.recurseSubmodules=no', 'push', '--porcelain', '--no-verify', ...(atomic ? ['--atomic'] : []), remote];
+  for (const l of leases) args.push(`--force-with-lease=${l.ref}:${l.expect ?? ''}`);
+  for (const l of leases) args.push(`${l.next ?? ''}:${l.ref}`);
+  const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs() });
+  const out = new Map<string, PushOutcome>();
+  for (const line of r.stdout.split('\n')) {
+    const [flag, refs, summary = ''] = line.split('\t');
+    if (flag === undefined || refs === undefined || flag.length !== 1) continue;
+    const ref = refs.slice(refs.indexOf(':') + 1);
+    if (!leases.some((l) => l.ref === ref)) continue;
+    const detail = summary.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
+    if (flag !== '!') out.set(ref, { status: 'ok', detail });
+    else if (/^\[remote (rejected|failure)\]/.test(summary) && !/atomic/.test(summary)) out.set(ref, { status: 'refused', detail });
+    else out.set(ref, { status: 'stale', detail });
+  }
+  return out.size ? out : r;
+}
+
+/** The remote's actual values for `refs` (absent = no such ref). Throws exit 5 when unreachable. */
+export function lsRemote(cwd: string, remote: string, refs: string[]): Map<string, string> {
+  const r = git(['ls-remote', remote, ...refs], { cwd, allowFail: true, timeoutMs: timeoutMs() });
+  if (r.code !== 0) throw cannotReach(remote, r);
+  const out = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const [oid, ref] = line.split('\t');
+    if (oid && ref && refs.includes(ref)) out.set(ref, oid);
+  }
+  return out;
+}
+
+/**
+ * Pushes `leases` and decides the outcome: won, lost (someone else moved a ref
+ * first), or thrown (unreachable: exit 5; refused by the host: exit 5 with the
+ * fallback namespace named).
+ */
+export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false): 'won' | 'lost' {
+  const res = pushLeases(cwd, names.remote, leases, atomic);
+  if (!(res instanceof Map)) {
+    // No per-ref outcome: the connection failed. Ask the remote what it holds now.
+    const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref));
+    if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
+    if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
+    throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${names.remote}" (${res.stderr.trim().split('\n').pop()?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200) ?? ''}); nothing was changed locally; check the remote and retry`, { remote: names.remote });
+  }
+  if (leases.every((l) => res.get(l.ref)?.status === 'ok')) return 'won';
+  if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
+  // "[remote rejected]" is also how a server reports losing its ref lock to a
+  // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
+  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref));
+  const refused = [...res.values()].find((o) => o.status === 'refused')!;
+  if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
+  throw unreachable('E_REMOTE_REFUSED', `the remote "${names.remote}" refused our refs under ${names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: names.remote });
+}
+
+export { cannotReach };
+
+export function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
