@@ -28,7 +28,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases };
   ctx.store.createSprint(sprint);
   const head = ctx.store.headLog();
-  const previous = head.top()?.record.sprint_id;
+  const previous = previousSprint(ctx);
   try {
     head.append(head.topSeq(), { v: 1, id: randomHex(8), kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
   } catch (e) {
@@ -41,6 +41,20 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   if (previous && previous !== id) archive(ctx, previous);
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
   return { sprint_id: id, source, phases, archived: previous };
+}
+
+/**
+ * The sprint being replaced. A corrupt newest head entry is what the error
+ * message tells people to repair with `start`, so it must not stop one: the
+ * new entry is appended over it.
+ */
+function previousSprint(ctx: Ctx): string | undefined {
+  try {
+    return ctx.store.headLog().top()?.record.sprint_id;
+  } catch (e) {
+    if (isConductorError(e) && e.code === 'E_CORRUPT_STATE') return undefined;
+    throw e;
+  }
 }
 
 function archive(ctx: Ctx, id: string): void {
