@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PHASES, validateGraph } from '../../src/core/graph.js';
 import { batches, claimable } from '../../src/core/schedule.js';
-import { claimRec, done, NOW, sprintOf, tops } from './fixtures.js';
+import { claimRec, done, doneRec, NOW, sprintOf, tops } from './fixtures.js';
 
 describe('batches', () => {
   it('gives exactly the five batches of the default graph', () => {
@@ -92,6 +92,11 @@ describe('claimable (what next offers, best first)', () => {
     expect(claimable(s, tops(done('think', 'plan', 'build', 'review', 'qa')), NOW)).toEqual(['security']);
     expect(claimable(s, tops(done('think', 'plan', 'build', 'review', 'qa', 'security')), NOW)).toEqual(['ship']);
     expect(claimable(s, tops(done('think', 'plan', 'build', 'review', 'qa', 'security', 'ship')), NOW)).toEqual([]);
+  });
+
+  it('offers nothing once a completed phase halted the sprint', () => {
+    const t = tops({ ...done('think', 'plan', 'build'), review: doneRec('r', { halt: 'review has 1 blocking finding(s) that need a human' }) });
+    expect(claimable(s, t, NOW)).toEqual([]);
   });
 
   it('skips phases the concurrency class forbids: write excludes write, exclusive runs alone', () => {
