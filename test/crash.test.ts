@@ -83,14 +83,15 @@ describe('a claimer killed with SIGKILL', () => {
   }
 
   it('after-rename: the claim landed; its lease expires, is taken over (audited), and unstuck releases the other', async () => {
-    await crashAt('after-rename', ['claim', 'x', '--agent', 'dead', '--ttl', '1s', '--json'], repo);
-    await crashAt('after-rename', ['claim', 'y', '--agent', 'dead', '--ttl', '1s', '--json'], repo);
+    // Short leases, yet long enough that the checks below run while they are live, even on a busy machine.
+    await crashAt('after-rename', ['claim', 'x', '--agent', 'dead', '--ttl', '3s', '--json'], repo);
+    await crashAt('after-rename', ['claim', 'y', '--agent', 'dead', '--ttl', '3s', '--json'], repo);
     const s = run(repo, 'status').json;
     expect([s.phases.x.state, s.phases.x.agent, s.phases.y.agent]).toEqual(['running', 'dead', 'dead']);
     // While the lease is live: refused to others, and unstuck needs --force.
     expect(run(repo, 'claim', 'x', '--agent', 'alive').code).toBe(3);
     expect(run(repo, 'unstuck', 'y', '--agent', 'alive').code).toBe(3);
-    await sleep(1100);
+    await sleep(Date.parse(s.phases.y.expires_at) - Date.now() + 50);
     expect(run(repo, 'status').json.phases.x.expired).toBe(true);
     const t = run(repo, 'claim', 'x', '--agent', 'alive');
     expect(t.code, t.stdout).toBe(0);

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LEAN_ENV } from './helpers/race.js';
 import { cli, makeRepo } from './helpers/repo.js';
-import { auditEvents, stateDir } from './helpers/state.js';
+import { auditEvents, snapshot, stateDir } from './helpers/state.js';
 
 type Env = Record<string, string | undefined>;
 const sh = (cwd: string, args: string[], env: Env = {}) => cli(args, { cwd, env: { ...LEAN_ENV, ...env } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until a claim's lease has run out: short leases, but tests never assume how fast the machine is. */
+const untilExpired = (claim: { expires_at: string }) => sleep(Math.max(0, Date.parse(claim.expires_at) - Date.now()) + 50);
 
 let repo: string;
 const ok = (...args: string[]) => {
@@ -17,11 +19,13 @@ const ok = (...args: string[]) => {
   expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
   return r.json;
 };
-/** Refused with this exit code and error code. */
+/** Refused with this exit code and error code, and nothing in the state changed. */
 const no = (exit: number, code: string, ...args: string[]) => {
+  const before = snapshot(repo);
   const r = sh(repo, [...args, '--json']);
   expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(exit);
   expect(r.json.error.code).toBe(code);
+  expect(snapshot(repo)).toEqual(before);
   return r.json.error.message as string;
 };
 const finish = (phase: string, agent = 'lead', artifact?: unknown) => {
@@ -73,10 +77,10 @@ describe('leases', () => {
   });
 
   it('unstuck: refused for a live lease (3), done for an expired one, forced for a live one', async () => {
-    ok('claim', 'think', '--agent', 'a', '--ttl', '1s');
+    const c = ok('claim', 'think', '--agent', 'a', '--ttl', '3s');
     expect(no(3, 'E_LEASE_LIVE', 'unstuck', 'think', '--agent', 'b')).toContain('--force');
     no(3, 'E_NOT_CLAIMED', 'unstuck', 'plan');
-    await sleep(1100);
+    await untilExpired(c);
     expect(ok('unstuck', 'think', '--agent', 'b')).toMatchObject({ released: { agent: 'a' }, forced: false });
     ok('claim', 'think', '--agent', 'c');
     expect(ok('unstuck', 'think', '--agent', 'b', '--force')).toMatchObject({ released: { agent: 'c' }, forced: true });
@@ -84,9 +88,9 @@ describe('leases', () => {
   });
 
   it('an expired lease is taken over by another agent; the holder may still renew an unexpired one', async () => {
-    ok('claim', 'think', '--agent', 'a', '--ttl', '1s');
+    const c = ok('claim', 'think', '--agent', 'a', '--ttl', '3s');
     no(3, 'E_HELD', 'claim', 'think', '--agent', 'b');
-    await sleep(1100);
+    await untilExpired(c);
     expect(ok('status').phases.think).toMatchObject({ state: 'running', expired: true });
     expect(ok('next').phase).toBe('think');
     expect(ok('claim', 'think', '--agent', 'b')).toMatchObject({ kind: 'takeover', previous: { agent: 'a' } });
@@ -213,8 +217,7 @@ describe('sprints', () => {
     ok('claim', 'b', '--agent', 'x');
     ok('abort', 'b', '--agent', 'x');
     ok('claim', 'c', '--agent', 'x', '--ttl', '1s');
-    ok('claim', 'b', '--agent', 'x', '--ttl', '1s');
-    await sleep(1100);
+    await untilExpired(ok('claim', 'b', '--agent', 'x', '--ttl', '1s'));
     ok('unstuck', 'c', '--agent', 'y');
     ok('claim', 'b', '--agent', 'y');
     finish('review', 'z', { findings: [{ blocking: true }] });
