@@ -122,3 +122,33 @@ describe('next --claim racing', () => {
     for (const r of got) expect(s.phases[r.json.phase].agent).toBe(r.json.claimed.agent);
   });
 });
+
+describe('other races', () => {
+  it('an expired lease is taken over by exactly one of many agents', async () => {
+    const repo = await makeRepo();
+    startSprint(repo, Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, concurrency: 'read' })));
+    for (let i = 0; i < 5; i++) expect(cli(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo }).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 5; i++) {
+      const racers = await race(repo, Array.from({ length: RACERS }, (_, a) => ['claim', `e${i}`, '--agent', `t${a}`, '--json']));
+      const winners = racers.filter((r) => r.code === 0);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]!.json).toMatchObject({ kind: 'takeover', previous: { agent: 'gone' } });
+      for (const r of racers) if (r.code) expect(r.code).toBe(3);
+    }
+    expect(audit(repo).filter((e) => e.event === 'takeover')).toHaveLength(5);
+  });
+
+  it('concurrent starts leave exactly one active sprint, the one the head names', async () => {
+    const repo = await makeRepo();
+    for (let t = 0; t < 5; t++) {
+      const racers = await race(repo, Array.from({ length: 8 }, () => ['start', '--json']));
+      for (const r of racers) expect([0, 3], r.stdout + r.stderr).toContain(r.code);
+      expect(racers.some((r) => r.code === 0)).toBe(true);
+      const head = cli(['status', '--json'], { cwd: repo }).json.sprint_id;
+      const sprints = join(repo, '.git', 'conductor', 'sprints');
+      const active = readdirSync(sprints).filter((id) => JSON.parse(readFileSync(join(sprints, id, 'sprint.json'), 'utf8')).status === 'active');
+      expect(active).toEqual([head]);
+    }
+  });
+});
