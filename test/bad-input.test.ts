@@ -125,6 +125,18 @@ describe('bad input', () => {
       expect(artifactError('big.json')).toMatch(/is \d+ bytes, more than the 4194304-byte limit/);
     });
 
+    it('accepts files whose names merely start with dots, and a repository reached through a symlinked path', () => {
+      writeFileSync(join(repo, '..notes.json'), '{"summary":"dots"}');
+      expect(ok(repo, complete('..notes.json').slice(0, -1)).artifact.source).toBe('..notes.json');
+      ok(repo, ['claim', 'plan', '--agent', 'a']);
+      const alias = join(tempDir(), 'alias');
+      symlinkSync(repo, alias);
+      writeFileSync(join(repo, 'plan.json'), '{}');
+      const r = run(alias, ['complete', 'plan', '--agent', 'a', '--artifact', 'plan.json', '--json']);
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.json.artifact.source).toBe('plan.json');
+    });
+
     it('leaves the phase claimed after every refusal, and accepts a good artifact', () => {
       writeFileSync(join(repo, 'bad.json'), '{');
       artifactError('bad.json');
