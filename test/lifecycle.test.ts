@@ -164,6 +164,7 @@ describe('halts', () => {
     ['qa', { tests: { total: 100, failed: 6 }, wtf_threshold: 0.05 }, 'qa failure rate 6% is over the 5% threshold'],
     ['review', { budget: { limit: 1000, used: 1000 } }, 'budget exhausted (1000 of 1000 used)'],
     ['security', { consecutive_failures: 3, stuck_on: 'the login test' }, 'circuit breaker: 3 consecutive failed attempts on the login test'],
+    ['qa', { consecutive_failures: 5, stuck_on: 'red \u001b[31m\nalert' }, 'circuit breaker: 5 consecutive failed attempts on red ?[31m?alert'],
   ])('%s artifact %j halts the sprint', (phase, artifact, reason) => {
     const done = finish(phase, 'x', artifact);
     expect(done.halt).toBe(reason);

@@ -87,5 +87,7 @@ describe('halt rules', () => {
     expect(haltReason('build', { consecutive_failures: 2 })).toBeUndefined();
     expect(haltReason('build', { consecutive_failures: 3, stuck_on: 'flaky login test' })).toBe('circuit breaker: 3 consecutive failed attempts on flaky login test');
     expect(haltReason('qa', { consecutive_failures: 4 })).toBe('circuit breaker: 4 consecutive failed attempts');
+    expect(haltReason('build', { consecutive_failures: 3, stuck_on: 'a\u001b[31mred\nline' })).toBe('circuit breaker: 3 consecutive failed attempts on a?[31mred?line');
+    expect(haltReason('build', { consecutive_failures: 3, stuck_on: 'x'.repeat(1000) })!.length).toBeLessThanOrEqual(500);
   });
 });
