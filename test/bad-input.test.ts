@@ -191,10 +191,13 @@ describe('bad input', () => {
 
     it('a bad sprint.json names the file; start replaces the sprint', () => {
       const file = join(stateDir(repo), 'sprints', sprint, 'sprint.json');
+      const good = JSON.parse(readFileSync(file, 'utf8'));
       writeFileSync(file, '{"v":1,"id":"x"');
       corrupt(['status', '--json'], file, "start a new sprint with 'git conductor start'");
-      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(join(stateDir(repo), 'head', '000001', 'record.json'), 'utf8')), phases: 'all' }));
-      expect(corrupt(['claim', 'plan', '--json'], file, 'git conductor start').problem).toBeTruthy();
+      writeFileSync(file, JSON.stringify({ ...good, phases: 'all' }));
+      expect(corrupt(['claim', 'plan', '--json'], file, 'git conductor start').problem).toMatch(/^phases: /);
+      writeFileSync(file, JSON.stringify({ ...good, phases: [{ name: '../../x', depends_on: [], concurrency: 'write' }] }));
+      expect(corrupt(['next', '--json'], file, 'git conductor start').problem).toMatch(/^phases\.0\.name: /);
       const fresh = ok(repo, ['start']).sprint_id;
       expect(ok(repo, ['status']).sprint_id).toBe(fresh);
     });
