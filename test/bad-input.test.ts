@@ -200,6 +200,8 @@ describe('bad input', () => {
       expect(corrupt(['next', '--json'], file, 'git conductor start').problem).toMatch(/^phases\.0\.name: /);
       const fresh = ok(repo, ['start']).sprint_id;
       expect(ok(repo, ['status']).sprint_id).toBe(fresh);
+      // The unreadable old sprint is not kept for ever.
+      expect(ok(repo, ['clean', '--days', '0']).removed).toEqual([sprint]);
     });
 
     it('a bad head record names the file; start repairs it', () => {
