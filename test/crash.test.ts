@@ -84,8 +84,8 @@ describe('a claimer killed with SIGKILL', () => {
 
   it('after-rename: the claim landed; its lease expires, is taken over (audited), and unstuck releases the other', async () => {
     // Short leases, yet long enough that the checks below run while they are live, even on a busy machine.
-    await crashAt('after-rename', ['claim', 'x', '--agent', 'dead', '--ttl', '3s', '--json'], repo);
-    await crashAt('after-rename', ['claim', 'y', '--agent', 'dead', '--ttl', '3s', '--json'], repo);
+    await crashAt('after-rename', ['claim', 'x', '--agent', 'dead', '--ttl', '6s', '--json'], repo);
+    await crashAt('after-rename', ['claim', 'y', '--agent', 'dead', '--ttl', '6s', '--json'], repo);
     const s = run(repo, 'status').json;
     expect([s.phases.x.state, s.phases.x.agent, s.phases.y.agent]).toEqual(['running', 'dead', 'dead']);
     // While the lease is live: refused to others, and unstuck needs --force.

@@ -77,7 +77,7 @@ describe('leases', () => {
   });
 
   it('unstuck: refused for a live lease (3), done for an expired one, forced for a live one', async () => {
-    const c = ok('claim', 'think', '--agent', 'a', '--ttl', '3s');
+    const c = ok('claim', 'think', '--agent', 'a', '--ttl', '5s');
     expect(no(3, 'E_LEASE_LIVE', 'unstuck', 'think', '--agent', 'b')).toContain('--force');
     no(3, 'E_NOT_CLAIMED', 'unstuck', 'plan');
     await untilExpired(c);
@@ -88,7 +88,7 @@ describe('leases', () => {
   });
 
   it('an expired lease is taken over by another agent; the holder may still renew an unexpired one', async () => {
-    const c = ok('claim', 'think', '--agent', 'a', '--ttl', '3s');
+    const c = ok('claim', 'think', '--agent', 'a', '--ttl', '5s');
     no(3, 'E_HELD', 'claim', 'think', '--agent', 'b');
     await untilExpired(c);
     expect(ok('status').phases.think).toMatchObject({ state: 'running', expired: true });
