@@ -5,7 +5,7 @@
  * hashed is what is stored.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { validateArtifact, type ArtifactJson } from '../core/artifacts.js';
 import { invalid } from '../core/errors.js';
@@ -22,7 +22,8 @@ export interface ArtifactRead {
 const bad = (path: string, problem: string) => invalid('E_BAD_ARTIFACT', `artifact ${path} ${problem}`, { path });
 const inside = (root: string, p: string) => {
   const rel = relative(root, p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  // `..notes.json` is inside; only `..` itself or a path starting with `../` is outside.
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 };
 
 export function readArtifact(path: string, cwd: string, roots: string[], phase: string): ArtifactRead {

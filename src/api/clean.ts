@@ -2,6 +2,8 @@
 import { invalid, isConductorError } from '../core/errors.js';
 import { agentOf, iso, openContext, type CommonOptions } from './context.js';
 
+const UNFINISHED_START_GRACE_MS = 10 * 60 * 1000;
+
 export interface CleanOptions extends CommonOptions {
   days?: number;
 }
@@ -22,12 +24,12 @@ export async function clean(opts: CleanOptions = {}): Promise<{ removed: string[
     }
     let when: number;
     try {
+      // Only the head's sprint is active. One still marked active here was left
+      // by a start that crashed before archiving it, or is being started right
+      // now (created, head not yet moved): a start takes milliseconds, so only
+      // leftovers older than that grace are ever removed.
       const s = ctx.store.readSprint(id);
-      if (s.status !== 'archived') {
-        kept++;
-        continue;
-      }
-      when = Date.parse(s.archived_at ?? s.started_at);
+      when = s.status === 'archived' ? Date.parse(s.archived_at ?? s.started_at) : Date.parse(s.started_at) + UNFINISHED_START_GRACE_MS;
     } catch (e) {
       if (!isConductorError(e)) throw e;
       when = 0; // unreadable and not active: nothing to keep it for

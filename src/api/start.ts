@@ -29,10 +29,10 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases };
   ctx.store.createSprint(sprint);
   const head = ctx.store.headLog();
-  const previous = previousSprint(ctx);
+  const { seq, previous } = headTop(ctx);
   const headId = randomHex(8);
   try {
-    head.append(head.topSeq(), { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
+    head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
   } catch (e) {
     ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(Date.now()) });
     if (isConductorError(e) && e.code === 'E_LOST_RACE') {
@@ -54,12 +54,21 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   return { sprint_id: id, source, phases, archived: previous };
 }
 
-/** The active sprint, if readable: a corrupt head entry must not stop the start that repairs it. */
-function previousSprint(ctx: Ctx): string | undefined {
+/**
+ * The head's newest entry and the sprint it names. The new entry must follow
+ * exactly that one: if another start lands in between, this one loses the race
+ * rather than replacing a sprint it never saw (and so never archives). A
+ * corrupt newest entry, which the error message says `start` repairs, names no
+ * sprint but must not stop one.
+ */
+function headTop(ctx: Ctx): { seq: number; previous?: string } {
+  const head = ctx.store.headLog();
+  const seq = head.topSeq();
+  if (!seq) return { seq };
   try {
-    return ctx.store.activeSprintId();
+    return { seq, previous: head.read(seq).record.sprint_id };
   } catch (e) {
-    if (isConductorError(e) && e.code === 'E_CORRUPT_STATE') return undefined;
+    if (isConductorError(e) && e.code === 'E_CORRUPT_STATE') return { seq };
     throw e;
   }
 }

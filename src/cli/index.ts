@@ -18,7 +18,8 @@ const program = new Command('git-conductor')
   .version(process.env.CONDUCTOR_VERSION ?? '0.1.0')
   .showSuggestionAfterError()
   .exitOverride()
-  .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)) });
+  // Help may go to stderr; error messages never do here: fail() prints them, once, as one line.
+  .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)), outputError: () => undefined });
 
 registerLocal(program);
 registerHooks(program);
@@ -33,7 +34,9 @@ function fail(code: string, exitCode: number, message: string, data: Record<stri
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {
     if (e.exitCode === 0) process.exit(0); // --help, --version
-    fail('E_USAGE', 2, e.message.replace(/^error: /, '') + " (see 'git conductor --help')");
+    // 'commander.help': no command given, and the help was shown instead.
+    const problem = e.code === 'commander.help' ? 'no command given' : e.message.replace(/^error: /, '');
+    fail('E_USAGE', 2, `${problem} (see 'git conductor --help')`);
   }
   if (isConductorError(e)) fail(e.code, e.exitCode, e.message, e.data);
   if (process.env.CONDUCTOR_DEBUG) console.error(e);

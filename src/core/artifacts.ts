@@ -62,7 +62,9 @@ export function haltReason(phase: string, a: ArtifactJson): string | undefined {
   if (budget && budget.used >= budget.limit) return `budget exhausted (${budget.used} of ${budget.limit} used)`;
   const fails = a.consecutive_failures as number | undefined;
   if (fails !== undefined && fails >= CIRCUIT_BREAKER_FAILURES) {
-    return `circuit breaker: ${fails} consecutive failed attempts${a.stuck_on ? ` on ${String(a.stuck_on).slice(0, 200)}` : ''}`;
+    // stuck_on is the artifact author's text: it ends up in state records and on terminals.
+    const on = a.stuck_on ? String(a.stuck_on).slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?') : '';
+    return `circuit breaker: ${fails} consecutive failed attempts${on ? ` on ${on}` : ''}`;
   }
   if (phase === 'review') {
     const n = list(a.findings).filter((f) => f.blocking && !f.fixed).length;

@@ -43,13 +43,14 @@ export function validateGraph(input: unknown, where: string): PhaseDef[] {
     const name = p.name;
     if (seen.has(name)) throw badGraph(where, `duplicate phase name "${name}"`);
     seen.add(name);
-    const deps = p.depends_on ?? [];
+    // Only an absent field takes the default: an explicit null is a mistake, and graphs fail closed.
+    const deps = p.depends_on === undefined ? [] : p.depends_on;
     if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string')) {
       throw badGraph(where, `phase "${name}": "depends_on" must be an array of phase names`);
     }
     if (deps.includes(name)) throw badGraph(where, `phase "${name}" depends on itself`);
     if (new Set(deps).size !== deps.length) throw badGraph(where, `phase "${name}" lists a dependency twice`);
-    const conc = p.concurrency ?? 'write';
+    const conc = p.concurrency === undefined ? 'write' : p.concurrency;
     if (!Concurrency().safeParse(conc).success) {
       throw badGraph(where, `phase "${name}": concurrency ${JSON.stringify(conc)} is not one of read, write, exclusive`);
     }

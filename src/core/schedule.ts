@@ -1,6 +1,6 @@
 /** Scheduling over the graph: execution batches and the next phase to take. Pure. */
 import { topoOrder } from './graph.js';
-import { concurrencyConflict, isLive, type Tops } from './phase-state.js';
+import { concurrencyConflict, haltOf, isLive, type Tops } from './phase-state.js';
 import type { Concurrency, PhaseDef, SprintFile } from './schemas.js';
 
 export interface Batch {
@@ -30,9 +30,12 @@ export function batches(phases: readonly PhaseDef[]): Batch[] {
 
 /**
  * Phases an agent could claim now, best first: topological order, unclaimed
- * before expired leases, skipping phases the concurrency class would refuse.
+ * before expired leases, skipping phases the concurrency class would refuse;
+ * none while the sprint is halted.
  */
 export function claimable(sprint: SprintFile, tops: Tops, now: number): string[] {
+  // A halted sprint waits for a human: decideClaim refuses every phase, so offer none.
+  if (haltOf(sprint, tops)) return [];
   const free: string[] = [];
   const expired: string[] = [];
   for (const p of topoOrder(sprint.phases)) {

@@ -93,6 +93,9 @@ export class SeqLog<R extends { seq: number }> {
   append(afterSeq: number, record: Omit<R, 'seq'>, payload: Record<string, Uint8Array> = {}): Entry<R> {
     const seq = afterSeq + 1;
     const full = { ...record, seq } as R;
+    // Never write what read() would reject: that would turn a bad value into a corrupt phase.
+    const valid = check(this.schema, full);
+    if (!valid.ok) throw new Error(`refusing to write an invalid record to ${this.dir}: ${valid.problem}`);
     mkdirSync(this.dir, { recursive: true });
     const stage = join(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);

@@ -1,0 +1,62 @@
+/** Many real CLI processes released at the same instant, for race tests. */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CLI, tempDir } from './repo.js';
+import { testEnv } from './env.js';
+
+const RUNNER = resolve(__dirname, 'race-runner.cjs');
+
+/** Racing processes need no TLS; the extra CA bundle alone triples Node's start-up time. */
+export const LEAN_ENV = { NODE_EXTRA_CA_CERTS: undefined };
+
+export interface Racer {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: any;
+  /** When this process ran the CLI, ms since epoch. */
+  window: [number, number];
+}
+
+/** Starts one process per argument list, waits until all are ready, then lets them go together. */
+export async function race(cwd: string, argLists: string[][], env: Record<string, string | undefined> = {}): Promise<Racer[]> {
+  const goFile = join(tempDir('conductor-go-'), 'go');
+  let ready = 0;
+  let release!: () => void;
+  const allReady = new Promise<void>((r) => (release = r));
+  const runs = argLists.map(
+    (args) =>
+      new Promise<Racer>((done) => {
+        const child = spawn(process.execPath, [RUNNER, goFile, CLI, ...args], { cwd, env: testEnv({ ...LEAN_ENV, ...env }) });
+        let stdout = '';
+        let stderr = '';
+        let announced = false;
+        child.stdout.on('data', (d) => {
+          stdout += d;
+          if (!announced && stdout.startsWith('ready\n')) {
+            announced = true;
+            if (++ready === argLists.length) release();
+          }
+        });
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => {
+          const out = stdout.replace(/^ready\n/, '');
+          const m = /^window (\d+) (\d+)$/m.exec(stderr);
+          let json: any;
+          try {
+            json = JSON.parse(out);
+          } catch {
+            json = undefined;
+          }
+          done({ code: code ?? -1, stdout: out, stderr: stderr.replace(/^window .*\n/m, ''), json, window: m ? [Number(m[1]), Number(m[2])] : [0, 0] });
+        });
+      }),
+  );
+  await allReady;
+  writeFileSync(goFile, '');
+  return Promise.all(runs);
+}
+
+/** True when some other process was running while the winner ran: a real race, not a queue. */
+export const overlapped = (winner: Racer, others: Racer[]) => others.some((o) => o.window[0] <= winner.window[1] && o.window[1] >= winner.window[0]);

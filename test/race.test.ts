@@ -1,0 +1,154 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { overlapped, race } from './helpers/race.js';
+import { cli, makeRepo } from './helpers/repo.js';
+
+const RACERS = 16;
+const TRIALS = 50;
+
+const statePhases = (repo: string, sprint: string, phase: string) => join(repo, '.git', 'conductor', 'sprints', sprint, 'phases', phase);
+const entries = (dir: string) => readdirSync(dir).filter((n) => /^\d+$/.test(n));
+const audit = (repo: string) =>
+  readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+describe(`${RACERS} processes claiming the same phase at the same instant`, () => {
+  let repo: string;
+  let sprint: string;
+  beforeAll(async () => {
+    repo = await makeRepo();
+    // One independent read phase per trial: every trial races on a fresh phase of one sprint.
+    const phases = Array.from({ length: TRIALS }, (_, i) => ({ name: `t${i}`, concurrency: 'read' }));
+    const r = cli(['start', '--json', '--phases', JSON.stringify(phases)], { cwd: repo });
+    expect(r.code).toBe(0);
+    sprint = r.json.sprint_id;
+  });
+
+  it(`has exactly one winner in each of ${TRIALS} trials; every other process exits 3`, async () => {
+    let racedTrials = 0;
+    const t0 = Date.now();
+    for (let t = 0; t < TRIALS; t++) {
+      const phase = `t${t}`;
+      const racers = await race(repo, Array.from({ length: RACERS }, (_, i) => ['claim', phase, '--agent', `agent-${i}`, '--json']));
+      const winners = racers.filter((r) => r.code === 0);
+      const losers = racers.filter((r) => r.code !== 0);
+      expect(winners, `trial ${t}: ${racers.map((r) => r.code).join(',')}`).toHaveLength(1);
+      for (const l of losers) {
+        expect(l.code, l.stderr + l.stdout).toBe(3);
+        expect(['E_HELD', 'E_LOST_RACE']).toContain(l.json.error.code);
+        expect(l.json.error.message).toContain(winners[0]!.json.agent);
+      }
+      // The state agrees: one entry, held by the winner.
+      const dir = statePhases(repo, sprint, phase);
+      expect(entries(dir)).toEqual(['000001']);
+      expect(JSON.parse(readFileSync(join(dir, '000001', 'record.json'), 'utf8')).agent).toBe(winners[0]!.json.agent);
+      if (overlapped(winners[0]!, losers)) racedTrials++;
+    }
+    // Every trial's processes must really have run side by side, not one after another.
+    expect(racedTrials).toBe(TRIALS);
+    const claims = audit(repo).filter((e) => e.event === 'claim');
+    expect(claims).toHaveLength(TRIALS);
+    console.log(`${TRIALS} trials x ${RACERS} racers in ${Date.now() - t0} ms`);
+  });
+});
+
+/** A fresh sprint with the given graph; returns its id. */
+function startSprint(repo: string, phases?: unknown): string {
+  const r = cli(['start', '--json', ...(phases ? ['--phases', JSON.stringify(phases)] : [])], { cwd: repo });
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return r.json.sprint_id;
+}
+
+function finish(repo: string, phase: string, agent = 'lead') {
+  expect(cli(['claim', phase, '--agent', agent, '--json'], { cwd: repo }).code).toBe(0);
+  expect(cli(['complete', phase, '--agent', agent, '--json'], { cwd: repo }).code).toBe(0);
+}
+
+describe('different phases claimed at the same instant', () => {
+  it('review, security and qa all succeed after build is done (default graph)', async () => {
+    const repo = await makeRepo();
+    startSprint(repo);
+    for (const p of ['think', 'plan', 'build']) finish(repo, p);
+    const racers = await race(repo, [
+      ['claim', 'review', '--agent', 'r', '--json'],
+      ['claim', 'security', '--agent', 's', '--json'],
+      ['claim', 'qa', '--agent', 'q', '--json'],
+    ]);
+    expect(racers.map((r) => [r.code, r.json.phase, r.json.agent])).toEqual([
+      [0, 'review', 'r'],
+      [0, 'security', 's'],
+      [0, 'qa', 'q'],
+    ]);
+    expect(overlapped(racers[0]!, racers.slice(1))).toBe(true);
+    const s = cli(['status', '--json'], { cwd: repo }).json;
+    expect([s.phases.review.state, s.phases.security.state, s.phases.qa.state]).toEqual(['running', 'running', 'running']);
+  });
+
+  it('two write phases are never both won, however often they race', async () => {
+    const repo = await makeRepo();
+    const outcomes = { one: 0, none: 0, both: 0 };
+    for (let t = 0; t < 15; t++) {
+      startSprint(repo, [{ name: 'w1' }, { name: 'w2' }]);
+      const racers = await race(repo, Array.from({ length: 8 }, (_, i) => ['claim', i % 2 ? 'w2' : 'w1', '--agent', `a${i}`, '--json']));
+      for (const r of racers) expect([0, 3, 4], r.stderr + r.stdout).toContain(r.code);
+      const won = new Set(racers.filter((r) => r.code === 0).map((r) => r.json.phase));
+      outcomes[won.size === 2 ? 'both' : won.size === 1 ? 'one' : 'none']++;
+      // The state agrees with the exit codes: at most one write phase is running now.
+      const s = cli(['status', '--json'], { cwd: repo }).json;
+      const running = ['w1', 'w2'].filter((p) => s.phases[p].state === 'running');
+      expect(running.length).toBeLessThanOrEqual(1);
+      expect(running).toEqual([...won]);
+    }
+    console.log(`two write phases, 15 trials: ${JSON.stringify(outcomes)}`);
+    expect(outcomes.both).toBe(0);
+  });
+});
+
+describe('next --claim racing', () => {
+  it('gives every agent a distinct phase, and the surplus agents none', async () => {
+    const repo = await makeRepo();
+    const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
+    startSprint(repo, names.map((name) => ({ name, concurrency: 'read' })));
+    const racers = await race(repo, Array.from({ length: 12 }, (_, i) => ['next', '--claim', '--agent', `n${i}`, '--json']));
+    for (const r of racers) expect(r.code, r.stderr + r.stdout).toBe(0);
+    const got = racers.filter((r) => r.json.phase !== null);
+    expect(got.map((r) => r.json.phase).sort()).toEqual(names);
+    for (const r of got) expect(r.json.claimed).toMatchObject({ phase: r.json.phase, kind: 'claim' });
+    expect(racers.filter((r) => r.json.phase === null)).toHaveLength(4);
+    const s = cli(['status', '--json'], { cwd: repo }).json;
+    for (const r of got) expect(s.phases[r.json.phase].agent).toBe(r.json.claimed.agent);
+  });
+});
+
+describe('other races', () => {
+  it('an expired lease is taken over by exactly one of many agents', async () => {
+    const repo = await makeRepo();
+    startSprint(repo, Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, concurrency: 'read' })));
+    for (let i = 0; i < 5; i++) expect(cli(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo }).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 5; i++) {
+      const racers = await race(repo, Array.from({ length: RACERS }, (_, a) => ['claim', `e${i}`, '--agent', `t${a}`, '--json']));
+      const winners = racers.filter((r) => r.code === 0);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]!.json).toMatchObject({ kind: 'takeover', previous: { agent: 'gone' } });
+      for (const r of racers) if (r.code) expect(r.code).toBe(3);
+    }
+    expect(audit(repo).filter((e) => e.event === 'takeover')).toHaveLength(5);
+  });
+
+  it('concurrent starts leave exactly one active sprint, the one the head names', async () => {
+    const repo = await makeRepo();
+    for (let t = 0; t < 5; t++) {
+      const racers = await race(repo, Array.from({ length: 8 }, () => ['start', '--json']));
+      for (const r of racers) expect([0, 3], r.stdout + r.stderr).toContain(r.code);
+      expect(racers.some((r) => r.code === 0)).toBe(true);
+      const head = cli(['status', '--json'], { cwd: repo }).json.sprint_id;
+      const sprints = join(repo, '.git', 'conductor', 'sprints');
+      const active = readdirSync(sprints).filter((id) => JSON.parse(readFileSync(join(sprints, id, 'sprint.json'), 'utf8')).status === 'active');
+      expect(active).toEqual([head]);
+    }
+  });
+});
