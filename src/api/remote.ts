@@ -6,6 +6,7 @@ import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, RefNames, validNamespace, validR
 import { pushLeases, lsRemote } from '../remote/transport.js';
 import { writeCommit } from '../remote/objects.js';
 import type { RolledBack } from '../remote/link.js';
+import { installHooks, type HooksResult } from './hooks.js';
 import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 
 export interface InitOptions extends CommonOptions {
@@ -13,6 +14,8 @@ export interface InitOptions extends CommonOptions {
   remote?: string;
   /** Where the refs live on the remote, default refs/conductor. */
   namespace?: string;
+  /** Install the git hooks too (default true; `--no-hooks` on the CLI). */
+  hooks?: boolean;
 }
 
 export interface InitResult {
@@ -23,6 +26,8 @@ export interface InitResult {
   added_refspec: boolean;
   fetched: boolean;
   fetch_error?: string;
+  /** What `hooks install` did, unless hooks were not wanted. */
+  hooks?: HooksResult;
 }
 
 function remoteExists(ctx: Ctx, remote: string): boolean {
@@ -50,7 +55,8 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetched = false;
     fetchError = e.message;
   }
-  return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError };
+  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent });
+  return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, hooks };
 }
 
 function refspecs(ctx: Ctx, remote: string): string[] {

@@ -9,12 +9,14 @@ export function register(program: Command): void {
   withCommon(program.command('init'))
     .description('coordinate through a git remote: fetch its conductor refs, publish claims there by compare-and-swap')
     .option('--remote <name>', 'the coordination remote (default: origin)')
+    .option('--no-hooks', 'do not install the git hooks (post-commit completion, pre-push ship gate)')
     .option('--namespace <ref-prefix>', 'where the refs live on the remote (default refs/conductor; refs/heads/conductor for hosts that refuse custom refs)')
     .action(async (o) =>
-      run((await remoteApi()).init, (r) => {
+      run((await remoteApi()).init, async (r) => {
         stdout(`✓ coordination remote ${r.remote}, refs under ${r.namespace}${r.added_refspec ? '' : ' (already set up)'}`);
         stdout(`  fetch refspec: ${r.fetch_refspec}`);
         if (!r.fetched) stdout(`  not fetched yet: ${r.fetch_error ?? 'remote unreachable'}`);
+        if (r.hooks) (await import('../render-hooks.js')).renderHooks(r.hooks, 'install');
       })(o),
     );
 

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, gitSync, makeRepo, tempDir } from './helpers/repo.js';
+
+async function repoWithRemote(): Promise<string> {
+  const bare = join(tempDir(), 'origin.git');
+  gitSync(['init', '-q', '--bare', bare], tempDir());
+  const repo = await makeRepo();
+  gitSync(['remote', 'add', 'origin', `file://${bare}`], repo);
+  return repo;
+}
+
+describe('init and the hooks', () => {
+  it('installs the post-commit and pre-push hooks, and init twice changes nothing', async () => {
+    const repo = await repoWithRemote();
+    const first = cli(['init', '--json'], { cwd: repo });
+    expect(first.code).toBe(0);
+    expect(first.json.hooks.hooks.map((h: { hook: string }) => h.hook).sort()).toEqual(['post-commit', 'pre-push']);
+    for (const h of ['post-commit', 'pre-push']) expect(existsSync(join(repo, '.git', 'hooks', h))).toBe(true);
+    const again = cli(['init', '--json'], { cwd: repo });
+    expect(again.code).toBe(0);
+    expect(again.json.added_refspec).toBe(false);
+    expect(gitSync(['config', '--get-all', 'remote.origin.fetch'], repo).split('\n')).toHaveLength(2);
+  });
+
+  it('--no-hooks leaves the hooks directory alone', async () => {
+    const repo = await repoWithRemote();
+    const r = cli(['init', '--no-hooks', '--json'], { cwd: repo });
+    expect(r.code).toBe(0);
+    expect(r.json.hooks).toBeUndefined();
+    expect(existsSync(join(repo, '.git', 'hooks', 'post-commit'))).toBe(false);
+  });
+});
