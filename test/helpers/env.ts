@@ -7,6 +7,8 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     if (k.startsWith('CONDUCTOR_') || k.startsWith('GIT_') || k === 'NANOSTACK_AGENT' || k === 'HUSKY') delete env[k];
   }
   for (const [k] of SESSION_VARS) delete env[k];
+  // The CLI makes no TLS connections, and an extra CA bundle alone triples Node's start-up time.
+  delete env.NODE_EXTRA_CA_CERTS;
   Object.assign(env, {
     GIT_AUTHOR_NAME: 'Test Agent',
     GIT_AUTHOR_EMAIL: 'agent@example.com',
