@@ -3,12 +3,22 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+/** commander's eager require of child_process, made lazy (see lazy-child-process.cjs). */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./lazy-child-process.cjs', import.meta.url)) } : undefined,
+    );
+  },
+};
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'none', define: { 'process.env.CONDUCTOR_VERSION': JSON.stringify(version) } };
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli.cjs', plugins: [lazyChildProcess], banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' }),
 ]);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--emitDeclarationOnly'], { stdio: 'inherit' });

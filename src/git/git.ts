@@ -4,7 +4,11 @@
  * commands we run against another repository or our own refs, so callers say
  * which environment they want and we scrub the rest.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+
+// Loaded on first use: child_process pulls in net, streams and more, and most
+// commands never spawn git (the repository is found without it).
+const childProcess = () => process.getBuiltinModule('node:child_process') as typeof ChildProcess;
 
 export interface GitResult {
   code: number;
@@ -42,7 +46,7 @@ function envFor(opts: GitOptions): NodeJS.ProcessEnv {
 }
 
 export function git(args: string[], opts: GitOptions): GitResult {
-  const r = spawnSync('git', args, {
+  const r = childProcess().spawnSync('git', args, {
     cwd: opts.cwd,
     input: opts.input,
     env: envFor(opts),
@@ -60,7 +64,7 @@ export function git(args: string[], opts: GitOptions): GitResult {
 /** Async variant for operations that run in parallel (fetches, pushes). */
 export function gitAsync(args: string[], opts: GitOptions): Promise<GitResult> {
   return new Promise((resolveP, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: envFor(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('git', args, { cwd: opts.cwd, env: envFor(opts), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;

@@ -20,10 +20,10 @@
  * entry is complete, and a claim in it is a lease that expires.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { corrupt, unavailable } from '../core/errors.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
+import { child } from './layout.js';
 import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
 
 const ENTRY_RE = /^\d{6,9}$/;
@@ -62,8 +62,8 @@ export class SeqLog<R extends { seq: number }> {
   }
 
   read(seq: number): Entry<R> {
-    const dir = join(this.dir, pad(seq));
-    const file = join(dir, 'record.json');
+    const dir = child(this.dir, pad(seq));
+    const file = child(dir, 'record.json');
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -94,14 +94,14 @@ export class SeqLog<R extends { seq: number }> {
     const seq = afterSeq + 1;
     const full = { ...record, seq } as R;
     mkdirSync(this.dir, { recursive: true });
-    const stage = join(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
+    const stage = child(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
       pausePoint('after-mkdir');
-      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(join(stage, name), bytes);
-      writeFileDurable(join(stage, 'record.json'), JSON.stringify(full) + '\n');
+      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(child(stage, name), bytes);
+      writeFileDurable(child(stage, 'record.json'), JSON.stringify(full) + '\n');
       pausePoint('before-rename');
-      renameSync(stage, join(this.dir, pad(seq)));
+      renameSync(stage, child(this.dir, pad(seq)));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -112,7 +112,7 @@ export class SeqLog<R extends { seq: number }> {
     }
     pausePoint('after-rename');
     this.sweepStages();
-    return { seq, record: full, dir: join(this.dir, pad(seq)) };
+    return { seq, record: full, dir: child(this.dir, pad(seq)) };
   }
 
   /** Removes staging directories left by crashed processes. Old ones only: a live append takes milliseconds. */
@@ -120,7 +120,7 @@ export class SeqLog<R extends { seq: number }> {
     const now = Date.now();
     for (const n of readdirSync(this.dir)) {
       if (!n.startsWith('.stage-')) continue;
-      const p = join(this.dir, n);
+      const p = child(this.dir, n);
       try {
         if (now - statSync(p).mtimeMs > STALE_STAGE_MS) rmSync(p, { recursive: true, force: true });
       } catch {

@@ -62,16 +62,20 @@ export class StateStore {
     writeFileAtomic(this.layout.sprintFile(sprint.id), JSON.stringify(sprint, null, 2) + '\n');
   }
 
+  /**
+   * The newest record of every phase. One listing of the phases directory
+   * tells which phases have a log at all, so the many never-claimed phases of
+   * a big graph cost nothing. A log created just after the listing is one this
+   * read did not see yet, as if it had run a moment earlier; appends re-check
+   * (a stale view only loses the race and re-reads).
+   */
   tops(sprint: SprintFile): Tops {
-    return new Map(sprint.phases.map((p) => [p.name, this.phaseLog(sprint.id, p.name).top()?.record]));
+    const present = new Set(listDir(this.layout.phases(sprint.id)));
+    return new Map(sprint.phases.map((p) => [p.name, present.has(p.name) ? this.phaseLog(sprint.id, p.name).top()?.record : undefined]));
   }
 
   sprintIds(): string[] {
-    try {
-      return readdirSync(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
-    } catch {
-      return [];
-    }
+    return listDir(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
   }
 
   removeSprint(id: string): void {
@@ -125,5 +129,13 @@ export class StateStore {
       }
     }
     return { entries, bad };
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
