@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerLocal } from './commands/local.js';
 import { isConductorError } from '../core/errors.js';
-import { json, paint, stderr } from './output.js';
+import { json, paint, stderr, write } from './output.js';
 
 const wantsJson = process.argv.includes('--json');
 
@@ -16,13 +16,13 @@ const program = new Command('git-conductor')
   .version(process.env.CONDUCTOR_VERSION ?? '0.1.0')
   .showSuggestionAfterError()
   .exitOverride()
-  .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)) });
+  .configureOutput({ writeOut: (s) => write(1, s), writeErr: (s) => (wantsJson ? undefined : write(2, s)) });
 
 registerLocal(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });
-  else stderr(`${paint(process.stderr)('red', 'git-conductor:')} ${message}`);
+  else stderr(`${paint(2)('red', 'git-conductor:')} ${message}`);
   process.exit(exitCode);
 }
 
