@@ -1,7 +1,7 @@
 /** claim, renew, next: taking and keeping phases. */
 import { blocked, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
+import { concurrencyConflict, concurrencyRivals, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import { claimable } from '../core/schedule.js';
 import { activeSprint, agentOf, iso, leaseMs, openContext, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
@@ -48,9 +48,10 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions): ClaimResult {
   // Two agents may pass the concurrency check at the same instant for two
   // different phases. Each re-checks after its own append; the later of the
   // two always sees the other, so at most one of them keeps its claim.
+  // Only the phases whose class excludes this one can conflict: read just those.
   if (kind !== 'renew') {
-    const tops = ctx.store.tops(sprint);
-    const conflict = concurrencyConflict(sprint, findPhase(sprint, phase), tops, Date.now());
+    const def = findPhase(sprint, phase);
+    const conflict = concurrencyConflict(sprint, def, ctx.store.tops(sprint, concurrencyRivals(sprint, def)), Date.now());
     if (conflict) {
       appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
       throw blocked('E_CONCURRENCY', `phase "${phase}" cannot run while "${conflict.name}" (${conflict.concurrency}) is running: it was claimed at the same moment; try again when it is done`, { conflict: conflict.name });

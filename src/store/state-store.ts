@@ -63,15 +63,15 @@ export class StateStore {
   }
 
   /**
-   * The newest record of every phase. One listing of the phases directory
+   * The newest record of every phase (or of `only` these). One listing of the phases directory
    * tells which phases have a log at all, so the many never-claimed phases of
    * a big graph cost nothing. A log created just after the listing is one this
    * read did not see yet, as if it had run a moment earlier; appends re-check
    * (a stale view only loses the race and re-reads).
    */
-  tops(sprint: SprintFile): Tops {
+  tops(sprint: SprintFile, only: ReadonlyArray<{ name: string }> = sprint.phases): Tops {
     const present = new Set(listDir(this.layout.phases(sprint.id)));
-    return new Map(sprint.phases.map((p) => [p.name, present.has(p.name) ? this.phaseLog(sprint.id, p.name).top()?.record : undefined]));
+    return new Map(only.map((p) => [p.name, present.has(p.name) ? this.phaseLog(sprint.id, p.name).top()?.record : undefined]));
   }
 
   sprintIds(): string[] {
