@@ -45,32 +45,35 @@ function privateDir(create: boolean): string | undefined {
 }
 
 function readCache(): Buffer | undefined {
-  for (const dir of [__dirname, privateDir(false)]) {
-    if (!dir) continue;
-    try {
-      return readFileSync(join(dir, CACHE_NAME));
-    } catch {
-      // Not there: try the next place.
-    }
+  return readFrom(__dirname) ?? readFrom(privateDir(false));
+}
+
+function readFrom(dir: string | undefined): Buffer | undefined {
+  if (!dir) return undefined;
+  try {
+    return readFileSync(join(dir, CACHE_NAME));
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+function writeCache(data: Buffer): void {
+  if (!writeTo(__dirname, data)) writeTo(privateDir(true), data);
 }
 
 /** Written to a temp name and renamed, so concurrent commands never read half a cache. Older bundles' caches go. */
-function writeCache(data: Buffer): void {
-  for (const dir of [__dirname, privateDir(true)]) {
-    if (!dir) continue;
-    const tmp = join(dir, `.${CACHE_NAME}.${process.pid}.tmp`);
-    try {
-      writeFileSync(tmp, data, { mode: 0o644 });
-      renameSync(tmp, join(dir, CACHE_NAME));
-    } catch {
-      rmSync(tmp, { force: true });
-      continue;
-    }
-    for (const n of readdirSync(dir)) if (CACHE_RE.test(n) && n !== CACHE_NAME) rmSync(join(dir, n), { force: true });
-    return;
+function writeTo(dir: string | undefined, data: Buffer): boolean {
+  if (!dir) return false;
+  const tmp = join(dir, `.${CACHE_NAME}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, data, { mode: 0o644 });
+    renameSync(tmp, join(dir, CACHE_NAME));
+  } catch {
+    rmSync(tmp, { force: true });
+    return false;
   }
+  for (const n of readdirSync(dir)) if (CACHE_RE.test(n) && n !== CACHE_NAME) rmSync(join(dir, n), { force: true });
+  return true;
 }
 
 const cachedData = readCache();
