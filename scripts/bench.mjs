@@ -1,13 +1,17 @@
 // `npm run bench`: start-up latency of the everyday commands, as ratios to
 // `node -e 0` measured in the same run. Target: each at most 1.3x the floor.
-//   node scripts/bench.mjs [--quick] [--core-only]
+//   node scripts/bench.mjs [--quick] [--core-only] [--cli path/to/cli.cjs]
+// --cli times another build of the CLI (e.g. an older one, for before/after).
 // Afterwards it runs every other scripts/bench-*.mjs (same flags) unless
 // --core-only, so a new benchmark only has to exist to be part of the run.
 // Always exits 0: the numbers inform, the machine's noise should not fail a build.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { CLI, makeRepo, measure, quick, report, ROOT, timeNode } from './lib/bench-kit.mjs';
+import { basename, join, resolve } from 'node:path';
+import { CLI as BUILT_CLI, makeRepo, measure, quick, report, ROOT, timeNode } from './lib/bench-kit.mjs';
+
+const cliFlag = process.argv.indexOf('--cli');
+const CLI = cliFlag > 0 ? resolve(process.argv[cliFlag + 1]) : BUILT_CLI;
 
 const lib = await import(join(ROOT, 'dist', 'index.mjs'));
 const ME = 'bench-agent';
@@ -65,7 +69,7 @@ function casesFor(label, { cwd, claimTarget }) {
 
 const graphs = [['7 phases', await sevenPhases()], ['200 phases', await twoHundredPhases()]];
 const result = await measure(graphs.flatMap(([label, g]) => casesFor(label, g)));
-const pass = report(`git-conductor start-up${quick ? ' (quick: few runs, noisy)' : ''}`, result);
+const pass = report(`git-conductor start-up${quick ? ' (quick: few runs, noisy)' : ''}${CLI === BUILT_CLI ? '' : ` of ${CLI}`}`, result);
 console.log(pass ? 'PASS: every command within the target' : 'FAIL: some command above the target (informative; exit code stays 0)');
 
 if (!process.argv.includes('--core-only')) {
@@ -73,6 +77,6 @@ if (!process.argv.includes('--core-only')) {
   const others = readdirSync(here).filter((f) => /^bench-.+\.mjs$/.test(f)).sort();
   for (const f of others) {
     console.log(`\n== ${basename(f)}`);
-    spawnSync(process.execPath, [join(here, f), ...process.argv.slice(2)], { stdio: 'inherit' });
+    spawnSync(process.execPath, [join(here, f), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
   }
 }
