@@ -61,7 +61,7 @@ export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason:
 };
 
 /** Whether running `o` excludes running `p` at the same time. */
-const excludes = (p: PhaseDef, o: PhaseDef) =>
+export const excludes = (p: PhaseDef, o: PhaseDef) =>
   o.name !== p.name && (p.concurrency === 'exclusive' || o.concurrency === 'exclusive' || (p.concurrency === 'write' && o.concurrency === 'write'));
 
 /** The phases whose state can block `p` by concurrency class: the only ones a re-check has to read. */

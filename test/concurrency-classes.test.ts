@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concurrencyConflict, concurrencyRivals } from '../src/core/phase-state.js';
+import { claimable } from '../src/core/schedule.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from '../src/core/schemas.js';
 
 const phase = (name: string, concurrency: PhaseDef['concurrency']): PhaseDef => ({ name, concurrency, depends_on: [] });
@@ -34,5 +35,25 @@ describe('concurrency rivals: the phases a claim re-check must read', () => {
         expect(conflict?.name, `${p.name} while ${o.name} runs`).toBe(rivals.has(o.name) ? o.name : undefined);
       }
     }
+  });
+});
+
+describe('claimable respects concurrency classes', () => {
+  const tops = (...names: string[]) => new Map(names.map((n) => [n, live(n)]));
+  it('offers everything when nothing runs', () => {
+    expect(claimable(sprint, tops(), NOW)).toEqual(['r1', 'r2', 'w1', 'w2', 'x1']);
+  });
+  it('while a write phase runs: reads yes, other writes and the exclusive no', () => {
+    expect(claimable(sprint, tops('w1'), NOW)).toEqual(['r1', 'r2']);
+  });
+  it('while a read phase runs: other reads and writes yes, the exclusive no', () => {
+    expect(claimable(sprint, tops('r1'), NOW)).toEqual(['r2', 'w1', 'w2']);
+  });
+  it('while the exclusive phase runs: nothing', () => {
+    expect(claimable(sprint, tops('x1'), NOW)).toEqual([]);
+  });
+  it('an expired lease does not block, and its phase comes after the free ones', () => {
+    const expired = { ...live('w1'), expires_at: '2026-01-01T00:45:00.000Z' };
+    expect(claimable(sprint, new Map([['w1', expired]]), NOW)).toEqual(['r1', 'r2', 'w2', 'x1', 'w1']);
   });
 });
