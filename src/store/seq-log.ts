@@ -20,6 +20,7 @@
  * entry is complete, and a claim in it is a lease that expires.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { corrupt, unavailable } from '../core/errors.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
@@ -62,6 +63,7 @@ export class SeqLog<R extends { seq: number }> {
   }
 
   read(seq: number): Entry<R> {
+    // Every command reads one entry per phase: plain concatenation, not path.join (see layout.ts).
     const dir = child(this.dir, pad(seq));
     const file = child(dir, 'record.json');
     let raw: unknown;
@@ -94,14 +96,14 @@ export class SeqLog<R extends { seq: number }> {
     const seq = afterSeq + 1;
     const full = { ...record, seq } as R;
     mkdirSync(this.dir, { recursive: true });
-    const stage = child(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
+    const stage = join(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
       pausePoint('after-mkdir');
-      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(child(stage, name), bytes);
-      writeFileDurable(child(stage, 'record.json'), JSON.stringify(full) + '\n');
+      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(join(stage, name), bytes);
+      writeFileDurable(join(stage, 'record.json'), JSON.stringify(full) + '\n');
       pausePoint('before-rename');
-      renameSync(stage, child(this.dir, pad(seq)));
+      renameSync(stage, join(this.dir, pad(seq)));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -112,7 +114,7 @@ export class SeqLog<R extends { seq: number }> {
     }
     pausePoint('after-rename');
     this.sweepStages();
-    return { seq, record: full, dir: child(this.dir, pad(seq)) };
+    return { seq, record: full, dir: join(this.dir, pad(seq)) };
   }
 
   /** Removes staging directories left by crashed processes. Old ones only: a live append takes milliseconds. */
@@ -120,7 +122,7 @@ export class SeqLog<R extends { seq: number }> {
     const now = Date.now();
     for (const n of readdirSync(this.dir)) {
       if (!n.startsWith('.stage-')) continue;
-      const p = child(this.dir, n);
+      const p = join(this.dir, n);
       try {
         if (now - statSync(p).mtimeMs > STALE_STAGE_MS) rmSync(p, { recursive: true, force: true });
       } catch {
