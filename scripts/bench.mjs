@@ -77,6 +77,7 @@ if (!process.argv.includes('--core-only')) {
   const others = readdirSync(here).filter((f) => /^bench-.+\.mjs$/.test(f)).sort();
   for (const f of others) {
     console.log(`\n== ${basename(f)}`);
-    spawnSync(process.execPath, [join(here, f), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [join(here, f), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`(${basename(f)} exited ${r.status ?? r.signal})`);
   }
 }
