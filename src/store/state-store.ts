@@ -63,11 +63,12 @@ export class StateStore {
   }
 
   /**
-   * The newest record of every phase (or of `only` these). One listing of the phases directory
-   * tells which phases have a log at all, so the many never-claimed phases of
-   * a big graph cost nothing. A log created just after the listing is one this
-   * read did not see yet, as if it had run a moment earlier; appends re-check
-   * (a stale view only loses the race and re-reads).
+   * The newest record of every phase (or of `only` these). One listing of the
+   * phases directory tells which phases have a log at all, so the many
+   * never-claimed phases of a big graph cost nothing. A log created just after
+   * the listing is one this read did not see yet, as if it had run a moment
+   * earlier: an append from such a stale view loses the race and re-reads, and
+   * claim's concurrency re-check lists again after its own append.
    */
   tops(sprint: SprintFile, only: ReadonlyArray<{ name: string }> = sprint.phases): Tops {
     const present = new Set(listDir(this.layout.phases(sprint.id)));
