@@ -5,6 +5,7 @@ import { concurrencyConflict, concurrencyRivals, decideClaim, findPhase, require
 import { claimable } from '../core/schedule.js';
 import { activeSprint, agentOf, iso, leaseMs, openContext, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
+import type { SprintFile } from '../core/schemas.js';
 
 export interface ClaimOptions extends CommonOptions {
   phase: string;
@@ -30,11 +31,11 @@ export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
   return claimIn(openContext(opts), opts);
 }
 
-export function claimIn(ctx: Ctx, opts: ClaimOptions): ClaimResult {
+/** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
+export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activeSprint(ctx)): ClaimResult {
   const phase = validatePhaseName(opts.phase);
   const ttlMs = leaseMs(ctx, opts.ttl);
   const agent = agentOf(ctx, opts.agent).id;
-  const sprint = activeSprint(ctx);
   let kind = 'claim' as ClaimKind;
   let previous: ClaimResult['previous'];
   const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
@@ -104,7 +105,7 @@ export async function next(opts: NextOptions): Promise<NextResult> {
     const phase = candidates[0];
     if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null };
     try {
-      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }) };
+      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) };
     } catch (e) {
       if (!isConductorError(e) || (e.exitCode !== 3 && e.exitCode !== 4)) throw e;
       tried.add(phase);
