@@ -1,14 +1,28 @@
 // Bundles the CLI into one minified CommonJS file (CJS loads faster than ESM
-// on Node 20) and the library into one ESM file, plus type declarations.
+// on Node 20) run by a small loader that keeps a V8 code cache of it (see
+// src/cli/loader.ts), and the library into one ESM file, plus type declarations.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+/** commander's eager require of child_process, made lazy (see lazy-child-process.cjs). */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./lazy-child-process.cjs', import.meta.url)) } : undefined,
+    );
+  },
+};
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'none', define: { 'process.env.CONDUCTOR_VERSION': JSON.stringify(version) } };
-await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' }, logOverride: { 'empty-import-meta': 'silent' } }),
-  build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' }),
-]);
+const cli = async () => {
+  await build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli-main.cjs', plugins: [lazyChildProcess], logOverride: { 'empty-import-meta': 'silent' } });
+  const hash = createHash('sha256').update(readFileSync(new URL('../dist/cli-main.cjs', import.meta.url))).digest('hex').slice(0, 16);
+  await build({ ...common, entryPoints: ['src/cli/loader.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' }, define: { ...common.define, BUNDLE_HASH: JSON.stringify(hash) } });
+};
+await Promise.all([cli(), build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' })]);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--emitDeclarationOnly'], { stdio: 'inherit' });

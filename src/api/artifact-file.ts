@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { validateArtifact, type ArtifactJson } from '../core/artifacts.js';
 import { invalid } from '../core/errors.js';
 import type { ArtifactRef } from '../core/schemas.js';
@@ -78,5 +78,7 @@ export function artifactFromBytes(bytes: Uint8Array, shown: string, source: stri
   }
   const json = validateArtifact(phase, shown, value);
   const clean = source.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 4096);
-  return { ref: { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source: clean }, bytes, json };
+  // crypto is loaded here, not imported: loading it costs every command start-up time.
+  const crypto = process.getBuiltinModule('node:crypto') as typeof Crypto;
+  return { ref: { sha256: crypto.createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source: clean }, bytes, json };
 }

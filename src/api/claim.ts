@@ -1,10 +1,11 @@
 /** claim, renew, next: taking and keeping phases. */
 import { blocked, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
+import { concurrencyConflict, concurrencyRivals, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import { claimable } from '../core/schedule.js';
 import { activeSprint, agentOf, iso, leaseMs, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
+import type { SprintFile } from '../core/schemas.js';
 
 export interface ClaimOptions extends CommonOptions {
   phase: string;
@@ -30,11 +31,11 @@ export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
   return claimIn(await withRemote(openContext(opts), opts), opts);
 }
 
-export function claimIn(ctx: Ctx, opts: ClaimOptions): ClaimResult {
+/** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
+export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activeSprint(ctx)): ClaimResult {
   const phase = validatePhaseName(opts.phase);
   const ttlMs = leaseMs(ctx, opts.ttl);
   const agent = agentOf(ctx, opts.agent).id;
-  const sprint = activeSprint(ctx);
   let kind = 'claim' as ClaimKind;
   let previous: ClaimResult['previous'];
   const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
@@ -48,9 +49,10 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions): ClaimResult {
   // Two agents may pass the concurrency check at the same instant for two
   // different phases. Each re-checks after its own append; the later of the
   // two always sees the other, so at most one of them keeps its claim.
+  // Only the phases whose class excludes this one can conflict: read just those.
   if (kind !== 'renew') {
-    const tops = ctx.store.tops(sprint);
-    const conflict = concurrencyConflict(sprint, findPhase(sprint, phase), tops, Date.now());
+    const def = findPhase(sprint, phase);
+    const conflict = concurrencyConflict(sprint, def, ctx.store.tops(sprint, concurrencyRivals(sprint, def)), Date.now());
     if (conflict) {
       appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
       throw blocked('E_CONCURRENCY', `phase "${phase}" cannot run while "${conflict.name}" (${conflict.concurrency}) is running: it was claimed at the same moment; try again when it is done`, { conflict: conflict.name });
@@ -104,7 +106,7 @@ export async function next(opts: NextOptions): Promise<NextResult> {
     const phase = candidates[0];
     if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null };
     try {
-      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }) };
+      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) };
     } catch (e) {
       if (!isConductorError(e) || (e.exitCode !== 3 && e.exitCode !== 4)) throw e;
       tried.add(phase);

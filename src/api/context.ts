@@ -79,7 +79,18 @@ function shellSession(): string {
 }
 
 export function agentOf(ctx: Ctx, flag: string | undefined): AgentId {
-  return resolveAgent({ flag, env: process.env, user: safeUser(), worktree: ctx.repo.top ?? ctx.repo.gitDir, session: shellSession() });
+  // Getters: the user and the session (a passwd lookup, a /proc read) matter only when no id is given explicitly.
+  return resolveAgent({
+    flag,
+    env: process.env,
+    get user() {
+      return safeUser();
+    },
+    worktree: ctx.repo.top ?? ctx.repo.gitDir,
+    get session() {
+      return shellSession();
+    },
+  });
 }
 
 function safeUser(): string {

@@ -9,7 +9,7 @@ import { register as registerLocal } from './commands/local.js';
 import { register as registerHooks } from './commands/hooks.js';
 import { register as registerRemote } from './commands/remote.js';
 import { isConductorError } from '../core/errors.js';
-import { json, paint, stderr } from './output.js';
+import { json, paint, stderr, write } from './output.js';
 
 const wantsJson = process.argv.includes('--json');
 
@@ -19,7 +19,7 @@ const program = new Command('git-conductor')
   .showSuggestionAfterError()
   .exitOverride()
   // Help may go to stderr; error messages never do here: fail() prints them, once, as one line.
-  .configureOutput({ writeErr: (s) => (wantsJson ? undefined : process.stderr.write(s)), outputError: () => undefined });
+  .configureOutput({ writeOut: (s) => write(1, s), writeErr: (s) => (wantsJson ? undefined : write(2, s)), outputError: () => undefined });
 
 registerLocal(program);
 registerHooks(program);
@@ -27,7 +27,7 @@ registerRemote(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });
-  else stderr(`${paint(process.stderr)('red', 'git-conductor:')} ${message}`);
+  else stderr(`${paint(2)('red', 'git-conductor:')} ${message}`);
   process.exit(exitCode);
 }
 

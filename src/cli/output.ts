@@ -1,12 +1,48 @@
 /** Terminal output: colour only on a TTY (NO_COLOR / FORCE_COLOR respected), and never raw control characters. */
-const useColor = (stream: NodeJS.WriteStream) =>
-  process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== '0' : !process.env.NO_COLOR && !!stream.isTTY && process.env.TERM !== 'dumb';
+import { fstatSync, writeSync } from 'node:fs';
+import type * as Tty from 'node:tty';
+
+/**
+ * Writes straight to the file descriptor, whole, before returning. Creating
+ * process.stdout/stderr sets up stream machinery that costs ~10 ms of start-up
+ * on a pipe, more than many commands take; output here is a few lines. A
+ * reader that went away (EPIPE: `| head`) just stops the output.
+ */
+export function write(fd: 1 | 2, s: string): void {
+  const buf = Buffer.from(s);
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw e;
+      // A non-blocking pipe is full: give the reader a moment.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+/** A terminal is a character device; node:tty (which loads net and streams) is asked only about those. */
+function isTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice() && (process.getBuiltinModule('node:tty') as typeof Tty).isatty(fd);
+  } catch {
+    return false;
+  }
+}
+
+/** `to`: a file descriptor (cheap), or a stream for callers that already have one. */
+const useColor = (to: 1 | 2 | NodeJS.WriteStream) =>
+  process.env.FORCE_COLOR
+    ? process.env.FORCE_COLOR !== '0'
+    : !process.env.NO_COLOR && (typeof to === 'number' ? isTerminal(to) : !!to.isTTY) && process.env.TERM !== 'dumb';
 
 const codes = { red: 31, green: 32, yellow: 33, blue: 34, cyan: 36, dim: 2, bold: 1 } as const;
 export type Color = keyof typeof codes;
 
-export const paint = (stream: NodeJS.WriteStream) => {
-  const on = useColor(stream);
+export const paint = (to: 1 | 2 | NodeJS.WriteStream) => {
+  const on = useColor(to);
   return (c: Color, s: string) => (on ? `\u001b[${codes[c]}m${s}\u001b[0m` : s);
 };
 
@@ -16,9 +52,9 @@ export const paint = (stream: NodeJS.WriteStream) => {
  */
 export const clean = (s: string) => s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) => (m.length > 1 ? m : '?'));
 
-export const stdout = (s: string) => process.stdout.write(clean(s) + '\n');
-export const stderr = (s: string) => process.stderr.write(clean(s) + '\n');
-export const json = (v: unknown) => process.stdout.write(JSON.stringify(v) + '\n');
+export const stdout = (s: string) => write(1, clean(s) + '\n');
+export const stderr = (s: string) => write(2, clean(s) + '\n');
+export const json = (v: unknown) => write(1, JSON.stringify(v) + '\n');
 
 export function table(rows: string[][], widths?: number[]): string {
   const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;

@@ -3,7 +3,7 @@ import type { ClaimResult, CompleteResult, NextResult, ReleaseResult, StartResul
 import type { AuditEntry } from '../core/schemas.js';
 import { ago, duration, paint, stdout, table } from './output.js';
 
-const c = paint(process.stdout);
+const c = paint(1);
 const STATE_COLOR = { done: 'green', running: 'yellow', ready: 'cyan', pending: 'dim' } as const;
 
 export function renderStart(r: StartResult): void {

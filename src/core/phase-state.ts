@@ -60,13 +60,16 @@ export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason:
   return undefined;
 };
 
+/** Whether running `o` excludes running `p` at the same time. */
+export const excludes = (p: PhaseDef, o: PhaseDef) =>
+  o.name !== p.name && (p.concurrency === 'exclusive' || o.concurrency === 'exclusive' || (p.concurrency === 'write' && o.concurrency === 'write'));
+
+/** The phases whose state can block `p` by concurrency class: the only ones a re-check has to read. */
+export const concurrencyRivals = (sprint: SprintFile, p: PhaseDef): PhaseDef[] => sprint.phases.filter((o) => excludes(p, o));
+
 /** Another running phase whose concurrency class excludes `p`, if any. */
 export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops, now: number): PhaseDef | undefined {
-  return sprint.phases.find((o) => {
-    if (o.name === p.name || !isLive(tops.get(o.name), now)) return false;
-    if (p.concurrency === 'exclusive' || o.concurrency === 'exclusive') return true;
-    return p.concurrency === 'write' && o.concurrency === 'write';
-  });
+  return sprint.phases.find((o) => excludes(p, o) && isLive(tops.get(o.name), now));
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;

@@ -1,6 +1,6 @@
 /** Scheduling over the graph: execution batches and the next phase to take. Pure. */
 import { topoOrder } from './graph.js';
-import { concurrencyConflict, haltOf, isLive, type Tops } from './phase-state.js';
+import { excludes, haltOf, isLive, type Tops } from './phase-state.js';
 import type { Concurrency, PhaseDef, SprintFile } from './schemas.js';
 
 export interface Batch {
@@ -38,11 +38,13 @@ export function claimable(sprint: SprintFile, tops: Tops, now: number): string[]
   if (haltOf(sprint, tops)) return [];
   const free: string[] = [];
   const expired: string[] = [];
+  // What concurrencyConflict checks, with the running phases found once rather than once per candidate.
+  const running = sprint.phases.filter((o) => isLive(tops.get(o.name), now));
   for (const p of topoOrder(sprint.phases)) {
     const top = tops.get(p.name);
     if (top?.kind === 'done' || isLive(top, now)) continue;
     if (!p.depends_on.every((d) => tops.get(d)?.kind === 'done')) continue;
-    if (concurrencyConflict(sprint, p, tops, now)) continue;
+    if (running.some((o) => excludes(p, o))) continue;
     (top?.kind === 'claim' ? expired : free).push(p.name);
   }
   return [...free, ...expired];

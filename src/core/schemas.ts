@@ -23,11 +23,14 @@ const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const OID_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-const phaseName = () => z.string().check(z.maxLength(64), z.regex(PHASE_NAME_RE));
-export const agentId = () => z.string().check(z.regex(AGENT_ID_RE));
-const host = () => z.string().check(z.regex(HOST_RE));
-const isoTime = () => z.string().check(z.regex(ISO_RE));
-const sprintId = () => z.string().check(z.regex(SPRINT_ID_RE));
+// Leaf schemas are built once and shared by every schema that uses them.
+const phaseName = lazy(() => z.string().check(z.maxLength(64), z.regex(PHASE_NAME_RE)));
+export const agentId = lazy(() => z.string().check(z.regex(AGENT_ID_RE)));
+const host = lazy(() => z.string().check(z.regex(HOST_RE)));
+const isoTime = lazy(() => z.string().check(z.regex(ISO_RE)));
+const sprintId = lazy(() => z.string().check(z.regex(SPRINT_ID_RE)));
+const seqNumber = lazy(() => z.number().check(z.int(), z.minimum(1)));
+const recordId = lazy(() => z.string().check(z.regex(/^[0-9a-f]{16}$/)));
 const safeText = (max: number) => z.string().check(z.maxLength(max), z.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/));
 
 export const Concurrency = lazy(() => z.enum(['read', 'write', 'exclusive']));
@@ -76,8 +79,8 @@ export const Holder = lazy(() => z.strictObject({ agent: agentId(), host: host()
  */
 export const PhaseRecord = lazy(() => z.strictObject({
   v: z.literal(1),
-  seq: z.number().check(z.int(), z.minimum(1)),
-  id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
+  seq: seqNumber(),
+  id: recordId(),
   kind: z.enum(['claim', 'release', 'done']),
   agent: agentId(),
   host: host(),
@@ -97,8 +100,8 @@ export type PhaseRecord = z.infer<ReturnType<typeof PhaseRecord>>;
 /** One entry of the repository's head log: which sprint is active. */
 export const HeadRecord = lazy(() => z.strictObject({
   v: z.literal(1),
-  seq: z.number().check(z.int(), z.minimum(1)),
-  id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
+  seq: seqNumber(),
+  id: recordId(),
   kind: z.literal('start'),
   sprint_id: sprintId(),
   agent: agentId(),

@@ -4,7 +4,11 @@
  * commands we run against another repository or our own refs, so callers say
  * which environment they want and we scrub the rest.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+
+// Loaded on first use: child_process pulls in net, streams and more, and most
+// commands never spawn git (the repository is found without it).
+const childProcess = () => process.getBuiltinModule('node:child_process') as typeof ChildProcess;
 
 export interface GitResult {
   code: number;
@@ -42,7 +46,7 @@ function envFor(opts: GitOptions): NodeJS.ProcessEnv {
 }
 
 export function git(args: string[], opts: GitOptions): GitResult {
-  const r = spawnSync('git', args, {
+  const r = childProcess().spawnSync('git', args, {
     cwd: opts.cwd,
     input: opts.input,
     env: envFor(opts),
@@ -59,7 +63,7 @@ export function git(args: string[], opts: GitOptions): GitResult {
 
 /** Like git(), but stdout as raw bytes: trees and blobs from `cat-file --batch` are not text. */
 export function gitBytes(args: string[], opts: GitOptions): { code: number; stdout: Buffer; stderr: string } {
-  const r = spawnSync('git', args, { cwd: opts.cwd, input: opts.input, env: envFor(opts), timeout: opts.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const r = childProcess().spawnSync('git', args, { cwd: opts.cwd, input: opts.input, env: envFor(opts), timeout: opts.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('git is not installed or not on PATH');
   const result = { code: r.status ?? 128, stdout: r.stdout ?? Buffer.alloc(0), stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8') };
   if ((r.error || result.code !== 0) && !opts.allowFail) throw new GitError(args, { code: result.code, stdout: '', stderr: r.error ? String(r.error.message) : result.stderr });
@@ -69,7 +73,7 @@ export function gitBytes(args: string[], opts: GitOptions): { code: number; stdo
 /** Async variant for operations that run in parallel (fetches, pushes). */
 export function gitAsync(args: string[], opts: GitOptions): Promise<GitResult> {
   return new Promise((resolveP, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: envFor(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('git', args, { cwd: opts.cwd, env: envFor(opts), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;

@@ -14,42 +14,53 @@
  * Names are validated (phase, sprint id) before they get here; `segment`
  * checks again, cheaply, so that no name can ever escape the state directory.
  */
-import { join } from 'node:path';
-
+import { resolve, sep } from 'node:path';
 
 export class Layout {
   readonly root: string;
   constructor(commonDir: string) {
-    this.root = join(commonDir, 'conductor');
+    // Normalised once here, so every path below can be built by concatenation.
+    this.root = resolve(commonDir, 'conductor');
   }
   get config() {
-    return join(this.root, 'config.json');
+    return child(this.root, 'config.json');
   }
   get audit() {
-    return join(this.root, 'audit.jsonl');
+    return child(this.root, 'audit.jsonl');
   }
   get fetchStamp() {
-    return join(this.root, 'remote-fetched-at');
+    return child(this.root, 'remote-fetched-at');
   }
   get remoteCache() {
-    return join(this.root, 'remote-cache.json');
+    return child(this.root, 'remote-cache.json');
   }
   get head() {
-    return join(this.root, 'head');
+    return child(this.root, 'head');
   }
   get sprints() {
-    return join(this.root, 'sprints');
+    return child(this.root, 'sprints');
   }
   sprint(id: string) {
-    return join(this.sprints, segment(id));
+    return child(this.sprints, segment(id));
   }
   sprintFile(id: string) {
-    return join(this.sprint(id), 'sprint.json');
+    return child(this.sprint(id), 'sprint.json');
+  }
+  /** The directory holding one log per phase that has ever been claimed. */
+  phases(id: string) {
+    return child(this.sprint(id), 'phases');
   }
   phase(id: string, phase: string) {
-    return join(this.sprint(id), 'phases', segment(phase));
+    return child(this.phases(id), segment(phase));
   }
 }
+
+/**
+ * `dir/name` for a normalised absolute `dir` and one validated segment `name`:
+ * plain concatenation is exact there, and path.join re-normalises the whole
+ * string on every call, which adds up over a few hundred phases per command.
+ */
+export const child = (dir: string, name: string) => dir + sep + name;
 
 export const ARTIFACT_FILE = 'artifact.json';
 

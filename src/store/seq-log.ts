@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { corrupt, unavailable } from '../core/errors.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
+import { child } from './layout.js';
 import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
 
 const ENTRY_RE = /^\d{6,9}$/;
@@ -62,8 +63,9 @@ export class SeqLog<R extends { seq: number }> {
   }
 
   read(seq: number): Entry<R> {
-    const dir = join(this.dir, pad(seq));
-    const file = join(dir, 'record.json');
+    // Every command reads one entry per phase: plain concatenation, not path.join (see layout.ts).
+    const dir = child(this.dir, pad(seq));
+    const file = child(dir, 'record.json');
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));

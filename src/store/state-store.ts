@@ -62,16 +62,21 @@ export class StateStore {
     writeFileAtomic(this.layout.sprintFile(sprint.id), JSON.stringify(sprint, null, 2) + '\n');
   }
 
-  tops(sprint: SprintFile): Tops {
-    return new Map(sprint.phases.map((p) => [p.name, this.phaseLog(sprint.id, p.name).top()?.record]));
+  /**
+   * The newest record of every phase (or of `only` these). One listing of the
+   * phases directory tells which phases have a log at all, so the many
+   * never-claimed phases of a big graph cost nothing. A log created just after
+   * the listing is one this read did not see yet, as if it had run a moment
+   * earlier: an append from such a stale view loses the race and re-reads, and
+   * claim's concurrency re-check lists again after its own append.
+   */
+  tops(sprint: SprintFile, only: ReadonlyArray<{ name: string }> = sprint.phases): Tops {
+    const present = new Set(listDir(this.layout.phases(sprint.id)));
+    return new Map(only.map((p) => [p.name, present.has(p.name) ? this.phaseLog(sprint.id, p.name).top()?.record : undefined]));
   }
 
   sprintIds(): string[] {
-    try {
-      return readdirSync(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
-    } catch {
-      return [];
-    }
+    return listDir(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
   }
 
   removeSprint(id: string): void {
@@ -125,5 +130,13 @@ export class StateStore {
       }
     }
     return { entries, bad };
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -1,6 +1,6 @@
 /** The local sprint commands: start, claim, renew, complete, abort, unstuck, status, next, batch, clean, log, whoami, artifact. */
 import { Command, CommanderError } from 'commander';
-import { json } from '../output.js';
+import { json, write } from '../output.js';
 import { api, render, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
@@ -60,7 +60,7 @@ export function register(program: Command): void {
   withCommon(program.command('clean'))
     .description('delete archived sprints older than N days')
     .option('--days <n>', 'age in days (default 7)', parseFloatArg)
-    .action(async (o) => run((await api()).clean, (r) => void process.stdout.write(`removed ${r.removed.length} archived sprint(s), kept ${r.kept}\n`))(o));
+    .action(async (o) => run((await api()).clean, (r) => write(1, `removed ${r.removed.length} archived sprint(s), kept ${r.kept}\n`))(o));
 
   withCommon(program.command('log'))
     .description('the audit log: every start, claim, complete, abort, takeover, ...')
@@ -69,12 +69,12 @@ export function register(program: Command): void {
 
   withCommon(program.command('whoami'))
     .description('the agent id this shell acts as, and why')
-    .action(async (o) => run((await api()).whoami, (r) => void process.stdout.write(`${r.agent}\n`))(o));
+    .action(async (o) => run((await api()).whoami, (r) => write(1, `${r.agent}\n`))(o));
 
   const artifact = program.command('artifact').description('completed artifacts');
   withCommon(artifact.command('show <phase>'))
     .description("print a done phase's stored artifact")
-    .action(async (phase, o) => run((await api()).artifactShow, (r) => void process.stdout.write(JSON.stringify(r.content, null, 2) + '\n'))({ ...o, phase }));
+    .action(async (phase, o) => run((await api()).artifactShow, (r) => write(1, JSON.stringify(r.content, null, 2) + '\n'))({ ...o, phase }));
 }
 
 function parseIntArg(v: string): number {

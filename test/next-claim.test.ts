@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { cli, makeRepo } from './helpers/repo.js';
+
+describe('next --claim', () => {
+  it('claims the first ready phase, then finds nothing while it runs, then moves on once it is done', async () => {
+    const repo = await makeRepo();
+    const run = (...args: string[]) => cli([...args, '--json'], { cwd: repo });
+    expect(run('start').code).toBe(0);
+    const first = run('next', '--claim', '--agent', 'a').json;
+    expect(first.phase).toBe('think');
+    expect(first.claimed).toMatchObject({ phase: 'think', agent: 'a', kind: 'claim' });
+    expect(run('status').json.phases.think).toMatchObject({ state: 'running', agent: 'a' });
+    expect(run('next', '--claim', '--agent', 'b').json.phase).toBeNull();
+    expect(run('complete', 'think', '--agent', 'a').code).toBe(0);
+    expect(run('next', '--claim', '--agent', 'b').json.claimed).toMatchObject({ phase: 'plan', agent: 'b' });
+  });
+});
