@@ -2,6 +2,7 @@
  * What a phase's newest log entry means, and which entry a command should
  * append next. Pure: the store reads the entries, these functions decide.
  */
+import { classesExclude } from './concurrency.js';
 import { blocked, invalid, unavailable } from './errors.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
@@ -62,11 +63,7 @@ export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason:
 
 /** Another running phase whose concurrency class excludes `p`, if any. */
 export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops, now: number): PhaseDef | undefined {
-  return sprint.phases.find((o) => {
-    if (o.name === p.name || !isLive(tops.get(o.name), now)) return false;
-    if (p.concurrency === 'exclusive' || o.concurrency === 'exclusive') return true;
-    return p.concurrency === 'write' && o.concurrency === 'write';
-  });
+  return sprint.phases.find((o) => o.name !== p.name && isLive(tops.get(o.name), now) && classesExclude(p, o));
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;

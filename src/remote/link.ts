@@ -16,8 +16,8 @@ import { ConductorError, ExitCode, isConductorError, unavailable } from '../core
 import type { LocalConfig, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { Entry } from '../store/seq-log.js';
 import { publishHead, publishPhase, retractOwn, retractOwnHead, type Outcome } from './publish.js';
-import { DEFAULT_NAMESPACE, RefNames } from './ref-names.js';
-import { fetchRefspecs, sleep } from './transport.js';
+import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
+import { fetchRefspecs, lsRemote, sleep } from './transport.js';
 import { RemoteView, type LinkCtx } from './view.js';
 
 export type { LinkCtx, RolledBack } from './view.js';
@@ -66,6 +66,25 @@ export class RemoteLink {
   }
 
   importAll(): void {
+    this.view.importAll();
+  }
+
+  /**
+   * Re-reads the remote's current values of these phase refs with one
+   * `ls-remote`, fetches only the refs that moved since our view, and imports
+   * them. Throws exit 5 when the remote cannot be reached.
+   */
+  recheck(sprint: SprintFile, phases: readonly string[]): void {
+    if (this.offline || !phases.length) return;
+    const keys: RefKey[] = phases.map((phase) => ({ kind: 'phase', sprint: sprint.id, phase }));
+    const actual = lsRemote(this.ctx.cwd, this.names.remote, keys.map((k) => this.names.remoteRef(k)));
+    // A ref deleted on the remote holds no claim: only refs that exist and moved are worth fetching.
+    const moved = keys.filter((k) => {
+      const oid = actual.get(this.names.remoteRef(k));
+      return oid !== undefined && oid !== this.view.present.get(this.names.trackingRef(k));
+    });
+    if (!moved.length) return;
+    fetchRefspecs(this.ctx.cwd, this.names, moved.map((k) => `+${this.names.remoteRef(k)}:${this.names.trackingRef(k)}`), false);
     this.view.importAll();
   }
 
