@@ -41,7 +41,7 @@ export function publishPhase(view: RemoteView, sprint: SprintFile, phase: string
   for (const e of suffix) {
     const files = [{ name: 'record.json', path: join(e.dir, 'record.json') }];
     if (existsSync(join(e.dir, 'artifact.json'))) files.push({ name: 'artifact.json', path: join(e.dir, 'artifact.json') });
-    parent = writeCommit(view.cwd, { files, parent, message: phaseMessage(phase, e.record), author: author(e.record), at: e.record.at });
+    parent = writeCommit(view.cwd, { files, parent, message: phaseMessage(phase, e.record), author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
     commits.push(parent);
   }
   const out = pushCas(view.cwd, view.names, [{ ref: view.names.remoteRef(key), expect: chain?.tip, next: parent! }]);
@@ -73,13 +73,13 @@ export function publishHead(view: RemoteView): Outcome {
     if (view.tracking.sprints.has(id) || view.present.has(view.names.trackingRef(key))) continue;
     const sprint = store.readSprint(id);
     const file = join(store.layout.sprint(id), 'sprint.json');
-    const commit = writeCommit(view.cwd, { files: [{ name: 'sprint.json', path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at });
+    const commit = writeCommit(view.cwd, { files: [{ name: 'sprint.json', path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at }, view.ctx.repo.commonDir);
     leases.push({ key, ref: view.names.remoteRef(key), expect: undefined, next: commit });
   }
   let parent = remote[common - 1]?.commit;
   const commits: string[] = [];
   for (const e of suffix) {
-    parent = writeCommit(view.cwd, { files: [{ name: 'record.json', path: join(e.dir, 'record.json') }], parent, message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`, author: author(e.record), at: e.record.at });
+    parent = writeCommit(view.cwd, { files: [{ name: 'record.json', path: join(e.dir, 'record.json') }], parent, message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`, author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
     commits.push(parent);
   }
   const headKey: RefKey = { kind: 'head' };

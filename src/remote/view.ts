@@ -67,16 +67,17 @@ export class RemoteView {
   /** Brings the head log, the active sprint and its phase logs up to date with the tracking refs. */
   importAll(): void {
     const store = this.ctx.store;
-    const { refs, problems } = listTracking(this.cwd, this.names);
+    const { refs, problems } = listTracking(this.cwd, this.names, this.ctx.repo.commonDir);
     this.present = new Map(refs.map((r) => [r.ref, r.oid]));
-    const cache = (this.cache = loadCache(store.layout.remoteCache, refs));
-    this.tips = new Set(refs.map((r) => r.oid));
-    const cachedTips = new Set(cache.keys());
     const ids = new Set<string>();
     const local = store.activeSprintId();
     if (local) ids.add(local);
     const newest = refs.map((r) => (r.key.kind === 'head' ? '' : r.key.sprint)).sort().pop();
     if (newest) ids.add(newest);
+    // Only the chains we are about to use are worth validating again; old sprints' chains drop out of the cache.
+    const cache = (this.cache = loadCache(store.layout.remoteCache, refs.filter((r) => r.key.kind === 'head' || ids.has(r.key.sprint))));
+    this.tips = new Set(refs.map((r) => r.oid));
+    const cachedTips = new Set(cache.keys());
     const read = () => readTracking(this.cwd, refs, (k) => k.kind === 'head' || ids.has(k.sprint), ARTIFACT_CAP, cache);
     this.tracking = read();
     this.reconcileHead();
