@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyConflict, concurrencyRivals } from '../src/core/phase-state.js';
+import { concurrencyRivals } from '../src/core/concurrency.js';
+import { concurrencyConflict } from '../src/core/phase-state.js';
 import { claimable } from '../src/core/schedule.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from '../src/core/schemas.js';
 

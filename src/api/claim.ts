@@ -1,11 +1,12 @@
 /** claim, renew, next: taking and keeping phases. */
-import { blocked, isConductorError } from '../core/errors.js';
+import { mayConflict } from '../core/concurrency.js';
+import { blocked, ConductorError, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { concurrencyConflict, concurrencyRivals, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
+import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
+import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
 import { activeSprint, agentOf, iso, leaseMs, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
-import type { SprintFile } from '../core/schemas.js';
 
 export interface ClaimOptions extends CommonOptions {
   phase: string;
@@ -46,21 +47,41 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
       record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs), pid: opts.pid, previous },
     };
   });
-  // Two agents may pass the concurrency check at the same instant for two
-  // different phases. Each re-checks after its own append; the later of the
-  // two always sees the other, so at most one of them keeps its claim.
-  // Only the phases whose class excludes this one can conflict: read just those.
-  if (kind !== 'renew') {
-    const def = findPhase(sprint, phase);
-    const conflict = concurrencyConflict(sprint, def, ctx.store.tops(sprint, concurrencyRivals(sprint, def)), Date.now());
-    if (conflict) {
-      appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
-      throw blocked('E_CONCURRENCY', `phase "${phase}" cannot run while "${conflict.name}" (${conflict.concurrency}) is running: it was claimed at the same moment; try again when it is done`, { conflict: conflict.name });
-    }
-  }
+  if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
   return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+}
+
+/**
+ * Two agents may pass the concurrency check at the same instant for two
+ * different phases. Each re-checks after its own claim is in place (appended
+ * locally and, with a remote, published by CAS); the later of the two always
+ * sees the earlier (the local log and the remote are both linearizable), so at
+ * most one of them keeps its claim. Only phases that could ever run beside
+ * this one are re-read (core/concurrency.ts): in the default graph there are
+ * none, and the check costs nothing.
+ */
+function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, agent: string): void {
+  const rivals = mayConflict(sprint, phase);
+  if (!rivals.length) return;
+  let recheckFailed: unknown;
+  try {
+    ctx.remote?.recheck(sprint, rivals.map((p) => p.name));
+  } catch (e) {
+    recheckFailed = e;
+  }
+  // Only the rivals' logs can hold a conflict: read just those.
+  const conflict = recheckFailed ? undefined : concurrencyConflict(sprint, findPhase(sprint, phase), ctx.store.tops(sprint, rivals), Date.now());
+  if (!conflict && !recheckFailed) return;
+  try {
+    appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
+  } catch (e) {
+    if (!isConductorError(e)) throw e;
+    throw new ConductorError(e.code, e.exitCode, `claimed "${phase}" but could not ${recheckFailed ? 're-check it against the phases it excludes' : `roll it back after "${conflict!.name}" was claimed at the same moment`} (${e.message}); release it with 'git conductor abort ${phase}'`, { ...e.data, phase });
+  }
+  if (recheckFailed) throw recheckFailed;
+  throw blocked('E_CONCURRENCY', `phase "${phase}" cannot run while "${conflict!.name}" (${conflict!.concurrency}) is running: it was claimed at the same moment; try again when it is done`, { conflict: conflict!.name });
 }
 
 export interface RenewOptions extends CommonOptions {

@@ -5,7 +5,7 @@ import { randomHex } from '../store/fs-atomic.js';
 import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, RefNames, validNamespace, validRemoteName } from '../remote/ref-names.js';
 import { pushLeases, lsRemote } from '../remote/transport.js';
 import { writeCommit } from '../remote/objects.js';
-import type { RolledBack } from '../remote/link.js';
+import type { RolledBack } from '../remote/view.js';
 import { installHooks, type HooksResult } from './hooks.js';
 import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 

@@ -2,6 +2,7 @@
  * What a phase's newest log entry means, and which entry a command should
  * append next. Pure: the store reads the entries, these functions decide.
  */
+import { classesExclude } from './concurrency.js';
 import { blocked, invalid, unavailable } from './errors.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
@@ -60,16 +61,9 @@ export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason:
   return undefined;
 };
 
-/** Whether running `o` excludes running `p` at the same time. */
-export const excludes = (p: PhaseDef, o: PhaseDef) =>
-  o.name !== p.name && (p.concurrency === 'exclusive' || o.concurrency === 'exclusive' || (p.concurrency === 'write' && o.concurrency === 'write'));
-
-/** The phases whose state can block `p` by concurrency class: the only ones a re-check has to read. */
-export const concurrencyRivals = (sprint: SprintFile, p: PhaseDef): PhaseDef[] => sprint.phases.filter((o) => excludes(p, o));
-
 /** Another running phase whose concurrency class excludes `p`, if any. */
 export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops, now: number): PhaseDef | undefined {
-  return sprint.phases.find((o) => excludes(p, o) && isLive(tops.get(o.name), now));
+  return sprint.phases.find((o) => o.name !== p.name && isLive(tops.get(o.name), now) && classesExclude(p, o));
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;

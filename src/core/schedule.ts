@@ -1,6 +1,7 @@
 /** Scheduling over the graph: execution batches and the next phase to take. Pure. */
 import { topoOrder } from './graph.js';
-import { excludes, haltOf, isLive, type Tops } from './phase-state.js';
+import { classesExclude } from './concurrency.js';
+import { haltOf, isLive, type Tops } from './phase-state.js';
 import type { Concurrency, PhaseDef, SprintFile } from './schemas.js';
 
 export interface Batch {
@@ -44,7 +45,7 @@ export function claimable(sprint: SprintFile, tops: Tops, now: number): string[]
     const top = tops.get(p.name);
     if (top?.kind === 'done' || isLive(top, now)) continue;
     if (!p.depends_on.every((d) => tops.get(d)?.kind === 'done')) continue;
-    if (running.some((o) => excludes(p, o))) continue;
+    if (running.some((o) => o.name !== p.name && classesExclude(p, o))) continue;
     (top?.kind === 'claim' ? expired : free).push(p.name);
   }
   return [...free, ...expired];

@@ -11,7 +11,7 @@ import { isOid } from './objects.js';
 import type { RefKey } from './ref-names.js';
 import type { ChainCache, ChainEntry } from './tracking.js';
 
-/** The cache as stored in the state dir; entries are re-validated when read back (see link.ts). */
+/** The cache as stored in the state dir; entries are re-validated when read back (see view.ts). */
 const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
 
 function cacheFromJson(text: string, kinds: Map<string, RefKey['kind']>): ChainCache {

@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
+import { join } from 'node:path';
+import { classicLayout } from '../git/files-layout.js';
 import { git, gitBytes } from '../git/git.js';
+import { writeLooseObjects, type LooseObject } from '../git/loose-objects.js';
 
 export interface ObjectInfo {
   oid: string;
@@ -93,18 +96,19 @@ export interface CommitSpec {
 }
 
 /**
- * Writes the blobs, the tree and the commit for one log entry in a single git
- * call: the objects are hashed here and handed to `git unpack-objects` as a
- * small pack (one process instead of hash-object + mktree + commit-tree on
- * the hot path of every claim). The dates come from the record, so two
- * processes publishing the same entry produce the same commit id, and
- * publishing it twice is a no-op on the remote.
+ * Writes the blobs, the tree and the commit for one log entry. The objects
+ * are hashed here; in a repository with the classic layout they are written
+ * as loose objects without any git process (the hot path of every claim),
+ * otherwise handed to `git unpack-objects` as one small pack. The dates come
+ * from the record, so two processes publishing the same entry produce the
+ * same commit id, and publishing it twice is a no-op on the remote.
  */
-export function writeCommit(cwd: string, spec: CommitSpec): string {
-  const objects: { type: ObjType; body: Buffer }[] = [];
+export function writeCommit(cwd: string, spec: CommitSpec, commonDir?: string): string {
+  const objects: { oid: string; type: ObjType; body: Buffer }[] = [];
   const add = (type: ObjType, body: Buffer) => {
-    objects.push({ type, body });
-    return oidOf(type, body);
+    const oid = oidOf(type, body);
+    objects.push({ oid, type, body });
+    return oid;
   };
   const entries = spec.files
     .map((f) => ({ name: f.name, oid: add('blob', readFileSync(f.path)) }))
@@ -113,8 +117,17 @@ export function writeCommit(cwd: string, spec: CommitSpec): string {
   const who = `${spec.author.name.replace(/[<>\n]/g, '')} <${spec.author.email.replace(/[<>\n]/g, '')}> ${Math.floor(Date.parse(spec.at) / 1000)} +0000`;
   const text = `tree ${tree}\n${spec.parent ? `parent ${spec.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${spec.message}\n`;
   const commit = add('commit', Buffer.from(text));
-  git(['unpack-objects', '-q'], { cwd, input: pack(objects) });
+  if (!(commonDir && classicLayout(commonDir) && written(join(commonDir, 'objects'), objects))) git(['unpack-objects', '-q'], { cwd, input: pack(objects) });
   return commit;
+}
+
+function written(objectsDir: string, objects: LooseObject[]): boolean {
+  try {
+    writeLooseObjects(objectsDir, objects);
+    return true;
+  } catch {
+    return false; // e.g. a read-only or foreign object store: let git decide
+  }
 }
 
 type ObjType = 'commit' | 'tree' | 'blob';

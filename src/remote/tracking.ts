@@ -1,6 +1,6 @@
 /**
  * Reads the remote-tracking refs (our copy of the remote's conductor refs)
- * into validated logs: one `git for-each-ref`, then `rev-list`, one
+ * into validated logs: the ref files (or `git for-each-ref`), then `rev-list`, one
  * `cat-file --batch-check` and one `cat-file --batch` for everything.
  *
  * A ref written by a teammate or an attacker is data, not code: a chain is
@@ -11,6 +11,7 @@
  */
 import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { git } from '../git/git.js';
+import { readRefs } from '../git/ref-files.js';
 import { commitParents, isOid, objectBytes, objectInfo, parseTree } from './objects.js';
 import { keyId, type RefKey, type RefNames } from './ref-names.js';
 
@@ -43,6 +44,8 @@ export interface Listed {
   ref: string;
   key: RefKey;
   oid: string;
+  /** Listed from the ref files: not yet known to point at a commit. */
+  unchecked?: boolean;
 }
 
 export interface TrackingState {
@@ -53,19 +56,31 @@ export interface TrackingState {
   problems: Problem[];
 }
 
-/** All our tracking refs with valid names; anything else under the prefix is reported and ignored. */
-export function listTracking(cwd: string, names: RefNames): { refs: Listed[]; problems: Problem[] } {
-  const r = git(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', names.trackingPrefix], { cwd });
+/**
+ * All our tracking refs with valid names; anything else under the prefix is
+ * reported and ignored. Read from the ref files when the repository has the
+ * classic layout (no git process; object types are then checked by
+ * readTracking, and only for refs it has not validated before), else by
+ * `git for-each-ref`.
+ */
+export function listTracking(cwd: string, names: RefNames, commonDir?: string): { refs: Listed[]; problems: Problem[] } {
   const refs: Listed[] = [];
   const problems: Problem[] = [];
-  for (const line of r.stdout.split('\n')) {
-    if (!line) continue;
-    const [oid, type, ref] = line.split(' ');
-    if (!oid || !ref) continue;
+  const add = (ref: string, oid: string | undefined, type: string | undefined) => {
     const key = names.parseTracking(ref);
     if (!key) problems.push({ ref, problem: 'is not a name this tool writes; ignored' });
-    else if (type !== 'commit' || !isOid(oid)) problems.push({ ref, problem: `points at a ${type}, not a commit; ignored` });
-    else refs.push({ ref, key, oid });
+    else if (!oid || !isOid(oid) || (type !== undefined && type !== 'commit')) problems.push({ ref, problem: `points at a ${type ?? 'symbolic ref or nothing'}, not a commit; ignored` });
+    else refs.push({ ref, key, oid, unchecked: type === undefined });
+  };
+  const files = commonDir ? readRefs(commonDir, names.trackingPrefix) : undefined;
+  if (files) {
+    for (const f of files) add(f.ref, f.oid, undefined);
+    return { refs, problems };
+  }
+  const r = git(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', names.trackingPrefix], { cwd });
+  for (const line of r.stdout.split('\n')) {
+    const [oid, type, ref] = line.split(' ');
+    if (oid && ref) add(ref, oid, type ?? '');
   }
   return { refs, problems };
 }
@@ -94,8 +109,16 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
     const hit = cache.get(l.oid);
     if (hit) store(state, l, hit);
   }
-  const refs = wanted.filter((l) => !cache.has(l.oid));
+  let refs = wanted.filter((l) => !cache.has(l.oid));
   if (!refs.length) return state;
+  const unchecked = refs.filter((l) => l.unchecked);
+  if (unchecked.length) {
+    const types = objectInfo(cwd, unchecked.map((l) => l.oid));
+    const bad = new Set(unchecked.filter((l, i) => types[i]?.type !== 'commit'));
+    unchecked.forEach((l, i) => bad.has(l) && state.problems.push({ ref: l.ref, problem: `points at a ${types[i]?.type ?? 'missing object'}, not a commit; ignored` }));
+    refs = refs.filter((l) => !bad.has(l));
+    if (!refs.length) return state;
+  }
   const parents = commitParents(cwd, refs.map((r) => r.oid), MAX_CHAIN * Math.max(1, refs.length));
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
   const chains = new Map<Listed, string[]>();

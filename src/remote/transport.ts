@@ -30,9 +30,13 @@ const cannotReach = (remote: string, r: GitResult) =>
 /** Lock contention on our own tracking refs is not a network failure: retry it. */
 const isLockRace = (r: GitResult) => /cannot lock ref|Unable to create '.*\.lock'|is at [0-9a-f]+ but expected/.test(r.stderr);
 
-/** Fetches the remote's namespace into the tracking namespace (pruning there only). Throws exit 5 when unreachable. */
-export function fetchNamespace(cwd: string, names: RefNames): void {
-  const args = ['-c', 'fetch.writeCommitGraph=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-recurse-submodules', '--prune', names.remote, names.fetchRefspec];
+/**
+ * Fetches `refspecs` from the coordination remote (`prune`: deleting tracking
+ * refs the remote no longer has; only for our whole namespace). Throws exit 5
+ * when unreachable.
+ */
+export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], prune: boolean): void {
+  const args = ['-c', 'fetch.writeCommitGraph=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-recurse-submodules', ...(prune ? ['--prune'] : []), names.remote, ...refspecs];
   for (let i = 0; ; i++) {
     const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs() });
     if (r.code === 0) return;

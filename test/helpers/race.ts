@@ -20,13 +20,19 @@ export interface Racer {
 }
 
 /** Starts one process per argument list, waits until all are ready, then lets them go together. */
-export async function race(cwd: string, argLists: string[][], env: Record<string, string | undefined> = {}): Promise<Racer[]> {
+export function race(cwd: string, argLists: string[][], env: Record<string, string | undefined> = {}): Promise<Racer[]> {
+  return raceEach(argLists.map((args) => ({ cwd, args, env })));
+}
+
+/** Like race(), each process in its own directory with its own environment (e.g. one clone each). */
+export async function raceEach(runsOf: { cwd: string; args: string[]; env?: Record<string, string | undefined> }[]): Promise<Racer[]> {
+  const argLists = runsOf.map((r) => r.args);
   const goFile = join(tempDir('conductor-go-'), 'go');
   let ready = 0;
   let release!: () => void;
   const allReady = new Promise<void>((r) => (release = r));
-  const runs = argLists.map(
-    (args) =>
+  const runs = runsOf.map(
+    ({ cwd, args, env }) =>
       new Promise<Racer>((done) => {
         const child = spawn(process.execPath, [RUNNER, goFile, CLI, ...args], { cwd, env: testEnv({ ...LEAN_ENV, ...env }) });
         let stdout = '';
