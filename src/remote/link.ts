@@ -18,7 +18,7 @@ import type { HeadRecord, LocalConfig, PhaseRecord, SprintFile } from '../core/s
 import { pad, type Entry } from '../store/seq-log.js';
 import type { StateStore } from '../store/state-store.js';
 import { objectBytes, writeCommit } from './objects.js';
-import { reconcile, type Reconciled } from './reconcile.js';
+import { mayRetract, reconcile, type Reconciled } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
 import { loadCache, saveCache } from './chain-cache.js';
@@ -27,6 +27,8 @@ import { fetchNamespace, pushCas, sleep, type Lease } from './transport.js';
 /** Same cap as `complete --artifact`. */
 const ARTIFACT_CAP = 4 * 1024 * 1024;
 const MAX_ATTEMPTS = 6;
+/** How long a refusal waits for a same-machine racer's unpublished entry to win or lose on the remote. */
+const SETTLE_MS = 5000;
 
 export interface LinkCtx {
   cwd: string;
@@ -231,7 +233,9 @@ export class RemoteLink {
    */
   transition<T extends { entry: Entry<PhaseRecord> }>(sprint: SprintFile, phase: string, attempt: () => T): T {
     let lost = false;
-    for (let i = 0; ; i++) {
+    let losses = 0;
+    const settleBy = Date.now() + SETTLE_MS;
+    for (;;) {
       let res: T;
       try {
         if (this.diverged.has(phase) && !this.offline) throw this.divergedError(phase);
@@ -241,6 +245,15 @@ export class RemoteLink {
           this.refresh();
           continue;
         }
+        // Refused because of another local process's entry that is still on its
+        // way to the remote: it may yet lose, so its holder is not the answer.
+        // Its push (or its retraction after a fetch) moves the tracking refs,
+        // so re-reading them locally is enough.
+        if (!this.offline && Date.now() < settleBy && this.settlingElsewhere(sprint.id, phase)) {
+          sleep(20 + Math.random() * 30);
+          this.importAll();
+          continue;
+        }
         throw lost ? this.lostError(phase, e) : e;
       }
       if (this.offline) return res;
@@ -248,14 +261,23 @@ export class RemoteLink {
       try {
         if (this.publishPhase(sprint, phase) === 'won') return res;
         lost = true;
-        if (i + 1 >= MAX_ATTEMPTS) throw unavailable('E_REMOTE_BUSY', `gave up on phase "${phase}" after ${MAX_ATTEMPTS} attempts: the remote keeps changing; try again`);
-        sleep(10 + Math.random() * 40 * (i + 1));
+        if (++losses >= MAX_ATTEMPTS) throw unavailable('E_REMOTE_BUSY', `gave up on phase "${phase}" after ${MAX_ATTEMPTS} attempts: the remote keeps changing; try again`);
+        sleep(10 + Math.random() * 40 * losses);
         this.refresh();
       } catch (e) {
         this.retractOwn(sprint.id, phase);
         throw e;
       }
     }
+  }
+
+  /** Is the phase's newest local entry another live process's, not on the remote yet (so still being published or retracted)? */
+  private settlingElsewhere(sprintId: string, phase: string): boolean {
+    if (this.problems.some((x) => x.ref.endsWith(`/phases/${phase}`))) return false;
+    const top = this.ctx.store.phaseLog(sprintId, phase).top();
+    const published = this.tracking.phases.get(chainKey(sprintId, phase))?.entries.length ?? 0;
+    if (!top || (top.seq <= published && !this.diverged.has(phase))) return false;
+    return !mayRetract(top.record, { ownIds: this.ownIds, now: Date.now() });
   }
 
   private divergedError(phase: string) {
