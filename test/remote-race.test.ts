@@ -52,7 +52,7 @@ describe('clones racing through one remote', () => {
       const winner = winners[0]!.json.agent as string;
       for (const r of results.filter((x) => x.code !== 0)) {
         expect(r.code, r.stdout).toBe(3);
-        expect(r.json.error.message, `trial ${t}`).toContain(`${winner}@`);
+        expect(r.json.error.message, `trial ${t}: ${r.stdout}`).toContain(`${winner}@`);
       }
     }
   });

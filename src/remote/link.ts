@@ -271,12 +271,14 @@ export class RemoteLink {
     }
   }
 
-  /** Is the phase's newest local entry another live process's, not on the remote yet (so still being published or retracted)? */
+  /** Is the phase's newest local entry another live process's, not on the remote yet (so still being published or retracted), or just retracted? */
   private settlingElsewhere(sprintId: string, phase: string): boolean {
     if (this.problems.some((x) => x.ref.endsWith(`/phases/${phase}`))) return false;
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
     const published = this.tracking.phases.get(chainKey(sprintId, phase))?.entries.length ?? 0;
-    if (!top || (top.seq <= published && !this.diverged.has(phase))) return false;
+    // An empty log that diverged: the loser's entry was just moved aside; importing again settles it.
+    if (!top) return this.diverged.has(phase);
+    if (top.seq <= published && !this.diverged.has(phase)) return false;
     return !mayRetract(top.record, { ownIds: this.ownIds, now: Date.now() });
   }
 
