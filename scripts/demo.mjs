@@ -1,106 +1,182 @@
-// A scripted multi-agent sprint on a throwaway repository: several agents in
-// two worktrees race for phases, complete them with artifacts, and the graph
-// unlocks review, security and qa in parallel before ship. Every step runs the
-// real CLI as a separate process, exactly as agents would.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// A full multi-agent sprint across three machines that share one bare remote:
+// alice's laptop (with a second worktree, a second terminal), bob's laptop and
+// a CI box. Agents race for phases from different machines at the same
+// instant, commit their work, read each other's artifacts, hit the ship gate,
+// and ship. Every step runs the real CLI (and real git hooks) as separate
+// processes. It is also a smoke test: it exits 1 when an expected outcome does
+// not happen. KEEP_DEMO=1 keeps the throwaway directory.
+import { rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { bold, checkCount, DemoFailure, expectThat, green, Machine, makeWorld, note, race, red, step } from './demo-kit.mjs';
 
-const CLI = resolve(import.meta.dirname, '../dist/cli.cjs');
-const root = mkdtempSync(join(tmpdir(), 'conductor-demo-'));
-const env = { ...process.env, GIT_AUTHOR_NAME: 'Demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'Demo', GIT_COMMITTER_EMAIL: 'demo@example.com' };
-for (const k of Object.keys(env)) if (k.startsWith('CONDUCTOR_') || k === 'GIT_DIR' || k === 'GIT_WORK_TREE') delete env[k];
+const started = Date.now();
+const world = makeWorld();
+const at = (name) => join(world.root, name);
+const rel = (file) => relative(dirname(dirname(file)), file); // .conductor/<phase>.json, from the work tree
+const firstLine = (s) => s.trim().split('\n')[0] ?? '';
+const loserSays = (results) => results.find((r) => r.code === 3 && r.json.error?.code === 'E_LOST_RACE') ?? results.find((r) => r.code === 3);
 
-const bold = (s) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
-const step = (s) => console.log(`\n${bold(`▶ ${s}`)}`);
-const sh = (cmd, args, cwd) => {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout.trim();
-};
-const conductor = (cwd, agent, ...args) => {
-  const r = spawnSync(process.execPath, [CLI, ...args, ...(agent ? ['--agent', agent] : [])], { cwd, env, encoding: 'utf8' });
-  return { code: r.status, out: (r.stdout + r.stderr).trim() };
-};
-const say = (cwd, agent, ...args) => {
-  const r = conductor(cwd, agent, ...args);
-  console.log(`  ${agent ?? ''}$ git conductor ${args.join(' ')}  → exit ${r.code}`);
-  if (r.out) console.log(r.out.replace(/^/gm, '    '));
-  return r;
-};
-/** Real processes, started together: they race for the same lock. */
-const race = (cwd, agents, ...args) =>
-  Promise.all(
-    agents.map(
-      (agent) =>
-        new Promise((done) => {
-          const child = spawn(process.execPath, [CLI, ...args, '--agent', agent, '--json'], { cwd, env });
-          let out = '';
-          child.stdout.on('data', (d) => (out += d));
-          child.on('close', (code) => done({ agent, code, json: JSON.parse(out || '{}') }));
-        }),
-    ),
-  );
-const artifact = (dir, phase, body) => {
-  mkdirSync(join(dir, '.conductor'), { recursive: true });
-  const file = join(dir, '.conductor', `${phase}.json`);
-  writeFileSync(file, JSON.stringify(body, null, 2));
-  return file;
-};
-
-try {
-  step('A repository, and a second worktree for a second terminal');
-  const main = join(root, 'app');
-  mkdirSync(main);
-  sh('git', ['init', '-q', '-b', 'main'], main);
-  writeFileSync(join(main, 'README.md'), '# app\n');
-  sh('git', ['add', '.'], main);
-  sh('git', ['commit', '-qm', 'initial'], main);
-  const second = join(root, 'app-review');
-  sh('git', ['worktree', 'add', '-q', second], main);
-  console.log(`  ${main}\n  ${second} (worktree: shares the sprint state)`);
-
-  step('claude starts a sprint with the default graph');
-  say(main, 'claude', 'start');
-  say(main, null, 'batch');
-
-  step('Four agents race for "think" at the same instant: exactly one wins');
-  const results = await race(main, ['claude', 'codex', 'cursor', 'opencode'], 'claim', 'think');
-  for (const r of results) console.log(`  ${r.agent.padEnd(9)} exit ${r.code}  ${r.code === 0 ? 'won' : r.json.error?.message}`);
-  const thinker = results.find((r) => r.code === 0).agent;
-
-  step(`${thinker} completes think with an artifact; plan unlocks`);
-  say(main, thinker, 'complete', 'think', '--artifact', artifact(main, 'think', { summary: 'users lose drafts on refresh', scope: 'autosave' }));
-
-  step('codex takes plan with next --claim, completes it; build is a write phase');
-  say(main, 'codex', 'next', '--claim');
-  say(main, 'codex', 'complete', 'plan', '--artifact', artifact(main, 'plan', { files: ['src/autosave.ts'], steps: 3, size: 'small' }));
-  say(main, 'codex', 'claim', 'build');
-  say(main, 'cursor', 'claim', 'review');
-  say(main, 'codex', 'complete', 'build');
-
-  step('review, security and qa unlock together and run in parallel, from two worktrees');
-  const fanout = await race(second, ['cursor', 'opencode', 'gemini'], 'next', '--claim');
-  for (const r of fanout) console.log(`  ${r.agent.padEnd(9)} took ${r.json.claimed?.phase ?? '(nothing)'}`);
-  say(second, null, 'status');
-
-  step('ship waits for all three');
-  say(main, 'claude', 'claim', 'ship');
-  for (const r of fanout) {
-    const phase = r.json.claimed.phase;
-    const body = phase === 'qa' ? { tests: { total: 40, failed: 1 } } : { findings: [{ severity: 'low', title: 'naming' }] };
-    say(second, r.agent, 'complete', phase, '--artifact', artifact(second, phase, body));
+/** Prints a race's results and returns the winners. */
+function report(results, what) {
+  for (const r of results) {
+    const e = r.json.error;
+    const said = r.code === 0 ? green(what(r)) : e?.holder ? `${e.code}: held by ${e.holder.agent}@${e.holder.host}` : firstLine(e?.message ?? r.out);
+    console.log(`   ${r.machine.name.padEnd(14)} ${r.agent.padEnd(9)} exit ${r.code}  ${said}`);
   }
-
-  step('claude ships; the sprint is archived');
-  say(main, 'claude', 'claim', 'ship');
-  say(main, 'claude', 'complete', 'ship');
-  say(main, null, 'status');
-
-  step('The audit log');
-  say(main, null, 'log');
-  console.log(`\n${bold('Demo finished.')} Every claim above was a real process racing on the lock protocol.`);
-} finally {
-  if (!process.env.KEEP_DEMO) rmSync(root, { recursive: true, force: true });
+  return results.filter((r) => r.code === 0);
 }
+
+async function main() {
+  console.log(bold('git-conductor demo: one sprint, six agents, three machines, one bare remote'));
+  note(`throwaway directory: ${world.root}`);
+
+  step('Three machines clone one bare remote; alice opens a second terminal in a second worktree');
+  const origin = new Machine(world, 'origin.git', at('origin.git'));
+  new Machine(world, 'setup', world.root).git('init', '-q', '--bare', origin.dir);
+  const alice = new Machine(world, 'alice-laptop', at('alice-laptop'));
+  new Machine(world, 'setup', world.root).git('clone', '-q', `file://${origin.dir}`, alice.dir);
+  alice.write('README.md', '# notes app\n');
+  alice.git('add', 'README.md');
+  alice.git('commit', '-qm', 'initial');
+  alice.git('push', '-q', 'origin', 'main');
+  const bob = new Machine(world, 'bob-laptop', at('bob-laptop'));
+  const ci = new Machine(world, 'ci-box', at('ci-box'));
+  for (const m of [bob, ci]) new Machine(world, 'setup', world.root).git('clone', '-q', `file://${origin.dir}`, m.dir);
+  const alice2 = new Machine(world, 'alice-laptop²', at('alice-laptop-2'));
+  alice.git('worktree', 'add', '-q', '-b', 'alice-2', alice2.dir);
+  note('origin.git (bare) · alice-laptop + alice-laptop² (a worktree: same state) · bob-laptop · ci-box');
+
+  step('git conductor init on every machine: the remote refspec and the hooks');
+  for (const m of [alice, bob, ci]) {
+    const r = m.conductor(null, 'init');
+    expectThat(r.code === 0, `init on ${m.name}`, r.out);
+  }
+  const hooks = bob.json(null, 'hooks', 'status').json;
+  expectThat(
+    hooks.hooks.every((h) => h.state === 'installed') && !!hooks.cli,
+    `post-commit and pre-push installed; they find the CLI at ${hooks.cli}`,
+    JSON.stringify(hooks),
+  );
+
+  step('alice starts the sprint on her laptop; bob sees it after a plain git fetch');
+  const start = alice.json('alice', 'start');
+  expectThat(start.code === 0, `sprint ${start.json.sprint_id} started on alice-laptop`, start.out);
+  const sprintId = start.json.sprint_id;
+  bob.show(null, 'git', ['fetch', '-q']);
+  bob.conductor('bob', 'status');
+  expectThat(bob.json('bob', 'status').json.sprint_id === sprintId, 'bob-laptop shows the same sprint, with the "as of" remote view');
+
+  step('Six agents on three machines claim "think" at the same instant');
+  const thinkRace = await race(world, [
+    { machine: alice, agent: 'claude', args: ['claim', 'think'] },
+    { machine: alice2, agent: 'opencode', args: ['claim', 'think'] },
+    { machine: bob, agent: 'codex', args: ['claim', 'think'] },
+    { machine: bob, agent: 'bob', args: ['claim', 'think'] },
+    { machine: ci, agent: 'cursor', args: ['claim', 'think'] },
+    { machine: ci, agent: 'gemini', args: ['claim', 'think'] },
+  ]);
+  const [thinker, ...extraThinkers] = report(thinkRace, () => 'claimed think');
+  expectThat(!!thinker && extraThinkers.length === 0, `exactly one winner: ${thinker?.agent} on ${thinker?.machine.name}`);
+  const thinkLosers = thinkRace.filter((r) => r !== thinker);
+  note(`${loserSays(thinkLosers)?.agent} was told: ${loserSays(thinkLosers)?.json.error?.message}`);
+  note('(the "machines" are directories on this one computer, so every host reads the same)');
+  expectThat(
+    thinkLosers.every((r) => r.code === 3 && r.json.error?.message.includes(`${thinker.agent}@`)),
+    `the other five exit 3, told that ${thinker.agent} holds it`,
+    thinkLosers.map((r) => `${r.agent}: exit ${r.code} ${r.out}`).join('\n'),
+  );
+
+  step(`${thinker.agent} thinks, and completes think with an artifact`);
+  const tm = thinker.machine;
+  const thinkFile = tm.write('.conductor/think.json', { summary: 'users lose drafts on refresh', scope: 'autosave every 5 s' });
+  expectThat(tm.conductor(thinker.agent, 'complete', 'think', '--artifact', rel(thinkFile)).code === 0, 'think done; plan unlocked');
+
+  step('Same machine, two terminals: claude, opencode and alice race for "plan" on alice\'s laptop');
+  const planRace = await race(world, [
+    { machine: alice, agent: 'claude', args: ['claim', 'plan'] },
+    { machine: alice2, agent: 'opencode', args: ['claim', 'plan'] },
+    { machine: alice, agent: 'alice', args: ['claim', 'plan'] },
+  ]);
+  const [planner, ...extraPlanners] = report(planRace, () => 'claimed plan');
+  expectThat(!!planner && extraPlanners.length === 0 && planRace.every((r) => r === planner || r.code === 3), `exactly one winner on one machine: ${planner?.agent}`);
+  const pm = planner.machine;
+  const planFile = pm.write('.conductor/plan.json', { files: ['src/autosave.js'], steps: ['debounce input', 'save to localStorage', 'restore on load'], size: 'small' });
+  expectThat(pm.conductor(planner.agent, 'complete', 'plan', '--artifact', rel(planFile)).code === 0, 'plan done; build unlocked');
+
+  step('codex builds on bob\'s laptop: a commit with a "Conductor-Phase: build" trailer completes build');
+  expectThat(bob.conductor('codex', 'claim', 'build').code === 0, 'codex holds build (bob-laptop fetched plan\'s completion on the way)');
+  bob.write('src/autosave.js', 'export const autosave = (save) => { let t; return (text) => { clearTimeout(t); t = setTimeout(() => save(text), 5000); }; };\n');
+  bob.git('add', 'src/autosave.js');
+  const commit = bob.show('codex', 'git', ['commit', '-q', '-m', 'feat: autosave drafts', '-m', 'Conductor-Phase: build']);
+  const head = bob.git('rev-parse', 'HEAD');
+  const build = bob.json('codex', 'status').json.phases.build;
+  expectThat(commit.code === 0 && build.state === 'done' && build.commit === head, `the post-commit hook completed build, commit ${head.slice(0, 12)} recorded`, JSON.stringify(build));
+
+  step('review, security and qa unlock together: claimed at the same instant on three machines');
+  const fanout = await race(world, [
+    { machine: ci, agent: 'cursor', args: ['claim', 'review'] },
+    { machine: bob, agent: 'gemini', args: ['claim', 'security'] },
+    { machine: alice2, agent: 'opencode', args: ['claim', 'qa'] },
+  ]);
+  report(fanout, (r) => `claimed ${r.args[1]}`);
+  expectThat(fanout.every((r) => r.code === 0), 'all three claims succeed: different phases never contend');
+  ci.conductor('cursor', 'status', '--fetch');
+
+  step('cursor, on the CI box, reads the plan written on alice\'s laptop');
+  const shown = ci.conductor('cursor', 'artifact', 'show', 'plan');
+  expectThat(shown.code === 0 && shown.stdout.includes('save to localStorage'), 'the artifact travelled in the phase\'s ref');
+
+  step('review and qa finish; security is still running');
+  const reviewFile = ci.write('.conductor/review.json', { summary: 'small and clear', findings: [{ severity: 'low', title: 'name the 5000 ms constant' }] });
+  expectThat(ci.conductor('cursor', 'complete', 'review', '--artifact', rel(reviewFile)).code === 0, 'review done (one low finding: no halt)');
+  const qaFile = alice2.write('.conductor/qa.json', { tests: { total: 42, failed: 0 } });
+  expectThat(alice2.conductor('opencode', 'complete', 'qa', '--artifact', rel(qaFile)).code === 0, 'qa done (42 tests, 0 failed)');
+
+  step('bob pushes main: the pre-push ship gate refuses while security is running');
+  note('no fetch first: before refusing, the gate fetches once, so review and qa done on other machines count');
+  const refused = bob.show('bob', 'git', ['push', '-q', 'origin', 'main']);
+  expectThat(
+    refused.code !== 0 && refused.stderr.includes('not ready to ship') && refused.stderr.includes('security: running') && !/review:|qa:/.test(refused.stderr),
+    'push refused by the ship gate, naming only security',
+    refused.out,
+  );
+  expectThat(origin.git('rev-parse', 'main') !== head, 'origin\'s main is unchanged');
+
+  step('gemini finishes security; the same push goes through');
+  const secFile = bob.write('.conductor/security.json', { findings: [{ severity: 'info', title: 'drafts stay on this device' }] });
+  expectThat(bob.conductor('gemini', 'complete', 'security', '--artifact', rel(secFile)).code === 0, 'security done');
+  const pushed = bob.show('bob', 'git', ['push', '-q', 'origin', 'main']);
+  expectThat(pushed.code === 0 && origin.git('rev-parse', 'main') === head, `push accepted: origin's main is ${head.slice(0, 12)}`, pushed.out);
+
+  step('bob ships; the sprint is archived');
+  expectThat(bob.conductor('bob', 'claim', 'ship').code === 0, 'bob holds ship (review, security and qa all done)');
+  const shipFile = bob.write('.conductor/ship.json', { summary: 'released autosave', version: '1.4.0' });
+  const shipped = bob.json('bob', 'complete', 'ship', '--artifact', rel(shipFile));
+  expectThat(shipped.code === 0 && shipped.json.sprint_done === true, 'ship done: the last phase', shipped.out);
+  alice.conductor('alice', 'status', '--fetch');
+  expectThat(alice.json('alice', 'status').json.status === 'archived', 'sprint archived, as seen from alice\'s laptop');
+
+  step('A phase\'s history is a git log of its ref on the remote');
+  const ref = `refs/conductor/sprints/${sprintId}/phases/build`;
+  const history = origin.show(null, 'git', ['log', '--format=%h %s', ref]);
+  expectThat(/complete build by codex/.test(history.stdout) && /claim build by codex/.test(history.stdout), 'claim then complete, one commit each');
+
+  step('The audit log, on bob\'s laptop');
+  const log = bob.conductor(null, 'log');
+  expectThat(log.code === 0 && /complete/.test(log.stdout) && /ship/.test(log.stdout), 'every change bob-laptop made is in its audit log');
+
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\n${bold(green(`Demo finished: ${checkCount()} expected outcomes, all seen, in ${secs}s.`))}`);
+}
+
+let code = 0;
+try {
+  await main();
+} catch (e) {
+  code = 1;
+  console.log(`\n${bold(red('DEMO FAILED'))} ${e instanceof DemoFailure ? e.message : (e?.stack ?? e)}`);
+} finally {
+  if (process.env.KEEP_DEMO) console.log(`\nkept ${world.root} (KEEP_DEMO=1)`);
+  else rmSync(world.root, { recursive: true, force: true });
+}
+process.exitCode = code;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gitSync } from './helpers/repo.js';
+import { cliAsync, gitSync } from './helpers/repo.js';
 import { independentPhases, makeBare, makeClone, type Clone } from './helpers/remote.js';
 
 const CLONES = 8;
@@ -32,6 +32,27 @@ describe('clones racing through one remote', () => {
           expect(v.json.phases[phase].agent).toBe(winner.agent);
           expect(v.json.phases[phase].unpublished).toBeUndefined();
         }
+      }
+    }
+  });
+
+  it('three agents on each of three clones: every loser, same-clone ones included, names the winner', async () => {
+    const trials = 8;
+    const { url } = makeBare();
+    const clones = ['ana', 'ben', 'cy'].map((a, i) => makeClone(url, a, { init: i === 0 }));
+    expect(clones[0]!.run(['start', '--phases', independentPhases(trials)]).code).toBe(0);
+    for (const c of clones.slice(1)) expect(c.run(['init']).code).toBe(0);
+    const racers = clones.flatMap((c) => [1, 2, 3].map((k) => ({ dir: c.dir, agent: `${c.agent}-${k}` })));
+    for (let t = 1; t <= trials; t++) {
+      // A same-clone loser may meet the local winner's entry while it is still being pushed (and may yet lose):
+      // it must wait for the outcome rather than name a holder that never held the phase.
+      const results = await Promise.all(racers.map((r) => cliAsync(['claim', `p${t}`, '--json'], { cwd: r.dir, env: { CONDUCTOR_AGENT: r.agent } })));
+      const winners = results.filter((r) => r.code === 0);
+      expect(winners, `trial ${t}: ${results.map((r) => r.code + (r.code ? ':' + r.json?.error?.code : '')).join(' ')}`).toHaveLength(1);
+      const winner = winners[0]!.json.agent as string;
+      for (const r of results.filter((x) => x.code !== 0)) {
+        expect(r.code, r.stdout).toBe(3);
+        expect(r.json.error.message, `trial ${t}: ${r.stdout}`).toContain(`${winner}@`);
       }
     }
   });

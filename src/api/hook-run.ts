@@ -12,7 +12,7 @@ import { defaultBranch, parsePushLines, pushLinesFromEnv } from '../hooks/push-f
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 import { complete, type CompleteResult } from './complete.js';
-import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, type CommonOptions } from './context.js';
+import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions } from './context.js';
 
 export interface PhaseOutcome {
   phase: string;
@@ -105,21 +105,28 @@ export interface PrePushResult {
  * when no sprint is active.
  */
 export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
-  const ctx = openContext(opts);
+  // Teammates' phases arrive in the remote-tracking refs (git fetch): the gate judges that view too.
+  const ctx = await withRemote(openContext(opts));
   const cwd = ctx.repo.top ?? ctx.repo.gitDir;
   // The pre-commit framework reads git's stdin itself and passes one update on in PRE_COMMIT_* variables.
   const input = opts.input || pushLinesFromEnv(process.env);
   const remote = opts.remote ?? process.env.PRE_COMMIT_REMOTE_NAME;
   const updates = parsePushLines(input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
-  const id = ctx.store.activeSprintId();
-  const sprint = id ? ctx.store.readSprint(id) : undefined;
-  if (!sprint || sprint.status !== 'active') return { protected_refs: [], recorded_skips: [] };
+  let sprint = activeSprintOrNone(ctx);
+  if (!sprint) return { protected_refs: [], recorded_skips: [] };
   const isProtected = protectedMatcher(cwd, remote, ctx);
-  const tops = ctx.store.tops(sprint);
+  let tops = ctx.store.tops(sprint);
   const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
   const hits = updates.filter((u) => isProtected(u.remoteRef));
   const refs = hits.map((u) => u.remoteRef);
-  const blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
+  let blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
+  if (blockers && ctx.remote && !ctx.remote.fetched && refreshed(ctx.remote)) {
+    // As with claims, a stale view never refuses: fetch once and decide again.
+    sprint = activeSprintOrNone(ctx);
+    if (!sprint) return { protected_refs: refs, recorded_skips };
+    tops = ctx.store.tops(sprint);
+    blockers = shipBlockers(sprint, tops, Date.now());
+  }
   if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
@@ -139,6 +146,23 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
 }
 
 type Ctx = ReturnType<typeof openContext>;
+
+function activeSprintOrNone(ctx: Ctx): SprintFile | undefined {
+  const id = ctx.store.activeSprintId();
+  const sprint = id ? ctx.store.readSprint(id) : undefined;
+  return sprint?.status === 'active' ? sprint : undefined;
+}
+
+/** Fetches the coordination remote; unreachable means the gate decides on what it has. */
+function refreshed(link: NonNullable<Ctx['remote']>): boolean {
+  try {
+    link.refresh();
+    return true;
+  } catch (e) {
+    if (isConductorError(e) && e.exitCode === 5) return false;
+    throw e;
+  }
+}
 
 /** Is this remote ref protected? The default branch costs a few git calls: asked only when a branch is. */
 function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (ref: string) => boolean {

@@ -16,13 +16,17 @@ import { ConductorError, ExitCode, isConductorError, unavailable } from '../core
 import type { LocalConfig, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { Entry } from '../store/seq-log.js';
 import { publishHead, publishPhase, retractOwn, retractOwnHead, type Outcome } from './publish.js';
+import { mayRetract } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { fetchRefspecs, lsRemote, sleep } from './transport.js';
+import { chainKey } from './tracking.js';
 import { RemoteView, type LinkCtx } from './view.js';
 
 export type { LinkCtx, RolledBack } from './view.js';
 
 const MAX_ATTEMPTS = 6;
+/** How long a refusal waits for a same-machine racer's unpublished entry to win or lose on the remote. */
+const SETTLE_MS = 5000;
 
 export class RemoteLink {
   readonly names: RefNames;
@@ -108,7 +112,9 @@ export class RemoteLink {
    */
   transition<T extends { entry: Entry<PhaseRecord> }>(sprint: SprintFile, phase: string, attempt: () => T): T {
     let lost = false;
-    for (let i = 0; ; i++) {
+    let losses = 0;
+    const settleBy = Date.now() + SETTLE_MS;
+    for (;;) {
       let res: T;
       try {
         if (this.view.diverged.has(phase) && !this.offline) throw this.divergedError(phase);
@@ -118,6 +124,15 @@ export class RemoteLink {
           this.refresh();
           continue;
         }
+        // Refused because of another local process's entry that is still on its
+        // way to the remote: it may yet lose, so its holder is not the answer.
+        // Its push (or its retraction after a fetch) moves the tracking refs,
+        // so re-reading them locally is enough.
+        if (!this.offline && Date.now() < settleBy && this.settlingElsewhere(sprint.id, phase)) {
+          sleep(20 + Math.random() * 30);
+          this.view.importAll();
+          continue;
+        }
         throw lost ? this.lostError(phase, e) : e;
       }
       if (this.offline) return res;
@@ -125,14 +140,26 @@ export class RemoteLink {
       try {
         if (publishPhase(this.view, sprint, phase) === 'won') return res;
         lost = true;
-        if (i + 1 >= MAX_ATTEMPTS) throw unavailable('E_REMOTE_BUSY', `gave up on phase "${phase}" after ${MAX_ATTEMPTS} attempts: the remote keeps changing; try again`);
-        sleep(10 + Math.random() * 40 * (i + 1));
+        if (++losses >= MAX_ATTEMPTS) throw unavailable('E_REMOTE_BUSY', `gave up on phase "${phase}" after ${MAX_ATTEMPTS} attempts: the remote keeps changing; try again`);
+        sleep(10 + Math.random() * 40 * losses);
         this.refresh();
       } catch (e) {
         retractOwn(this.view, sprint.id, phase);
         throw e;
       }
     }
+  }
+
+  /** Is the phase's newest local entry another live process's, not on the remote yet (so still being published or retracted), or just retracted? */
+  private settlingElsewhere(sprintId: string, phase: string): boolean {
+    const v = this.view;
+    if (v.problems.some((x) => x.ref.endsWith(`/phases/${phase}`))) return false;
+    const top = this.ctx.store.phaseLog(sprintId, phase).top();
+    const published = v.tracking.phases.get(chainKey(sprintId, phase))?.entries.length ?? 0;
+    // An empty log that diverged: the loser's entry was just moved aside; importing again settles it.
+    if (!top) return v.diverged.has(phase);
+    if (top.seq <= published && !v.diverged.has(phase)) return false;
+    return !mayRetract(top.record, { ownIds: v.ownIds, now: Date.now() });
   }
 
   private divergedError(phase: string) {

@@ -57,11 +57,14 @@ export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: nu
 
 export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>): Reconciled<R> {
   const out: Reconciled<R> = { unpublished: [], retracted: [], imported: [], stuck: false };
-  const seqs = log.seqs();
-  const top = seqs[seqs.length - 1] ?? 0;
   // Fast path: same newest entry at the same number.
-  if (top === remote.length && (top === 0 || log.read(top).record.id === remote[top - 1]!.record.id)) return out;
-  const local = new Map(seqs.map((s) => [s, log.read(s).record]));
+  const newest = log.top();
+  const top = newest?.seq ?? 0;
+  if (top === remote.length && (!newest || newest.record.id === remote[top - 1]!.record.id)) return out;
+  // One consistent read: a racer may retract its own entry while we look.
+  const entries = log.all();
+  const seqs = entries.map((e) => e.seq);
+  const local = new Map(entries.map((e) => [e.seq, e.record]));
   let common = 0;
   while (common < remote.length && local.get(common + 1)?.id === remote[common]!.record.id) common++;
   const localSuffix = seqs.filter((s) => s > common).map((s) => local.get(s)!);

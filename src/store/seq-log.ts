@@ -19,7 +19,7 @@
  * entry, so it blocks nothing, and it is swept once it is old. After step 3 the
  * entry is complete, and a claim in it is a lease that expires.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { corrupt, unavailable } from '../core/errors.js';
 import { check } from '../core/schemas.js';
@@ -70,8 +70,10 @@ export class SeqLog<R extends { seq: number }> {
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'record.json is missing' : 'not valid JSON';
-      throw corrupt(file, why, this.repair);
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      // The whole entry gone is not damage: it was retracted (moved aside) since it was listed.
+      if (missing && !existsSync(dir)) throw unavailable('E_ENTRY_GONE', `entry ${pad(seq)} of ${this.dir} was moved aside at the same moment; look again and retry`, { seq });
+      throw corrupt(file, missing ? 'record.json is missing' : 'not valid JSON', this.repair);
     }
     const r = check(this.schema, raw);
     if (!r.ok) throw corrupt(file, r.problem, this.repair);
@@ -80,12 +82,25 @@ export class SeqLog<R extends { seq: number }> {
   }
 
   top(): Entry<R> | null {
-    const seq = this.topSeq();
-    return seq ? this.read(seq) : null;
+    return this.consistent(() => {
+      const seq = this.topSeq();
+      return seq ? this.read(seq) : null;
+    });
   }
 
   all(): Entry<R>[] {
-    return this.seqs().map((s) => this.read(s));
+    return this.consistent(() => this.seqs().map((s) => this.read(s)));
+  }
+
+  /** Lists and reads again when an entry was retracted between the listing and the read. */
+  private consistent<T>(readAll: () => T): T {
+    for (let i = 0; ; i++) {
+      try {
+        return readAll();
+      } catch (e) {
+        if (i >= 9 || (e as { code?: string }).code !== 'E_ENTRY_GONE') throw e;
+      }
+    }
   }
 
   /**
@@ -136,7 +151,8 @@ export class SeqLog<R extends { seq: number }> {
       return true;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || (e as { code?: string }).code === 'E_CORRUPT_STATE') return false;
+      const conductorCode = (e as { code?: string }).code;
+      if (code === 'ENOENT' || conductorCode === 'E_CORRUPT_STATE' || conductorCode === 'E_ENTRY_GONE') return false;
       throw e;
     }
   }

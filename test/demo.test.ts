@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testEnv } from './helpers/env.js';
+
+const DEMO = resolve(__dirname, '../scripts/demo.mjs');
+
+describe('npm run demo', () => {
+  it('runs a whole sprint across three clones and reports every key event', () => {
+    const r = spawnSync(process.execPath, [DEMO], { env: testEnv(), encoding: 'utf8', timeout: 120_000 });
+    const out = r.stdout;
+    expect(r.status, `${out}\n${r.stderr}`).toBe(0);
+    expect(out).not.toMatch(/\u001b\[/); // not a TTY: no colour
+    // The cross-machine race: one winner, five losers who were told who won.
+    const race = /✓ exactly one winner: (\S+) on \S+/.exec(out);
+    expect(race, out).not.toBeNull();
+    expect(out).toContain(`✓ the other five exit 3, told that ${race![1]} holds it`);
+    expect(out).toMatch(/✓ exactly one winner on one machine: \S+/);
+    expect(out).toMatch(/git-conductor: completed build \(commit [0-9a-f]{12}\)/);
+    expect(out).toContain("✓ the artifact travelled in the phase's ref");
+    // The ship gate: refused while security runs, then the same push goes through.
+    expect(out).toMatch(/refused: sprint \S+ is not ready to ship \(security: running, held by gemini@/);
+    expect(out.indexOf('✓ push refused by the ship gate')).toBeLessThan(out.indexOf('✓ push accepted'));
+    expect(out).toMatch(/sprint \S+\s+archived/);
+    expect(out).toContain("✓ sprint archived, as seen from alice's laptop");
+    expect(out).toMatch(/complete build by codex@\S+\n\s+\S+ claim build by codex@/);
+    expect(out).toMatch(/Demo finished: \d+ expected outcomes, all seen/);
+    // It cleans up after itself.
+    const dir = /throwaway directory: (\S+)/.exec(out)![1]!;
+    expect(existsSync(dir)).toBe(false);
+  }, 150_000);
+});
