@@ -43,13 +43,16 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
     ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
     : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
   const halt = art && haltReason(phase, art.json);
-  const { tops, entry } = appendPhase(ctx, sprint, phase, (t) => {
+  const { entry } = appendPhase(ctx, sprint, phase, (t) => {
     requireHolder(sprint, phase, agent, t, 'complete');
     return {
       record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, halt },
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
     };
   });
+  // Read again after our append: another phase may have completed meanwhile, and
+  // whoever completes the last phase must see it, or the sprint is never archived.
+  const tops = ctx.store.tops(sprint);
   tops.set(phase, entry.record);
   const unlocked = sprint.phases
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))

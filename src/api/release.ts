@@ -1,10 +1,13 @@
 /** abort and unstuck: giving phases back. */
-import { unavailable } from '../core/errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { corrupt, isConductorError, unavailable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { findPhase, isLive, requireHolder } from '../core/phase-state.js';
-import type { PhaseRecord } from '../core/schemas.js';
-import { isConductorError } from '../core/errors.js';
+import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
+import { ARTIFACT_FILE } from '../store/layout.js';
+import { pad } from '../store/seq-log.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
 
@@ -61,7 +64,7 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   const sprint = activeSprint(ctx);
   findPhase(sprint, phase);
   if (opts.force) {
-    const repaired = releaseCorrupt(ctx, sprint.id, phase, agent);
+    const repaired = releaseCorrupt(ctx, sprint, phase, agent);
     if (repaired) return repaired;
   }
   let released!: PhaseRecord;
@@ -80,13 +83,21 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
  * The repair path named in corrupt-state errors: a forced release appends a
  * fresh entry over an unreadable newest entry (the bad file stays, for the record).
  */
-function releaseCorrupt(ctx: Ctx, sprintId: string, phase: string, agent: string): ReleaseResult | undefined {
+function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: string): ReleaseResult | undefined {
+  const sprintId = sprint.id;
   const log = ctx.store.phaseLog(sprintId, phase);
   try {
     log.top();
     return undefined;
   } catch (e) {
     if (!isConductorError(e) || e.code !== 'E_CORRUPT_STATE') throw e;
+  }
+  // A release over a completion would undo finished work. A stored artifact, or a
+  // dependant phase that has started, says the bad entry was a completion.
+  const bad = join(log.dir, pad(log.topSeq()));
+  const dependants = sprint.phases.filter((p) => p.depends_on.includes(phase) && ctx.store.phaseLog(sprintId, p.name).topSeq() > 0);
+  if (existsSync(join(bad, ARTIFACT_FILE)) || dependants.length) {
+    throw corrupt(join(bad, 'record.json'), 'it was a completion (its artifact is stored beside it, or later phases have started), so a release would undo finished work', 'restore the file by hand, e.g. from a teammate\'s copy or the remote\'s ref');
   }
   const at = iso(ctx.now);
   log.append(log.topSeq(), { v: 1, id: randomHex(8), kind: 'release', reason: 'force', agent, host: ctx.host, at });

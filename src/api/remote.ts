@@ -155,6 +155,7 @@ export async function doctor(opts: CommonOptions & { remote?: string } = {}): Pr
   checks.push({ name: 'git version', ok: gitOk, detail: gitOk ? `git ${v![0]}` : `git ${v?.[0] ?? 'unknown'} is older than ${MIN_GIT.join('.')}: upgrade git` });
   const config = ctx.store.readConfig();
   const remote = opts.remote ?? config.remote;
+  if (remote !== undefined && !validRemoteName(remote)) throw invalid('E_BAD_REMOTE', `invalid remote name ${JSON.stringify(remote)}: use the name of a configured remote, like origin`);
   if (!remote) {
     checks.push({ name: 'coordination remote', ok: false, detail: `none configured: run 'git conductor init [--remote NAME]'` });
     return { ok: false, checks };

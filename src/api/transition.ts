@@ -2,7 +2,7 @@
 import { isConductorError } from '../core/errors.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
-import type { Entry } from '../store/seq-log.js';
+import type { Entry, SeqLog } from '../store/seq-log.js';
 import type { Tops } from '../store/state-store.js';
 import type { Ctx } from './context.js';
 
@@ -29,14 +29,32 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, phase: string, decide: (tops:
   const offline = ctx.remote?.offline ? { offline: true as const } : {};
   const log = ctx.store.phaseLog(sprint.id, phase);
   for (let i = 0; ; i++) {
+    // Decisions and records use the time of this attempt, not of the command's start (fetches and retries take time).
+    ctx.now = Date.now();
     const tops = ctx.store.tops(sprint);
     const { record, payload } = decide(tops);
+    const base = tops.get(phase);
     try {
-      const entry = log.append(tops.get(phase)?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, payload);
+      const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, payload);
+      // With a remote, a losing unpublished entry can be moved aside and its number
+      // reused by an imported one: if the entry we decided on is gone, ours stands
+      // on the wrong state. Take it back and decide again.
+      if (ctx.remote && base && !stillThere(log, base)) {
+        log.retract(entry.seq, entry.record.id);
+        continue;
+      }
       return { entry, tops };
     } catch (e) {
       if (!(isConductorError(e) && e.code === 'E_LOST_RACE') || i >= MAX_TRIES) throw e;
     }
+  }
+}
+
+function stillThere(log: SeqLog<PhaseRecord>, r: PhaseRecord): boolean {
+  try {
+    return log.read(r.seq).record.id === r.id;
+  } catch {
+    return false;
   }
 }
 

@@ -39,7 +39,7 @@ export function validateAgentId(id: string, source: string): string {
   return id;
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 32) || 'user';
+const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '').replace(/^[^A-Za-z0-9]+/, '').slice(0, 32) || 'user';
 
 export function resolveAgent(f: AgentFacts): AgentId {
   if (f.flag !== undefined) return { id: validateAgentId(f.flag, '--agent'), source: '--agent' };

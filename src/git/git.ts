@@ -69,23 +69,3 @@ export function gitBytes(args: string[], opts: GitOptions): { code: number; stdo
   if ((r.error || result.code !== 0) && !opts.allowFail) throw new GitError(args, { code: result.code, stdout: '', stderr: r.error ? String(r.error.message) : result.stderr });
   return result;
 }
-
-/** Async variant for operations that run in parallel (fetches, pushes). */
-export function gitAsync(args: string[], opts: GitOptions): Promise<GitResult> {
-  return new Promise((resolveP, reject) => {
-    const child = childProcess().spawn('git', args, { cwd: opts.cwd, env: envFor(opts), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      const result = { code: code ?? 128, stdout: stdout.replace(/\n$/, ''), stderr };
-      if (result.code !== 0 && !opts.allowFail) reject(new GitError(args, result));
-      else resolveP(result);
-    });
-    child.stdin.end(opts.input ?? '');
-  });
-}

@@ -1,6 +1,6 @@
 /** Small file-system primitives with the atomicity the state directory relies on. */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname } from 'node:path';
 
 /** Random hex for unique names. Math.random is enough: names only need to differ, and crypto costs start-up time. */
 export const randomHex = (bytes: number) => {
@@ -33,13 +33,6 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-/** Joins and refuses any result outside `root`: names never escape their roots. */
-export function safeJoin(root: string, ...parts: string[]): string {
-  const full = resolve(root, ...parts);
-  const rel = relative(root, full);
-  if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) return full;
-  throw new Error(`path ${JSON.stringify(parts.join('/'))} escapes ${root}`);
-}
 
 /** Test-only crash points: the process announces itself and hangs until killed. */
 export function pausePoint(name: string): void {
