@@ -11,6 +11,16 @@ export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
 export type { CommonOptions } from './context.js';
+export type { InitOptions, InitResult, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
+
+// The coordination-remote functions load on first use: they bring in the ref,
+// object and push code that the local commands never need.
+type RemoteApi = typeof import('./remote.js');
+const remoteApi = () => import('./remote.js');
+export const init: RemoteApi['init'] = async (o) => (await remoteApi()).init(o);
+export const deinit: RemoteApi['deinit'] = async (o) => (await remoteApi()).deinit(o);
+export const sync: RemoteApi['sync'] = async (o) => (await remoteApi()).sync(o);
+export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doctor(o);
 export { ConductorError, ExitCode } from '../core/errors.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';

@@ -13,7 +13,9 @@
  * exactly one of any number of racing processes creates N+1; the others see
  * a lost race and re-read. Entries are never modified or deleted, so there is
  * no window in which a release, a takeover or a cleanup can delete someone
- * else's live claim, and no ABA: numbers are never reused.
+ * else's live claim, and no ABA: numbers are never reused. (The one exception,
+ * `retract`, is for unpublished entries that lost on the coordination remote;
+ * api/transition.ts re-checks its decision after appending because of it.)
  *
  * Crashes: before step 3, only a staging directory is left; its name is not an
  * entry, so it blocks nothing, and it is swept once it is old. After step 3 the
