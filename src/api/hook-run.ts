@@ -180,7 +180,7 @@ function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (r
  */
 function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: string, isProtected: (ref: string) => boolean, agentFlag?: string): string[] {
   const logged = loggedPushes(ctx.repo.commonDir, remote, Date.parse(sprint.started_at));
-  const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.at) })).filter((p) => p.missing);
+  const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.latest) })).filter((p) => p.missing);
   if (!suspects.length) return [];
   const known = ctx.store.readAudit().entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id).map((e) => e.detail ?? '');
   const agent = agentOf(ctx, agentFlag).id;
@@ -188,7 +188,7 @@ function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: s
   for (const p of suspects) {
     const tag = `${p.ref}@${p.oid}`;
     if (!isProtected(p.ref) || known.some((d) => d.includes(tag)) || recorded.includes(tag)) continue;
-    const detail = `push of ${tag} to ${remote} at ${iso(p.at - 999)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
+    const detail = `push of ${tag} to ${remote} at ${iso(p.at)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
     recorded.push(tag);
   }
