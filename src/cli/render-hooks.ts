@@ -1,8 +1,10 @@
 /** Human output of the hooks commands and of the hooks themselves (hooks write to stderr, like git's own). */
 import type { HooksResult, HooksStatus, PostCommitResult } from '../api/index.js';
-import { paint, stderr, stdout } from './output.js';
+import { paint, stderr, stdout, type Color } from './output.js';
 
-const c = paint(process.stdout);
+// Everything coloured here goes to stdout (fd 1); asked on first use, never at import.
+let painter: ((c: Color, s: string) => string) | undefined;
+const c = (color: Color, s: string) => (painter ??= paint(1))(color, s);
 
 const VERB: Record<string, string> = {
   created: 'installed',
