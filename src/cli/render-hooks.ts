@@ -51,7 +51,9 @@ export function renderPostCommit(r: PostCommitResult): void {
     if (o.result === 'completed') {
       const d = o.complete!;
       const art = d.artifact ? ` with ${d.artifact.source}` : '';
-      stderr(`git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`);
+      stderr(`git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${o.offline ? ' offline' : ''}${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`);
+      // The remote's own advice (use --offline, retry) is what just happened: keep only what went wrong.
+      if (o.offline) stderr(`git-conductor: ${o.offline.replace(/[:;] (check|work locally|nothing was changed|run ').*$/, '')}; 'git conductor sync' publishes it later`);
       if (d.halt) stderr(`git-conductor: sprint halted: ${d.halt}`);
       if (d.sprint_done) stderr(`git-conductor: every phase is done; sprint ${d.sprint_id} archived`);
     } else if (o.result === 'rejected') {
