@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, gitSync, makeRepo, tempDir } from './helpers/repo.js';
@@ -30,5 +30,23 @@ describe('init and the hooks', () => {
     expect(r.code).toBe(0);
     expect(r.json.hooks).toBeUndefined();
     expect(existsSync(join(repo, '.git', 'hooks', 'post-commit'))).toBe(false);
+  });
+
+  it('deinit removes the hooks init installed (an earlier hook comes back as it was), unless --keep-hooks', async () => {
+    const repo = await repoWithRemote();
+    const own = '#!/bin/sh\necho mine\n';
+    writeFileSync(join(repo, '.git', 'hooks', 'pre-push'), own, { mode: 0o755 });
+    expect(cli(['init'], { cwd: repo }).code).toBe(0);
+    const out = cli(['deinit'], { cwd: repo });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('no longer coordinating through origin');
+    expect(out.stdout).toMatch(/post-commit\s+removed/);
+    expect(existsSync(join(repo, '.git', 'hooks', 'post-commit'))).toBe(false);
+    expect(readFileSync(join(repo, '.git', 'hooks', 'pre-push'), 'utf8')).toBe(own);
+    expect(cli(['init'], { cwd: repo }).code).toBe(0);
+    const kept = cli(['deinit', '--keep-hooks', '--json'], { cwd: repo });
+    expect(kept.code).toBe(0);
+    expect(kept.json.hooks).toBeUndefined();
+    expect(readFileSync(join(repo, '.git', 'hooks', 'post-commit'), 'utf8')).toContain('git-conductor');
   });
 });

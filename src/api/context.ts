@@ -17,6 +17,8 @@ export interface CommonOptions {
   agent?: string;
   /** With a coordination remote: act locally only, mark the change unpublished (`sync` publishes it). */
   offline?: boolean;
+  /** Epoch ms by which every call to the coordination remote must be over; past it the remote counts as unreachable (exit 5). */
+  deadline?: number;
 }
 
 export interface Ctx {
@@ -27,6 +29,7 @@ export interface Ctx {
   now: number;
   /** Set when a coordination remote is configured (`init`); absent otherwise. */
   remote?: RemoteLink;
+  deadline?: number;
 }
 
 export const PROJECT_CONFIG = '.git-conductor.json';
@@ -34,7 +37,7 @@ export const PROJECT_CONFIG = '.git-conductor.json';
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd);
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now() };
+  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now(), deadline: opts.deadline };
 }
 
 /**

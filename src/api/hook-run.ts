@@ -2,7 +2,7 @@
  * What the installed hooks do, as library calls: post-commit completes the
  * phases a commit's Conductor-Phase trailers name; pre-push is the ship gate.
  */
-import { blocked, invalid, isConductorError } from '../core/errors.js';
+import { blocked, ExitCode, invalid, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
@@ -11,7 +11,7 @@ import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-fa
 import { defaultBranch, parsePushLines, pushLinesFromEnv } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
-import { complete, type CompleteResult } from './complete.js';
+import { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions } from './context.js';
 
 export interface PhaseOutcome {
@@ -20,6 +20,8 @@ export interface PhaseOutcome {
   result: 'completed' | 'skipped' | 'rejected';
   reason?: string;
   complete?: CompleteResult;
+  /** Completed locally only, because the coordination remote could not be reached in time (why); `sync` publishes it. */
+  offline?: string;
 }
 
 export interface PostCommitResult {
@@ -33,6 +35,11 @@ export interface PostCommitResult {
  * `.conductor/<phase>.json`, those committed bytes are the artifact, checked
  * exactly as `complete --artifact` checks a file. The commit id goes into the
  * done record. Anything else changes nothing.
+ *
+ * With a coordination remote that cannot be reached (or not before
+ * `opts.deadline`: a hook must not hold up the commit), the phase is completed
+ * offline, as `complete --offline` does: same commit id, same artifact bytes,
+ * marked unpublished until `sync`.
  */
 export async function postCommit(opts: CommonOptions = {}): Promise<PostCommitResult> {
   const ctx = openContext(opts);
@@ -68,14 +75,23 @@ export async function postCommit(opts: CommonOptions = {}): Promise<PostCommitRe
     try {
       if (art && 'problem' in art) throw invalid('E_BAD_ARTIFACT', `artifact ${art.path} ${art.problem}`);
       const artifactBytes = art ? { bytes: art.bytes, source: art.path } : undefined;
-      const done = await complete({ cwd: ctx.repo.top, agent, phase, commit: head.commit, artifactBytes });
-      outcomes.push({ phase, result: 'completed', complete: done });
+      outcomes.push(await completeOrKeep({ cwd: ctx.repo.top, agent, phase, commit: head.commit, artifactBytes, deadline: opts.deadline }));
     } catch (e) {
       if (!isConductorError(e)) throw e;
       outcomes.push({ phase, result: 'rejected', reason: e.message });
     }
   }
   return { commit: head.commit, outcomes };
+}
+
+async function completeOrKeep(o: CompleteOptions & { phase: string }): Promise<PhaseOutcome> {
+  try {
+    return { phase: o.phase, result: 'completed', complete: await complete(o) };
+  } catch (e) {
+    if (!isConductorError(e) || e.exitCode !== ExitCode.unreachable) throw e;
+    // complete() left nothing half-done; the offline entry is published by the next `sync`.
+    return { phase: o.phase, result: 'completed', complete: await complete({ ...o, offline: true }), offline: e.message };
+  }
 }
 
 export interface PrePushOptions extends CommonOptions {
@@ -180,7 +196,7 @@ function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (r
  */
 function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: string, isProtected: (ref: string) => boolean, agentFlag?: string): string[] {
   const logged = loggedPushes(ctx.repo.commonDir, remote, Date.parse(sprint.started_at));
-  const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.at) })).filter((p) => p.missing);
+  const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.latest) })).filter((p) => p.missing);
   if (!suspects.length) return [];
   const known = ctx.store.readAudit().entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id).map((e) => e.detail ?? '');
   const agent = agentOf(ctx, agentFlag).id;
@@ -188,7 +204,7 @@ function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: s
   for (const p of suspects) {
     const tag = `${p.ref}@${p.oid}`;
     if (!isProtected(p.ref) || known.some((d) => d.includes(tag)) || recorded.includes(tag)) continue;
-    const detail = `push of ${tag} to ${remote} at ${iso(p.at - 999)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
+    const detail = `push of ${tag} to ${remote} at ${iso(p.at)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
     recorded.push(tag);
   }

@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, RefNames, validNamespace, validR
 import { pushLeases, lsRemote } from '../remote/transport.js';
 import { writeCommit } from '../remote/objects.js';
 import type { RolledBack } from '../remote/view.js';
-import { installHooks, type HooksResult } from './hooks.js';
+import { installHooks, uninstallHooks, type HooksResult } from './hooks.js';
 import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 
 export interface InitOptions extends CommonOptions {
@@ -80,10 +80,17 @@ export interface DeinitResult {
   remote: string | null;
   removed_refspec: boolean;
   deleted_tracking_refs: number;
+  /** What `hooks uninstall` did (absent with keepHooks, or when init was not in effect). */
+  hooks?: HooksResult;
 }
 
-/** Reverses init: the refspec, the recorded remote and our tracking refs go; local state and the remote's refs stay. */
-export async function deinit(opts: CommonOptions = {}): Promise<DeinitResult> {
+export interface DeinitOptions extends CommonOptions {
+  /** Leave the git hooks installed (`--keep-hooks`). */
+  keepHooks?: boolean;
+}
+
+/** Reverses init: the refspec, the recorded remote, our tracking refs and the hooks go; local state and the remote's refs stay. */
+export async function deinit(opts: DeinitOptions = {}): Promise<DeinitResult> {
   const ctx = openContext(opts);
   const config = ctx.store.readConfig();
   if (!config.remote) return { remote: null, removed_refspec: false, deleted_tracking_refs: 0 };
@@ -92,7 +99,8 @@ export async function deinit(opts: CommonOptions = {}): Promise<DeinitResult> {
   const refs = git(['for-each-ref', '--format=%(refname)', names.trackingPrefix], { cwd: ctx.cwd }).stdout.split('\n').filter(Boolean);
   if (refs.length) git(['update-ref', '--stdin'], { cwd: ctx.cwd, input: refs.map((r) => `delete ${r}\n`).join('') });
   ctx.store.writeConfig({ v: 1 });
-  return { remote: config.remote, removed_refspec: removed, deleted_tracking_refs: refs.length };
+  const hooks = opts.keepHooks ? undefined : await uninstallHooks({ cwd: ctx.cwd, agent: opts.agent });
+  return { remote: config.remote, removed_refspec: removed, deleted_tracking_refs: refs.length, hooks };
 }
 
 export interface SyncResult {

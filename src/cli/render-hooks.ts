@@ -1,8 +1,10 @@
 /** Human output of the hooks commands and of the hooks themselves (hooks write to stderr, like git's own). */
 import type { HooksResult, HooksStatus, PostCommitResult } from '../api/index.js';
-import { paint, stderr, stdout } from './output.js';
+import { paint, stderr, stdout, type Color } from './output.js';
 
-const c = paint(process.stdout);
+// Everything coloured here goes to stdout (fd 1); asked on first use, never at import.
+let painter: ((c: Color, s: string) => string) | undefined;
+const c = (color: Color, s: string) => (painter ??= paint(1))(color, s);
 
 const VERB: Record<string, string> = {
   created: 'installed',
@@ -49,7 +51,9 @@ export function renderPostCommit(r: PostCommitResult): void {
     if (o.result === 'completed') {
       const d = o.complete!;
       const art = d.artifact ? ` with ${d.artifact.source}` : '';
-      stderr(`git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`);
+      stderr(`git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${o.offline ? ' offline' : ''}${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`);
+      // The remote's own advice (use --offline, retry) is what just happened: keep only what went wrong.
+      if (o.offline) stderr(`git-conductor: ${o.offline.replace(/[:;] (check|work locally|nothing was changed|run ').*$/, '')}; 'git conductor sync' publishes it later`);
       if (d.halt) stderr(`git-conductor: sprint halted: ${d.halt}`);
       if (d.sprint_done) stderr(`git-conductor: every phase is done; sprint ${d.sprint_id} archived`);
     } else if (o.result === 'rejected') {

@@ -55,7 +55,9 @@ export function git(args: string[], opts: GitOptions): GitResult {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('git is not installed or not on PATH');
-  const result = { code: r.status ?? 128, stdout: (r.stdout ?? '').replace(/\n$/, ''), stderr: r.stderr ?? '' };
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  // A killed git says nothing about why: the last line of stderr says it for the caller's message.
+  const result = { code: r.status ?? 128, stdout: (r.stdout ?? '').replace(/\n$/, ''), stderr: `${r.stderr ?? ''}${timedOut ? `\ngit timed out after ${opts.timeoutMs} ms` : ''}` };
   if (r.error && !opts.allowFail) throw new GitError(args, { ...result, stderr: String(r.error.message) });
   if (result.code !== 0 && !opts.allowFail) throw new GitError(args, result);
   return result;

@@ -5,7 +5,7 @@
  * Hooks run with git's environment for this repository, which is the one we
  * read, so it is kept; every call has a time limit.
  */
-import { git } from '../git/git.js';
+import { git, gitBytes } from '../git/git.js';
 
 export const PHASE_TRAILER = 'Conductor-Phase';
 export const GIT_TIMEOUT_MS = 5000;
@@ -47,25 +47,31 @@ export function committedArtifacts(cwd: string, head: HeadCommit, paths: string[
     else blobs.push({ path, oid });
   }
   if (!blobs.length) return found;
-  // One process for every blob: "<oid> blob <size>\n<content>\n" each.
-  const batch = git(['cat-file', '--batch'], { ...opts, input: blobs.map((b) => b.oid).join('\n') + '\n' }).stdout + '\n';
+  // Sizes first: a blob over the cap is refused without ever being loaded.
+  const sizes = git(['cat-file', '--batch-check=%(objectsize)'], { ...opts, input: blobs.map((b) => b.oid).join('\n') + '\n' }).stdout.split('\n').map(Number);
+  const wanted = blobs.filter((b, i) => {
+    const size = sizes[i]!;
+    if (size <= maxBytes) return true;
+    found.set(b.path, { path: b.path, problem: `is too large (${size} bytes, more than the ${maxBytes}-byte limit)` });
+    return false;
+  });
+  if (!wanted.length) return found;
+  // One process for the rest, read as bytes: "<oid> blob <size>\n<content>\n" each.
+  const batch = gitBytes(['cat-file', '--batch'], { ...opts, input: wanted.map((b) => b.oid).join('\n') + '\n' }).stdout;
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   let at = 0;
-  for (const b of blobs) {
-    const nl = batch.indexOf('\n', at);
-    const size = Number(batch.slice(at, nl).split(' ')[2]);
-    // Sizes are bytes and the text is decoded: walk by characters, check by bytes.
-    let end = nl + 1;
-    let bytes = 0;
-    while (bytes < size && end < batch.length) {
-      const len = batch.codePointAt(end)! > 0xffff ? 2 : 1;
-      bytes += Buffer.byteLength(batch.slice(end, end + len));
-      end += len;
+  for (const b of wanted) {
+    const nl = batch.indexOf(0x0a, at);
+    const size = Number(batch.subarray(at, nl).toString('latin1').split(' ')[2]);
+    const bytes = batch.subarray(nl + 1, nl + 1 + size);
+    at = nl + 1 + size + 1;
+    if (nl < 0 || !Number.isSafeInteger(size) || bytes.length !== size) throw new Error(`git cat-file --batch gave no complete output for ${b.path}`);
+    try {
+      utf8.decode(bytes);
+      found.set(b.path, { path: b.path, bytes: Uint8Array.from(bytes) });
+    } catch {
+      found.set(b.path, { path: b.path, problem: 'is not valid UTF-8' });
     }
-    const content = batch.slice(nl + 1, end);
-    at = end + 1;
-    if (size > maxBytes) found.set(b.path, { path: b.path, problem: `is ${size} bytes, more than the ${maxBytes}-byte limit` });
-    else if (Buffer.byteLength(content) !== size) found.set(b.path, { path: b.path, problem: 'is not valid UTF-8 JSON' });
-    else found.set(b.path, { path: b.path, bytes: Buffer.from(content, 'utf8') });
   }
   return found;
 }

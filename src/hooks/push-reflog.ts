@@ -4,6 +4,14 @@
  * tracking ref, and git logs the move as "update by push" in the ref's reflog
  * (which lives in the common git dir). The next push that does pass through
  * the gate reads those entries, so such bypasses are recorded after the fact.
+ *
+ * Reflogs keep whole seconds, so a push is known only to within a second.
+ * Recording a push that happened before the sprint started would accuse
+ * someone falsely, so a push counts only when its EARLIEST possible time is
+ * at or after the start: a push in the sprint's first (partial) second goes
+ * unrecorded. The newest line of a reflog file is an exception: the file's
+ * modification time is that line's precise time (when it falls in the line's
+ * second), so a bypass right after `start` is still caught.
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +20,10 @@ export interface LoggedPush {
   /** The branch on the remote, e.g. refs/heads/main. */
   ref: string;
   oid: string;
-  /** Upper bound of the push time: reflogs keep whole seconds. */
+  /** Earliest possible push time (exact for a reflog's newest line). */
   at: number;
+  /** Latest possible push time. */
+  latest: number;
 }
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -36,11 +46,15 @@ export function loggedPushes(commonDir: string, remote: string, since: number): 
       const st = lstatSync(p);
       if (st.isDirectory() && depth < 8) walk(p, [...rel, n], depth + 1);
       else if (st.isFile() && st.mtimeMs >= since && st.size < 4 * 1024 * 1024) {
-        for (const line of readFileSync(p, 'utf8').split('\n')) {
+        const lines = readFileSync(p, 'utf8').trimEnd().split('\n');
+        lines.forEach((line, i) => {
           const m = LINE.exec(line);
-          const at = m ? Number(m[2]) * 1000 + 999 : 0;
-          if (m && at >= since && !/^0+$/.test(m[1]!)) out.push({ ref: `refs/heads/${[...rel, n].join('/')}`, oid: m[1]!, at });
-        }
+          if (!m || /^0+$/.test(m[1]!)) return;
+          const second = Number(m[2]) * 1000;
+          const exact = i === lines.length - 1 && Math.floor(st.mtimeMs / 1000) * 1000 === second;
+          const at = exact ? Math.floor(st.mtimeMs) : second;
+          if (at >= since) out.push({ ref: `refs/heads/${[...rel, n].join('/')}`, oid: m[1]!, at, latest: exact ? at : second + 999 });
+        });
       }
     }
   };

@@ -56,7 +56,7 @@ export class RemoteLink {
 
   /** Fetch, then import. Throws exit 5 when the remote cannot be reached. */
   refresh(): void {
-    fetchRefspecs(this.ctx.cwd, this.names, [this.names.fetchRefspec], true);
+    fetchRefspecs(this.ctx.cwd, this.names, [this.names.fetchRefspec], true, this.ctx.deadline);
     this.fetched = true;
     const stamp = this.ctx.store.layout.fetchStamp;
     try {
@@ -81,14 +81,14 @@ export class RemoteLink {
   recheck(sprint: SprintFile, phases: readonly string[]): void {
     if (this.offline || !phases.length) return;
     const keys: RefKey[] = phases.map((phase) => ({ kind: 'phase', sprint: sprint.id, phase }));
-    const actual = lsRemote(this.ctx.cwd, this.names.remote, keys.map((k) => this.names.remoteRef(k)));
+    const actual = lsRemote(this.ctx.cwd, this.names.remote, keys.map((k) => this.names.remoteRef(k)), this.ctx.deadline);
     // A ref deleted on the remote holds no claim: only refs that exist and moved are worth fetching.
     const moved = keys.filter((k) => {
       const oid = actual.get(this.names.remoteRef(k));
       return oid !== undefined && oid !== this.view.present.get(this.names.trackingRef(k));
     });
     if (!moved.length) return;
-    fetchRefspecs(this.ctx.cwd, this.names, moved.map((k) => `+${this.names.remoteRef(k)}:${this.names.trackingRef(k)}`), false);
+    fetchRefspecs(this.ctx.cwd, this.names, moved.map((k) => `+${this.names.remoteRef(k)}:${this.names.trackingRef(k)}`), false, this.ctx.deadline);
     this.view.importAll();
   }
 

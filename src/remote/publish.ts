@@ -44,7 +44,7 @@ export function publishPhase(view: RemoteView, sprint: SprintFile, phase: string
     parent = writeCommit(view.cwd, { files, parent, message: phaseMessage(phase, e.record), author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
     commits.push(parent);
   }
-  const out = pushCas(view.cwd, view.names, [{ ref: view.names.remoteRef(key), expect: chain?.tip, next: parent! }]);
+  const out = pushCas(view.cwd, view.names, [{ ref: view.names.remoteRef(key), expect: chain?.tip, next: parent! }], false, view.ctx.deadline);
   if (out !== 'won') return out;
   view.pushed(key, parent!);
   const entries = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))];
@@ -84,7 +84,7 @@ export function publishHead(view: RemoteView): Outcome {
   }
   const headKey: RefKey = { kind: 'head' };
   leases.push({ key: headKey, ref: view.names.remoteRef(headKey), expect: head?.tip, next: parent! });
-  const out = pushCas(view.cwd, view.names, leases, true);
+  const out = pushCas(view.cwd, view.names, leases, true, view.ctx.deadline);
   if (out !== 'won') return out;
   for (const l of leases) view.pushed(l.key, l.next!);
   view.tracking.head = { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries: [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))] };

@@ -15,10 +15,23 @@ import { unreachable } from '../core/errors.js';
 import { git, type GitResult } from '../git/git.js';
 import type { RefNames } from './ref-names.js';
 
-const timeoutMs = () => {
+const configuredTimeoutMs = () => {
   const v = Number(process.env.CONDUCTOR_REMOTE_TIMEOUT_MS);
   return Number.isFinite(v) && v > 0 ? v : 30_000;
 };
+
+/**
+ * How long the next network call may take: the configured limit, cut to what
+ * is left before `deadline` (a caller with a time budget, like the
+ * post-commit hook). Time already up means unreachable, without trying.
+ */
+function timeoutMs(remote: string, deadline: number | undefined): number {
+  const limit = configuredTimeoutMs();
+  if (deadline === undefined) return limit;
+  const left = Math.floor(deadline - Date.now());
+  if (left <= 0) throw unreachable('E_REMOTE_UNREACHABLE', `ran out of time for the coordination remote "${remote}": work locally with --offline and run 'git conductor sync' later`, { remote });
+  return Math.min(limit, left);
+}
 
 /** The last line git printed, without control characters (it may quote the remote's words). */
 export const gitSays = (r: GitResult) =>
@@ -35,10 +48,10 @@ const isLockRace = (r: GitResult) => /cannot lock ref|Unable to create '.*\.lock
  * refs the remote no longer has; only for our whole namespace). Throws exit 5
  * when unreachable.
  */
-export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], prune: boolean): void {
+export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], prune: boolean, deadline?: number): void {
   const args = ['-c', 'fetch.writeCommitGraph=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-recurse-submodules', ...(prune ? ['--prune'] : []), names.remote, ...refspecs];
   for (let i = 0; ; i++) {
-    const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs() });
+    const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(names.remote, deadline) });
     if (r.code === 0) return;
     if (!isLockRace(r) || i >= 4) throw cannotReach(names.remote, r);
     sleep(20 + Math.random() * 60);
@@ -64,11 +77,11 @@ export interface PushOutcome {
  * when git reports no outcome at all (the remote was not reached, or the
  * connection died: then the caller asks the remote what it holds).
  */
-export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false): Map<string, PushOutcome> | GitResult {
+export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false, deadline?: number): Map<string, PushOutcome> | GitResult {
   const args = ['-c', 'push.recurseSubmodules=no', 'push', '--porcelain', '--no-verify', ...(atomic ? ['--atomic'] : []), remote];
   for (const l of leases) args.push(`--force-with-lease=${l.ref}:${l.expect ?? ''}`);
   for (const l of leases) args.push(`${l.next ?? ''}:${l.ref}`);
-  const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs() });
+  const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(remote, deadline) });
   const out = new Map<string, PushOutcome>();
   for (const line of r.stdout.split('\n')) {
     const [flag, refs, summary = ''] = line.split('\t');
@@ -84,8 +97,8 @@ export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic 
 }
 
 /** The remote's actual values for `refs` (absent = no such ref). Throws exit 5 when unreachable. */
-export function lsRemote(cwd: string, remote: string, refs: string[]): Map<string, string> {
-  const r = git(['ls-remote', remote, ...refs], { cwd, allowFail: true, timeoutMs: timeoutMs() });
+export function lsRemote(cwd: string, remote: string, refs: string[], deadline?: number): Map<string, string> {
+  const r = git(['ls-remote', remote, ...refs], { cwd, allowFail: true, timeoutMs: timeoutMs(remote, deadline) });
   if (r.code !== 0) throw cannotReach(remote, r);
   const out = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
@@ -100,11 +113,11 @@ export function lsRemote(cwd: string, remote: string, refs: string[]): Map<strin
  * first), or thrown (unreachable: exit 5; refused by the host: exit 5 with the
  * fallback namespace named).
  */
-export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false): 'won' | 'lost' {
-  const res = pushLeases(cwd, names.remote, leases, atomic);
+export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false, deadline?: number): 'won' | 'lost' {
+  const res = pushLeases(cwd, names.remote, leases, atomic, deadline);
   if (!(res instanceof Map)) {
     // No per-ref outcome: the connection failed. Ask the remote what it holds now.
-    const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref));
+    const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref), deadline);
     if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
     if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
     throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${names.remote}" (${res.stderr.trim().split('\n').pop()?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200) ?? ''}); nothing was changed locally; check the remote and retry`, { remote: names.remote });
@@ -113,7 +126,7 @@ export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = 
   if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
   // "[remote rejected]" is also how a server reports losing its ref lock to a
   // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
-  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref));
+  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref), deadline);
   const refused = [...res.values()].find((o) => o.status === 'refused')!;
   if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
   throw unreachable('E_REMOTE_REFUSED', `the remote "${names.remote}" refused our refs under ${names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: names.remote });

@@ -24,6 +24,8 @@ export interface LinkCtx {
   repo: { commonDir: string; gitDir: string };
   store: StateStore;
   host: string;
+  /** Epoch ms by which every network call must be over (see transport.ts). */
+  deadline?: number;
 }
 
 export interface RolledBack {

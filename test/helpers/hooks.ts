@@ -46,7 +46,7 @@ export function gitOk(args: string[], cwd: string, env?: Record<string, string |
 export const as = (agent: string, args: string[], cwd: string) => cli([...args, '--json'], { cwd, env: { CONDUCTOR_AGENT: agent } });
 
 /** Commits one file change with the given message paragraphs, as `agent`. */
-export function commit(cwd: string, agent: string, message: string[], files: Record<string, string> = {}, env: Record<string, string | undefined> = {}): Run {
+export function commit(cwd: string, agent: string, message: string[], files: Record<string, string | Uint8Array> = {}, env: Record<string, string | undefined> = {}): Run {
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(join(cwd, f, '..'), { recursive: true });
     writeFileSync(join(cwd, f), text);

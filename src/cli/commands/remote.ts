@@ -21,9 +21,13 @@ export function register(program: Command): void {
     );
 
   withCommon(program.command('deinit'))
-    .description('undo init: remove the fetch refspec, the recorded remote and the remote-tracking conductor refs (local state stays)')
+    .description('undo init: remove the fetch refspec, the recorded remote, the remote-tracking conductor refs and the git hooks (local state stays)')
+    .option('--keep-hooks', 'leave the git hooks installed')
     .action(async (o) =>
-      run((await remoteApi()).deinit, (r) => void stdout(r.remote ? `✓ no longer coordinating through ${r.remote} (removed ${r.deleted_tracking_refs} tracking refs)` : 'no coordination remote was configured'))(o),
+      run((await remoteApi()).deinit, async (r) => {
+        stdout(r.remote ? `✓ no longer coordinating through ${r.remote} (removed ${r.deleted_tracking_refs} tracking refs)` : 'no coordination remote was configured');
+        if (r.hooks) (await import('../render-hooks.js')).renderHooks(r.hooks, 'uninstall');
+      })(o),
     );
 
   withCommon(program.command('sync'))
