@@ -2,7 +2,7 @@
 import { unavailable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { findPhase, isLive, requireHolder } from '../core/phase-state.js';
-import type { PhaseRecord } from '../core/schemas.js';
+import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { isConductorError } from '../core/errors.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
@@ -61,7 +61,7 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   const sprint = activeSprint(ctx);
   findPhase(sprint, phase);
   if (opts.force) {
-    const repaired = releaseCorrupt(ctx, sprint.id, phase, agent);
+    const repaired = releaseCorrupt(ctx, sprint, phase, agent);
     if (repaired) return repaired;
   }
   let released!: PhaseRecord;
@@ -78,9 +78,11 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
 
 /**
  * The repair path named in corrupt-state errors: a forced release appends a
- * fresh entry over an unreadable newest entry (the bad file stays, for the record).
+ * fresh entry over an unreadable newest entry (the bad file stays, for the record),
+ * and publishes it with a coordination remote.
  */
-function releaseCorrupt(ctx: Ctx, sprintId: string, phase: string, agent: string): ReleaseResult | undefined {
+function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: string): ReleaseResult | undefined {
+  const sprintId = sprint.id;
   const log = ctx.store.phaseLog(sprintId, phase);
   try {
     log.top();
@@ -89,7 +91,9 @@ function releaseCorrupt(ctx: Ctx, sprintId: string, phase: string, agent: string
     if (!isConductorError(e) || e.code !== 'E_CORRUPT_STATE') throw e;
   }
   const at = iso(ctx.now);
-  log.append(log.topSeq(), { v: 1, id: randomHex(8), kind: 'release', reason: 'force', agent, host: ctx.host, at });
+  const id = randomHex(8);
+  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) });
+  ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
   return { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true };
 }

@@ -11,6 +11,7 @@ import { pad } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
 import type { RefKey } from './ref-names.js';
 import { chainKey } from './tracking.js';
+import { localEntries } from './reconcile.js';
 import { pushCas, type Lease } from './transport.js';
 import type { RemoteView } from './view.js';
 
@@ -31,7 +32,7 @@ export function publishPhase(view: RemoteView, sprint: SprintFile, phase: string
   if (!view.tracking.head && store.headLog().topSeq() > 0) publishHead(view);
   const chain = view.phaseChain(sprint.id, phase);
   const remote = chain?.entries ?? [];
-  const local = store.phaseLog(sprint.id, phase).all();
+  const local = localEntries(store.phaseLog(sprint.id, phase), remote);
   const common = commonPrefix(local, remote);
   if (common === undefined) return 'lost';
   const suffix = local.slice(common);
@@ -62,7 +63,7 @@ export function publishHead(view: RemoteView): Outcome {
   const { store } = view.ctx;
   const head = view.tracking.head;
   const remote = head?.entries ?? [];
-  const local = store.headLog().all();
+  const local = localEntries(store.headLog(), remote);
   const common = commonPrefix(local, remote);
   if (common === undefined) return 'lost';
   const suffix = local.slice(common);
