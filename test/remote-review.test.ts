@@ -93,3 +93,26 @@ describe('a corrupt local entry with a remote', () => {
     expect(b.run(['status']).json.sprint_id).toBe(s.json.sprint_id);
   });
 });
+
+describe('a clone whose local sprint is not the remote one', () => {
+  it('is told at init, status and sync, and publishes no phase of its own sprint', () => {
+    const { url, bare } = makeBare();
+    const a = makeClone(url, 'alice');
+    const remoteSprint = a.run(['start']).json.sprint_id;
+    const b = makeClone(url, 'bob', { init: false });
+    const localSprint = b.run(['start']).json.sprint_id;
+    expect(b.run(['claim', 'think']).code).toBe(0);
+    const init = b.run(['init', '--no-hooks']);
+    expect(init.code, init.stdout).toBe(0);
+    expect(init.json.problems.join('\n')).toContain(`sprint ${localSprint}`);
+    expect(b.run(['status']).json.remote.problems.join('\n')).toMatch(new RegExp(`${localSprint}.*${remoteSprint}`));
+    const review = b.run(['abort', 'think']);
+    expect(review.code, review.stdout).toBe(3);
+    expect(review.json.error.code).toBe('E_DIVERGED');
+    const sync = b.run(['sync']);
+    expect(sync.code, sync.stdout).toBe(3);
+    expect(sync.json.error.code).toBe('E_DIVERGED');
+    const refs = a.git(['ls-remote', bare, `refs/conductor/sprints/${localSprint}/*`]);
+    expect(refs).toBe('');
+  });
+});

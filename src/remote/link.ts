@@ -223,6 +223,7 @@ export class RemoteLink {
       diverged: [...this.view.diverged],
       rolled_back: this.view.rolledBack,
       problems: this.view.problems.map((p) => `${p.ref} ${p.problem}`),
+      head_diverged: this.view.headDiverged,
     };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { unavailable } from '../core/errors.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { pad } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
@@ -13,7 +14,7 @@ import type { RefKey } from './ref-names.js';
 import { chainKey } from './tracking.js';
 import { localEntries } from './reconcile.js';
 import { pushCas, type Lease } from './transport.js';
-import type { RemoteView } from './view.js';
+import { headDivergedMessage, type RemoteView } from './view.js';
 
 export type Outcome = 'won' | 'lost';
 
@@ -28,6 +29,8 @@ function commonPrefix(local: { record: { id: string } }[], remote: { record: { i
 export function publishPhase(view: RemoteView, sprint: SprintFile, phase: string): Outcome {
   const { store } = view.ctx;
   const key: RefKey = { kind: 'phase', sprint: sprint.id, phase };
+  // Never publish a phase of a sprint the remote's head does not name: teammates would never find it.
+  if (view.headDiverged) throw unavailable('E_DIVERGED', headDivergedMessage(view.headDiverged.local, view.headDiverged.remote), { ...view.headDiverged });
   // A sprint started before `init`: the remote has no head yet, so teammates could not find this phase.
   if (!view.tracking.head && store.headLog().topSeq() > 0) publishHead(view);
   const chain = view.phaseChain(sprint.id, phase);

@@ -12,7 +12,7 @@ import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { importedArtifact } from './imported-artifact.js';
 import { addCached, readCacheFile, saveCache } from './chain-cache.js';
-import { reconcile, type Reconciled } from './reconcile.js';
+import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey, RefNames } from './ref-names.js';
 import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
 
@@ -47,6 +47,8 @@ export class RemoteView {
   readonly diverged = new Set<string>();
   /** Diverged phases whose local log has a corrupt entry the remote lacks: the error, with its repair. */
   readonly corrupt = new Map<string, Error>();
+  /** Set when the local head has a start the remote lacks and the remote has another: this clone's sprint is not the team's. */
+  headDiverged?: { local?: string; remote: string };
   tracking: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
   /** Every tracking ref present, valid or not, with the commit it points at. */
   present = new Map<string, string>();
@@ -141,6 +143,12 @@ export class RemoteView {
     const r = reconcile(store.headLog(), chain.entries, this.rules<HeadRecord>(() => undefined, (e) => this.ensureSprint(e.record.sprint_id)));
     this.note(r, undefined, chain as Chain<HeadRecord>);
     const after = store.activeSprintId();
+    this.headDiverged = undefined;
+    if (r.stuck) {
+      const remote = chain.entries.at(-1)!.record.sprint_id;
+      this.headDiverged = { local: after, remote };
+      this.problems.push({ ref: chain.ref, problem: headDivergedMessage(after, remote) });
+    }
     if (before && after !== before) {
       try {
         const s = store.readSprint(before);
@@ -210,3 +218,8 @@ export class RemoteView {
     }
   }
 }
+
+/** What a clone whose own start lost to the remote's is told, with the two ways out. */
+export const headDivergedMessage = (local: string | undefined, remote: string) =>
+  `this clone's sprint ${local ?? '(unreadable)'} was started here and is not on the remote, whose sprint is ${remote}: its phases are not published. Run 'git conductor start' to replace the remote's sprint, or join ${remote} with 'git conductor sync' once that start is ${STALE_UNPUBLISHED_MS / 60000} minutes old (its entries are then set aside)`;
+
