@@ -114,5 +114,10 @@ describe('a clone whose local sprint is not the remote one', () => {
     expect(sync.json.error.code).toBe('E_DIVERGED');
     const refs = a.git(['ls-remote', bare, `refs/conductor/sprints/${localSprint}/*`]);
     expect(refs).toBe('');
+    // The way out the message names: start replaces the remote's sprint.
+    const fresh = b.run(['start']);
+    expect(fresh.code, fresh.stdout).toBe(0);
+    expect(a.run(['status', '--fetch']).json.sprint_id).toBe(fresh.json.sprint_id);
+    expect(b.run(['claim', 'think']).code).toBe(0);
   });
 });

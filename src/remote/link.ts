@@ -16,7 +16,7 @@ import { ConductorError, ExitCode, isConductorError, unavailable } from '../core
 import type { LocalConfig, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { Entry } from '../store/seq-log.js';
 import { publishHead, publishPhase, retractOwn, retractOwnHead, type Outcome } from './publish.js';
-import { mayRetract } from './reconcile.js';
+import { localEntries, mayRetract } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { fetchRefspecs, lsRemote, sleep } from './transport.js';
 import { chainKey } from './tracking.js';
@@ -198,6 +198,20 @@ export class RemoteLink {
       retractOwn(this.view, sprint.id, phase);
       throw e;
     }
+  }
+
+  /**
+   * `start` on a clone whose own sprint diverged from the remote's: starting
+   * is the choice to replace the remote's sprint, so this clone's unpublished
+   * starts are set aside (as their creator may) and the remote's head imported,
+   * and the new start then follows it.
+   */
+  abandonDivergedHead(): void {
+    if (!this.view.headDiverged) return;
+    const remote = this.view.tracking.head?.entries ?? [];
+    const published = new Set(remote.map((e) => e.record.id));
+    for (const e of localEntries(this.ctx.store.headLog(), remote)) if (!published.has(e.record.id)) this.view.ownIds.add(e.record.id);
+    this.view.importAll();
   }
 
   /** Publishes a just-started sprint; on a loss or a failure, our head entry is moved aside and the error thrown. */
