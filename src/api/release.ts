@@ -81,7 +81,8 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
 
 /**
  * The repair path named in corrupt-state errors: a forced release appends a
- * fresh entry over an unreadable newest entry (the bad file stays, for the record).
+ * fresh entry over an unreadable newest entry (the bad file stays, for the record),
+ * and publishes it with a coordination remote.
  */
 function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: string): ReleaseResult | undefined {
   const sprintId = sprint.id;
@@ -100,7 +101,9 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
     throw corrupt(join(bad, 'record.json'), 'it was a completion (its artifact is stored beside it, or later phases have started), so a release would undo finished work', 'restore the file by hand, e.g. from a teammate\'s copy or the remote\'s ref');
   }
   const at = iso(ctx.now);
-  log.append(log.topSeq(), { v: 1, id: randomHex(8), kind: 'release', reason: 'force', agent, host: ctx.host, at });
+  const id = randomHex(8);
+  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) });
+  ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
   return { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true };
 }

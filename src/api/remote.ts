@@ -5,7 +5,7 @@ import { randomHex } from '../store/fs-atomic.js';
 import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, RefNames, validNamespace, validRemoteName } from '../remote/ref-names.js';
 import { pushLeases, lsRemote } from '../remote/transport.js';
 import { writeCommit } from '../remote/objects.js';
-import type { RolledBack } from '../remote/view.js';
+import { headDivergedMessage, type RolledBack } from '../remote/view.js';
 import { installHooks, uninstallHooks, type HooksResult } from './hooks.js';
 import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 
@@ -26,6 +26,8 @@ export interface InitResult {
   added_refspec: boolean;
   fetched: boolean;
   fetch_error?: string;
+  /** What the first look at the remote found wrong (e.g. this clone's sprint is not the remote's). */
+  problems: string[];
   /** What `hooks install` did, unless hooks were not wanted. */
   hooks?: HooksResult;
 }
@@ -56,7 +58,8 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetchError = e.message;
   }
   const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent });
-  return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, hooks };
+  const problems = ctx.remote?.summary().problems ?? [];
+  return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, problems, hooks };
 }
 
 function refspecs(ctx: Ctx, remote: string): string[] {
@@ -121,7 +124,8 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
   await withRemote(ctx, { fetch: true });
   const link = ctx.remote!;
   const published: string[] = [];
-  for (let attempt = 0; attempt < 4; attempt++) {
+  // A clone whose own sprint diverged from the remote's has nothing it may publish (see below).
+  for (let attempt = 0; attempt < 4 && !link.view.headDiverged; attempt++) {
     let lost = link.publishHead() !== 'won';
     const id = ctx.store.activeSprintId();
     if (id) {
@@ -138,6 +142,7 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
   const id = ctx.store.activeSprintId();
   for (const r of link.rolledBack) ctx.store.audit({ at: iso(Date.now()), event: 'sync', sprint_id: id, phase: r.phase, agent: r.agent, host: r.host, detail: `rolled back: ${r.kind} of ${r.at} lost to ${r.winner ? `${r.winner.agent}@${r.winner.host}` : 'the remote'}` });
   const s = link.summary();
+  if (s.head_diverged) throw unavailable('E_DIVERGED', headDivergedMessage(s.head_diverged.local, s.head_diverged.remote), { ...s.head_diverged });
   const result: SyncResult = { remote: s.name, sprint_id: id, published: [...new Set(published)], rolled_back: s.rolled_back, problems: s.problems, as_of: s.as_of };
   if (result.rolled_back.length) {
     const lines = result.rolled_back.map((r) => `${r.kind} of ${r.phase ?? 'the sprint'} by ${r.agent}@${r.host} (${r.at}) lost to ${r.winner ? `${r.winner.kind} by ${r.winner.agent}@${r.winner.host} since ${r.winner.at}` : 'the remote'}`);

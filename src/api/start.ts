@@ -23,6 +23,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   // With a remote, start replaces the remote's active sprint: decide that against a fresh view.
   const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
   const agent = agentOf(ctx, opts.agent).id;
+  if (!opts.offline) ctx.remote?.abandonDivergedHead();
   const { phases, source } = phaseGraph(ctx, opts.phases);
   const d = new Date(ctx.now).toISOString();
   const id = `${d.slice(0, 10).replace(/-/g, '')}-${d.slice(11, 19).replace(/:/g, '')}-${randomHex(3)}`;

@@ -11,38 +11,32 @@ import { isOid } from './objects.js';
 import type { RefKey } from './ref-names.js';
 import type { ChainCache, ChainEntry } from './tracking.js';
 
-/** The cache as stored in the state dir; entries are re-validated when read back (see view.ts). */
+/** The cache as stored in the state dir; entries are re-validated when read back (addCached). */
 const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
 
-function cacheFromJson(text: string, kinds: Map<string, RefKey['kind']>): ChainCache {
-  const out: ChainCache = new Map();
-  let raw: { v?: number; chains?: Record<string, unknown> };
+/** The cache file's chains by tip, parsed but not yet validated; empty when missing or odd. */
+export function readCacheFile(file: string): Record<string, unknown> {
   try {
-    raw = JSON.parse(text);
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { v?: number; chains?: Record<string, unknown> };
+    return raw?.v === 1 && typeof raw.chains === 'object' && raw.chains ? raw.chains : {};
   } catch {
-    return out;
+    return {};
   }
-  if (raw?.v !== 1 || typeof raw.chains !== 'object' || !raw.chains) return out;
-  for (const [tip, entries] of Object.entries(raw.chains)) {
-    const kind = kinds.get(tip);
-    if (!kind || !isOid(tip) || !Array.isArray(entries)) continue;
+}
+
+/** Validates the cached chains of `refs` (only those: the rest are not worth validating now) into `into`. */
+export function addCached(chains: Record<string, unknown>, refs: { oid: string; key: RefKey }[], into: ChainCache): void {
+  for (const { oid: tip, key } of refs) {
+    const entries = Object.hasOwn(chains, tip) ? chains[tip] : undefined;
+    if (into.has(tip) || !isOid(tip) || !Array.isArray(entries)) continue;
+    const kind = key.kind;
     const schema = (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
     const valid = entries.every((e: { commit?: unknown; record?: unknown; artifact?: { oid?: unknown; size?: unknown } }, i) => {
       if (!e || typeof e.commit !== 'string' || !isOid(e.commit) || !check(schema, e.record).ok) return false;
       if (kind !== 'sprint' && (e.record as { seq?: number }).seq !== i + 1) return false;
       return e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number');
     });
-    if (valid && entries.length) out.set(tip, entries as ChainEntry<unknown>[]);
-  }
-  return out;
-}
-
-
-export function loadCache(file: string, refs: { oid: string; key: RefKey }[]): ChainCache {
-  try {
-    return cacheFromJson(readFileSync(file, 'utf8'), new Map(refs.map((r) => [r.oid, r.key.kind])));
-  } catch {
-    return new Map();
+    if (valid && entries.length) into.set(tip, entries as ChainEntry<unknown>[]);
   }
 }
 

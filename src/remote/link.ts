@@ -16,7 +16,7 @@ import { ConductorError, ExitCode, isConductorError, unavailable } from '../core
 import type { LocalConfig, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { Entry } from '../store/seq-log.js';
 import { publishHead, publishPhase, retractOwn, retractOwnHead, type Outcome } from './publish.js';
-import { mayRetract } from './reconcile.js';
+import { localEntries, mayRetract } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { fetchRefspecs, lsRemote, sleep } from './transport.js';
 import { chainKey } from './tracking.js';
@@ -163,6 +163,8 @@ export class RemoteLink {
   }
 
   private divergedError(phase: string) {
+    const damaged = this.view.corrupt.get(phase);
+    if (damaged) return damaged;
     const p = this.view.problems.find((x) => x.ref.endsWith(`/phases/${phase}`));
     if (p) return new ConductorError('E_BAD_REMOTE_REF', ExitCode.unexpected, `remote-tracking ref ${p.ref} ${p.problem}: ask whoever wrote it, or delete it on the remote with 'git push ${this.names.remote} --delete ${this.names.namespace}${p.ref.slice(this.names.trackingPrefix.length - 1)}'`, { ref: p.ref });
     return unavailable('E_DIVERGED', `phase "${phase}" has a local entry that is not on the remote and is being settled by another process; try again in a moment, or run 'git conductor sync'`);
@@ -179,6 +181,37 @@ export class RemoteLink {
 
   publishHead(): Outcome {
     return publishHead(this.view);
+  }
+
+  /**
+   * Publishes the entry `abort --force` appended over a corrupt one. transition()
+   * cannot: it decides on the local tops, which the corrupt entry makes unreadable.
+   */
+  publishRepair(sprint: SprintFile, phase: string, id: string): void {
+    if (this.offline) return;
+    this.view.ownIds.add(id);
+    try {
+      if (publishPhase(this.view, sprint, phase) === 'won') return;
+      this.refresh();
+      throw unavailable('E_LOST_RACE', `phase "${phase}" changed on remote ${this.names.remote} at the same moment; your log now follows the remote: check 'git conductor status'`, { phase, remote: this.names.remote });
+    } catch (e) {
+      retractOwn(this.view, sprint.id, phase);
+      throw e;
+    }
+  }
+
+  /**
+   * `start` on a clone whose own sprint diverged from the remote's: starting
+   * is the choice to replace the remote's sprint, so this clone's unpublished
+   * starts are set aside (as their creator may) and the remote's head imported,
+   * and the new start then follows it.
+   */
+  abandonDivergedHead(): void {
+    if (!this.view.headDiverged) return;
+    const remote = this.view.tracking.head?.entries ?? [];
+    const published = new Set(remote.map((e) => e.record.id));
+    for (const e of localEntries(this.ctx.store.headLog(), remote)) if (!published.has(e.record.id)) this.view.ownIds.add(e.record.id);
+    this.view.importAll();
   }
 
   /** Publishes a just-started sprint; on a loss or a failure, our head entry is moved aside and the error thrown. */
@@ -204,6 +237,7 @@ export class RemoteLink {
       diverged: [...this.view.diverged],
       rolled_back: this.view.rolledBack,
       problems: this.view.problems.map((p) => `${p.ref} ${p.problem}`),
+      head_diverged: this.view.headDiverged,
     };
   }
 }

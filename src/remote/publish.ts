@@ -6,13 +6,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { unavailable } from '../core/errors.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { pad } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
 import type { RefKey } from './ref-names.js';
 import { chainKey } from './tracking.js';
+import { localEntries } from './reconcile.js';
 import { pushCas, type Lease } from './transport.js';
-import type { RemoteView } from './view.js';
+import { headDivergedMessage, type RemoteView } from './view.js';
 
 export type Outcome = 'won' | 'lost';
 
@@ -27,11 +29,13 @@ function commonPrefix(local: { record: { id: string } }[], remote: { record: { i
 export function publishPhase(view: RemoteView, sprint: SprintFile, phase: string): Outcome {
   const { store } = view.ctx;
   const key: RefKey = { kind: 'phase', sprint: sprint.id, phase };
+  // Never publish a phase of a sprint the remote's head does not name: teammates would never find it.
+  if (view.headDiverged) throw unavailable('E_DIVERGED', headDivergedMessage(view.headDiverged.local, view.headDiverged.remote), { ...view.headDiverged });
   // A sprint started before `init`: the remote has no head yet, so teammates could not find this phase.
   if (!view.tracking.head && store.headLog().topSeq() > 0) publishHead(view);
   const chain = view.phaseChain(sprint.id, phase);
   const remote = chain?.entries ?? [];
-  const local = store.phaseLog(sprint.id, phase).all();
+  const local = localEntries(store.phaseLog(sprint.id, phase), remote);
   const common = commonPrefix(local, remote);
   if (common === undefined) return 'lost';
   const suffix = local.slice(common);
@@ -62,7 +66,7 @@ export function publishHead(view: RemoteView): Outcome {
   const { store } = view.ctx;
   const head = view.tracking.head;
   const remote = head?.entries ?? [];
-  const local = store.headLog().all();
+  const local = localEntries(store.headLog(), remote);
   const common = commonPrefix(local, remote);
   if (common === undefined) return 'lost';
   const suffix = local.slice(common);

@@ -20,7 +20,8 @@
  * stays diverged until the entry's owner resolves it.
  */
 import { isConductorError } from '../core/errors.js';
-import type { SeqLog } from '../store/seq-log.js';
+import { child } from '../store/layout.js';
+import { pad, type Entry, type SeqLog } from '../store/seq-log.js';
 import type { ChainEntry } from './tracking.js';
 
 export const STALE_UNPUBLISHED_MS = 2 * 60 * 1000;
@@ -48,21 +49,60 @@ export interface ReconcileRules<R> {
   now: number;
   /** Files to store with an imported entry (e.g. the artifact); throws to refuse the entry. */
   payload: (e: ChainEntry<R>) => Record<string, Uint8Array> | undefined;
-  /** Runs before the import of the remote's newest entry (e.g. to create the sprint it names). */
+  /**
+   * Runs with the remote's newest entry before anything is retracted or
+   * imported (e.g. to create the sprint it names); throws to change nothing,
+   * so the local log never stops half-way at an entry that was not checked.
+   */
   beforeTop?: (e: ChainEntry<R>) => void;
+}
+
+function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): boolean {
+  try {
+    return readCovered(log, seq, remote).record.id === remote[seq - 1]!.record.id;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'E_ENTRY_GONE') return false; // moved aside while we looked: the slow path reads again
+    throw e;
+  }
 }
 
 export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: number }) =>
   rules.ownIds.has(r.id) || r.offline === true || rules.now - Date.parse(r.at) > STALE_UNPUBLISHED_MS;
 
+const isCorrupt = (e: unknown) => isConductorError(e) && e.code === 'E_CORRUPT_STATE';
+
+/**
+ * The local log, read consistently (a racer may retract its own entry while
+ * we look). A corrupt local entry the remote also has stands for the remote's
+ * intact copy: it was published, so only our file of it is damaged, and the
+ * log can still be reconciled and published past it. A corrupt entry the
+ * remote lacks throws E_CORRUPT_STATE (its repair is `abort <phase> --force`).
+ */
+export function localEntries<R extends { seq: number }>(log: SeqLog<R>, remote: ChainEntry<R>[]): Entry<R>[] {
+  for (let i = 0; ; i++) {
+    try {
+      return log.seqs().map((seq) => readCovered(log, seq, remote));
+    } catch (e) {
+      if (i >= 9 || (e as { code?: string }).code !== 'E_ENTRY_GONE') throw e;
+    }
+  }
+}
+
+function readCovered<R extends { seq: number }>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): Entry<R> {
+  try {
+    return log.read(seq);
+  } catch (e) {
+    if (!isCorrupt(e) || seq > remote.length) throw e;
+    return { seq, record: remote[seq - 1]!.record, dir: child(log.dir, pad(seq)) };
+  }
+}
+
 export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>): Reconciled<R> {
   const out: Reconciled<R> = { unpublished: [], retracted: [], imported: [], stuck: false };
   // Fast path: same newest entry at the same number.
-  const newest = log.top();
-  const top = newest?.seq ?? 0;
-  if (top === remote.length && (!newest || newest.record.id === remote[top - 1]!.record.id)) return out;
-  // One consistent read: a racer may retract its own entry while we look.
-  const entries = log.all();
+  const top = log.topSeq();
+  if (top === remote.length && (top === 0 || sameEntry(log, top, remote))) return out;
+  const entries = localEntries(log, remote);
   const seqs = entries.map((e) => e.seq);
   const local = new Map(entries.map((e) => [e.seq, e.record]));
   let common = 0;
@@ -70,6 +110,13 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
   const localSuffix = seqs.filter((s) => s > common).map((s) => local.get(s)!);
   const remoteSuffix = remote.slice(common);
   if (!remoteSuffix.length) {
+    out.unpublished = localSuffix;
+    return out;
+  }
+  try {
+    rules.beforeTop?.(remote[remote.length - 1]!);
+  } catch (err) {
+    out.problem = err instanceof Error ? err.message : String(err);
     out.unpublished = localSuffix;
     return out;
   }
@@ -83,7 +130,6 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
   }
   for (const e of remoteSuffix) {
     try {
-      if (e === remote[remote.length - 1]) rules.beforeTop?.(e);
       const payload = rules.payload(e);
       const { seq: _seq, ...rest } = e.record;
       log.append(e.record.seq - 1, rest as Omit<R, 'seq'>, payload);

@@ -11,8 +11,8 @@ import { isConductorError } from '../core/errors.js';
 import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { importedArtifact } from './imported-artifact.js';
-import { loadCache, saveCache } from './chain-cache.js';
-import { reconcile, type Reconciled } from './reconcile.js';
+import { addCached, readCacheFile, saveCache } from './chain-cache.js';
+import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey, RefNames } from './ref-names.js';
 import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Problem, type TrackingState } from './tracking.js';
 
@@ -47,6 +47,10 @@ export class RemoteView {
   readonly unpublished = new Set<string>();
   /** Phases whose local log diverged from the remote and could not be settled yet. */
   readonly diverged = new Set<string>();
+  /** Diverged phases whose local log has a corrupt entry the remote lacks: the error, with its repair. */
+  readonly corrupt = new Map<string, Error>();
+  /** Set when the local head has a start the remote lacks and the remote has another: this clone's sprint is not the team's. */
+  headDiverged?: { local?: string; remote: string };
   tracking: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
   /** Every tracking ref present, valid or not, with the commit it points at. */
   present = new Map<string, string>();
@@ -66,30 +70,48 @@ export class RemoteView {
     return this.tracking.phases.get(chainKey(sprintId, phase));
   }
 
-  /** Brings the head log, the active sprint and its phase logs up to date with the tracking refs. */
+  /**
+   * Brings the head log, the active sprint and its phase logs up to date with
+   * the tracking refs. The head is read first: the sprints worth reading are
+   * the one it names and the one active here, whatever other refs exist.
+   */
   importAll(): void {
     const store = this.ctx.store;
     const { refs, problems } = listTracking(this.cwd, this.names, this.ctx.repo.commonDir);
     this.present = new Map(refs.map((r) => [r.ref, r.oid]));
+    this.tips = new Set(refs.map((r) => r.oid));
+    const cached = readCacheFile(store.layout.remoteCache);
+    const cache: ChainCache = (this.cache = new Map());
+    let validated = false;
+    const read = (want: (k: RefKey) => boolean): TrackingState => {
+      const listed = refs.filter((r) => want(r.key));
+      addCached(cached, listed, cache);
+      const known = cache.size;
+      const state = readTracking(this.cwd, listed, () => true, ARTIFACT_CAP, cache);
+      validated ||= cache.size > known;
+      return state;
+    };
+    const head = read((k) => k.kind === 'head');
     const ids = new Set<string>();
     const local = store.activeSprintId();
     if (local) ids.add(local);
-    const newest = refs.map((r) => (r.key.kind === 'head' ? '' : r.key.sprint)).sort().pop();
-    if (newest) ids.add(newest);
-    // Only the chains we are about to use are worth validating again; old sprints' chains drop out of the cache.
-    const cache = (this.cache = loadCache(store.layout.remoteCache, refs.filter((r) => r.key.kind === 'head' || ids.has(r.key.sprint))));
-    this.tips = new Set(refs.map((r) => r.oid));
-    const cachedTips = new Set(cache.keys());
-    const read = () => readTracking(this.cwd, refs, (k) => k.kind === 'head' || ids.has(k.sprint), ARTIFACT_CAP, cache);
-    this.tracking = read();
+    const remoteTop = head.head?.entries.at(-1)?.record.sprint_id;
+    if (remoteTop) ids.add(remoteTop);
+    const rest = read((k) => k.kind !== 'head' && ids.has(k.sprint));
+    this.tracking = { head: head.head, sprints: rest.sprints, phases: rest.phases, problems: [...head.problems, ...rest.problems] };
+    // Before reconciling: reconciling adds the problems it meets.
+    this.problems = [...problems, ...this.tracking.problems];
     this.reconcileHead();
     const active = store.activeSprintId();
     if (active && !ids.has(active)) {
-      ids.add(active);
-      this.tracking = read();
+      // The head stopped in the middle (a concurrent import): read the sprint it names now.
+      const more = read((k) => k.kind !== 'head' && k.sprint === active);
+      for (const [k, v] of more.sprints) this.tracking.sprints.set(k, v);
+      for (const [k, v] of more.phases) this.tracking.phases.set(k, v);
+      this.tracking.problems.push(...more.problems);
+      this.problems.push(...more.problems);
     }
-    this.problems = [...problems, ...this.tracking.problems];
-    if ([...cache.keys()].some((t) => !cachedTips.has(t))) saveCache(store.layout.remoteCache, this.cache, this.tips);
+    if (validated) saveCache(store.layout.remoteCache, this.cache, this.tips);
     if (active) this.reconcilePhases(store.readSprint(active));
   }
 
@@ -123,6 +145,12 @@ export class RemoteView {
     const r = reconcile(store.headLog(), chain.entries, this.rules<HeadRecord>(() => undefined, (e) => this.ensureSprint(e.record.sprint_id)));
     this.note(r, undefined, chain as Chain<HeadRecord>);
     const after = store.activeSprintId();
+    this.headDiverged = undefined;
+    if (r.stuck) {
+      const remote = chain.entries.at(-1)!.record.sprint_id;
+      this.headDiverged = { local: after, remote };
+      this.problems.push({ ref: chain.ref, problem: headDivergedMessage(after, remote) });
+    }
     if (before && after !== before) {
       try {
         const s = store.readSprint(before);
@@ -150,6 +178,7 @@ export class RemoteView {
     const store = this.ctx.store;
     this.unpublished.clear();
     this.diverged.clear();
+    this.corrupt.clear();
     let imported = false;
     for (const p of sprint.phases) {
       const key: RefKey = { kind: 'phase', sprint: sprint.id, phase: p.name };
@@ -158,7 +187,16 @@ export class RemoteView {
         this.diverged.add(p.name); // the ref exists but is invalid: reported in problems
         continue;
       }
-      const r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], this.rules<PhaseRecord>((e) => importedArtifact(this.cwd, e, ARTIFACT_CAP)));
+      let r: Reconciled<PhaseRecord>;
+      try {
+        r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], this.rules<PhaseRecord>((e) => importedArtifact(this.cwd, e, ARTIFACT_CAP)));
+      } catch (e) {
+        // One damaged phase must not stop the others, nor its own repair (abort --force).
+        if (!isConductorError(e) || e.code !== 'E_CORRUPT_STATE') throw e;
+        this.diverged.add(p.name);
+        this.corrupt.set(p.name, e);
+        continue;
+      }
       this.note(r, p.name, chain);
       imported ||= r.imported.length > 0;
     }
@@ -182,3 +220,8 @@ export class RemoteView {
     }
   }
 }
+
+/** What a clone whose own start lost to the remote's is told, with the two ways out. */
+export const headDivergedMessage = (local: string | undefined, remote: string) =>
+  `this clone's sprint ${local ?? '(unreadable)'} was started here and is not on the remote, whose sprint is ${remote}: its phases are not published. Run 'git conductor start' to replace the remote's sprint, or join ${remote} with 'git conductor sync' once that start is ${STALE_UNPUBLISHED_MS / 60000} minutes old (its entries are then set aside)`;
+

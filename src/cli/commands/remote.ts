@@ -16,6 +16,7 @@ export function register(program: Command): void {
         stdout(`✓ coordination remote ${r.remote}, refs under ${r.namespace}${r.added_refspec ? '' : ' (already set up)'}`);
         stdout(`  fetch refspec: ${r.fetch_refspec}`);
         if (!r.fetched) stdout(`  not fetched yet: ${r.fetch_error ?? 'remote unreachable'}`);
+        for (const p of r.problems) stdout(`  ! ${p}`);
         if (r.hooks) (await import('../render-hooks.js')).renderHooks(r.hooks, 'install');
       })(o),
     );
