@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -161,5 +162,40 @@ describe('remote faults', () => {
     expect(b.git(['config', '--get-all', 'remote.origin.fetch'])).not.toContain('conductor');
     expect(b.git(['for-each-ref', 'refs/conductor-remotes'])).toBe('');
     expect(b.run(['status']).json.remote).toBeUndefined();
+  });
+});
+
+describe('imported completions are checked against their artifact', () => {
+  it('a crafted done entry that hides a critical security finding is refused, not trusted', () => {
+    const { url } = makeBare();
+    const victim = makeClone(url, 'victim');
+    const sprintId = victim.run(['start', '--phases', '[{"name":"security","concurrency":"read"},{"name":"ship","depends_on":["security"]}]']).json.sprint_id;
+    const evil = makeClone(url, 'mallory', { init: false });
+    const blob = (content: string) => {
+      const f = join(evil.dir, '.git', 'blob.tmp');
+      writeFileSync(f, content);
+      return evil.git(['hash-object', '-w', f]);
+    };
+    const tree = (entries: [string, string][]) => {
+      const raw = Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')])));
+      const f = join(evil.dir, '.git', 'tree.tmp');
+      writeFileSync(f, raw);
+      return evil.git(['hash-object', '-t', 'tree', '-w', f]);
+    };
+    const now = Date.now();
+    const base = { v: 1, agent: 'mallory', host: 'evil' };
+    const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
+    const artifact = JSON.stringify({ findings: [{ severity: 'critical', title: 'sql injection' }] });
+    const sha256 = createHash('sha256').update(artifact).digest('hex');
+    const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString(), artifact: { sha256, bytes: artifact.length, source: 'security.json' } };
+    const c1 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(claim))]]), '-m', 'claim security by mallory@evil']);
+    const c2 = evil.git(['commit-tree', tree([['artifact.json', blob(artifact)], ['record.json', blob(JSON.stringify(done))]]), '-p', c1, '-m', 'complete security by mallory@evil']);
+    evil.git(['push', '-q', url, `${c2}:refs/conductor/sprints/${sprintId}/phases/security`]);
+
+    const s = victim.run(['status', '--fetch']);
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    expect(s.json.phases.security.state).not.toBe('done');
+    expect(s.json.remote.problems.join('\n')).toMatch(/halt does not match/);
+    expect(victim.run(['claim', 'ship']).code).not.toBe(0);
   });
 });

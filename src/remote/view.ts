@@ -189,7 +189,7 @@ export class RemoteView {
       }
       let r: Reconciled<PhaseRecord>;
       try {
-        r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], this.rules<PhaseRecord>((e) => importedArtifact(this.cwd, e, ARTIFACT_CAP)));
+        r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], this.rules<PhaseRecord>((e) => importedArtifact(this.cwd, e, ARTIFACT_CAP, p.name)));
       } catch (e) {
         // One damaged phase must not stop the others, nor its own repair (abort --force).
         if (!isConductorError(e) || e.code !== 'E_CORRUPT_STATE') throw e;
