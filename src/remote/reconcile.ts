@@ -57,10 +57,22 @@ export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: nu
 
 export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>): Reconciled<R> {
   const out: Reconciled<R> = { unpublished: [], retracted: [], imported: [], stuck: false };
+  // An import that loses its number is looked at again: the winner may be another importer of the same
+  // entry (the next pass finds the log in line), or a racer of this clone that appended into the number
+  // a retraction had just freed (the next pass sees that entry diverge, and says so).
+  for (let pass = 1; pass <= MAX_PASSES && reconcileOnce(log, remote, rules, out) === 'again'; pass++);
+  return out;
+}
+
+const MAX_PASSES = 3;
+
+function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>, out: Reconciled<R>): 'settled' | 'again' {
+  out.unpublished = [];
+  out.stuck = false;
   // Fast path: same newest entry at the same number.
   const newest = log.top();
   const top = newest?.seq ?? 0;
-  if (top === remote.length && (!newest || newest.record.id === remote[top - 1]!.record.id)) return out;
+  if (top === remote.length && (!newest || newest.record.id === remote[top - 1]!.record.id)) return 'settled';
   // One consistent read: a racer may retract its own entry while we look.
   const entries = log.all();
   const seqs = entries.map((e) => e.seq);
@@ -71,13 +83,13 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
   const remoteSuffix = remote.slice(common);
   if (!remoteSuffix.length) {
     out.unpublished = localSuffix;
-    return out;
+    return 'settled';
   }
   for (const r of [...localSuffix].reverse()) {
     if (!mayRetract(r, rules)) {
       out.stuck = true;
       out.unpublished = localSuffix.filter((x) => !out.retracted.includes(x));
-      return out;
+      return 'settled';
     }
     if (log.retract(r.seq, r.id)) out.retracted.push(r);
   }
@@ -89,11 +101,10 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
       log.append(e.record.seq - 1, rest as Omit<R, 'seq'>, payload);
       out.imported.push(e.record);
     } catch (err) {
-      // Another process imported or appended the same number first: it is in line already, or will be.
-      if (isConductorError(err) && err.code === 'E_LOST_RACE') break;
+      if (isConductorError(err) && err.code === 'E_LOST_RACE') return 'again';
       out.problem = err instanceof Error ? err.message : String(err);
-      break;
+      return 'settled';
     }
   }
-  return out;
+  return 'settled';
 }
