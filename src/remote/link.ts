@@ -130,8 +130,11 @@ export class RemoteLink {
         // Refused because of another local process's entry that is still on its
         // way to the remote: it may yet lose, so its holder is not the answer.
         // Its push (or its retraction after a fetch) moves the tracking refs,
-        // so re-reading them locally is enough.
-        if (!this.offline && this.settlingElsewhere(sprint.id, phase)) {
+        // so re-reading them locally is enough. A refusal for divergence is
+        // retried too: the log may have settled between the import that saw
+        // it diverge and now, and then only a fresh decision is the answer.
+        const divergedRefusal = isConductorError(e) && e.code === 'E_DIVERGED';
+        if (!this.offline && (divergedRefusal || this.settlingElsewhere(sprint.id, phase))) {
           // Still unsettled after the wait: say so rather than name a holder that may never hold it.
           if (Date.now() >= settleBy) e = this.divergedError(phase);
           else {
