@@ -83,15 +83,17 @@ describe('a claimer killed with SIGKILL', () => {
   }
 
   it('after-rename: the claim landed; its lease expires, is taken over (audited), and unstuck releases the other', async () => {
-    // Short leases, yet long enough that the checks below run while they are live, even on a busy machine.
-    await crashAt('after-rename', ['claim', 'x', '--agent', 'dead', '--ttl', '6s', '--json'], repo);
-    await crashAt('after-rename', ['claim', 'y', '--agent', 'dead', '--ttl', '6s', '--json'], repo);
+    // Short leases; each is checked while live by the very next command, so one slow process start fits in it.
+    await crashAt('after-rename', ['claim', 'x', '--agent', 'dead', '--ttl', '8s', '--json'], repo);
+    const refused = run(repo, 'claim', 'x', '--agent', 'alive');
+    expect([refused.code, refused.json.error.code], refused.stdout).toEqual([3, 'E_HELD']);
+    await crashAt('after-rename', ['claim', 'y', '--agent', 'dead', '--ttl', '8s', '--json'], repo);
+    const forceNeeded = run(repo, 'unstuck', 'y', '--agent', 'alive');
+    expect([forceNeeded.code, forceNeeded.json.error.code], forceNeeded.stdout).toEqual([3, 'E_LEASE_LIVE']);
     const s = run(repo, 'status').json;
-    expect([s.phases.x.state, s.phases.x.agent, s.phases.y.agent]).toEqual(['running', 'dead', 'dead']);
-    // While the lease is live: refused to others, and unstuck needs --force.
-    expect(run(repo, 'claim', 'x', '--agent', 'alive').code).toBe(3);
-    expect(run(repo, 'unstuck', 'y', '--agent', 'alive').code).toBe(3);
-    await sleep(Date.parse(s.phases.y.expires_at) - Date.now() + 50);
+    expect([s.phases.x.state, s.phases.x.agent, s.phases.y.state, s.phases.y.agent]).toEqual(['running', 'dead', 'running', 'dead']);
+    // Wait out the later of the two leases, from the recorded expiry rather than a guess at the machine's speed.
+    await sleep(Math.max(0, Date.parse(s.phases.y.expires_at) - Date.now()) + 50);
     expect(run(repo, 'status').json.phases.x.expired).toBe(true);
     const t = run(repo, 'claim', 'x', '--agent', 'alive');
     expect(t.code, t.stdout).toBe(0);

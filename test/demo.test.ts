@@ -8,7 +8,7 @@ const DEMO = resolve(__dirname, '../scripts/demo.mjs');
 
 describe('npm run demo', () => {
   it('runs a whole sprint across three clones and reports every key event', () => {
-    const r = spawnSync(process.execPath, [DEMO], { env: testEnv(), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [DEMO], { env: testEnv(), encoding: 'utf8', timeout: 280_000 });
     const out = r.stdout;
     expect(r.status, `${out}\n${r.stderr}`).toBe(0);
     expect(out).not.toMatch(/\u001b\[/); // not a TTY: no colour
@@ -29,5 +29,5 @@ describe('npm run demo', () => {
     // It cleans up after itself.
     const dir = /throwaway directory: (\S+)/.exec(out)![1]!;
     expect(existsSync(dir)).toBe(false);
-  }, 150_000);
+  }, 300_000);
 });

@@ -77,9 +77,10 @@ describe('leases', () => {
   });
 
   it('unstuck: refused for a live lease (3), done for an expired one, forced for a live one', async () => {
+    no(3, 'E_NOT_CLAIMED', 'unstuck', 'plan');
+    // The live-lease check is the very next command after the claim: one process start must fit in the lease.
     const c = ok('claim', 'think', '--agent', 'a', '--ttl', '5s');
     expect(no(3, 'E_LEASE_LIVE', 'unstuck', 'think', '--agent', 'b')).toContain('--force');
-    no(3, 'E_NOT_CLAIMED', 'unstuck', 'plan');
     await untilExpired(c);
     expect(ok('unstuck', 'think', '--agent', 'b')).toMatchObject({ released: { agent: 'a' }, forced: false });
     ok('claim', 'think', '--agent', 'c');

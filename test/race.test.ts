@@ -47,8 +47,11 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
       expect(JSON.parse(readFileSync(join(dir, '000001', 'record.json'), 'utf8')).agent).toBe(winners[0]!.json.agent);
       if (overlapped(winners[0]!, losers)) racedTrials++;
     }
-    // Every trial's processes must really have run side by side, not one after another.
-    expect(racedTrials).toBe(TRIALS);
+    // The processes must really have run side by side, not one after another. A trial in which the
+    // scheduler happened to run the winner to the end before any other racer got a core proves nothing
+    // either way, so a few of those are tolerated; a queue would make every trial one.
+    console.log(`${racedTrials} of ${TRIALS} trials overlapped`);
+    expect(racedTrials).toBeGreaterThanOrEqual(Math.ceil(TRIALS * 0.9));
     const claims = audit(repo).filter((e) => e.event === 'claim');
     expect(claims).toHaveLength(TRIALS);
     console.log(`${TRIALS} trials x ${RACERS} racers in ${Date.now() - t0} ms`);
@@ -70,21 +73,27 @@ function finish(repo: string, phase: string, agent = 'lead') {
 describe('different phases claimed at the same instant', () => {
   it('review, security and qa all succeed after build is done (default graph)', async () => {
     const repo = await makeRepo();
-    startSprint(repo);
-    for (const p of ['think', 'plan', 'build']) finish(repo, p);
-    const racers = await race(repo, [
-      ['claim', 'review', '--agent', 'r', '--json'],
-      ['claim', 'security', '--agent', 's', '--json'],
-      ['claim', 'qa', '--agent', 'q', '--json'],
-    ]);
-    expect(racers.map((r) => [r.code, r.json.phase, r.json.agent])).toEqual([
-      [0, 'review', 'r'],
-      [0, 'security', 's'],
-      [0, 'qa', 'q'],
-    ]);
-    expect(overlapped(racers[0]!, racers.slice(1))).toBe(true);
-    const s = cli(['status', '--json'], { cwd: repo }).json;
-    expect([s.phases.review.state, s.phases.security.state, s.phases.qa.state]).toEqual(['running', 'running', 'running']);
+    // Three processes may, on a loaded machine, happen to run one after another: then the race is run
+    // again on a fresh sprint (every run must succeed), until one really ran side by side.
+    let raced = false;
+    for (let attempt = 1; attempt <= 3 && !raced; attempt++) {
+      startSprint(repo);
+      for (const p of ['think', 'plan', 'build']) finish(repo, p);
+      const racers = await race(repo, [
+        ['claim', 'review', '--agent', 'r', '--json'],
+        ['claim', 'security', '--agent', 's', '--json'],
+        ['claim', 'qa', '--agent', 'q', '--json'],
+      ]);
+      expect(racers.map((r) => [r.code, r.json.phase, r.json.agent])).toEqual([
+        [0, 'review', 'r'],
+        [0, 'security', 's'],
+        [0, 'qa', 'q'],
+      ]);
+      const s = cli(['status', '--json'], { cwd: repo }).json;
+      expect([s.phases.review.state, s.phases.security.state, s.phases.qa.state]).toEqual(['running', 'running', 'running']);
+      raced = racers.some((r, i) => overlapped(r, racers.filter((_, j) => j !== i)));
+    }
+    expect(raced, 'the three claims never ran side by side').toBe(true);
   });
 
   it('two write phases are never both won, however often they race', async () => {
@@ -127,8 +136,13 @@ describe('other races', () => {
   it('an expired lease is taken over by exactly one of many agents', async () => {
     const repo = await makeRepo();
     startSprint(repo, Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, concurrency: 'read' })));
-    for (let i = 0; i < 5; i++) expect(cli(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo }).code).toBe(0);
-    await new Promise((r) => setTimeout(r, 1100));
+    const expiries: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = cli(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo });
+      expect(c.code).toBe(0);
+      expiries.push(Date.parse(c.json.expires_at));
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, ...expiries.map((e) => e - Date.now())) + 50));
     for (let i = 0; i < 5; i++) {
       const racers = await race(repo, Array.from({ length: RACERS }, (_, a) => ['claim', `e${i}`, '--agent', `t${a}`, '--json']));
       const winners = racers.filter((r) => r.code === 0);

@@ -43,10 +43,13 @@ describe('remote faults', () => {
     const daemon = await startDaemon(base);
     const a = makeClone(daemon.url('k.git'), 'alice');
     const sprintId = a.run(['start']).json.sprint_id;
-    serverHook(bare, 'pre-receive', `touch '${marker}'\nsleep 5`);
+    // The hook holds the push far longer than any machine needs to notice the marker and kill the daemon
+    // (the kill takes the hook's sleep down with the daemon's process group).
+    serverHook(bare, 'pre-receive', `touch '${marker}'\nsleep 60`);
     const pending = a.runAsync(['claim', 'think']);
-    for (let i = 0; i < 200 && !existsSync(marker); i++) await sleep(25);
-    expect(existsSync(marker)).toBe(true);
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(marker) && Date.now() < deadline) await sleep(25);
+    expect(existsSync(marker), 'the push never reached the pre-receive hook').toBe(true);
     await daemon.kill();
     const r = await pending;
     expect(r.code, r.stdout).toBe(5);

@@ -104,8 +104,9 @@ describe('a sprint across machines, through git daemon', () => {
     const a = makeClone(url, 'alice');
     const b = makeClone(url, 'bob');
     expect(a.run(['start']).code).toBe(0);
-    expect(a.run(['claim', 'think', '--ttl', '1s']).code).toBe(0);
-    await sleep(1200);
+    const c = a.run(['claim', 'think', '--ttl', '1s']);
+    expect(c.code).toBe(0);
+    await sleep(Math.max(0, Date.parse(c.json.expires_at) - Date.now()) + 50);
     const t = b.run(['claim', 'think']);
     expect(t.code, t.stdout).toBe(0);
     expect(t.json.kind).toBe('takeover');

@@ -19,14 +19,17 @@ import { publishHead, publishPhase, retractOwn, retractOwnHead, type Outcome } f
 import { localEntries, mayRetract } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { fetchRefspecs, lsRemote, sleep } from './transport.js';
-import { chainKey } from './tracking.js';
 import { RemoteView, type LinkCtx } from './view.js';
 
 export type { LinkCtx, RolledBack } from './view.js';
 
 const MAX_ATTEMPTS = 6;
-/** How long a refusal waits for a same-machine racer's unpublished entry to win or lose on the remote. */
-const SETTLE_MS = 5000;
+/**
+ * How long a refusal waits for a same-machine racer's unpublished entry to win
+ * or lose on the remote: one push and one fetch, which take seconds on a slow
+ * link or a loaded machine.
+ */
+const SETTLE_MS = 10_000;
 
 export class RemoteLink {
   readonly names: RefNames;
@@ -127,11 +130,18 @@ export class RemoteLink {
         // Refused because of another local process's entry that is still on its
         // way to the remote: it may yet lose, so its holder is not the answer.
         // Its push (or its retraction after a fetch) moves the tracking refs,
-        // so re-reading them locally is enough.
-        if (!this.offline && Date.now() < settleBy && this.settlingElsewhere(sprint.id, phase)) {
-          sleep(20 + Math.random() * 30);
-          this.view.importAll();
-          continue;
+        // so re-reading them locally is enough. A refusal for divergence is
+        // retried too: the log may have settled between the import that saw
+        // it diverge and now, and then only a fresh decision is the answer.
+        const divergedRefusal = isConductorError(e) && e.code === 'E_DIVERGED';
+        if (!this.offline && (divergedRefusal || this.settlingElsewhere(sprint.id, phase))) {
+          // Still unsettled after the wait: say so rather than name a holder that may never hold it.
+          if (Date.now() >= settleBy) e = this.divergedError(phase);
+          else {
+            sleep(20 + Math.random() * 30);
+            this.view.importAll();
+            continue;
+          }
         }
         throw lost ? this.lostError(phase, e) : e;
       }
@@ -150,15 +160,23 @@ export class RemoteLink {
     }
   }
 
-  /** Is the phase's newest local entry another live process's, not on the remote yet (so still being published or retracted), or just retracted? */
+  /**
+   * Is the phase still being settled by another live process of this clone?
+   * Settled means the local log ends with the remote's newest entry. Anything
+   * else on top is a racer's entry that is still being published or retracted:
+   * one not on the remote yet, or one appended at the very number that a
+   * retraction had just freed, before the remote's entry could be imported
+   * there (same number as the remote's, different record). Its holder is not
+   * the answer until it has settled.
+   */
   private settlingElsewhere(sprintId: string, phase: string): boolean {
     const v = this.view;
     if (v.problems.some((x) => x.ref.endsWith(`/phases/${phase}`))) return false;
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
-    const published = v.tracking.phases.get(chainKey(sprintId, phase))?.entries.length ?? 0;
-    // An empty log that diverged: the loser's entry was just moved aside; importing again settles it.
-    if (!top) return v.diverged.has(phase);
-    if (top.seq <= published && !v.diverged.has(phase)) return false;
+    const remote = v.phaseChain(sprintId, phase)?.entries ?? [];
+    // An empty log: a loser's entry was just moved aside, and importing again settles it.
+    if (!top) return v.diverged.has(phase) || remote.length > 0;
+    if (top.seq === remote.length && remote[top.seq - 1]!.record.id === top.record.id) return false;
     return !mayRetract(top.record, { ownIds: v.ownIds, now: Date.now() });
   }
 

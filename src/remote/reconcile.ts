@@ -99,9 +99,21 @@ function readCovered<R extends { seq: number }>(log: SeqLog<R>, seq: number, rem
 
 export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>): Reconciled<R> {
   const out: Reconciled<R> = { unpublished: [], retracted: [], imported: [], stuck: false };
+  // An import that loses its number is looked at again: the winner may be another importer of the same
+  // entry (the next pass finds the log in line), or a racer of this clone that appended into the number
+  // a retraction had just freed (the next pass sees that entry diverge, and says so).
+  for (let pass = 1; pass <= MAX_PASSES && reconcileOnce(log, remote, rules, out) === 'again'; pass++);
+  return out;
+}
+
+const MAX_PASSES = 3;
+
+function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>, out: Reconciled<R>): 'settled' | 'again' {
+  out.unpublished = [];
+  out.stuck = false;
   // Fast path: same newest entry at the same number.
   const top = log.topSeq();
-  if (top === remote.length && (top === 0 || sameEntry(log, top, remote))) return out;
+  if (top === remote.length && (top === 0 || sameEntry(log, top, remote))) return 'settled';
   const entries = localEntries(log, remote);
   const seqs = entries.map((e) => e.seq);
   const local = new Map(entries.map((e) => [e.seq, e.record]));
@@ -111,20 +123,20 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
   const remoteSuffix = remote.slice(common);
   if (!remoteSuffix.length) {
     out.unpublished = localSuffix;
-    return out;
+    return 'settled';
   }
   try {
     rules.beforeTop?.(remote[remote.length - 1]!);
   } catch (err) {
     out.problem = err instanceof Error ? err.message : String(err);
     out.unpublished = localSuffix;
-    return out;
+    return 'settled';
   }
   for (const r of [...localSuffix].reverse()) {
     if (!mayRetract(r, rules)) {
       out.stuck = true;
       out.unpublished = localSuffix.filter((x) => !out.retracted.includes(x));
-      return out;
+      return 'settled';
     }
     if (log.retract(r.seq, r.id)) out.retracted.push(r);
   }
@@ -135,11 +147,10 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
       log.append(e.record.seq - 1, rest as Omit<R, 'seq'>, payload);
       out.imported.push(e.record);
     } catch (err) {
-      // Another process imported or appended the same number first: it is in line already, or will be.
-      if (isConductorError(err) && err.code === 'E_LOST_RACE') break;
+      if (isConductorError(err) && err.code === 'E_LOST_RACE') return 'again';
       out.problem = err instanceof Error ? err.message : String(err);
-      break;
+      return 'settled';
     }
   }
-  return out;
+  return 'settled';
 }

@@ -38,15 +38,19 @@ export async function raceEach(runsOf: { cwd: string; args: string[]; env?: Reco
         let stdout = '';
         let stderr = '';
         let announced = false;
+        // A racer that dies before it is ready must not keep the others spinning on the go file.
+        const arrive = () => {
+          if (announced) return;
+          announced = true;
+          if (++ready === argLists.length) release();
+        };
         child.stdout.on('data', (d) => {
           stdout += d;
-          if (!announced && stdout.startsWith('ready\n')) {
-            announced = true;
-            if (++ready === argLists.length) release();
-          }
+          if (stdout.startsWith('ready\n')) arrive();
         });
         child.stderr.on('data', (d) => (stderr += d));
         child.on('close', (code) => {
+          arrive();
           const out = stdout.replace(/^ready\n/, '');
           const m = /^window (\d+) (\d+)$/m.exec(stderr);
           let json: any;

@@ -72,9 +72,12 @@ const canConnect = (port: number) =>
   });
 
 const daemons: ChildProcess[] = [];
-afterAll(() => {
+const stopAll = () => {
   for (const d of daemons) stopProcessGroup(d);
-});
+};
+afterAll(stopAll);
+// Also when the test process itself goes down: a daemon must never outlive the run.
+process.on('exit', stopAll);
 
 function stopProcessGroup(p: ChildProcess): void {
   if (p.exitCode !== null || p.signalCode !== null || !p.pid) return;
@@ -92,22 +95,50 @@ export interface Daemon {
   kill: () => Promise<void>;
 }
 
-/** `git daemon` on 127.0.0.1 serving `base` (push enabled), in its own process group so it can be killed whole. */
+/** How long a daemon may take to start listening, or to let go of its port, on a loaded machine. */
+const DAEMON_WAIT_MS = 30_000;
+
+/**
+ * `git daemon` on 127.0.0.1 serving `base` (push enabled), in its own process
+ * group so it can be killed whole. Resolves once it accepts connections. A free
+ * port may be taken by someone else before the daemon binds it: then another
+ * is tried; a port asked for (to bring a killed remote back) must be the one.
+ */
 export async function startDaemon(base: string, port?: number): Promise<Daemon> {
-  const p = port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    const p = port ?? (await freePort());
+    const started = await tryDaemon(base, p);
+    if (started) return started;
+    if (port !== undefined || attempt >= 3) throw new Error(`git daemon did not start listening on 127.0.0.1:${p}`);
+  }
+}
+
+async function tryDaemon(base: string, p: number): Promise<Daemon | undefined> {
   const child = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${p}`, `--base-path=${base}`, '--export-all', '--enable=receive-pack', '--informative-errors', base], {
     env: testEnv(),
     stdio: 'ignore',
     detached: true,
   });
   daemons.push(child);
-  for (let i = 0; i < 100 && !(await canConnect(p)); i++) await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + DAEMON_WAIT_MS;
+  while (!(await canConnect(p))) {
+    // Exited (e.g. the port is taken), or never got going: give up on this one.
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      stopProcessGroup(child);
+      return undefined;
+    }
+    await sleep(50);
+  }
   return {
     port: p,
     url: (repo) => `git://127.0.0.1:${p}/${repo}`,
     kill: async () => {
       stopProcessGroup(child);
-      for (let i = 0; i < 100 && (await canConnect(p)); i++) await new Promise((r) => setTimeout(r, 20));
+      const until = Date.now() + DAEMON_WAIT_MS;
+      while (await canConnect(p)) {
+        if (Date.now() > until) throw new Error(`git daemon on port ${p} still accepts connections after it was killed`);
+        await sleep(20);
+      }
     },
   };
 }
