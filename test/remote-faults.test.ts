@@ -91,17 +91,7 @@ describe('remote faults', () => {
     const victim = makeClone(url, 'victim');
     const sprintId = victim.run(['start', '--phases', independentPhases(6)]).json.sprint_id;
     const evil = makeClone(url, 'mallory', { init: false });
-    const blob = (content: string | Buffer) => {
-      const f = join(evil.dir, '.git', 'blob.tmp');
-      writeFileSync(f, content);
-      return evil.git(['hash-object', '-w', f]);
-    };
-    const treeOf = (entries: [string, string][]) => {
-      const raw = Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')])));
-      const f = join(evil.dir, '.git', 'tree.tmp');
-      writeFileSync(f, raw);
-      return evil.git(['hash-object', '-t', 'tree', '-w', '--literally', f]);
-    };
+    const { blob, treeOf } = objectWriter(evil);
     const record = (extra: Record<string, unknown> = {}) =>
       JSON.stringify({ v: 1, seq: 1, id: '0123456789abcdef', kind: 'claim', agent: 'mallory', host: 'evil', at: new Date().toISOString(), expires_at: new Date(Date.now() + 3600e3).toISOString(), ...extra });
     const commit = (tree: string) => evil.git(['commit-tree', tree, '-m', 'claim']);
@@ -174,17 +164,7 @@ describe('imported completions are checked against their artifact', () => {
     const victim = makeClone(url, 'victim');
     const sprintId = victim.run(['start', '--phases', '[{"name":"security","concurrency":"read"},{"name":"ship","depends_on":["security"]}]']).json.sprint_id;
     const evil = makeClone(url, 'mallory', { init: false });
-    const blob = (content: string) => {
-      const f = join(evil.dir, '.git', 'blob.tmp');
-      writeFileSync(f, content);
-      return evil.git(['hash-object', '-w', f]);
-    };
-    const tree = (entries: [string, string][]) => {
-      const raw = Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')])));
-      const f = join(evil.dir, '.git', 'tree.tmp');
-      writeFileSync(f, raw);
-      return evil.git(['hash-object', '-t', 'tree', '-w', f]);
-    };
+    const { blob, treeOf: tree } = objectWriter(evil);
     const now = Date.now();
     const base = { v: 1, agent: 'mallory', host: 'evil' };
     const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
@@ -202,3 +182,17 @@ describe('imported completions are checked against their artifact', () => {
     expect(victim.run(['claim', 'ship']).code).not.toBe(0);
   });
 });
+
+/** Writes raw objects into a clone, as an attacker would: any names, any bytes. */
+function objectWriter(c: Clone) {
+  const write = (content: string | Buffer, ...type: string[]) => {
+    const f = join(c.dir, '.git', 'object.tmp');
+    writeFileSync(f, content);
+    return c.git(['hash-object', ...type, '-w', '--literally', f]);
+  };
+  return {
+    blob: (content: string | Buffer) => write(content),
+    treeOf: (entries: [string, string][]) =>
+      write(Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')]))), '-t', 'tree'),
+  };
+}
