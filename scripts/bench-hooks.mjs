@@ -3,17 +3,15 @@
 // and compares the added time with the CLI's own start-up time.
 // Usage: npm run build && node scripts/bench-hooks.mjs [runs]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { writeShim } from './lib/bench-kit.mjs';
 import { delimiter, join, resolve } from 'node:path';
 
 const RUNS = Number(process.argv[2]) || 15;
 const CLI = resolve(new URL('..', import.meta.url).pathname, 'dist/cli.cjs');
 const root = mkdtempSync(join(tmpdir(), 'conductor-bench-hooks-'));
-const bin = join(root, 'bin');
-mkdirSync(bin);
-writeFileSync(join(bin, 'git-conductor'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-chmodSync(join(bin, 'git-conductor'), 0o755);
+const bin = writeShim(root, CLI);
 const noHooks = join(root, 'no-hooks');
 mkdirSync(noHooks);
 

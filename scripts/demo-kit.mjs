@@ -3,8 +3,9 @@
 // on PATH the way the hooks find it), real races, and checks that make the
 // demo exit non-zero when an expected outcome does not happen.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { writeShim } from './lib/bench-kit.mjs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 
 export const CLI = resolve(import.meta.dirname, '../dist/cli.cjs');
@@ -39,10 +40,7 @@ export const checkCount = () => checks.length;
  */
 export function makeWorld() {
   const root = mkdtempSync(join(tmpdir(), 'conductor-demo-'));
-  const bin = join(root, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'git-conductor'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-  chmodSync(join(bin, 'git-conductor'), 0o755);
+  const bin = writeShim(root, CLI);
   const gitconfig = join(root, 'gitconfig');
   writeFileSync(gitconfig, '[user]\n\tname = Demo\n\temail = demo@example.com\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n');
   const env = { ...process.env };

@@ -47,11 +47,7 @@ describe('the V8 code cache of the CLI bundle', () => {
     const tmp = tempDir('conductor-tmp-');
     run(bin, { TMPDIR: tmp });
     const [name] = caches(bin);
-    // A non-empty directory where the cache file would go: unreadable as a cache, impossible to rename onto.
-    const blocked = tempDir('conductor-bin-');
-    for (const f of ['cli.cjs', 'cli-main.cjs']) copyFileSync(join(bin, f), join(blocked, f));
-    mkdirSync(join(blocked, name!));
-    writeFileSync(join(blocked, name!, 'keep'), '');
+    const blocked = blockedCopy(bin, name!);
     const r = run(blocked, { TMPDIR: tmp });
     expect(r.status).toBe(0);
     const priv = readdirSync(tmp).find((n) => n.startsWith('git-conductor-cache-'));
@@ -65,10 +61,7 @@ describe('the V8 code cache of the CLI bundle', () => {
     const tmp = tempDir('conductor-tmp-');
     run(bin, { TMPDIR: tmp });
     const [name] = caches(bin);
-    const blocked = tempDir('conductor-bin-');
-    for (const f of ['cli.cjs', 'cli-main.cjs']) copyFileSync(join(bin, f), join(blocked, f));
-    mkdirSync(join(blocked, name!));
-    writeFileSync(join(blocked, name!, 'keep'), '');
+    const blocked = blockedCopy(bin, name!);
     const uid = process.getuid?.() ?? 'user';
     mkdirSync(join(tmp, `git-conductor-cache-${uid}`));
     chmodSync(join(tmp, `git-conductor-cache-${uid}`), 0o777);
@@ -77,3 +70,15 @@ describe('the V8 code cache of the CLI bundle', () => {
     expect(caches(join(tmp, `git-conductor-cache-${uid}`))).toEqual([]);
   });
 });
+
+/**
+ * A copy of the bundle whose cache path is taken by a non-empty directory:
+ * unreadable as a cache, impossible to rename onto, so the cache must go elsewhere.
+ */
+function blockedCopy(bin: string, cacheName: string): string {
+  const blocked = tempDir('conductor-bin-');
+  for (const f of ['cli.cjs', 'cli-main.cjs']) copyFileSync(join(bin, f), join(blocked, f));
+  mkdirSync(join(blocked, cacheName));
+  writeFileSync(join(blocked, cacheName, 'keep'), '');
+  return blocked;
+}

@@ -3,7 +3,7 @@
 // ratios to the floor measured in the same run, because absolute start-up
 // times differ wildly between machines (and with NODE_OPTIONS, CA bundles...).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -106,4 +106,13 @@ export function report(title, { floorMs, rows }, target = TARGET) {
     console.log(`${r.name.padEnd(w)}  ${r.median.toFixed(2)}x   ${r.p90.toFixed(2)}x   ${target.toFixed(2)}x   ${ok ? 'PASS' : 'FAIL'}`);
   }
   return rows.every((r) => r.median <= target);
+}
+
+/** A `git-conductor` on PATH (in `<root>/bin`) that runs `cli`, so `git conductor …` and installed hooks find it. Returns the bin dir. */
+export function writeShim(root, cli) {
+  const bin = join(root, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'git-conductor'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
+  chmodSync(join(bin, 'git-conductor'), 0o755);
+  return bin;
 }
