@@ -5,12 +5,12 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LEAN_ENV } from './helpers/race.js';
-import { cli, makeRepo, tempDir } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 import { phaseDir, snapshot, stateDir } from './helpers/state.js';
 
 type Env = Record<string, string | undefined>;
-const run = (cwd: string, args: string[], env: Env = {}) => cli(args, { cwd, env: { ...LEAN_ENV, ...env } });
+const run = (cwd: string, args: string[], env: Env = {}) => conductor(args, { cwd, env: env });
 
 /**
  * Runs `args` (which include --json) and the same without --json; both must

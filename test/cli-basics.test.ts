@@ -1,19 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cli, makeRepo } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
 
 describe('a sprint on one machine', () => {
   let repo: string;
   beforeEach(async () => {
     repo = await makeRepo();
-    expect(cli(['start', '--json'], { cwd: repo }).code).toBe(0);
+    expect(conductor(['start', '--json'], { cwd: repo }).code).toBe(0);
   });
 
   it('walks the default graph from a subdirectory, unlocking phases as they complete', () => {
     const sub = join(repo, 'src', 'deep');
     mkdirSync(sub, { recursive: true });
-    const run = (args: string[]) => cli([...args, '--json'], { cwd: sub });
+    const run = (args: string[]) => conductor([...args, '--json'], { cwd: sub });
     expect(run(['next']).json.phase).toBe('think');
     expect(run(['claim', 'plan', '--agent', 'a']).code).toBe(4);
     expect(run(['claim', 'think', '--agent', 'a']).code).toBe(0);
@@ -29,7 +30,7 @@ describe('a sprint on one machine', () => {
   });
 
   it('exits 2 with a one-line JSON error on a traversal name', () => {
-    const r = cli(['claim', '../x', '--json'], { cwd: repo });
+    const r = conductor(['claim', '../x', '--json'], { cwd: repo });
     expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('E_BAD_PHASE_NAME');
     expect(r.stdout.trim().split('\n')).toHaveLength(1);

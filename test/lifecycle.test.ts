@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LEAN_ENV } from './helpers/race.js';
-import { cli, makeRepo } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
 import { auditEvents, snapshot, stateDir } from './helpers/state.js';
 
 type Env = Record<string, string | undefined>;
-const sh = (cwd: string, args: string[], env: Env = {}) => cli(args, { cwd, env: { ...LEAN_ENV, ...env } });
+const sh = (cwd: string, args: string[], env: Env = {}) => conductor(args, { cwd, env: env });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until a claim's lease has run out: short leases, but tests never assume how fast the machine is. */
 const untilExpired = (claim: { expires_at: string }) => sleep(Math.max(0, Date.parse(claim.expires_at) - Date.now()) + 50);

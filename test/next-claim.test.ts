@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cli, makeRepo } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
 
 describe('next --claim', () => {
   it('claims the first ready phase, then finds nothing while it runs, then moves on once it is done', async () => {
     const repo = await makeRepo();
-    const run = (...args: string[]) => cli([...args, '--json'], { cwd: repo });
+    const run = (...args: string[]) => conductor([...args, '--json'], { cwd: repo });
     expect(run('start').code).toBe(0);
     const first = run('next', '--claim', '--agent', 'a').json;
     expect(first.phase).toBe('think');

@@ -2,20 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, gitSync } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { git, hasRef } from './helpers/git.js';
 import { independentPhases, makeBare, makeClone, serverHook, sleep, startDaemon, type Clone } from './helpers/remote.js';
 
 const phaseEntries = (c: Clone, sprintId: string, phase: string) => {
   const dir = join(c.dir, '.git', 'conductor', 'sprints', sprintId, 'phases', phase);
   return existsSync(dir) ? readdirSync(dir).filter((n) => /^\d+$/.test(n)) : [];
-};
-const remoteHas = (bare: string, ref: string) => {
-  try {
-    gitSync(['rev-parse', '--verify', '-q', ref], bare);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 describe('remote faults', () => {
@@ -54,11 +47,11 @@ describe('remote faults', () => {
     const r = await pending;
     expect(r.code, r.stdout).toBe(5);
     expect(phaseEntries(a, sprintId, 'think')).toEqual([]);
-    expect(remoteHas(bare, `refs/conductor/sprints/${sprintId}/phases/think`)).toBe(false);
+    expect(hasRef(bare, `refs/conductor/sprints/${sprintId}/phases/think`)).toBe(false);
     serverHook(bare, 'pre-receive', 'exit 0');
     const again = await startDaemon(base, daemon.port);
     expect(a.run(['claim', 'think']).code).toBe(0);
-    expect(remoteHas(bare, `refs/conductor/sprints/${sprintId}/phases/think`)).toBe(true);
+    expect(hasRef(bare, `refs/conductor/sprints/${sprintId}/phases/think`)).toBe(true);
     await again.kill();
   });
 
@@ -81,7 +74,7 @@ describe('remote faults', () => {
     expect(view.phases.p1.agent).toBe('bob');
     expect(view.phases.p2).toMatchObject({ agent: 'alice', state: 'running' });
     expect(view.phases.p2.unpublished).toBeUndefined();
-    expect(gitSync(['log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p2`], bare)).toMatch(/^claim p2 by alice@/);
+    expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p2`)).toMatch(/^claim p2 by alice@/);
     expect(a.run(['log']).json.entries.some((e: { event: string }) => e.event === 'rollback')).toBe(true);
     expect(a.run(['sync']).code).toBe(0); // settled: nothing left
   });
@@ -115,7 +108,7 @@ describe('remote faults', () => {
     expect(about('p3')).toMatch(/cap/);
     expect(about('p4')).toMatch(/invalid/);
     for (const p of ['p1', 'p2', 'p3', 'p4']) expect(s.json.phases[p].state).toBe('ready');
-    const human = cli(['status'], { cwd: victim.dir, env: { CONDUCTOR_AGENT: 'victim' } });
+    const human = conductor(['status'], { cwd: victim.dir, agent: 'victim' });
     expect(human.code).toBe(0);
     expect(human.stdout).not.toContain('\u001b');
     expect(human.stdout).toContain('unexpected tree entry');
@@ -125,7 +118,7 @@ describe('remote faults', () => {
     expect(victim.run(['claim', 'p5']).code).toBe(0);
     expect(existsSync(join(victim.dir, '.git', 'conductor', 'sprints', sprintId, 'phases', 'x'))).toBe(false);
     expect(existsSync(join(victim.dir, '.git', 'conductor', 'sprints', sprintId, 'x'))).toBe(false);
-    expect(remoteHas(bare, ref('p5'))).toBe(true);
+    expect(hasRef(bare, ref('p5'))).toBe(true);
   });
 
   it('init is idempotent, deinit reverses it; doctor detects a host refusing custom refs and the fallback namespace works', () => {
@@ -146,7 +139,7 @@ describe('remote faults', () => {
     expect(a.run(['doctor']).json.ok).toBe(true);
     const sprintId = a.run(['start']).json.sprint_id;
     expect(a.run(['claim', 'think']).code).toBe(0);
-    expect(remoteHas(bare, `refs/heads/conductor/sprints/${sprintId}/phases/think`)).toBe(true);
+    expect(hasRef(bare, `refs/heads/conductor/sprints/${sprintId}/phases/think`)).toBe(true);
     const b = makeClone(url, 'bob', { init: false });
     expect(b.run(['init', '--namespace', 'refs/heads/conductor']).code).toBe(0);
     expect(b.run(['status']).json.phases.think.agent).toBe('alice');
