@@ -68,6 +68,13 @@ describe('bad input', () => {
       refused(repo, [...cmd, '../x', '--json'], 2, { code: 'E_BAD_PHASE_NAME' });
     });
 
+    it('exits 2 with a one-line JSON error on a traversal name', () => {
+      const r = conductor(['claim', '../x', '--json'], { cwd: repo });
+      expect(r.code).toBe(2);
+      expect(r.json.error.code).toBe('E_BAD_PHASE_NAME');
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    });
+
     it('refuses an unknown phase with 2, listing the real ones', () => {
       expect(refused(repo, ['claim', 'deploy', '--json'], 2, { code: 'E_UNKNOWN_PHASE' }).message).toContain('think, plan, build');
     });

@@ -117,3 +117,33 @@ describe('a sprint across machines, through git daemon', () => {
     expect(s.phases.think.agent).toBe('bob');
   });
 });
+
+const ORPHAN = 'refs/conductor/sprints/99991231-235959-ffffff/phases/x';
+
+describe('a fresh clone finds the sprint the remote head names', () => {
+  it('ignores a sprint ref that sorts after the active one', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'alice');
+    const sprint = a.run(['start']).json.sprint_id;
+    a.git(['push', '-q', '--no-verify', 'origin', `HEAD:${ORPHAN}`]);
+    const b = makeClone(url, 'bob');
+    const s = b.run(['status']);
+    expect(s.code, s.stdout).toBe(0);
+    expect(s.json.sprint_id).toBe(sprint);
+    expect(b.run(['claim', 'think']).code).toBe(0);
+  });
+
+  it('imports a three-entry head without naming a sprint that is missing here', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'alice');
+    a.run(['start']);
+    a.run(['start']);
+    const third = a.run(['start']).json.sprint_id;
+    a.git(['push', '-q', '--no-verify', 'origin', `HEAD:${ORPHAN}`]);
+    const b = makeClone(url, 'bob');
+    const s = b.run(['status']);
+    expect(s.code, s.stdout).toBe(0);
+    expect(s.json.sprint_id).toBe(third);
+  });
+
+});

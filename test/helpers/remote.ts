@@ -8,6 +8,7 @@ import { testEnv } from './env.js';
 import { conductor, conductorAsync, type CliResult } from './cli.js';
 import { git } from './git.js';
 import { tempDir } from './repo.js';
+import { phaseDir } from './state.js';
 
 /** A bare repository under a fresh base directory (the daemon's --base-path). */
 export function makeBare(name = 'shared.git'): { base: string; bare: string; url: string } {
@@ -51,6 +52,9 @@ export class Clone {
     return git(this.dir, ...args);
   }
 }
+
+/** The record file of entry `seq` of `phase` in this clone's state, e.g. to corrupt it. */
+export const entryFile = (c: Clone, sprint: string, phase: string, seq: number) => join(phaseDir(c.dir, sprint, phase), String(seq).padStart(6, '0'), 'record.json');
 
 /** Phase graph of `n` independent read phases p1..pn: claims on different phases never block each other. */
 export const independentPhases = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, depends_on: [], concurrency: 'read' })));
