@@ -1,3 +1,4 @@
+/** Reading refs and writing objects straight from and to the git directory: the same results as git itself. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** pre-push across machines: the ship gate judges the teammates' phases too, fetching them itself. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

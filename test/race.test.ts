@@ -1,3 +1,4 @@
+/** Real processes on one machine claiming at the same instant: one winner per phase, distinct phases for next --claim, one sprint from racing starts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

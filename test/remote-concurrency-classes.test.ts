@@ -1,3 +1,4 @@
+/** Concurrency classes across machines: two write phases are never both held, even when claimed at the same instant. */
 import { describe, expect, it } from 'vitest';
 import { git } from './helpers/git.js';
 import { raceEach } from './helpers/race.js';

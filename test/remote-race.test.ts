@@ -1,3 +1,4 @@
+/** Clones racing for one phase through one remote: exactly one winner, and every loser rolled back and told who won. */
 import { describe, expect, it } from 'vitest';
 import { conductorAsync } from './helpers/cli.js';
 import { git } from './helpers/git.js';

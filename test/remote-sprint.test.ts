@@ -1,3 +1,4 @@
+/** A whole sprint across machines (git daemon and file:// remotes): claims, completions, takeovers and artifacts seen by every clone. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

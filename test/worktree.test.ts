@@ -1,3 +1,4 @@
+/** One sprint shared by every worktree of a repository, each worktree with its own default agent. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
