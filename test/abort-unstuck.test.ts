@@ -10,7 +10,7 @@ import { repoPerTest, untilExpired } from './helpers/sprint.js';
 const t = repoPerTest();
 const { ok, no } = t;
 
-describe('leases', () => {
+describe('releasing a claim', () => {
   beforeEach(() => ok('start'));
 
   it('abort: the holder releases; others are refused (3) unless --force', () => {

@@ -1,4 +1,4 @@
-/** complete: only the holder completes, the artifact is stored as committed bytes, artifacts that halt the sprint, and the last completion archives it. */
+/** complete: only the holder completes, the artifact stored with its sha256, artifacts that halt the sprint, and the last completion archiving it. */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

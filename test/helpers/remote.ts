@@ -54,7 +54,8 @@ export class Clone {
 }
 
 /** The record file of entry `seq` of `phase` in this clone's state, e.g. to corrupt it. */
-export const entryFile = (c: Clone, sprint: string, phase: string, seq: number) => join(phaseDir(c.dir, sprint, phase), String(seq).padStart(6, '0'), 'record.json');
+export const entryFile = (c: Clone, sprint: string, phase: string, seq: number) =>
+  join(phaseDir(c.dir, sprint, phase), String(seq).padStart(6, '0'), 'record.json');
 
 /** Phase graph of `n` independent read phases p1..pn: claims on different phases never block each other. */
 export const independentPhases = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, depends_on: [], concurrency: 'read' })));
