@@ -8,23 +8,23 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { ConductorError } from '../api/index.js';
-import * as abortUnstuck from './commands/abort-unstuck.js';
-import * as artifact from './commands/artifact.js';
-import * as batch from './commands/batch.js';
-import * as claimRenew from './commands/claim-renew.js';
-import * as clean from './commands/clean.js';
-import * as complete from './commands/complete.js';
-import * as doctor from './commands/doctor.js';
-import * as hookRun from './commands/hook-run.js';
-import * as hooks from './commands/hooks.js';
-import * as initDeinit from './commands/init-deinit.js';
-import * as log from './commands/log.js';
-import * as next from './commands/next.js';
+import { register as abortUnstuck } from './commands/abort-unstuck.js';
+import { register as artifact } from './commands/artifact.js';
+import { register as batch } from './commands/batch.js';
+import { register as claimRenew } from './commands/claim-renew.js';
+import { register as clean } from './commands/clean.js';
+import { register as complete } from './commands/complete.js';
+import { register as doctor } from './commands/doctor.js';
+import { register as hookRun } from './commands/hook-run.js';
+import { register as hooks } from './commands/hooks.js';
+import { register as initDeinit } from './commands/init-deinit.js';
+import { register as log } from './commands/log.js';
+import { register as next } from './commands/next.js';
 import { api } from './commands/shared.js';
-import * as start from './commands/start.js';
-import * as status from './commands/status.js';
-import * as sync from './commands/sync.js';
-import * as whoami from './commands/whoami.js';
+import { register as start } from './commands/start.js';
+import { register as status } from './commands/status.js';
+import { register as sync } from './commands/sync.js';
+import { register as whoami } from './commands/whoami.js';
 import { json, paint, stderr, write } from './output.js';
 
 const wantsJson = process.argv.includes('--json');
@@ -39,7 +39,7 @@ const program = new Command('git-conductor')
 
 // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
 const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, hooks, hookRun, initDeinit, sync, doctor];
-for (const verb of verbs) verb.register(program);
+for (const register of verbs) register(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });
