@@ -19,6 +19,7 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
 
 /** --json and --agent on every command; --offline on those that change a phase or the sprint. */
 export function withCommon(cmd: Command, { offline = false } = {}): Command {
-  cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)')).addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
+  cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)'));
+  cmd.addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
   return offline ? cmd.option('--offline', 'with a coordination remote: act locally, publish later with sync') : cmd;
 }
