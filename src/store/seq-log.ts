@@ -23,15 +23,16 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { corrupt, unavailable } from '../core/errors.js';
+import { corrupt, isCode, unavailable } from '../core/errors.js';
+import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
-import { child } from './layout.js';
+import { child, pad } from './layout.js';
 import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
 
 const ENTRY_RE = /^\d{6,9}$/;
 const STALE_STAGE_MS = 10 * 60 * 1000;
-export const pad = (seq: number) => String(seq).padStart(6, '0');
+export { pad };
 
 export interface Entry<R> {
   seq: number;
@@ -94,15 +95,8 @@ export class SeqLog<R extends { seq: number }> {
     return this.consistent(() => this.seqs().map((s) => this.read(s)));
   }
 
-  /** Lists and reads again when an entry was retracted between the listing and the read. */
   private consistent<T>(readAll: () => T): T {
-    for (let i = 0; ; i++) {
-      try {
-        return readAll();
-      } catch (e) {
-        if (i >= 9 || (e as { code?: string }).code !== 'E_ENTRY_GONE') throw e;
-      }
-    }
+    return readConsistently(readAll);
   }
 
   /**
@@ -152,9 +146,7 @@ export class SeqLog<R extends { seq: number }> {
       renameSync(from, join(this.dir, `.retracted-${pad(seq)}-${id}-${randomHex(3)}`));
       return true;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const conductorCode = (e as { code?: string }).code;
-      if (code === 'ENOENT' || conductorCode === 'E_CORRUPT_STATE' || conductorCode === 'E_ENTRY_GONE') return false;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || isCode(e, 'E_CORRUPT_STATE', 'E_ENTRY_GONE')) return false;
       throw e;
     }
   }
@@ -170,6 +162,21 @@ export class SeqLog<R extends { seq: number }> {
       } catch {
         // Gone already: another sweeper got there first.
       }
+    }
+  }
+}
+
+/**
+ * Runs `readAll` (which lists a log and reads its entries) again when an
+ * entry was retracted between the listing and the read: the one home of that
+ * retry, for the store's own reads and for reconciling against the remote.
+ */
+export function readConsistently<T>(readAll: () => T): T {
+  for (let i = 1; ; i++) {
+    try {
+      return readAll();
+    } catch (e) {
+      if (i >= RETRY_BOUNDS.ENTRY_GONE_TRIES || !isCode(e, 'E_ENTRY_GONE')) throw e;
     }
   }
 }

@@ -56,7 +56,10 @@ async function postCommit(): Promise<void> {
 
 async function prePush(args: string[]): Promise<void> {
   const input = process.stdin.isTTY ? '' : readFileSync(0, 'utf8');
-  const r = await (await api()).prePush({ remote: args[0], url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' });
+  const env = process.env;
+  // The pre-commit framework reads git's stdin itself and passes one update on in PRE_COMMIT_* variables.
+  const preCommit = { remoteName: env.PRE_COMMIT_REMOTE_NAME, remoteBranch: env.PRE_COMMIT_REMOTE_BRANCH, toRef: env.PRE_COMMIT_TO_REF, fromRef: env.PRE_COMMIT_FROM_REF, localBranch: env.PRE_COMMIT_LOCAL_BRANCH };
+  const r = await (await api()).prePush({ remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1' });
   for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
   if (r.bypassed) {
     const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');
