@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerLocal } from './commands/local.js';
 import { register as registerHooks } from './commands/hooks.js';
 import { register as registerRemote } from './commands/remote.js';
-import { isConductorError } from '../core/errors.js';
+import { ERROR_CODES, isConductorError } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
 
 const wantsJson = process.argv.includes('--json');
@@ -36,9 +36,9 @@ program.parseAsync(process.argv).catch((e: unknown) => {
     if (e.exitCode === 0) process.exit(0); // --help, --version
     // 'commander.help': no command given, and the help was shown instead.
     const problem = e.code === 'commander.help' ? 'no command given' : e.message.replace(/^error: /, '');
-    fail('E_USAGE', 2, `${problem} (see 'git conductor --help')`);
+    fail('E_USAGE', ERROR_CODES.E_USAGE, `${problem} (see 'git conductor --help')`);
   }
   if (isConductorError(e)) fail(e.code, e.exitCode, e.message, e.data);
   if (process.env.CONDUCTOR_DEBUG) console.error(e);
-  fail('E_UNEXPECTED', 1, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
+  fail('E_UNEXPECTED', ERROR_CODES.E_UNEXPECTED, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
 });
