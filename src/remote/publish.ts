@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
-import { ARTIFACT_FILE, RECORD_FILE, child } from '../store/layout.js';
+import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE, child } from '../store/layout.js';
 import { pad } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
 import { localEntries, sharedPrefix } from './reconcile.js';
@@ -72,7 +72,7 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
     if (view.tracking.sprints.has(id) || view.present.has(view.names.trackingRef(key))) continue;
     const sprint = store.readSprint(id);
     const file = store.layout.sprintFile(id);
-    const commit = writeCommit(view.cwd, { files: [{ name: 'sprint.json', path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at }, view.ctx.repo.commonDir);
+    const commit = writeCommit(view.cwd, { files: [{ name: SPRINT_FILE, path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at }, view.ctx.repo.commonDir);
     leases.push({ key, ref: view.names.remoteRef(key), expect: undefined, next: commit });
   }
   let parent = remote.at(-1)?.commit;

@@ -22,12 +22,11 @@
  * entry is complete, and a claim in it is a lease that expires.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { corrupt, isCode, unavailable } from '../core/errors.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
-import { child, pad } from './layout.js';
+import { child, entryDir, pad, RECORD_FILE } from './layout.js';
 import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
 
 const ENTRY_RE = /^\d{6,9}$/;
@@ -67,8 +66,8 @@ export class SeqLog<R extends { seq: number }> {
 
   read(seq: number): Entry<R> {
     // Every command reads one entry per phase: plain concatenation, not path.join (see layout.ts).
-    const dir = child(this.dir, pad(seq));
-    const file = child(dir, 'record.json');
+    const dir = entryDir(this.dir, seq);
+    const file = child(dir, RECORD_FILE);
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -110,14 +109,14 @@ export class SeqLog<R extends { seq: number }> {
     const valid = check(this.schema, full);
     if (!valid.ok) throw new Error(`refusing to write an invalid record to ${this.dir}: ${valid.problem}`);
     mkdirSync(this.dir, { recursive: true });
-    const stage = join(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
+    const stage = child(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
       pausePoint('after-mkdir');
-      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(join(stage, name), bytes);
-      writeFileDurable(join(stage, 'record.json'), JSON.stringify(full) + '\n');
+      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(child(stage, name), bytes);
+      writeFileDurable(child(stage, RECORD_FILE), JSON.stringify(full) + '\n');
       pausePoint('before-rename');
-      renameSync(stage, join(this.dir, pad(seq)));
+      renameSync(stage, entryDir(this.dir, seq));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -128,7 +127,7 @@ export class SeqLog<R extends { seq: number }> {
     }
     pausePoint('after-rename');
     this.sweepStages();
-    return { seq, record: full, dir: join(this.dir, pad(seq)) };
+    return { seq, record: full, dir: entryDir(this.dir, seq) };
   }
 
   /**
@@ -139,11 +138,11 @@ export class SeqLog<R extends { seq: number }> {
    * entry is gone or is no longer the one expected (someone else moved it).
    */
   retract(seq: number, id: string): boolean {
-    const from = join(this.dir, pad(seq));
+    const from = entryDir(this.dir, seq);
     try {
       const r = this.read(seq).record as unknown as { id?: string };
       if (r.id !== id) return false;
-      renameSync(from, join(this.dir, `.retracted-${pad(seq)}-${id}-${randomHex(3)}`));
+      renameSync(from, child(this.dir, `.retracted-${pad(seq)}-${id}-${randomHex(3)}`));
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' || isCode(e, 'E_CORRUPT_STATE', 'E_ENTRY_GONE')) return false;
@@ -156,7 +155,7 @@ export class SeqLog<R extends { seq: number }> {
     const now = Date.now();
     for (const n of readdirSync(this.dir)) {
       if (!n.startsWith('.stage-')) continue;
-      const p = join(this.dir, n);
+      const p = child(this.dir, n);
       try {
         if (now - statSync(p).mtimeMs > STALE_STAGE_MS) rmSync(p, { recursive: true, force: true });
       } catch {

@@ -1,10 +1,9 @@
 /** The local state directory: sprints, their phase logs, the head log, config and audit. */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { corrupt, isConductorError } from '../core/errors.js';
 import { AuditEntry, check, HeadRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
 import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
-import { Layout } from './layout.js';
+import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
 
@@ -62,10 +61,10 @@ export class StateStore {
   /** The sprint directory appears whole or not at all: staged, then renamed into place. */
   createSprint(sprint: SprintFile): void {
     mkdirSync(this.layout.sprints, { recursive: true });
-    const stage = join(this.layout.sprints, `.stage-${process.pid}-${randomHex(6)}`);
+    const stage = child(this.layout.sprints, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
-      writeFileDurable(join(stage, 'sprint.json'), JSON.stringify(sprint, null, 2) + '\n');
+      writeFileDurable(child(stage, SPRINT_FILE), JSON.stringify(sprint, null, 2) + '\n');
       renameSync(stage, this.layout.sprint(sprint.id));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
@@ -96,7 +95,7 @@ export class StateStore {
 
   removeSprint(id: string): void {
     // Rename first so a half-finished delete never looks like a sprint.
-    const doomed = join(this.layout.sprints, `.deleting-${id}-${randomHex(4)}`);
+    const doomed = child(this.layout.sprints, `.deleting-${id}-${randomHex(4)}`);
     renameSync(this.layout.sprint(id), doomed);
     rmSync(doomed, { recursive: true, force: true });
   }
