@@ -31,13 +31,21 @@ export type { RolledBack } from './import.js';
 /** Where our entries go: the head (a start), or one phase of a sprint. */
 type Target = { kind: 'head' } | { kind: 'phase'; sprint: SprintFile; phase: string };
 
+/** What a link knows, handed on whole to its offline twin. */
+interface Known {
+  view: RemoteView;
+  report: ImportReport;
+  ownIds: Set<string>;
+  fetched: boolean;
+}
+
 export class RemoteLink {
   readonly names: RefNames;
   readonly view: RemoteView;
-  fetched = false;
-  private report: ImportReport = emptyReport();
-  /** Record ids this process created: the entries it may retract when they lose. */
-  private readonly ownIds = new Set<string>();
+  fetched: boolean;
+  private report: ImportReport;
+  /** Record ids this process created: the entries it may retract when they lose (added only by own()). */
+  private readonly ownIds: Set<string>;
   private readonly transport: Transport;
 
   constructor(
@@ -45,18 +53,19 @@ export class RemoteLink {
     private readonly config: LocalConfig,
     readonly offline: boolean,
     transport?: Transport,
+    known?: Known,
   ) {
     this.names = new RefNames(config.namespace ?? DEFAULT_NAMESPACE, config.remote!);
-    this.view = new RemoteView(ctx, this.names);
+    this.view = known?.view ?? new RemoteView(ctx, this.names);
+    this.report = known?.report ?? emptyReport();
+    this.ownIds = known?.ownIds ?? new Set();
+    this.fetched = known?.fetched ?? false;
     this.transport = transport ?? gitTransport(ctx.cwd, this.names, ctx.deadline);
   }
 
-  /** The same link working offline (the post-commit hook when the remote is too slow): same view, nothing fetched or pushed. */
+  /** The same link working offline (the post-commit hook when the remote is too slow): same knowledge, nothing fetched or pushed. */
   offlineTwin(): RemoteLink {
-    const twin = new RemoteLink(this.ctx, this.config, true, this.transport);
-    Object.assign(twin, { view: this.view, report: this.report, fetched: this.fetched });
-    for (const id of this.ownIds) twin.ownIds.add(id);
-    return twin;
+    return new RemoteLink(this.ctx, this.config, true, this.transport, { view: this.view, report: this.report, ownIds: this.ownIds, fetched: this.fetched });
   }
 
   get unpublished(): ReadonlySet<string> {
@@ -222,7 +231,7 @@ export class RemoteLink {
     if (!this.report.headDiverged) return;
     const remote = this.view.tracking.head?.entries ?? [];
     const published = new Set(remote.map((e) => e.record.id));
-    for (const e of localEntries(this.ctx.store.headLog(), remote)) if (!published.has(e.record.id)) this.ownIds.add(e.record.id);
+    for (const e of localEntries(this.ctx.store.headLog(), remote)) if (!published.has(e.record.id)) this.own(e.record.id);
     this.importAll();
   }
 
@@ -247,13 +256,18 @@ export class RemoteLink {
    * target are moved aside first, so nothing half-done stays.
    */
   private publishOrRetract(target: Target, id: string, lost: () => false): boolean {
-    this.ownIds.add(id);
+    this.own(id);
     try {
       return this.publish(target) === 'won' || lost();
     } catch (e) {
       this.retract(target);
       throw e;
     }
+  }
+
+  /** Marks an entry as this process's: one it may take back when it loses. */
+  private own(id: string): void {
+    this.ownIds.add(id);
   }
 
   /** Publishes the target's local entries beyond the remote's, and applies what the push changed. */
