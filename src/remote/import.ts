@@ -136,22 +136,22 @@ type Rec = { agent: string; host: string; at: string; id: string; kind?: string;
 
 /**
  * Which retracted entries are reported as rolled back: every one but our own
- * (our own loss is reported by the command itself, as its error).
+ * (our own loss is reported by the command itself, as its error), each with
+ * the remote's newest entry as the winner.
  */
-export function rollbacksOf(retracted: readonly Rec[], ownIds: ReadonlySet<string>, phase: string | undefined, top: Rec | undefined): RolledBack[] {
+export function rollbacksOf<R extends Rec>(retracted: readonly R[], ownIds: ReadonlySet<string>, phase: string | undefined, top: Rec | undefined): { record: R; rolledBack: RolledBack }[] {
   return retracted
     .filter((rec) => !ownIds.has(rec.id))
-    .map((rec) => ({ phase, agent: rec.agent, host: rec.host, at: rec.at, kind: rec.kind ?? 'start', winner: top && { agent: top.agent, host: top.host, at: top.at, kind: top.kind ?? 'start' } }));
+    .map((rec) => ({ record: rec, rolledBack: { phase, agent: rec.agent, host: rec.host, at: rec.at, kind: rec.kind ?? 'start', winner: top && { agent: top.agent, host: top.host, at: top.at, kind: top.kind ?? 'start' } } }));
 }
 
 function note<R extends Rec>(ctx: LinkCtx, r: Reconciled<R>, phase: string | undefined, chain: Chain<R> | undefined, ownIds: ReadonlySet<string>, out: ImportReport, sprintId?: string): void {
   if (r.problem) out.problems.push({ ref: chain?.ref ?? '', problem: r.problem });
   const top = chain?.entries[chain.entries.length - 1]?.record;
-  const retracted = r.retracted.filter((x) => !ownIds.has(x.id));
-  for (const [i, rb] of rollbacksOf(retracted, ownIds, phase, top).entries()) {
+  for (const { record, rolledBack: rb } of rollbacksOf(r.retracted, ownIds, phase, top)) {
     out.rolledBack.push(rb);
-    // A phase entry belongs to the active sprint; a head entry names its own sprint.
-    const sprint_id = sprintId ?? retracted[i]!.sprint_id;
+    // Audited here and only here. A phase entry belongs to the active sprint; a head entry names its own sprint.
+    const sprint_id = sprintId ?? record.sprint_id;
     ctx.store.audit({ at: new Date().toISOString(), event: 'rollback', sprint_id, phase, agent: rb.agent, host: rb.host, detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}` });
   }
 }

@@ -239,10 +239,10 @@ describe('import: which rollbacks are reported', () => {
   const rec = (id: string, agent: string, kind?: string) => ({ id, agent, host: 'h', at: '2026-01-01T00:00:00.000Z', kind });
   it('every retracted entry but our own, with the remote holder as the winner', () => {
     const winner = rec('w', 'bob', 'claim');
-    const out = rollbacksOf([rec('x', 'alice', 'claim'), rec('mine', 'me', 'claim')], new Set(['mine']), 'build', winner);
+    const out = rollbacksOf([rec('x', 'alice', 'claim'), rec('mine', 'me', 'claim')], new Set(['mine']), 'build', winner).map((x) => x.rolledBack);
     expect(out).toEqual([{ phase: 'build', agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'claim', winner: { agent: 'bob', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'claim' } }]);
   });
   it('a head entry (no kind) is a start; no remote top means no winner', () => {
-    expect(rollbacksOf([rec('s', 'alice')], new Set(), undefined, undefined)).toEqual([{ phase: undefined, agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'start', winner: undefined }]);
+    expect(rollbacksOf([rec('s', 'alice')], new Set(), undefined, undefined).map((x) => x.rolledBack)).toEqual([{ phase: undefined, agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'start', winner: undefined }]);
   });
 });
