@@ -14,13 +14,14 @@
  */
 import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conductorError, isUnavailable, unavailable } from '../core/errors.js';
+import { unavailable } from '../core/errors.js';
 import type { LocalConfig, SprintFile } from '../core/schemas.js';
 import { emptyReport, headDivergedMessage, importRemote, type ImportReport } from './import.js';
 import { publishHead, publishPhase, type Outcome } from './publish.js';
-import { localEntries, mayRetract } from './reconcile.js';
+import { localEntries } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { retractOwnUnpublished } from './retract.js';
+import { divergedError, lostError, settlingElsewhere } from './settle.js';
 import { realClock, TransitionRound, type RoundOps } from './round.js';
 import { gitTransport, sleep, type Transport } from './transport.js';
 import { RemoteView, type LinkCtx } from './view.js';
@@ -159,36 +160,18 @@ export class RemoteLink {
     return this.report.diverged.has(phase);
   }
 
-  /**
-   * Is the phase still being settled by another live process of this clone?
-   * Settled means the local log ends with the remote's newest entry. Anything
-   * else on top is a racer's entry that is still being published or retracted:
-   * one not on the remote yet, or one appended at the very number that a
-   * retraction had just freed, before the remote's entry could be imported
-   * there (same number as the remote's, different record). Its holder is not
-   * the answer until it has settled.
-   */
   settlingElsewhere(sprintId: string, phase: string): boolean {
-    if (this.report.problems.some((x) => x.ref.endsWith(`/phases/${phase}`))) return false;
+    const { problems, diverged } = this.report;
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
-    const remote = this.view.phaseChain(sprintId, phase)?.entries ?? [];
-    // An empty log: a loser's entry was just moved aside, and importing again settles it.
-    if (!top) return this.report.diverged.has(phase) || remote.length > 0;
-    if (top.seq === remote.length && remote[top.seq - 1]!.record.id === top.record.id) return false;
-    return !mayRetract(top.record, { ownIds: this.ownIds, now: Date.now() });
+    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: Date.now() });
   }
 
   divergedError(phase: string): unknown {
-    const damaged = this.report.corrupt.get(phase);
-    if (damaged) return damaged;
-    const p = this.report.problems.find((x) => x.ref.endsWith(`/phases/${phase}`));
-    if (p) return conductorError('E_BAD_REMOTE_REF', `remote-tracking ref ${p.ref} ${p.problem}: ask whoever wrote it, or delete it on the remote with 'git push ${this.names.remote} --delete ${this.names.namespace}${p.ref.slice(this.names.trackingPrefix.length - 1)}'`, { ref: p.ref });
-    return unavailable('E_DIVERGED', `phase "${phase}" has a local entry that is not on the remote and is being settled by another process; try again in a moment, or run 'git conductor sync'`);
+    return divergedError(phase, this.names, this.report);
   }
 
   lostError(phase: string, e: unknown): unknown {
-    if (!isUnavailable(e)) return e;
-    return conductorError('E_LOST_RACE', `lost the race for "${phase}" on remote ${this.names.remote}: ${e.message}`, { ...e.data, phase, remote: this.names.remote });
+    return lostError(phase, this.names, e);
   }
 
   publishPhase(sprint: SprintFile, phase: string): Outcome {

@@ -10,6 +10,7 @@ import { rollbacksOf } from '../../src/remote/import.js';
 import { sharedPrefix } from '../../src/remote/reconcile.js';
 import { retractOwnUnpublished, type RetractableLog } from '../../src/remote/retract.js';
 import { TransitionRound, type Clock, type RoundOps } from '../../src/remote/round.js';
+import { settlingElsewhere } from '../../src/remote/settle.js';
 import type { Lease, Transport } from '../../src/remote/transport.js';
 
 /** A remote in memory: one phase chain of record ids; pushes compare-and-swap on its length. */
@@ -244,5 +245,35 @@ describe('import: which rollbacks are reported', () => {
   });
   it('a head entry (no kind) is a start; no remote top means no winner', () => {
     expect(rollbacksOf([rec('s', 'alice')], new Set(), undefined, undefined).map((x) => x.rolledBack)).toEqual([{ phase: undefined, agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'start', winner: undefined }]);
+  });
+});
+
+describe('settle: is a same-clone racer still settling the phase?', () => {
+  const now = Date.parse('2026-01-01T00:10:00.000Z');
+  const fresh = '2026-01-01T00:09:59.000Z';
+  const stale = '2026-01-01T00:00:00.000Z';
+  const base = { problems: [], diverged: new Set<string>(), ownIds: new Set<string>(), now };
+  const entry = (seq: number, id: string, at = fresh, offline?: true) => ({ seq, record: { id, at, ...(offline ? { offline } : {}) } });
+  const chain = (...ids: string[]) => ids.map((id) => ({ record: { id } }));
+
+  it('settled: the local top is the remote newest entry', () => {
+    expect(settlingElsewhere('build', { ...base, top: entry(2, 'b'), remote: chain('a', 'b') })).toBe(false);
+  });
+  it("settling: another live process's entry on top, not on the remote (or at a number the remote holds differently)", () => {
+    expect(settlingElsewhere('build', { ...base, top: entry(3, 'x'), remote: chain('a', 'b') })).toBe(true);
+    expect(settlingElsewhere('build', { ...base, top: entry(2, 'x'), remote: chain('a', 'b') })).toBe(true);
+  });
+  it('not waited for: our own entry, an offline one, or one so old its creator is gone', () => {
+    expect(settlingElsewhere('build', { ...base, ownIds: new Set(['x']), top: entry(3, 'x'), remote: chain('a', 'b') })).toBe(false);
+    expect(settlingElsewhere('build', { ...base, top: entry(3, 'x', fresh, true), remote: chain('a', 'b') })).toBe(false);
+    expect(settlingElsewhere('build', { ...base, top: entry(3, 'x', stale), remote: chain('a', 'b') })).toBe(false);
+  });
+  it('an empty log settles by importing when the remote has entries or the phase diverged', () => {
+    expect(settlingElsewhere('build', { ...base, top: null, remote: chain('a') })).toBe(true);
+    expect(settlingElsewhere('build', { ...base, top: null, remote: [] })).toBe(false);
+    expect(settlingElsewhere('build', { ...base, diverged: new Set(['build']), top: null, remote: [] })).toBe(true);
+  });
+  it('a bad ref never settles by waiting', () => {
+    expect(settlingElsewhere('build', { ...base, problems: [{ ref: 'refs/conductor-remotes/origin/sprints/s/phases/build', problem: 'bad' }], top: entry(3, 'x'), remote: chain('a', 'b') })).toBe(false);
   });
 });
