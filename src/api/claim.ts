@@ -5,7 +5,8 @@ import { validatePhaseName } from '../core/graph.js';
 import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, leaseMs, ledgerRules, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { refuseLedgerHalt } from './halts.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -39,8 +40,11 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
   const agent = agentOf(ctx, opts.agent).id;
   let kind = 'claim' as ClaimKind;
   let previous: ClaimResult['previous'];
+  const rules = ledgerRules(ctx);
   const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
     const d = decideClaim(sprint, phase, agent, tops, now);
+    // The budget and the circuit breaker halt new work as a phase's halt does; a holder may still renew.
+    if (d.kind !== 'renew') refuseLedgerHalt(ctx, sprint, rules);
     kind = d.kind;
     previous = d.previous && holderOf(d.previous);
     return {
@@ -121,6 +125,13 @@ export async function next(opts: NextOptions): Promise<NextResult> {
   const ctx = await openWithRemote(opts, 'fetch');
   const sprint = activeSprint(ctx);
   if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
+  // Halted by the budget or the circuit breaker: nothing is claimable (claimable() knows only phase halts).
+  try {
+    refuseLedgerHalt(ctx, sprint, ledgerRules(ctx));
+  } catch (e) {
+    if (!isRefusal(e)) throw e;
+    return { sprint_id: sprint.id, phase: null };
+  }
   const tried = new Set<string>();
   for (;;) {
     const candidates = claimable(sprint, ctx.store.tops(sprint), Date.now()).filter((p) => !tried.has(p));

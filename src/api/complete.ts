@@ -1,7 +1,7 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
 import { haltReason } from '../core/artifacts.js';
 import { validatePhaseName } from '../core/graph.js';
-import { allDone, requireHolder } from '../core/phase-state.js';
+import { allDone, isDone, requireHolder } from '../core/phase-state.js';
 import type { ArtifactRef, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
@@ -63,7 +63,7 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   const tops = ctx.store.tops(sprint);
   tops.set(phase, entry.record);
   const unlocked = sprint.phases
-    .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
+    .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => isDone(tops.get(d))))
     .map((p) => p.name);
   const sprintDone = allDone(sprint, tops);
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });

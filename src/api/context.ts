@@ -45,6 +45,6 @@ export function openContext(opts: CommonOptions): Ctx {
 }
 
 export { agentOf, thisHost } from './host.js';
-export { leaseMs, PROJECT_CONFIG, projectConfig } from './project-config.js';
+export { leaseMs, ledgerRules, noOverride, PROJECT_CONFIG, projectConfig } from './project-config.js';
 export { openWithRemote, withRemote, type RemoteNeed } from './remote-attach.js';
 export { activeSprint, activeSprintOrNone, iso } from './active-sprint.js';

@@ -8,6 +8,14 @@ export { complete, type CompleteOptions, type CompleteResult } from './complete.
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
+export { reopen, type ReopenOptions, type ReopenResult, type Reopened } from './reopen.js';
+export { override, type OverrideOptions, type OverrideResult } from './override.js';
+export { budgetSet, budgetAdd, budgetStatus, type BudgetAddOptions, type BudgetChange, type BudgetSetOptions, type BudgetStatus } from './budget.js';
+export { attemptFail, attemptOk, attemptStatus, type AttemptOptions, type AttemptResult, type AttemptStatus } from './attempt.js';
+export { warnings } from './ledger.js';
+export type { HaltInfo } from './halts.js';
+export type { Warning } from '../core/ledger.js';
+export type { OverriddenHalt } from '../core/halts.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
 export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';

@@ -1,11 +1,13 @@
 /**
  * The tracked project config (`.git-conductor.json` in the work tree): the
- * team's phase graph, lease length and protected refs. Validated on every
+ * team's phase graph, lease length, protected refs, the gates nobody may
+ * override, and the budget and circuit-breaker thresholds. Validated on every
  * read; a bad file is an error that names it, never a silent default.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
+import { DEFAULT_LEDGER_RULES, type LedgerRules } from '../core/ledger.js';
 import { invalid } from '../core/errors.js';
 import { check, ProjectConfig } from '../core/schemas.js';
 import type { Ctx } from './context.js';
@@ -39,3 +41,18 @@ export function leaseMs(ctx: Pick<Ctx, 'repo'>, ttl: string | undefined): number
   const fromConfig = projectConfig(ctx)?.lease_ttl;
   return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
 }
+
+/** The budget thresholds and the circuit breaker's count: the project's, else the defaults. */
+export function ledgerRules(ctx: Pick<Ctx, 'repo'>): LedgerRules {
+  const c = projectConfig(ctx);
+  const rules = {
+    warn_at: c?.budget?.warn_at ?? DEFAULT_LEDGER_RULES.warn_at,
+    halt_at: c?.budget?.halt_at ?? DEFAULT_LEDGER_RULES.halt_at,
+    failures: c?.circuit_breaker?.failures ?? DEFAULT_LEDGER_RULES.failures,
+  };
+  if (rules.warn_at > rules.halt_at) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: budget.warn_at (${rules.warn_at}) must not be above budget.halt_at (${rules.halt_at})`);
+  return rules;
+}
+
+/** The gates the project forbids overriding (`no_override`: phase names, or "budget"). */
+export const noOverride = (ctx: Pick<Ctx, 'repo'>): readonly string[] => projectConfig(ctx)?.no_override ?? [];

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { corrupt, isCode, unavailable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { findPhase, isLive, requireHolder, type Tops } from '../core/phase-state.js';
+import { findPhase, isDone, isLive, requireHolder, type Tops } from '../core/phase-state.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
@@ -44,8 +44,8 @@ export async function unstuck(opts: ReleaseOptions): Promise<ReleaseResult> {
 }
 
 const notClaimed = (phase: string, top: PhaseRecord | undefined) =>
-  top?.kind === 'done'
-    ? unavailable('E_ALREADY_DONE', `phase "${phase}" is already done; a done phase is read-only`)
+  isDone(top)
+    ? unavailable('E_ALREADY_DONE', `phase "${phase}" is already done: nothing to release; to redo it, use 'git conductor reopen ${phase} --reason "..."'`)
     : unavailable('E_NOT_CLAIMED', `phase "${phase}" is not claimed by anyone: nothing to release`);
 
 type Check = (

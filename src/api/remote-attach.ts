@@ -12,6 +12,7 @@
  */
 import { isUnreachable } from '../core/errors.js';
 import { openContext, type CommonOptions, type Ctx } from './context.js';
+import { ledgerRules, noOverride } from './project-config.js';
 
 export type RemoteNeed = 'none' | 'view' | 'fetch';
 
@@ -30,7 +31,9 @@ export async function withRemote(ctx: Ctx, opts: { offline?: boolean; fetch?: bo
   const config = ctx.store.readConfig();
   if (!config.remote) return ctx;
   const { RemoteLink } = await import('../remote/link.js');
-  const link = new RemoteLink(ctx, config, !!opts.offline);
+  // Imported entries are held to this project's rules, as local ones are.
+  const importRules = () => ({ noOverride: noOverride(ctx), ledger: ledgerRules(ctx) });
+  const link = new RemoteLink({ ...ctx, importRules }, config, !!opts.offline);
   if (opts.fetch && !opts.offline) link.refresh();
   else link.importAll();
   if (!opts.offline && !link.fetched && !ctx.store.activeSprintId()) {

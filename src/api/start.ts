@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invalid, isCode, unavailable } from '../core/errors.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
+import { isLive } from '../core/phase-state.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
@@ -10,6 +11,8 @@ import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type Commo
 export interface StartOptions extends CommonOptions {
   /** Inline JSON (starts with `[`) or a path to a JSON file. */
   phases?: string;
+  /** Start even though the sprint it replaces has phases held by live leases (their holders lose them). */
+  force?: boolean;
 }
 
 export interface StartResult {
@@ -25,6 +28,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   const agent = agentOf(ctx, opts.agent).id;
   if (!opts.offline) ctx.remote?.abandonDivergedHead();
   const { phases, source } = phaseGraph(ctx, opts.phases);
+  if (!opts.force) refuseLiveLeases(ctx);
   const d = new Date(ctx.now).toISOString();
   const id = `${d.slice(0, 10).replace(/-/g, '')}-${d.slice(11, 19).replace(/:/g, '')}-${randomHex(3)}`;
   const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases };
@@ -53,6 +57,33 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   if (previous && previous !== id) ctx.store.archiveSprint(previous, iso(ctx.now));
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
   return { sprint_id: id, source, phases, archived: previous };
+}
+
+/**
+ * Replacing a sprint whose phases are held by live leases would leave their
+ * holders working for an archived sprint: refused, naming them, unless forced.
+ * A sprint that does not read is not one anyone can hold.
+ */
+function refuseLiveLeases(ctx: Ctx): void {
+  const id = ctx.store.activeSprintId();
+  let sprint: SprintFile;
+  try {
+    sprint = ctx.store.readSprint(id ?? '');
+  } catch {
+    return;
+  }
+  if (sprint.status !== 'active') return;
+  const now = Date.now();
+  let tops: ReturnType<Ctx['store']['tops']>;
+  try {
+    tops = ctx.store.tops(sprint);
+  } catch {
+    return; // a corrupt entry: start is its repair
+  }
+  const live = sprint.phases.map((p) => ({ phase: p.name, top: tops.get(p.name) })).filter((x) => isLive(x.top, now));
+  if (!live.length) return;
+  const held = live.map((x) => ({ phase: x.phase, agent: x.top!.agent, host: x.top!.host, expires_at: x.top!.expires_at }));
+  throw unavailable('E_LEASE_LIVE', `sprint ${sprint.id} still has live leases: ${held.map((h) => `${h.phase} (held by ${h.agent}@${h.host} until ${h.expires_at})`).join(', ')}; let them complete or abort, or pass --force to archive it anyway`, { sprint_id: sprint.id, held });
 }
 
 /**

@@ -1,20 +1,34 @@
 /** Read-only views: status, batch, log, whoami, artifact. */
 import { readFileSync } from 'node:fs';
 import { validatePhaseName } from '../core/graph.js';
-import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
+import { overriddenHalts, type OverriddenHalt } from '../core/halts.js';
+import { budgetRatio, ledgerWarnings, type Warning } from '../core/ledger.js';
+import { findPhase, isDone, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
 import { unavailable } from '../core/errors.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
-import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, ledgerRules, openContext, openWithRemote, type CommonOptions } from './context.js';
+import { sprintHalts, type HaltInfo } from './halts.js';
+import { ledgerState } from './ledger.js';
 
 export interface StatusResult {
   sprint_id: string;
   status: 'active' | 'archived';
   started_at: string;
   started_by: string;
-  halted?: { phase: string; reason: string };
+  /** The first of `halts` (phase, when a phase's artifact halted the sprint). */
+  halted?: { gate: HaltInfo['gate']; phase?: string; key?: string; reason: string; since: string };
+  /** Every halt standing: which gate and rule, since when, whose artifact, and the commands that clear it. */
+  halts: HaltInfo[];
+  /** Halts a human overrode: who, when, why. */
+  overridden: OverriddenHalt[];
+  /** The ledger: budget used against its limit, and keys with consecutive failures. */
+  budget?: { limit?: { tokens: number; usd?: number }; used: { tokens: number; usd: number }; ratio: number | null; overridden?: boolean };
+  attempts: { key: string; count: number; since: string }[];
+  /** The budget past its warning threshold, a key one failure from the breaker. */
+  warnings: Warning[];
   /** In topological-declaration order. */
   phases: Record<string, PhaseView & { lease_left_s?: number; unpublished?: boolean }>;
   /** With a coordination remote: which, how fresh the view is, what is not published yet. */
@@ -37,7 +51,18 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
     phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
     if (ctx.remote?.unpublished.has(v.name)) phases[v.name]!.unpublished = true;
   }
-  return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases, remote: ctx.remote?.summary() };
+  const rules = ledgerRules(ctx);
+  const halts = sprintHalts(ctx, sprint, tops, rules);
+  const h = halts[0];
+  const halted = h && { gate: h.gate, ...(h.phase ? { phase: h.phase } : {}), ...(h.key ? { key: h.key } : {}), reason: h.rule, since: h.since };
+  const ledger = ledgerState(ctx, sprint);
+  const budget = ledger && (ledger.limit || ledger.used.tokens || ledger.used.usd) ? { ...(ledger.limit ? { limit: ledger.limit } : {}), used: ledger.used, ratio: budgetRatio(ledger) ?? null, ...(ledger.override ? { overridden: true } : {}) } : undefined;
+  const attempts = Object.entries(ledger?.failures ?? {}).map(([key, f]) => ({ key, count: f.count, since: f.since }));
+  return {
+    sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by,
+    halted, halts, overridden: overriddenHalts(sprint, tops), budget, attempts, warnings: ledger ? ledgerWarnings(ledger, rules) : [],
+    phases, remote: ctx.remote?.summary(),
+  };
 }
 
 export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: string; batches: Batch[] }> {
@@ -70,9 +95,10 @@ export async function artifactShow(opts: CommonOptions & { phase: string }): Pro
   const sprint = activeSprint(ctx);
   findPhase(sprint, phase);
   const top = ctx.store.phaseLog(sprint.id, phase).top();
-  if (top?.record.kind !== 'done' || !top.record.artifact) {
+  // An overridden phase's newest entry carries its completion's artifact too.
+  if (!isDone(top?.record) || !top!.record.artifact) {
     throw unavailable('E_NO_ARTIFACT', `phase "${phase}" has no completed artifact yet`);
   }
-  const text = readFileSync(child(top.dir, ARTIFACT_FILE), 'utf8');
-  return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content: JSON.parse(text) };
+  const text = readFileSync(child(top!.dir, ARTIFACT_FILE), 'utf8');
+  return { sprint_id: sprint.id, phase, sha256: top!.record.artifact!.sha256, source: top!.record.artifact!.source, content: JSON.parse(text) };
 }

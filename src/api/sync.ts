@@ -11,7 +11,7 @@ import { openContext, withRemote, type CommonOptions } from './context.js';
 export interface SyncResult {
   remote: string;
   sprint_id?: string;
-  /** Phases (and `head` for a sprint start) whose local entries are now on the remote. */
+  /** Phases (`head` for a sprint start, `ledger` for the budget and attempts) whose local entries are now on the remote. */
   published: string[];
   /** Your unpublished entries that lost to the remote's earlier ones and were rolled back. */
   rolled_back: RolledBack[];
@@ -34,6 +34,10 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
       for (const phase of [...link.unpublished]) {
         if (link.diverged.has(phase)) continue;
         if (link.publishPhase(sprint, phase) === 'won') published.push(phase);
+        else lost = true;
+      }
+      if (link.ledgerUnpublished && !link.ledgerDiverged) {
+        if (link.publishLedger(sprint) === 'won') published.push('ledger');
         else lost = true;
       }
     }

@@ -10,6 +10,8 @@ import { Command, CommanderError } from 'commander';
 import type { ConductorError } from '../api/index.js';
 import { register as abortUnstuck } from './commands/abort-unstuck.js';
 import { register as artifact } from './commands/artifact.js';
+import { register as attempt } from './commands/attempt.js';
+import { register as budget } from './commands/budget.js';
 import { register as batch } from './commands/batch.js';
 import { register as claimRenew } from './commands/claim-renew.js';
 import { register as clean } from './commands/clean.js';
@@ -20,6 +22,8 @@ import { register as hooks } from './commands/hooks.js';
 import { register as initDeinit } from './commands/init-deinit.js';
 import { register as log } from './commands/log.js';
 import { register as next } from './commands/next.js';
+import { register as override } from './commands/override.js';
+import { register as reopen } from './commands/reopen.js';
 import { api } from './commands/shared.js';
 import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
@@ -38,8 +42,8 @@ const program = new Command('git-conductor')
   // Help may go to stderr; error messages never do here: fail() prints them, once, as one line.
   .configureOutput({ writeOut: (s) => write(1, s), writeErr: (s) => (wantsJson ? undefined : write(2, s)), outputError: () => undefined });
 
-// In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
-const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, hooks, hookRun, initDeinit, sync, doctor];
+// In the order `--help` lists them: the sprint's life (and clearing its halts), then hooks, then the coordination remote.
+const verbs = [start, claimRenew, complete, abortUnstuck, reopen, override, budget, attempt, status, next, batch, clean, log, whoami, artifact, hooks, hookRun, initDeinit, sync, doctor];
 for (const register of verbs) register(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {

@@ -22,9 +22,16 @@ export interface PhaseView {
   artifact?: PhaseRecord['artifact'];
   commit?: string;
   halt?: string;
+  /** A done phase whose halt a human overrode: who, when, why, and the halt it cleared. */
+  override?: { agent: string; host: string; at: string; why?: string; halt?: string };
+  /** A phase reopened and not claimed since: who, when, why. */
+  reopened?: { agent: string; host: string; at: string; why?: string; cascade_from?: string };
 }
 
 export type Tops = ReadonlyMap<string, PhaseRecord | undefined>;
+
+/** Done, or done with its halt overridden: the phase's work stands. */
+export const isDone = (r: PhaseRecord | undefined): boolean => r?.kind === 'done' || r?.kind === 'override';
 
 export const isLive = (r: PhaseRecord | undefined, now: number): boolean =>
   r?.kind === 'claim' && Date.parse(r.expires_at ?? '') > now;
@@ -35,11 +42,19 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number): PhaseView {
   if (top?.kind === 'done') {
     return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt };
   }
+  if (top?.kind === 'override') {
+    // The completion is the one below (its holder is `previous`); the override is this entry.
+    const by = top.previous ?? top;
+    const override = { agent: top.agent, host: top.host, at: top.at, why: top.why, halt: top.overridden };
+    return { ...base, state: 'done', agent: by.agent, host: by.host, at: by.at, artifact: top.artifact, commit: top.commit, override };
+  }
   if (top?.kind === 'claim') {
     return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: top.expires_at, expired: !isLive(top, now) };
   }
-  const depsDone = p.depends_on.every((d) => tops.get(d)?.kind === 'done');
-  return { ...base, state: depsDone ? 'ready' : 'pending' };
+  const depsDone = p.depends_on.every((d) => isDone(tops.get(d)));
+  const state = depsDone ? 'ready' : 'pending';
+  if (top?.kind === 'reopen') return { ...base, state, reopened: { agent: top.agent, host: top.host, at: top.at, why: top.why, cascade_from: top.cascade_from } };
+  return { ...base, state };
 }
 
 export const viewAll = (sprint: SprintFile, tops: Tops, now: number) => sprint.phases.map((p) => viewPhase(p, tops, now));
@@ -52,11 +67,22 @@ export function findPhase(sprint: SprintFile, name: string): PhaseDef {
   return p;
 }
 
-/** The halt reason of the sprint, if any completed phase's artifact halted it. */
-export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason: string } | undefined => {
+export interface PhaseHalt {
+  phase: string;
+  /** The rule that halted it, as the completion recorded it. */
+  reason: string;
+  /** When the halting artifact was completed, and by whom. */
+  since: string;
+  agent: string;
+  host: string;
+  artifact?: PhaseRecord['artifact'];
+}
+
+/** The halt of the sprint, if any completed phase's artifact halted it (and no human overrode it). */
+export const haltOf = (sprint: SprintFile, tops: Tops): PhaseHalt | undefined => {
   for (const p of sprint.phases) {
     const t = tops.get(p.name);
-    if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt };
+    if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt, since: t.at, agent: t.agent, host: t.host, artifact: t.artifact };
   }
   return undefined;
 };
@@ -75,15 +101,15 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
   const p = findPhase(sprint, name);
   if (sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
+  if (isDone(top)) throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top!)}); to redo it, reopen it with 'git conductor reopen ${name} --reason "..."'`, { holder: top });
   if (top?.kind === 'claim' && top.agent === agent) return { kind: 'renew' };
   if (top && isLive(top, now)) {
     throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} until ${top.expires_at}; pick another with 'git conductor next'`, { holder: top });
   }
-  const missing = p.depends_on.filter((d) => tops.get(d)?.kind !== 'done');
+  const missing = p.depends_on.filter((d) => !isDone(tops.get(d)));
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });
   const halt = haltOf(sprint, tops);
-  if (halt) throw blocked('E_HALTED', `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}`, { halt });
+  if (halt) throw blocked('E_HALTED', `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}; clear it with 'git conductor reopen ${halt.phase} --reason "..."' (then fix and complete it) or 'git conductor override ${halt.phase} --reason "..."' (see 'git conductor status')`, { halt });
   const conflict = concurrencyConflict(sprint, p, tops, now);
   if (conflict) {
     const h = tops.get(conflict.name)!;
@@ -106,7 +132,7 @@ export type HolderCheck =
 export function checkHolder(sprint: SprintFile, name: string, agent: string, tops: Tops): HolderCheck {
   findPhase(sprint, name);
   const top = tops.get(name);
-  if (top?.kind === 'done') return { ok: false, refusal: 'done', top };
+  if (isDone(top)) return { ok: false, refusal: 'done', top: top! };
   if (top?.kind !== 'claim') return { ok: false, refusal: 'unclaimed', top };
   if (top.agent !== agent) return { ok: false, refusal: 'other-holder', top };
   return { ok: true, top };
@@ -116,10 +142,10 @@ export function checkHolder(sprint: SprintFile, name: string, agent: string, top
 export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string): PhaseRecord {
   const c = checkHolder(sprint, name, agent, tops);
   if (c.ok) return c.top;
-  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, { holder: c.top });
+  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); to redo it, reopen it with 'git conductor reopen ${name} --reason "..."'`, { holder: c.top });
   if (c.refusal === 'unclaimed') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
   throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: c.top });
 }
 
 /** Every phase of the sprint is done: the sprint is finished and is archived. */
-export const allDone = (sprint: SprintFile, tops: Tops): boolean => sprint.phases.every((p) => tops.get(p.name)?.kind === 'done');
+export const allDone = (sprint: SprintFile, tops: Tops): boolean => sprint.phases.every((p) => isDone(tops.get(p.name)));

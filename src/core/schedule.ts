@@ -1,7 +1,7 @@
 /** Scheduling over the graph: execution batches and the next phase to take. Pure. */
 import { topoOrder } from './graph.js';
 import { classesExclude } from './concurrency.js';
-import { haltOf, isLive, type Tops } from './phase-state.js';
+import { haltOf, isDone, isLive, type Tops } from './phase-state.js';
 import type { Concurrency, PhaseDef, SprintFile } from './schemas.js';
 
 export interface Batch {
@@ -43,8 +43,8 @@ export function claimable(sprint: SprintFile, tops: Tops, now: number): string[]
   const running = sprint.phases.filter((o) => isLive(tops.get(o.name), now));
   for (const p of topoOrder(sprint.phases)) {
     const top = tops.get(p.name);
-    if (top?.kind === 'done' || isLive(top, now)) continue;
-    if (!p.depends_on.every((d) => tops.get(d)?.kind === 'done')) continue;
+    if (isDone(top) || isLive(top, now)) continue;
+    if (!p.depends_on.every((d) => isDone(tops.get(d)))) continue;
     if (running.some((o) => o.name !== p.name && classesExclude(p, o))) continue;
     (top?.kind === 'claim' ? expired : free).push(p.name);
   }

@@ -81,21 +81,77 @@ export const PhaseRecord = lazy(() => z.strictObject({
   v: z.literal(1),
   seq: seqNumber(),
   id: recordId(),
-  kind: z.enum(['claim', 'release', 'done']),
+  /**
+   * claim and release hold and free a phase; done completes it. reopen turns
+   * a done phase back into a ready one (the done entry and its artifact stay
+   * below it); override clears a done phase's halt by a human's decision and
+   * keeps it done (it carries the completion's artifact, so the top entry of a
+   * done phase always holds its artifact). See core/halts.ts.
+   */
+  kind: z.enum(['claim', 'release', 'done', 'reopen', 'override']),
   agent: agentId(),
   host: host(),
   at: isoTime(),
   expires_at: z.optional(isoTime()),
   pid: z.optional(z.number().check(z.int(), z.minimum(1))),
-  reason: z.optional(z.enum(['claim', 'renew', 'takeover', 'abort', 'unstuck', 'force', 'rollback', 'complete'])),
+  reason: z.optional(z.enum(['claim', 'renew', 'takeover', 'abort', 'unstuck', 'force', 'rollback', 'complete', 'reopen', 'override'])),
   previous: z.optional(Holder()),
   artifact: z.optional(ArtifactRef()),
   commit: z.optional(z.string().check(z.regex(OID_RE))),
   halt: z.optional(safeText(500)),
+  /** reopen, override: the human's reason (`--reason`). */
+  why: z.optional(safeText(500)),
+  /** override: the halt it cleared, exactly as the done entry below it recorded it. */
+  overridden: z.optional(safeText(500)),
+  /** reopen --cascade: the phase whose reopening reopened this dependant. */
+  cascade_from: z.optional(phaseName()),
   /** Taken with --offline: not yet on the coordination remote; `sync` publishes it or rolls it back. */
   offline: z.optional(z.literal(true)),
 }));
 export type PhaseRecord = z.infer<ReturnType<typeof PhaseRecord>>;
+
+/** An attempt key (`attempt fail --key K`): what the attempts were at, e.g. a test name or an error. */
+export const ATTEMPT_KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+#-]{0,127}$/;
+const attemptKey = lazy(() => z.string().check(z.regex(ATTEMPT_KEY_RE)));
+const tokens = lazy(() => z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)));
+const usd = lazy(() => z.number().check(z.minimum(0), z.maximum(1e12)));
+const Spent = lazy(() => z.strictObject({ tokens: tokens(), usd: usd() }));
+
+/** What the sprint's ledger holds after an entry: its newest entry alone is the ledger's state. */
+export const LedgerState = lazy(() => z.strictObject({
+  limit: z.optional(z.strictObject({ tokens: tokens(), usd: z.optional(usd()) })),
+  used: Spent(),
+  by_phase: z.record(phaseName(), Spent()),
+  /** Consecutive failures per key, since the key's last `ok` (only keys with at least one). */
+  failures: z.record(attemptKey(), z.strictObject({ count: z.number().check(z.int(), z.minimum(1)), since: isoTime(), note: z.optional(safeText(200)) })),
+  /** A human let the sprint go on past its budget; stands until the limit is set again. */
+  override: z.optional(z.strictObject({ agent: agentId(), host: host(), at: isoTime(), why: safeText(500) })),
+}));
+export type LedgerState = z.infer<ReturnType<typeof LedgerState>>;
+
+/**
+ * One entry of a sprint's ledger (budget and attempts; see core/ledger.ts):
+ * the operation and the state it leads to, which anyone can recompute from
+ * the entry below it (imported entries are checked so).
+ */
+export const LedgerRecord = lazy(() => z.strictObject({
+  v: z.literal(1),
+  seq: seqNumber(),
+  id: recordId(),
+  kind: z.enum(['limit', 'spend', 'fail', 'ok', 'override']),
+  agent: agentId(),
+  host: host(),
+  at: isoTime(),
+  tokens: z.optional(tokens()),
+  usd: z.optional(usd()),
+  phase: z.optional(phaseName()),
+  key: z.optional(attemptKey()),
+  note: z.optional(safeText(500)),
+  why: z.optional(safeText(500)),
+  state: LedgerState(),
+  offline: z.optional(z.literal(true)),
+}));
+export type LedgerRecord = z.infer<ReturnType<typeof LedgerRecord>>;
 
 /** One entry of the repository's head log: which sprint is active. */
 export const HeadRecord = lazy(() => z.strictObject({
@@ -123,12 +179,22 @@ export const ProjectConfig = lazy(() => z.looseObject({
   phases: z.optional(z.array(PhaseInput())),
   lease_ttl: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
+  /** Gates a human may not override: phase names, or `budget`. */
+  no_override: z.optional(z.array(z.string().check(z.maxLength(64)))),
+  budget: z.optional(z.strictObject({
+    /** Fraction of the limit at which every state-changing command warns (default 0.8). */
+    warn_at: z.optional(z.number().check(z.minimum(0), z.maximum(10))),
+    /** Fraction of the limit at which the sprint halts (default 1). */
+    halt_at: z.optional(z.number().check(z.gt(0), z.maximum(10))),
+  })),
+  /** Consecutive failed attempts on one key that halt the sprint (default 3). */
+  circuit_breaker: z.optional(z.strictObject({ failures: z.number().check(z.int(), z.minimum(1), z.maximum(1000)) })),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 
 export const AuditEntry = lazy(() => z.looseObject({
   at: isoTime(),
-  event: z.enum(['start', 'claim', 'renew', 'complete', 'abort', 'unstuck', 'takeover', 'rollback', 'clean', 'bypass', 'halt', 'sync']),
+  event: z.enum(['start', 'claim', 'renew', 'complete', 'abort', 'unstuck', 'takeover', 'rollback', 'clean', 'bypass', 'halt', 'sync', 'reopen', 'override', 'budget', 'attempt']),
   sprint_id: z.optional(sprintId()),
   phase: z.optional(phaseName()),
   agent: z.optional(agentId()),

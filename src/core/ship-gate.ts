@@ -4,7 +4,7 @@
  */
 import { invalid } from './errors.js';
 import { CONDUCTOR_REF_PREFIXES } from './ref-prefixes.js';
-import { haltOf, viewPhase, type PhaseView, type Tops } from './phase-state.js';
+import { haltOf, isDone, viewPhase, type PhaseView, type Tops } from './phase-state.js';
 import type { SprintFile } from './schemas.js';
 
 /** The phase whose prerequisites gate a release. */
@@ -53,7 +53,7 @@ export function shipBlockers(sprint: SprintFile, tops: Tops, now: number): ShipB
   if (!gate) return undefined;
   const missing = gate.depends_on
     .map((d) => sprint.phases.find((p) => p.name === d)!)
-    .filter((p) => tops.get(p.name)?.kind !== 'done')
+    .filter((p) => !isDone(tops.get(p.name)))
     .map((p) => viewPhase(p, tops, now));
   const halt = haltOf(sprint, tops);
   return missing.length || halt ? { sprint_id: sprint.id, missing, halt } : undefined;
@@ -76,7 +76,7 @@ export function missingAt(sprint: SprintFile, tops: Tops, at: number): string[] 
   if (!gate || at < Date.parse(sprint.started_at)) return undefined;
   const missing = gate.depends_on.filter((d) => {
     const t = tops.get(d);
-    return t?.kind !== 'done' || Date.parse(t.at) > at;
+    return !isDone(t) || Date.parse(t!.at) > at;
   });
   const halted = sprint.phases.some((p) => {
     const t = tops.get(p.name);

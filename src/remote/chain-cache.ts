@@ -5,11 +5,11 @@
  * validated again; anything odd just means reading the refs again.
  */
 import { readFileSync } from 'node:fs';
-import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { check } from '../core/schemas.js';
 import { replaceFile } from '../store/fs-atomic.js';
 import { isOid } from './objects.js';
 import type { RefKey } from './ref-names.js';
-import type { ChainCache, ChainEntry } from './tracking.js';
+import { schemaOf, type ChainCache, type ChainEntry } from './tracking.js';
 
 /** The cache as stored in the state dir; entries are re-validated when read back (addCached). */
 const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
@@ -30,7 +30,7 @@ export function addCached(chains: Record<string, unknown>, refs: { oid: string; 
     const entries = Object.hasOwn(chains, tip) ? chains[tip] : undefined;
     if (into.has(tip) || !isOid(tip) || !Array.isArray(entries)) continue;
     const kind = key.kind;
-    const schema = (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
+    const schema = schemaOf(kind);
     const valid = entries.every((e: { commit?: unknown; record?: unknown; artifact?: { oid?: unknown; size?: unknown } }, i) => {
       if (!e || typeof e.commit !== 'string' || !isOid(e.commit) || !check(schema, e.record).ok) return false;
       if (kind !== 'sprint' && (e.record as { seq?: number }).seq !== i + 1) return false;

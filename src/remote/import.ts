@@ -10,13 +10,15 @@
  * what the remote holds, the report is what that means for this clone.
  */
 import { isCode } from '../core/errors.js';
+import { importRefusal } from '../core/halts.js';
+import { DEFAULT_LEDGER_RULES, ledgerImportRefusal } from '../core/ledger.js';
 import { allDone } from '../core/phase-state.js';
-import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import type { HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { importedArtifact } from './imported-artifact.js';
 import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
 import type { Chain, ChainEntry, Problem } from './tracking.js';
-import { ARTIFACT_CAP, type LinkCtx, type RemoteView } from './view.js';
+import { ARTIFACT_CAP, type ImportRules, type LinkCtx, type RemoteView } from './view.js';
 
 export interface RolledBack {
   phase?: string;
@@ -38,6 +40,10 @@ export interface ImportReport {
   diverged: ReadonlySet<string>;
   /** Diverged phases whose local log has a corrupt entry the remote lacks: the error, with its repair. */
   corrupt: ReadonlyMap<string, Error>;
+  /** The active sprint's ledger has local entries the remote does not have yet. */
+  ledgerUnpublished?: boolean;
+  /** The active sprint's ledger diverged from the remote's and could not be settled yet (or its ref is bad). */
+  ledgerDiverged?: boolean;
   /** Set when the local head has a start the remote lacks and the remote has another: this clone's sprint is not the team's. */
   headDiverged?: { local?: string; remote: string };
 }
@@ -59,7 +65,12 @@ export function importRemote(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet
   // The head stopped in the middle (a concurrent import): read the sprint it names now.
   if (active) out.problems.push(...view.readSprint(active));
   view.save();
-  if (active) importPhases(ctx, view, ownIds, store.readSprint(active), out);
+  if (active) {
+    const sprint = store.readSprint(active);
+    const rules = importRules(ctx);
+    importPhases(ctx, view, ownIds, sprint, out, rules);
+    importLedger(ctx, view, ownIds, sprint, out, rules);
+  }
   return out;
 }
 
@@ -98,7 +109,22 @@ function ensureSprint(ctx: LinkCtx, view: RemoteView, id: string): void {
   }
 }
 
-function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>, sprint: SprintFile, out: ImportReport): void {
+/** The project's rules; a config that does not read is the commands' to report, so the import holds entries to the defaults. */
+function importRules(ctx: LinkCtx): ImportRules {
+  try {
+    return ctx.importRules?.() ?? { noOverride: [], ledger: DEFAULT_LEDGER_RULES };
+  } catch {
+    return { noOverride: [], ledger: DEFAULT_LEDGER_RULES };
+  }
+}
+
+/** Refuses (throws) an imported entry that may not follow the one below it on its chain. */
+function follows<R extends { seq: number }>(chain: Chain<R> | undefined, e: ChainEntry<R>, refusal: (prev: R | undefined, r: R) => string | undefined): void {
+  const why = refusal(chain?.entries[e.record.seq - 2]?.record, e.record);
+  if (why) throw new Error(`commit ${e.commit.slice(0, 12)}: ${why}`);
+}
+
+function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>, sprint: SprintFile, out: ImportReport, rules: ImportRules): void {
   const store = ctx.store;
   const unpublished = new Set<string>();
   const diverged = new Set<string>();
@@ -116,7 +142,14 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     }
     let r: Reconciled<PhaseRecord>;
     try {
-      r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], { ownIds, now: Date.now(), payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name) });
+      r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], {
+        ownIds,
+        now: Date.now(),
+        payload: (e) => {
+          follows(chain, e, (prev, rec) => importRefusal(p.name, prev, rec, rules.noOverride));
+          return importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name);
+        },
+      });
     } catch (e) {
       // One damaged phase must not stop the others, nor its own repair (abort --force).
       if (!isCode(e, 'E_CORRUPT_STATE')) throw e;
@@ -130,6 +163,35 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     imported ||= r.imported.length > 0;
   }
   if (imported && allDone(sprint, store.tops(sprint))) store.archiveSprint(sprint, new Date().toISOString());
+}
+
+/** The sprint's ledger, like a phase: each imported entry's state must be what its operation makes of the one below. */
+function importLedger(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>, sprint: SprintFile, out: ImportReport, rules: ImportRules): void {
+  const chain = view.ledgerChain(sprint.id);
+  out.ledgerUnpublished = false;
+  out.ledgerDiverged = false;
+  if (!chain && view.present.has(view.names.trackingRef({ kind: 'ledger', sprint: sprint.id }))) {
+    out.ledgerDiverged = true; // the ref exists but is invalid: reported in problems
+    return;
+  }
+  let r: Reconciled<LedgerRecord>;
+  try {
+    r = reconcile(ctx.store.ledgerLog(sprint.id), chain?.entries ?? [], {
+      ownIds,
+      now: Date.now(),
+      payload: (e) => {
+        follows(chain, e, (prev, rec) => ledgerImportRefusal(prev, rec, rules.ledger, rules.noOverride));
+        return undefined;
+      },
+    });
+  } catch (e) {
+    if (!isCode(e, 'E_CORRUPT_STATE')) throw e;
+    out.ledgerDiverged = true;
+    return;
+  }
+  out.ledgerUnpublished = r.unpublished.length > 0;
+  out.ledgerDiverged = r.stuck;
+  note(ctx, r, undefined, chain, ownIds, out, sprint.id);
 }
 
 type Rec = { agent: string; host: string; at: string; id: string; kind?: string; sprint_id?: string };

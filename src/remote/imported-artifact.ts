@@ -24,6 +24,8 @@ export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: n
   } catch (err) {
     throw new Error(err instanceof SyntaxError ? `${where} is not valid JSON` : (err as Error).message);
   }
-  if ((haltReason(phase, json) ?? undefined) !== e.record.halt) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
+  // An override keeps its completion's artifact, and the halt it cleared is that artifact's.
+  const recorded = e.record.kind === 'override' ? e.record.overridden : e.record.halt;
+  if ((haltReason(phase, json) ?? undefined) !== recorded) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
   return { [ARTIFACT_FILE]: bytes };
 }

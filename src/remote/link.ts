@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { unavailable } from '../core/errors.js';
 import type { LocalConfig, SprintFile } from '../core/schemas.js';
 import { emptyReport, headDivergedMessage, importRemote, type ImportReport } from './import.js';
-import { publishHead, publishPhase, type Outcome } from './publish.js';
+import { publishHead, publishLedger, publishPhase, type Outcome } from './publish.js';
 import { localEntries } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { retractOwnUnpublished } from './retract.js';
@@ -29,8 +29,11 @@ import { RemoteView, type LinkCtx } from './view.js';
 export type { LinkCtx } from './view.js';
 export type { RolledBack } from './import.js';
 
-/** Where our entries go: the head (a start), or one phase of a sprint. */
-type Target = { kind: 'head' } | { kind: 'phase'; sprint: SprintFile; phase: string };
+/** Where our entries go: the head (a start), one phase of a sprint, or the sprint's ledger. */
+type Target = { kind: 'head' } | { kind: 'phase'; sprint: SprintFile; phase: string } | { kind: 'ledger'; sprint: SprintFile };
+
+/** The ledger's name in refusals and round messages (never a phase's: it is not a phase-name path). */
+const LEDGER = 'ledger';
 
 /** What a link knows, handed on whole to its offline twin. */
 interface Known {
@@ -156,6 +159,51 @@ export class RemoteLink {
     return new TransitionRound(ops, phase, realClock(sleep));
   }
 
+  /**
+   * The remote side of one ledger append (api/ledger.ts), the same round as a
+   * phase transition's; undefined offline.
+   */
+  ledgerRound(sprint: SprintFile): TransitionRound | undefined {
+    if (this.offline) return undefined;
+    const link = this;
+    const ledgerRef = this.names.trackingRef({ kind: 'ledger', sprint: sprint.id });
+    const ops: RoundOps = {
+      get fetched() {
+        return link.fetched;
+      },
+      refresh: () => this.refresh(),
+      importAll: () => this.importAll(),
+      isDiverged: () => !!this.report.ledgerDiverged,
+      divergedError: () => {
+        const p = this.report.problems.find((x) => x.ref === ledgerRef);
+        return p
+          ? unavailable('E_DIVERGED', `the sprint's ledger ref ${p.ref} ${p.problem}: ask whoever wrote it, or run 'git conductor sync'`, { ref: p.ref })
+          : unavailable('E_DIVERGED', `the sprint's ledger has a local entry that is not on the remote and is being settled by another process; try again in a moment, or run 'git conductor sync'`);
+      },
+      settlingElsewhere: () => {
+        if (this.report.problems.some((x) => x.ref === ledgerRef)) return false;
+        const diverged = new Set(this.report.ledgerDiverged ? [LEDGER] : []);
+        const top = this.ctx.store.ledgerLog(sprint.id).top();
+        return settlingElsewhere(LEDGER, { problems: [], diverged, top, remote: this.view.ledgerChain(sprint.id)?.entries ?? [], ownIds: this.ownIds, now: Date.now() });
+      },
+      publishOrRetract: (_p, id, lost) => this.publishOrRetract({ kind: 'ledger', sprint }, id, lost),
+      lostError: (_p, e) => this.lostError(LEDGER, e),
+    };
+    return new TransitionRound(ops, LEDGER, realClock(sleep));
+  }
+
+  get ledgerUnpublished(): boolean {
+    return !!this.report.ledgerUnpublished;
+  }
+
+  get ledgerDiverged(): boolean {
+    return !!this.report.ledgerDiverged;
+  }
+
+  publishLedger(sprint: SprintFile): Outcome {
+    return this.publish({ kind: 'ledger', sprint });
+  }
+
   isDiverged(phase: string): boolean {
     return this.report.diverged.has(phase);
   }
@@ -228,6 +276,7 @@ export class RemoteLink {
       rolled_back: this.report.rolledBack,
       problems: this.report.problems.map((p) => `${p.ref} ${p.problem}`),
       head_diverged: this.report.headDiverged,
+      ledger_unpublished: !!this.report.ledgerUnpublished,
     };
   }
 
@@ -255,14 +304,17 @@ export class RemoteLink {
 
   /** Publishes the target's local entries beyond the remote's, and applies what the push changed. */
   private publish(target: Target): Outcome {
-    if (target.kind === 'phase') {
+    if (target.kind !== 'head') {
       const hd = this.report.headDiverged;
       // Never publish a phase of a sprint the remote's head does not name: teammates would never find it.
       if (hd) throw unavailable('E_DIVERGED', headDivergedMessage(hd.local, hd.remote), { ...hd });
       // A sprint started before `init`: the remote has no head yet, so teammates could not find this phase.
       if (!this.view.tracking.head && this.ctx.store.headLog().topSeq() > 0) this.publish({ kind: 'head' });
     }
-    const r = target.kind === 'head' ? publishHead(this.view, this.transport) : publishPhase(this.view, this.transport, target.sprint, target.phase);
+    const r =
+      target.kind === 'head' ? publishHead(this.view, this.transport)
+      : target.kind === 'ledger' ? publishLedger(this.view, this.transport, target.sprint)
+      : publishPhase(this.view, this.transport, target.sprint, target.phase);
     if (r === 'lost') return 'lost';
     if (r === 'in-sync') return 'won';
     this.view.apply(r);
@@ -271,11 +323,13 @@ export class RemoteLink {
       unpublished.delete(target.phase);
       this.report = { ...this.report, unpublished };
     }
+    if (target.kind === 'ledger') this.report = { ...this.report, ledgerUnpublished: false };
     return 'won';
   }
 
   private retract(target: Target): void {
     if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), this.view.tracking.head?.entries.length ?? 0, this.ownIds);
+    else if (target.kind === 'ledger') retractOwnUnpublished(this.ctx.store.ledgerLog(target.sprint.id), this.view.ledgerChain(target.sprint.id)?.entries.length ?? 0, this.ownIds);
     else retractOwnUnpublished(this.ctx.store.phaseLog(target.sprint.id, target.phase), this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0, this.ownIds);
   }
 }

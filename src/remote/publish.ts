@@ -9,9 +9,9 @@
  * again).
  */
 import { existsSync } from 'node:fs';
-import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import type { HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE, child } from '../store/layout.js';
-import { pad } from '../store/seq-log.js';
+import { pad, type SeqLog } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
 import { localEntries, sharedPrefix } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
@@ -31,11 +31,20 @@ function suffixOf<R extends { id: string }>(local: { record: R }[], remote: { re
 
 /** Publishes the phase's local entries beyond the tracking chain. */
 export function publishPhase(view: RemoteView, transport: Transport, sprint: SprintFile, phase: string): PublishResult {
-  const { store } = view.ctx;
   const key: RefKey = { kind: 'phase', sprint: sprint.id, phase };
-  const chain = view.phaseChain(sprint.id, phase);
+  return publishLog(view, transport, key, view.ctx.store.phaseLog(sprint.id, phase), view.phaseChain(sprint.id, phase), (r) => phaseMessage(phase, r));
+}
+
+/** Publishes the sprint's ledger entries beyond the tracking chain. */
+export function publishLedger(view: RemoteView, transport: Transport, sprint: SprintFile): PublishResult {
+  const key: RefKey = { kind: 'ledger', sprint: sprint.id };
+  return publishLog(view, transport, key, view.ctx.store.ledgerLog(sprint.id), view.ledgerChain(sprint.id), ledgerMessage);
+}
+
+/** One log's local entries beyond its chain, one commit each (with the entry's artifact, if it has one), pushed by CAS. */
+function publishLog<R extends PhaseRecord | LedgerRecord>(view: RemoteView, transport: Transport, key: RefKey, log: SeqLog<R>, chain: Chain<R> | undefined, message: (r: R) => string): PublishResult {
   const remote = chain?.entries ?? [];
-  const local = localEntries(store.phaseLog(sprint.id, phase), remote);
+  const local = localEntries(log, remote);
   const suffix = suffixOf(local, remote) as typeof local | undefined;
   if (!suffix) return 'lost';
   if (!suffix.length) return 'in-sync';
@@ -44,13 +53,13 @@ export function publishPhase(view: RemoteView, transport: Transport, sprint: Spr
   for (const e of suffix) {
     const files = [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }];
     if (existsSync(child(e.dir, ARTIFACT_FILE))) files.push({ name: ARTIFACT_FILE, path: child(e.dir, ARTIFACT_FILE) });
-    parent = writeCommit(view.cwd, { files, parent, message: phaseMessage(phase, e.record), author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
+    parent = writeCommit(view.cwd, { files, parent, message: message(e.record), author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
     commits.push(parent);
   }
   const out = transport.pushCas([{ ref: view.names.remoteRef(key), expect: chain?.tip, next: parent! }], false);
   if (out !== 'won') return out;
-  const entries: ChainEntry<PhaseRecord>[] = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))];
-  const grown: Chain<PhaseRecord> = { key, ref: view.names.trackingRef(key), tip: parent!, entries };
+  const entries: ChainEntry<R>[] = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))];
+  const grown = { key, ref: view.names.trackingRef(key), tip: parent!, entries } as Chain<PhaseRecord> | Chain<LedgerRecord>;
   return { chain: grown, oldTip: chain?.tip, moved: [{ key, tip: parent! }] };
 }
 
@@ -91,7 +100,12 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
 
 const author = (r: { agent: string; host: string }) => ({ name: r.agent, email: `${r.agent.replace(/@/g, '.')}@${r.host}` });
 
+function ledgerMessage(r: LedgerRecord): string {
+  const what = r.kind === 'limit' ? `budget set ${r.tokens} tokens` : r.kind === 'spend' ? `budget add ${r.tokens} tokens${r.phase ? ` on ${r.phase}` : ''}` : r.kind === 'override' ? 'override budget' : `attempt ${r.kind} ${r.key}`;
+  return `${what} by ${r.agent}@${r.host}\n\nseq ${pad(r.seq)}${r.offline ? ', taken offline' : ''}`;
+}
+
 function phaseMessage(phase: string, r: PhaseRecord): string {
-  const verb = r.kind === 'done' ? 'complete' : r.kind === 'claim' ? (r.reason === 'renew' ? 'renew' : r.reason === 'takeover' ? 'takeover' : 'claim') : (r.reason ?? 'release');
+  const verb = r.kind === 'done' ? 'complete' : r.kind === 'reopen' || r.kind === 'override' ? r.kind : r.kind === 'claim' ? (r.reason === 'renew' ? 'renew' : r.reason === 'takeover' ? 'takeover' : 'claim') : (r.reason ?? 'release');
   return `${verb} ${phase} by ${r.agent}@${r.host}\n\nseq ${pad(r.seq)}${r.offline ? ', taken offline' : ''}`;
 }

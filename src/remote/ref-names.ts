@@ -4,6 +4,7 @@
  *   <ns>/head                              the head log: which sprint is active
  *   <ns>/sprints/<id>/sprint               the sprint definition (sprint.json)
  *   <ns>/sprints/<id>/phases/<phase>       the phase's log: one commit per entry
+ *   <ns>/sprints/<id>/ledger               the sprint's budget and attempts: one commit per entry
  *
  * <ns> is `refs/conductor` unless configured (e.g. `refs/heads/conductor` for
  * hosts that refuse custom refs). The remote's refs are fetched into
@@ -20,7 +21,7 @@ export { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, TRACKING_ROOT };
 const NAMESPACE_RE = /^refs\/[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/;
 export const REMOTE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
-export type RefKey = { kind: 'head' } | { kind: 'sprint'; sprint: string } | { kind: 'phase'; sprint: string; phase: string };
+export type RefKey = { kind: 'head' } | { kind: 'sprint'; sprint: string } | { kind: 'ledger'; sprint: string } | { kind: 'phase'; sprint: string; phase: string };
 
 export const validNamespace = (ns: string) => NAMESPACE_RE.test(ns) && ns.length <= 100 && !ns.startsWith(`${TRACKING_ROOT}/`) && ns !== TRACKING_ROOT;
 export const validRemoteName = (name: string) => REMOTE_NAME_RE.test(name) && name.length <= 100 && !name.endsWith('.lock');
@@ -31,6 +32,7 @@ export function suffixOf(key: RefKey): string {
   if (key.kind === 'head') return 'head';
   if (!SPRINT_ID_RE.test(key.sprint)) throw new Error(`refusing unsafe sprint id ${JSON.stringify(key.sprint)}`);
   if (key.kind === 'sprint') return `sprints/${key.sprint}/sprint`;
+  if (key.kind === 'ledger') return `sprints/${key.sprint}/ledger`;
   if (!validPhase(key.phase)) throw new Error(`refusing unsafe phase name ${JSON.stringify(key.phase)}`);
   return `sprints/${key.sprint}/phases/${key.phase}`;
 }
@@ -38,9 +40,10 @@ export function suffixOf(key: RefKey): string {
 /** The key for a suffix, or undefined for any name that is not exactly one of ours. */
 export function parseSuffix(s: string): RefKey | undefined {
   if (s === 'head') return { kind: 'head' };
-  const m = /^sprints\/([^/]+)\/(sprint|phases\/([^/]+))$/.exec(s);
+  const m = /^sprints\/([^/]+)\/(sprint|ledger|phases\/([^/]+))$/.exec(s);
   if (!m || !SPRINT_ID_RE.test(m[1]!)) return undefined;
   if (m[2] === 'sprint') return { kind: 'sprint', sprint: m[1]! };
+  if (m[2] === 'ledger') return { kind: 'ledger', sprint: m[1]! };
   return validPhase(m[3]!) ? { kind: 'phase', sprint: m[1]!, phase: m[3]! } : undefined;
 }
 

@@ -9,7 +9,7 @@
  * record parses, validates and carries the sequence number of its depth. A
  * bad ref becomes a `problem` naming the ref; it never crashes a command.
  */
-import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { check, HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { git } from '../git/git.js';
 import { readRefs } from '../git/ref-files.js';
 import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE } from '../store/layout.js';
@@ -54,6 +54,8 @@ export interface TrackingState {
   sprints: Map<string, SprintFile>;
   /** By `<sprint id>/<phase>`. */
   phases: Map<string, Chain<PhaseRecord>>;
+  /** By sprint id. */
+  ledgers: Map<string, Chain<LedgerRecord>>;
   problems: Problem[];
 }
 
@@ -89,9 +91,10 @@ export function listTracking(cwd: string, names: RefNames, commonDir?: string): 
 const FILES: Record<RefKey['kind'], { main: string; optional?: string }> = {
   head: { main: RECORD_FILE },
   sprint: { main: SPRINT_FILE },
+  ledger: { main: RECORD_FILE },
   phase: { main: RECORD_FILE, optional: ARTIFACT_FILE },
 };
-const CAP: Record<RefKey['kind'], number> = { head: MAX_RECORD_BYTES, sprint: MAX_SPRINT_BYTES, phase: MAX_RECORD_BYTES };
+const CAP: Record<RefKey['kind'], number> = { head: MAX_RECORD_BYTES, sprint: MAX_SPRINT_BYTES, ledger: MAX_RECORD_BYTES, phase: MAX_RECORD_BYTES };
 
 class Bad extends Error {}
 
@@ -104,7 +107,7 @@ export type ChainCache = Map<string, ChainEntry<unknown>[]>;
 
 /** Reads and validates the listed refs whose key `want` accepts. */
 export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map()): TrackingState {
-  const state: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
+  const state: TrackingState = { sprints: new Map(), phases: new Map(), ledgers: new Map(), problems: [] };
   const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
   for (const l of wanted) {
     const hit = cache.get(l.oid);
@@ -173,6 +176,7 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
 function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
   if (l.key.kind === 'head') state.head = { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<HeadRecord>[] };
   else if (l.key.kind === 'sprint') state.sprints.set(l.key.sprint, entries[0]!.record as SprintFile);
+  else if (l.key.kind === 'ledger') state.ledgers.set(l.key.sprint, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<LedgerRecord>[] });
   else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
 }
 
@@ -196,7 +200,7 @@ function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => Re
   } catch {
     throw new Bad(`${where}: ${files.main} is not valid JSON`);
   }
-  const schema = l.key.kind === 'head' ? HeadRecord : l.key.kind === 'sprint' ? SprintFile : PhaseRecord;
+  const schema = schemaOf(l.key.kind);
   const r = check(schema as () => import('zod/mini').ZodMiniType<unknown>, raw);
   if (!r.ok) throw new Bad(`${where}: ${files.main} is invalid (${r.problem})`);
   const value = r.value as { seq?: number; id?: string };
@@ -207,13 +211,17 @@ function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => Re
   if (value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);
   const art = info(3);
   const record = value as PhaseRecord;
-  if (l.key.kind === 'phase' && record.kind === 'done' && record.artifact) {
+  if (l.key.kind === 'phase' && (record.kind === 'done' || record.kind === 'override') && record.artifact) {
     if (!art || art.type !== 'blob') throw new Bad(`${where}: done record without its artifact.json`);
     if (art.size > artifactCap || art.size !== record.artifact.bytes) throw new Bad(`${where}: artifact.json is ${art.size} bytes, expected ${record.artifact.bytes} (cap ${artifactCap})`);
     return { commit, record, artifact: { oid: art.oid, size: art.size } };
   }
   return { commit, record };
 }
+
+/** The schema of a ref's main file, by the kind of ref. */
+export const schemaOf = (kind: RefKey['kind']) =>
+  (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : kind === 'ledger' ? LedgerRecord : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
 
 export const chainKey = (sprint: string, phase: string) => `${sprint}/${phase}`;
 export { keyId };

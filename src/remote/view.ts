@@ -9,7 +9,8 @@
  * link applies it), so the view always equals the remote as last seen.
  */
 import { MAX_ARTIFACT_BYTES as ARTIFACT_CAP } from '../core/artifacts.js';
-import type { HeadRecord, PhaseRecord } from '../core/schemas.js';
+import type { LedgerRules } from '../core/ledger.js';
+import type { HeadRecord, LedgerRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { addCached, readCacheFile, saveCache } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
@@ -25,12 +26,23 @@ export interface LinkCtx {
   readonly host: string;
   /** Epoch ms by which every network call must be over (see transport.ts). */
   readonly deadline?: number;
+  /**
+   * The project's rules that imported entries are held to, as local ones are
+   * (the gates nobody may override, the ledger's thresholds); the defaults
+   * when absent.
+   */
+  readonly importRules?: () => ImportRules;
+}
+
+export interface ImportRules {
+  noOverride: readonly string[];
+  ledger: LedgerRules;
 }
 
 /** What one of our own pushes changed on the remote: the chains it moved, as they are now. */
 export interface Published {
-  /** The phase's or the head's chain, grown by our entries. */
-  chain: Chain<PhaseRecord> | Chain<HeadRecord>;
+  /** The phase's, the ledger's or the head's chain, grown by our entries. */
+  chain: Chain<PhaseRecord> | Chain<LedgerRecord> | Chain<HeadRecord>;
   /** The tip it grew from (undefined: the ref is new). */
   oldTip?: string;
   /** Every ref the push moved, with its new commit (a head push also creates sprint refs). */
@@ -38,7 +50,7 @@ export interface Published {
 }
 
 export class RemoteView {
-  tracking: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
+  tracking: TrackingState = { sprints: new Map(), phases: new Map(), ledgers: new Map(), problems: [] };
   /** Every tracking ref present, valid or not, with the commit it points at. */
   present = new Map<string, string>();
   /** What the last load found wrong with the refs themselves (names, types, chains). */
@@ -63,6 +75,10 @@ export class RemoteView {
     return this.tracking.phases.get(chainKey(sprintId, phase));
   }
 
+  ledgerChain(sprintId: string): Chain<LedgerRecord> | undefined {
+    return this.tracking.ledgers.get(sprintId);
+  }
+
   /**
    * Reads the head's chain, then the sprints worth reading: the one the head
    * names and `localActive`, whatever other refs exist.
@@ -82,7 +98,7 @@ export class RemoteView {
     if (remoteTop) ids.add(remoteTop);
     this.readIds = ids;
     const rest = this.read((k) => k.kind !== 'head' && ids.has(k.sprint));
-    this.tracking = { head: head.head, sprints: rest.sprints, phases: rest.phases, problems: [...head.problems, ...rest.problems] };
+    this.tracking = { head: head.head, sprints: rest.sprints, phases: rest.phases, ledgers: rest.ledgers, problems: [...head.problems, ...rest.problems] };
     this.problems = [...problems, ...this.tracking.problems];
   }
 
@@ -93,6 +109,7 @@ export class RemoteView {
     const more = this.read((k) => k.kind !== 'head' && k.sprint === id);
     for (const [k, v] of more.sprints) this.tracking.sprints.set(k, v);
     for (const [k, v] of more.phases) this.tracking.phases.set(k, v);
+    for (const [k, v] of more.ledgers) this.tracking.ledgers.set(k, v);
     this.tracking.problems.push(...more.problems);
     this.problems.push(...more.problems);
     return more.problems;
@@ -114,6 +131,7 @@ export class RemoteView {
     const c = p.chain;
     if (c.key.kind === 'head') this.tracking.head = c as Chain<HeadRecord>;
     else if (c.key.kind === 'phase') this.tracking.phases.set(chainKey(c.key.sprint, c.key.phase), c as Chain<PhaseRecord>);
+    else if (c.key.kind === 'ledger') this.tracking.ledgers.set(c.key.sprint, c as Chain<LedgerRecord>);
     if (p.oldTip) this.tips.delete(p.oldTip);
     this.tips.add(c.tip);
     this.cache.set(c.tip, c.entries as ChainEntry<unknown>[]);

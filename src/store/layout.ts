@@ -10,6 +10,7 @@
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
  *     sprints/<id>/phases/<phase>/<seq>/artifact.json the completed artifact
+ *     sprints/<id>/ledger/<seq>/record.json           the sprint's budget and attempts (a SeqLog)
  *
  * Names are validated (phase, sprint id) before they get here; `segment`
  * checks again, cheaply, so that no name can ever escape the state directory.
@@ -52,6 +53,10 @@ export class Layout {
   }
   phase(id: string, phase: string) {
     return child(this.phases(id), segment(phase));
+  }
+  /** The sprint's ledger: budget and attempts (core/ledger.ts). */
+  ledger(id: string) {
+    return child(this.sprint(id), 'ledger');
   }
 }
 

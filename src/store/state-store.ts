@@ -1,7 +1,7 @@
 /** The local state directory: sprints, their phase logs, the head log, config and audit. */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { corrupt, isConductorError } from '../core/errors.js';
-import { AuditEntry, check, HeadRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
+import { AuditEntry, check, HeadRecord, LedgerRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
 import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
@@ -22,6 +22,11 @@ export class StateStore {
 
   phaseLog(sprintId: string, phase: string): SeqLog<PhaseRecord> {
     return new SeqLog(this.layout.phase(sprintId, phase), PhaseRecord, REPAIR_PHASE(phase));
+  }
+
+  /** The sprint's budget and attempts. A corrupt entry is repaired by hand or from the remote's ref: it is arithmetic, not a claim. */
+  ledgerLog(sprintId: string): SeqLog<LedgerRecord> {
+    return new SeqLog(this.layout.ledger(sprintId), LedgerRecord, `restore it from a teammate's copy or the remote's ledger ref, or start a new sprint`);
   }
 
   activeSprintId(): string | undefined {

@@ -2,18 +2,18 @@
 import type { Command } from 'commander';
 import type { ReleaseResult } from '../../api/index.js';
 import { color as c, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, runChange, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('abort <phase>'), { offline: true })
     .description('release your claim without completing it')
     .option('--force', "release someone else's claim")
-    .action(async (phase, o) => run((await api()).abort, renderRelease)({ ...o, phase }));
+    .action(async (phase, o) => runChange((await api()).abort, renderRelease)({ ...o, phase }));
 
   withCommon(program.command('unstuck <phase>'), { offline: true })
     .description('release a claim whose lease has expired')
     .option('--force', 'release it even though the lease is live')
-    .action(async (phase, o) => run((await api()).unstuck, renderRelease)({ ...o, phase }));
+    .action(async (phase, o) => runChange((await api()).unstuck, renderRelease)({ ...o, phase }));
 }
 
 function renderRelease(r: ReleaseResult): void {

@@ -3,19 +3,19 @@ import { type Command, CommanderError } from 'commander';
 import type { ClaimResult } from '../../api/index.js';
 import { duration } from '../format.js';
 import { color as c, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, runChange, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('claim <phase>'), { offline: true })
     .description('take a phase: exactly one agent wins')
     .option('--ttl <duration>', 'lease length, e.g. 30m, 2h (default 1h)')
     .option('--pid <pid>', 'your own long-lived process id, recorded for people to see', parsePid)
-    .action(async (phase, o) => run((await api()).claim, renderClaim)({ ...o, phase }));
+    .action(async (phase, o) => runChange((await api()).claim, renderClaim)({ ...o, phase }));
 
   withCommon(program.command('renew <phase>'), { offline: true })
     .description('extend your lease on a phase you hold')
     .option('--ttl <duration>', 'new lease length from now')
-    .action(async (phase, o) => run((await api()).renew, renderClaim)({ ...o, phase }));
+    .action(async (phase, o) => runChange((await api()).renew, renderClaim)({ ...o, phase }));
 }
 
 function parsePid(v: string): number {

@@ -4,7 +4,7 @@
  * only by `api()`, so it initialises when a command runs, never at start-up.
  */
 import { Command, Option } from 'commander';
-import { json } from '../output.js';
+import { json, stderr } from '../output.js';
 
 export const api = () => import('../../api/index.js');
 
@@ -14,6 +14,24 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
     const r = await call(o);
     if (o.json) json(r);
     else await human(r);
+  };
+}
+
+/**
+ * run() for a command that changes state: its result also carries the
+ * sprint's `warnings` (the budget past its warning threshold, a key one
+ * failure from the circuit breaker), in the JSON and as stderr lines.
+ */
+export function runChange<O extends { agent?: string }, R extends object>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
+  return async (o: O & { json?: boolean }) => {
+    const r = await call(o);
+    const own = (r as { warnings?: { message: string }[] }).warnings;
+    const warnings = own ?? (await (await api()).warnings({ agent: o.agent }));
+    if (o.json) json({ ...r, warnings });
+    else {
+      await human(r);
+      for (const w of warnings) stderr(`git-conductor: warning: ${w.message}`);
+    }
   };
 }
 

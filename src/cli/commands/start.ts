@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import type { StartResult } from '../../api/index.js';
 import { color as c, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, runChange, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('start'), { offline: true })
     .description('start a new sprint (archives the previous one)')
     .option('--phases <json|path>', 'phase graph: inline JSON array or a JSON file')
-    .action(async (o) => run((await api()).start, renderStart)(o));
+    .option('--force', 'start even though phases of the current sprint are held by live leases')
+    .action(async (o) => runChange((await api()).start, renderStart)(o));
 }
 
 function renderStart(r: StartResult): void {

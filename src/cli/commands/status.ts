@@ -18,17 +18,34 @@ function renderStatus(r: StatusResult): void {
   const now = Date.now();
   const head = `sprint ${c('bold', r.sprint_id)}  ${r.status}  started ${ago(r.started_at, now)} by ${r.started_by}`;
   stdout(head);
-  if (r.halted) stdout(c('red', `■ halted by ${r.halted.phase}: ${r.halted.reason}`));
+  renderHalts(r, now);
   const rows = [[c('dim', 'PHASE'), c('dim', 'STATE'), c('dim', 'AGENT'), c('dim', 'SINCE'), c('dim', 'LEASE')]];
   for (const p of Object.values(r.phases)) {
     const lease =
       p.state !== 'running' ? '' : p.expired ? c('red', `expired ${duration(now - Date.parse(p.expires_at!))} ago`) : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const who = p.agent ? `${p.agent}@${p.host}` : p.state === 'pending' ? c('dim', `needs ${p.depends_on.join(', ')}`) : '';
     const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '');
-    rows.push([p.name, state, who, ago(p.at, now), lease]);
+    const note = p.override ? c('yellow', ' (halt overridden)') : p.reopened ? c('dim', ' (reopened)') : '';
+    rows.push([p.name, state + note, who, ago(p.at, now), lease]);
   }
   stdout(table(rows));
+  if (r.budget) {
+    const limit = r.budget.limit ? ` of ${r.budget.limit.tokens}${r.budget.ratio === null ? '' : ` (${Math.round(r.budget.ratio * 100)}%)`}` : ' (no limit set)';
+    stdout(c('dim', `budget: ${r.budget.used.tokens} tokens used${limit}`));
+  }
+  for (const w of r.warnings) stdout(c('yellow', `! ${w.message}`));
   if (r.remote) renderRemote(r.remote, now);
+}
+
+/** Each halt with its rule, since when, whose artifact, and how to clear it; then the overridden ones. */
+function renderHalts(r: StatusResult, now: number): void {
+  for (const h of r.halts) {
+    const what = h.gate === 'phase' ? `halted by ${h.phase}` : h.gate === 'budget' ? 'halted by the budget' : `halted by the circuit breaker on "${h.key}"`;
+    const whose = h.agent ? `; artifact ${h.artifact ? `${h.artifact.source} ` : ''}completed by ${h.agent}@${h.host}` : '';
+    stdout(c('red', `■ ${what}: ${h.rule}`) + c('dim', ` (since ${ago(h.since, now)}${whose})`));
+    stdout(c('dim', `  clear it: ${h.clear.join('  or  ')}${h.overridable || h.gate !== 'phase' ? '' : ' (overriding it is forbidden by the project config)'}`));
+  }
+  for (const o of r.overridden) stdout(c('yellow', `□ ${o.phase}: halt overridden by ${o.agent}@${o.host} ${ago(o.at, now)}: ${o.why ?? ''}`) + c('dim', ` (was: ${o.halt})`));
 }
 
 function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void {

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import type { SyncResult } from '../../api/index.js';
 import { stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, runChange, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('sync'))
     .description('fetch the remote, reconcile (the remote’s earlier entries win), publish what is still local only')
-    .action(async (o) => run((await api()).sync, renderSync)(o));
+    .action(async (o) => runChange((await api()).sync, renderSync)(o));
 }
 
 function renderSync(r: SyncResult): void {
