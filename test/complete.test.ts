@@ -80,7 +80,7 @@ describe('halts', () => {
   ])('%s artifact %j halts the sprint', (phase, artifact, reason) => {
     const done = finish(phase, 'x', artifact);
     expect(done.halt).toBe(reason);
-    expect(ok('status').halted).toEqual({ phase, reason });
+    expect(ok('status').halted).toMatchObject({ gate: 'phase', phase, reason });
     const other = ['review', 'security', 'qa'].find((p) => p !== phase)!;
     expect(no(4, 'E_HALTED', 'claim', other, '--agent', 'y')).toContain(`halted by ${phase}: ${reason}`);
     expect(ok('next').phase).toBeNull();

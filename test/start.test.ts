@@ -1,4 +1,4 @@
-/** start: it archives the previous sprint, takes its phase graph from the right place, and replaces a sprint it cannot read. */
+/** start: it archives the previous sprint (refusing while its leases are live, unless forced), takes its phase graph from the right place, and replaces a sprint it cannot read. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,13 +7,16 @@ import { entryFile, makeBare, makeClone } from './helpers/remote.js';
 import { repoPerTest } from './helpers/sprint.js';
 
 const t = repoPerTest();
-const { ok, sprintFile } = t;
+const { ok, no, sprintFile } = t;
 
 describe('start', () => {
-  it('start archives the previous sprint', () => {
+  it('start archives the previous sprint; while its phases are held by live leases only with --force', () => {
     const first = ok('start').sprint_id;
     ok('claim', 'think', '--agent', 'a');
-    const second = ok('start');
+    const message = no(3, 'E_LEASE_LIVE', 'start');
+    expect(message).toContain(`sprint ${first} still has live leases: think (held by a@`);
+    expect(message).toContain('--force');
+    const second = ok('start', '--force');
     expect(second.archived).toBe(first);
     expect(sprintFile(first)).toMatchObject({ status: 'archived', archived_at: expect.any(String) });
     const s = ok('status');
@@ -33,7 +36,7 @@ describe('where the phase graph comes from', () => {
     const c = ok('claim', 'design', '--agent', 'a');
     expect(Date.parse(c.expires_at) - Date.parse(c.claimed_at)).toBe(900_000);
     // --phases wins over the project config.
-    expect(ok('start', '--phases', '[{"name":"solo"}]')).toMatchObject({ source: 'inline', phases: [{ name: 'solo' }] });
+    expect(ok('start', '--force', '--phases', '[{"name":"solo"}]')).toMatchObject({ source: 'inline', phases: [{ name: 'solo' }] });
   });
 
   it('.nanostack/config.json phase_graph, with the known phases keeping their classes', () => {
