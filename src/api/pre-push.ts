@@ -8,6 +8,7 @@
  * framework's variables, the bypass) comes in as options from the CLI.
  */
 import { blocked, isUnreachable } from '../core/errors.js';
+import { overriddenHalts, type OverriddenHalt } from '../core/halts.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
@@ -39,7 +40,12 @@ export interface PrePushResult {
   bypassed?: { missing: string[]; halt?: string };
   /** Earlier pushes that skipped the hook (--no-verify), found in the reflog and recorded now. */
   recorded_skips: string[];
+  /** Halts a human overrode: the protected push goes ahead past them, and says so. */
+  overridden?: OverriddenHalt[];
 }
+
+/** "security: halt overridden by a@h at T (why)", for the gate's messages. */
+const overriddenText = (o: OverriddenHalt[]) => o.map((x) => `${x.phase}: halt "${x.halt}" overridden by ${x.agent}@${x.host} at ${x.at}${x.why ? ` (${x.why})` : ''}`).join('; ');
 
 export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   // Teammates' phases arrive in the remote-tracking refs (git fetch): the gate judges that view too.
@@ -63,21 +69,23 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     tops = ctx.store.tops(sprint);
     blockers = shipBlockers(sprint, tops, Date.now());
   }
-  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
+  const overridden = hits.length ? overriddenHalts(sprint, tops) : [];
+  const withOverrides = overridden.length ? { overridden } : {};
+  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, ...withOverrides };
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
-  const why = [...missing, ...(halt ? [halt] : [])].join('; ');
+  const why = [...missing, ...(halt ? [halt] : []), ...(overridden.length ? [`overridden: ${overriddenText(overridden)}`] : [])].join('; ');
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
     const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${remote ?? 'a remote'} while ${why}`;
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
-    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
+    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips, ...withOverrides };
   }
   throw blocked(
     'E_SHIP_GATE',
     `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why}). Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
-    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt },
+    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt, ...withOverrides },
   );
 }
 
