@@ -23,11 +23,15 @@ export const ledgerState = (ctx: Pick<Ctx, 'store'>, sprint: SprintFile): Ledger
 /** Appends one operation, re-deciding on fresh state after every lost race, local or remote. */
 export function appendLedger(ctx: Ctx, sprint: SprintFile, agent: string, decide: DecideLedger): Entry<LedgerRecord> {
   const round = ctx.remote?.ledgerRound(sprint);
+  const log = ctx.store.ledgerLog(sprint.id);
+  let entry: Entry<LedgerRecord> | undefined;
   for (;;) {
-    let entry: Entry<LedgerRecord>;
     try {
       round?.check();
-      entry = appendLocal(ctx, sprint, agent, decide);
+      // Unlike a claim, an operation decided again is applied again: after a lost push, an entry of
+      // ours that is still in the log (a racer of this clone built on it, so it could not be taken
+      // back) is still our one entry, and only publishing it is left to do.
+      if (!entry || !stillThere(log, entry.record)) entry = appendLocal(ctx, sprint, agent, decide);
     } catch (e) {
       const next = round ? round.refused(e) : { error: e };
       if (next === 'retry') continue;
