@@ -62,15 +62,14 @@ export async function start(opts: StartOptions): Promise<StartResult> {
 /**
  * Replacing a sprint whose phases are held by live leases would leave their
  * holders working for an archived sprint: refused, naming them, unless forced.
- * A sprint that does not read is not one anyone can hold.
+ * A head or sprint that does not read is not one anyone can hold.
  */
 function refuseLiveLeases(ctx: Ctx): void {
-  const id = ctx.store.activeSprintId();
   let sprint: SprintFile;
   try {
-    sprint = ctx.store.readSprint(id ?? '');
+    sprint = ctx.store.readSprint(ctx.store.activeSprintId() ?? '');
   } catch {
-    return;
+    return; // no sprint, or an unreadable head or sprint: start is its repair
   }
   if (sprint.status !== 'active') return;
   const now = Date.now();
