@@ -7,6 +7,8 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
+import { gitRun } from './helpers/git.js';
+import { hookEnv, sprintRepo } from './helpers/hooks.js';
 import { repoPerTest } from './helpers/sprint.js';
 import { auditEvents, phaseDir } from './helpers/state.js';
 
@@ -24,12 +26,14 @@ const clean = (phase: string) => ({ phase, summary: 'all clear', context_checkpo
 
 const writeConfig = (config: unknown) => writeFileSync(join(t.repo, '.git-conductor.json'), JSON.stringify(config));
 
-beforeEach(() => {
-  ok('start');
-  for (const p of ['think', 'plan', 'build']) finish(p);
-});
+const startToBuild = () =>
+  beforeEach(() => {
+    ok('start');
+    for (const p of ['think', 'plan', 'build']) finish(p);
+  });
 
 describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
+  startToBuild();
   const other = ['review', 'security', 'qa'].find((p) => p !== phase)!;
 
   it('halts; status says which phase and rule, since when, whose artifact and how to clear it', () => {
@@ -99,6 +103,7 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
 });
 
 describe('reopen', () => {
+  startToBuild();
   it('is refused while a phase depending on it is done, unless --cascade, which reopens those first', () => {
     for (const p of ['review', 'security', 'qa']) finish(p);
     expect(no(4, 'E_DEPENDANT_DONE', 'reopen', 'plan', '--reason', 'redo')).toContain('build, review, security, qa depend on it');
@@ -120,5 +125,30 @@ describe('reopen', () => {
     expect(no(2, 'E_UNKNOWN_PHASE', 'reopen', 'nope', '--reason', 'x')).toContain('unknown phase');
     expect(no(3, 'E_NOT_HALTED', 'override', 'build', '--reason', 'x')).toContain('not halted');
     expect(no(2, 'E_UNKNOWN_PHASE', 'override', 'nope', '--reason', 'x')).toContain('or "budget"');
+  });
+});
+
+describe('the ship gate and overridden halts', () => {
+  it('refuses while halted; names an overridden halt in its refusal, and says so when it lets a push through past one', async () => {
+    const { repo } = await sprintRepo();
+    const as = (agent: string, ...args: string[]) => conductor([...args, '--json'], { cwd: repo, agent });
+    const push = () => gitRun(repo, ['push', 'origin', 'main'], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper' }) });
+    writeFileSync(join(repo, 'security.json'), JSON.stringify(halting.security));
+    for (const [phase, file] of [['review'], ['security', 'security.json']] as const) {
+      expect(as('x', 'claim', phase).code).toBe(0);
+      expect(as('x', 'complete', phase, ...(file ? ['--artifact', file] : [])).code).toBe(0);
+    }
+    const halted = push();
+    expect(halted.code).not.toBe(0);
+    expect(halted.stderr).toContain('halted by security');
+    expect(as('boss', 'override', 'security', '--reason', 'accepted for the demo').code).toBe(0);
+    const missingQa = push();
+    expect(missingQa.code).not.toBe(0);
+    expect(missingQa.stderr).toMatch(/overridden: security: halt "security found 1 critical or high finding\(s\)" overridden by boss@\S+ at \S+ \(accepted for the demo\)/);
+    expect(as('x', 'claim', 'qa').code).toBe(0);
+    expect(as('x', 'complete', 'qa').code).toBe(0);
+    const shipped = push();
+    expect(shipped.code, shipped.stderr).toBe(0);
+    expect(shipped.stderr).toContain('shipping past an overridden halt: security');
   });
 });

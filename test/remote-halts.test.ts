@@ -105,6 +105,20 @@ describe('halts across clones', () => {
   });
 });
 
+describe('start across clones', () => {
+  it("refuses to replace a sprint whose phases a teammate holds by a live lease, naming them, unless --force", () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'ana');
+    const b = makeClone(url, 'ben');
+    const first = ok(a, 'start', '--phases', GRAPH).sprint_id;
+    ok(a, 'claim', 'build');
+    const r = b.run(['start']);
+    expect([r.code, r.json.error.code]).toEqual([3, 'E_LEASE_LIVE']);
+    expect(r.json.error.message).toContain(`sprint ${first} still has live leases: build (held by ana@`);
+    expect(ok(b, 'start', '--force').archived).toBe(first);
+  });
+});
+
 describe('the ledger across clones', () => {
   it('is mirrored to its ref; spending from two clones at once counts once each', async () => {
     const { bare, url } = makeBare();
