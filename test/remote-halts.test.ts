@@ -141,6 +141,24 @@ describe('the ledger across clones', () => {
     }
   });
 
+  it('spending recorded offline is applied on top of what reached the remote first, not rolled back', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'ana');
+    const b = makeClone(url, 'ben');
+    ok(a, 'start', '--phases', GRAPH);
+    ok(a, 'budget', 'set', '--tokens', '100');
+    ok(b, 'status', '--fetch');
+    expect(ok(a, 'budget', 'add', '--tokens', '10', '--offline').used.tokens).toBe(10);
+    ok(b, 'budget', 'add', '--tokens', '5');
+    const synced = ok(a, 'sync');
+    expect(synced.published).toContain('ledger');
+    expect(synced.rolled_back).toEqual([]);
+    for (const c of [a, b]) {
+      ok(c, 'status', '--fetch');
+      expect(ok(c, 'budget', 'status').used.tokens).toBe(15);
+    }
+  });
+
   it("a budget halt or a tripped breaker on one clone refuses the other's claims, and clearing it there frees them", () => {
     const { url } = makeBare();
     const a = makeClone(url, 'ana');

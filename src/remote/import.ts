@@ -9,11 +9,12 @@
  * It returns a fresh ImportReport and never touches the view: the view is
  * what the remote holds, the report is what that means for this clone.
  */
-import { isCode } from '../core/errors.js';
+import { isCode, isRefusal } from '../core/errors.js';
 import { importRefusal } from '../core/halts.js';
-import { DEFAULT_LEDGER_RULES, ledgerImportRefusal } from '../core/ledger.js';
+import { applyLedger, checkBudgetOverride, DEFAULT_LEDGER_RULES, emptyLedger, ledgerImportRefusal } from '../core/ledger.js';
 import { allDone } from '../core/phase-state.js';
 import type { HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { randomHex } from '../store/fs-atomic.js';
 import { importedArtifact } from './imported-artifact.js';
 import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
@@ -189,9 +190,38 @@ function importLedger(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     out.ledgerDiverged = true;
     return;
   }
-  out.ledgerUnpublished = r.unpublished.length > 0;
+  const rebased = r.stuck ? [] : rebaseOffline(ctx, sprint, r.retracted, ownIds, rules);
+  out.ledgerUnpublished = r.unpublished.length > 0 || rebased.length > 0;
   out.ledgerDiverged = r.stuck;
-  note(ctx, r, undefined, chain, ownIds, out, sprint.id);
+  note(ctx, { ...r, retracted: r.retracted.filter((x) => !rebased.includes(x)) }, undefined, chain, ownIds, out, sprint.id);
+}
+
+/**
+ * Spending and attempts recorded offline happened whatever the remote holds:
+ * unlike a claim, an offline ledger entry that lost its number to the
+ * remote's is applied again on top of it (a new entry, still offline, that
+ * `sync` publishes) rather than rolled back. Only another process's: the
+ * process that made an entry re-decides its own (api/ledger.ts). An override
+ * that no longer applies is rolled back and reported.
+ */
+function rebaseOffline(ctx: LinkCtx, sprint: SprintFile, retracted: readonly LedgerRecord[], ownIds: ReadonlySet<string>, rules: ImportRules): LedgerRecord[] {
+  const log = ctx.store.ledgerLog(sprint.id);
+  const done: LedgerRecord[] = [];
+  for (const r of [...retracted].reverse()) {
+    if (!r.offline || ownIds.has(r.id)) continue;
+    const { v: _v, seq: _s, id: _i, state: _st, offline: _o, ...op } = r;
+    const top = log.top();
+    try {
+      if (op.kind === 'override') checkBudgetOverride(top?.record.state ?? emptyLedger(), rules.ledger, rules.noOverride);
+      log.append(top?.seq ?? 0, { v: 1, id: randomHex(8), ...op, state: applyLedger(top?.record.state, op), offline: true });
+    } catch (e) {
+      // A racer appended meanwhile, or the operation no longer applies: reported as rolled back.
+      if (isCode(e, 'E_LOST_RACE') || isRefusal(e) || isCode(e, 'E_BAD_AMOUNT')) continue;
+      throw e;
+    }
+    done.push(r);
+  }
+  return done;
 }
 
 type Rec = { agent: string; host: string; at: string; id: string; kind?: string; sprint_id?: string };

@@ -51,7 +51,8 @@ function renderHalts(r: StatusResult, now: number): void {
 function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void {
   const fresh = m.as_of ? `as of ${ago(m.as_of, now)} (last fetch)` : 'never fetched';
   stdout(c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`));
-  if (m.unpublished.length) stdout(c('yellow', `* not on the remote yet: ${m.unpublished.join(', ')} (run 'git conductor sync')`));
+  const unpublished = [...m.unpublished, ...(m.ledger_unpublished ? ['the budget and attempts ledger'] : [])];
+  if (unpublished.length) stdout(c('yellow', `* not on the remote yet: ${unpublished.join(', ')} (run 'git conductor sync')`));
   for (const b of m.rolled_back) stdout(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) stdout(c('red', `! ${p}`));
 }
