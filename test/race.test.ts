@@ -57,7 +57,8 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
 
 /** A fresh sprint with the given graph; returns its id. */
 function startSprint(repo: string, phases?: unknown): string {
-  const r = conductor(['start', '--json', ...(phases ? ['--phases', JSON.stringify(phases)] : [])], { cwd: repo });
+  // --force: each trial replaces the last one's sprint, whose winners still hold live leases.
+  const r = conductor(['start', '--force', '--json', ...(phases ? ['--phases', JSON.stringify(phases)] : [])], { cwd: repo });
   expect(r.code, r.stderr + r.stdout).toBe(0);
   return r.json.sprint_id;
 }
