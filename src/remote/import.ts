@@ -9,12 +9,12 @@
  * It returns a fresh ImportReport and never touches the view: the view is
  * what the remote holds, the report is what that means for this clone.
  */
-import { isCode, isRefusal } from '../core/errors.js';
+import { isCode } from '../core/errors.js';
 import { importRefusal } from '../core/halts.js';
-import { applyLedger, checkBudgetOverride, DEFAULT_LEDGER_RULES, emptyLedger, ledgerImportRefusal } from '../core/ledger.js';
 import { allDone } from '../core/phase-state.js';
-import type { HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
-import { randomHex } from '../store/fs-atomic.js';
+import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { follows, importRules } from './import-checks.js';
+import { importLedger } from './import-ledger.js';
 import { importedArtifact } from './imported-artifact.js';
 import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
@@ -70,7 +70,7 @@ export function importRemote(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet
     const sprint = store.readSprint(active);
     const rules = importRules(ctx);
     importPhases(ctx, view, ownIds, sprint, out, rules);
-    importLedger(ctx, view, ownIds, sprint, out, rules);
+    importLedger(ctx, view, ownIds, sprint, out, rules, (r, chain) => note(ctx, r, undefined, chain, ownIds, out, sprint.id));
   }
   return out;
 }
@@ -110,20 +110,6 @@ function ensureSprint(ctx: LinkCtx, view: RemoteView, id: string): void {
   }
 }
 
-/** The project's rules; a config that does not read is the commands' to report, so the import holds entries to the defaults. */
-function importRules(ctx: LinkCtx): ImportRules {
-  try {
-    return ctx.importRules?.() ?? { noOverride: [], ledger: DEFAULT_LEDGER_RULES };
-  } catch {
-    return { noOverride: [], ledger: DEFAULT_LEDGER_RULES };
-  }
-}
-
-/** Refuses (throws) an imported entry that may not follow the one below it on its chain. */
-function follows<R extends { seq: number }>(chain: Chain<R> | undefined, e: ChainEntry<R>, refusal: (prev: R | undefined, r: R) => string | undefined): void {
-  const why = refusal(chain?.entries[e.record.seq - 2]?.record, e.record);
-  if (why) throw new Error(`commit ${e.commit.slice(0, 12)}: ${why}`);
-}
 
 function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>, sprint: SprintFile, out: ImportReport, rules: ImportRules): void {
   const store = ctx.store;
@@ -166,63 +152,6 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
   if (imported && allDone(sprint, store.tops(sprint))) store.archiveSprint(sprint, new Date().toISOString());
 }
 
-/** The sprint's ledger, like a phase: each imported entry's state must be what its operation makes of the one below. */
-function importLedger(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>, sprint: SprintFile, out: ImportReport, rules: ImportRules): void {
-  const chain = view.ledgerChain(sprint.id);
-  out.ledgerUnpublished = false;
-  out.ledgerDiverged = false;
-  if (!chain && view.present.has(view.names.trackingRef({ kind: 'ledger', sprint: sprint.id }))) {
-    out.ledgerDiverged = true; // the ref exists but is invalid: reported in problems
-    return;
-  }
-  let r: Reconciled<LedgerRecord>;
-  try {
-    r = reconcile(ctx.store.ledgerLog(sprint.id), chain?.entries ?? [], {
-      ownIds,
-      now: Date.now(),
-      payload: (e) => {
-        follows(chain, e, (prev, rec) => ledgerImportRefusal(prev, rec, rules.ledger, rules.noOverride));
-        return undefined;
-      },
-    });
-  } catch (e) {
-    if (!isCode(e, 'E_CORRUPT_STATE')) throw e;
-    out.ledgerDiverged = true;
-    return;
-  }
-  const rebased = r.stuck ? [] : rebaseOffline(ctx, sprint, r.retracted, ownIds, rules);
-  out.ledgerUnpublished = r.unpublished.length > 0 || rebased.length > 0;
-  out.ledgerDiverged = r.stuck;
-  note(ctx, { ...r, retracted: r.retracted.filter((x) => !rebased.includes(x)) }, undefined, chain, ownIds, out, sprint.id);
-}
-
-/**
- * Spending and attempts recorded offline happened whatever the remote holds:
- * unlike a claim, an offline ledger entry that lost its number to the
- * remote's is applied again on top of it (a new entry, still offline, that
- * `sync` publishes) rather than rolled back. Only another process's: the
- * process that made an entry re-decides its own (api/ledger.ts). An override
- * that no longer applies is rolled back and reported.
- */
-function rebaseOffline(ctx: LinkCtx, sprint: SprintFile, retracted: readonly LedgerRecord[], ownIds: ReadonlySet<string>, rules: ImportRules): LedgerRecord[] {
-  const log = ctx.store.ledgerLog(sprint.id);
-  const done: LedgerRecord[] = [];
-  for (const r of [...retracted].reverse()) {
-    if (!r.offline || ownIds.has(r.id)) continue;
-    const { v: _v, seq: _s, id: _i, state: _st, offline: _o, ...op } = r;
-    const top = log.top();
-    try {
-      if (op.kind === 'override') checkBudgetOverride(top?.record.state ?? emptyLedger(), rules.ledger, rules.noOverride);
-      log.append(top?.seq ?? 0, { v: 1, id: randomHex(8), ...op, state: applyLedger(top?.record.state, op), offline: true });
-    } catch (e) {
-      // A racer appended meanwhile, or the operation no longer applies: reported as rolled back.
-      if (isCode(e, 'E_LOST_RACE') || isRefusal(e) || isCode(e, 'E_BAD_AMOUNT')) continue;
-      throw e;
-    }
-    done.push(r);
-  }
-  return done;
-}
 
 type Rec = { agent: string; host: string; at: string; id: string; kind?: string; sprint_id?: string };
 

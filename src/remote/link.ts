@@ -142,54 +142,48 @@ export class RemoteLink {
 
   /** The remote side of one phase transition, for the api's loop; undefined offline (nothing to publish). */
   round(sprint: SprintFile, phase: string): TransitionRound | undefined {
-    if (this.offline) return undefined;
-    const link = this;
-    const ops: RoundOps = {
-      get fetched() {
-        return link.fetched;
-      },
-      refresh: () => this.refresh(),
-      importAll: () => this.importAll(),
-      isDiverged: (p) => this.isDiverged(p),
-      divergedError: (p) => this.divergedError(p),
-      settlingElsewhere: (p) => this.settlingElsewhere(sprint.id, p),
-      publishOrRetract: (p, id, lost) => this.publishOrRetract({ kind: 'phase', sprint, phase: p }, id, lost),
-      lostError: (p, e) => this.lostError(p, e),
-    };
-    return new TransitionRound(ops, phase, realClock(sleep));
+    return this.makeRound({ kind: 'phase', sprint, phase }, phase, {
+      isDiverged: () => this.isDiverged(phase),
+      divergedError: () => this.divergedError(phase),
+      settlingElsewhere: () => this.settlingElsewhere(sprint.id, phase),
+    });
   }
 
-  /**
-   * The remote side of one ledger append (api/ledger.ts), the same round as a
-   * phase transition's; undefined offline.
-   */
+  /** The remote side of one append to the sprint's ledger (api/ledger.ts): the same round as a phase's. */
   ledgerRound(sprint: SprintFile): TransitionRound | undefined {
-    if (this.offline) return undefined;
-    const link = this;
-    const ledgerRef = this.names.trackingRef({ kind: 'ledger', sprint: sprint.id });
-    const ops: RoundOps = {
-      get fetched() {
-        return link.fetched;
-      },
-      refresh: () => this.refresh(),
-      importAll: () => this.importAll(),
+    const ref = this.names.trackingRef({ kind: 'ledger', sprint: sprint.id });
+    const problem = () => this.report.problems.find((x) => x.ref === ref);
+    return this.makeRound({ kind: 'ledger', sprint }, LEDGER, {
       isDiverged: () => !!this.report.ledgerDiverged,
       divergedError: () => {
-        const p = this.report.problems.find((x) => x.ref === ledgerRef);
+        const p = problem();
         return p
           ? unavailable('E_DIVERGED', `the sprint's ledger ref ${p.ref} ${p.problem}: ask whoever wrote it, or run 'git conductor sync'`, { ref: p.ref })
           : unavailable('E_DIVERGED', `the sprint's ledger has a local entry that is not on the remote and is being settled by another process; try again in a moment, or run 'git conductor sync'`);
       },
       settlingElsewhere: () => {
-        if (this.report.problems.some((x) => x.ref === ledgerRef)) return false;
+        if (problem()) return false;
         const diverged = new Set(this.report.ledgerDiverged ? [LEDGER] : []);
         const top = this.ctx.store.ledgerLog(sprint.id).top();
         return settlingElsewhere(LEDGER, { problems: [], diverged, top, remote: this.view.ledgerChain(sprint.id)?.entries ?? [], ownIds: this.ownIds, now: Date.now() });
       },
-      publishOrRetract: (_p, id, lost) => this.publishOrRetract({ kind: 'ledger', sprint }, id, lost),
-      lostError: (_p, e) => this.lostError(LEDGER, e),
+    });
+  }
+
+  private makeRound(target: Exclude<Target, { kind: 'head' }>, name: string, log: Pick<RoundOps, 'isDiverged' | 'divergedError' | 'settlingElsewhere'>): TransitionRound | undefined {
+    if (this.offline) return undefined;
+    const link = this;
+    const ops: RoundOps = {
+      get fetched() {
+        return link.fetched;
+      },
+      refresh: () => this.refresh(),
+      importAll: () => this.importAll(),
+      ...log,
+      publishOrRetract: (_p, id, lost) => this.publishOrRetract(target, id, lost),
+      lostError: (_p, e) => this.lostError(name, e),
     };
-    return new TransitionRound(ops, LEDGER, realClock(sleep));
+    return new TransitionRound(ops, name, realClock(sleep));
   }
 
   get ledgerUnpublished(): boolean {
