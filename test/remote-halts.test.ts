@@ -88,6 +88,7 @@ describe('halts across clones', () => {
     expect([ra.code, rb.code].sort()).toEqual([0, 3]);
     const loser = ra.code === 0 ? rb : ra;
     expect(['E_LOST_RACE', 'E_NOT_DONE']).toContain(loser.json.error.code);
+    expect(loser.json.error.message).toContain(`reopened by ${ra.code === 0 ? 'ana' : 'ben'}@`);
     const log = subjects(bare, `refs/conductor/sprints/${sprint}/phases/security`);
     expect(log.filter((x) => x.startsWith('reopen '))).toHaveLength(1);
     expect(log).toHaveLength(3);

@@ -47,7 +47,10 @@ export function reopenPlan(sprint: SprintFile, name: string, tops: Tops, now: nu
   findPhase(sprint, name);
   requireActive(sprint);
   const top = tops.get(name);
-  if (!isDone(top)) throw unavailable('E_NOT_DONE', `phase "${name}" is not done (${top?.kind === 'claim' ? `held by ${who(top)}` : 'nobody completed it'}): there is nothing to reopen`, { phase: name });
+  if (!isDone(top)) {
+    const why = top?.kind === 'claim' ? `held by ${who(top)}` : top?.kind === 'reopen' ? `reopened by ${who(top)} at ${top.at}` : 'nobody completed it';
+    throw unavailable('E_NOT_DONE', `phase "${name}" is not done (${why}): there is nothing to reopen`, { phase: name });
+  }
   const deps = dependantsOf(sprint, name);
   const held = deps.filter((d) => isLive(tops.get(d), now));
   if (held.length) {
