@@ -143,3 +143,17 @@ describe('attempts: the circuit breaker', () => {
     expect(human('attempt', 'status').stdout).toContain('■ k: 1 of 1 since');
   });
 });
+
+describe("an artifact's own budget and failed attempts", () => {
+  it('warn by the same thresholds when near them', () => {
+    const cp = { summary: 's', key_files: [], decisions_made: [], open_questions: [] };
+    ok('claim', 'think', '--agent', 'a');
+    writeFileSync(join(t.repo, 'think.json'), JSON.stringify({ phase: 'think', summary: 'x', context_checkpoint: cp, budget: { limit: 1000, used: 900 }, consecutive_failures: 2, stuck_on: 'the flaky test' }));
+    const r = ok('complete', 'think', '--agent', 'a', '--artifact', 'think.json');
+    expect(r.halt).toBeUndefined();
+    expect(r.warnings).toEqual([
+      { code: 'W_BUDGET', message: 'the artifact reports its budget 90% used (900 of 1000)' },
+      { code: 'W_ATTEMPTS', message: 'the artifact reports 2 consecutive failed attempts on "the flaky test": one more halts the sprint' },
+    ]);
+  });
+});

@@ -1,11 +1,12 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
 import { haltReason } from '../core/artifacts.js';
+import { artifactWarnings, type Warning } from '../core/ledger.js';
 import { validatePhaseName } from '../core/graph.js';
 import { allDone, isDone, requireHolder } from '../core/phase-state.js';
 import type { ArtifactRef, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, ledgerRules, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase } from './transition.js';
 
 export interface CompleteOptions extends CommonOptions {
@@ -30,6 +31,8 @@ export interface CompleteResult {
   halt?: string;
   /** True when this completion finished the sprint, which is then archived. */
   sprint_done: boolean;
+  /** What the artifact reports of its own budget or failed attempts, near the thresholds (the CLI adds the sprint's). */
+  warnings?: Warning[];
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
@@ -51,6 +54,7 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
     ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
     : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
   const halt = art && haltReason(phase, art.json);
+  const warnings = art ? artifactWarnings(art.json, ledgerRules(ctx)) : [];
   const { entry } = appendPhase(ctx, sprint, phase, (t, now) => {
     requireHolder(sprint, phase, agent, t, 'complete');
     return {
@@ -69,5 +73,5 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
-  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone };
+  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone, ...(warnings.length ? { warnings } : {}) };
 }

@@ -163,3 +163,26 @@ export function parseAmount(v: number | string | undefined, what: '--tokens' | '
   if (!ok) throw invalid('E_BAD_AMOUNT', `invalid ${what} ${JSON.stringify(String(v)).slice(0, 40)}: use ${what === '--tokens' ? 'a whole number of tokens, e.g. 200000' : 'a number of dollars, e.g. 12.50'}`);
   return n;
 }
+
+/**
+ * The same warnings from what an artifact reports about itself (`budget:
+ * {limit, used}`, `consecutive_failures`, `stuck_on`), read defensively:
+ * whatever shape the artifact contract gives those fields, anything else is
+ * ignored. (Whether such an artifact halts is the artifact rules' call.)
+ */
+export function artifactWarnings(json: unknown, rules: LedgerRules): Warning[] {
+  if (!json || typeof json !== 'object') return [];
+  const a = json as { budget?: { limit?: unknown; used?: unknown }; consecutive_failures?: unknown; stuck_on?: unknown };
+  const out: Warning[] = [];
+  const limit = a.budget?.limit;
+  const used = a.budget?.used;
+  if (typeof limit === 'number' && typeof used === 'number' && limit > 0 && used / limit >= rules.warn_at && used < limit) {
+    out.push({ code: 'W_BUDGET', message: `the artifact reports its budget ${pct(used / limit)} used (${used} of ${limit})` });
+  }
+  const fails = a.consecutive_failures;
+  if (typeof fails === 'number' && fails === rules.failures - 1) {
+    const on = typeof a.stuck_on === 'string' ? ` on "${a.stuck_on.slice(0, 100).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}"` : '';
+    out.push({ code: 'W_ATTEMPTS', message: `the artifact reports ${fails} consecutive failed attempts${on}: one more halts the sprint` });
+  }
+  return out;
+}
