@@ -16,13 +16,19 @@ const t = repoPerTest();
 const { ok, no, finish } = t;
 
 const checkpoint = { summary: 'where things stand', key_files: [], decisions_made: [], open_questions: [] };
-/** An artifact of `phase` that halts the sprint, and one that does not (the fix). */
+const zero = { critical: 0, high: 0, medium: 0, low: 0 };
+/** An artifact of `phase` that halts the sprint, and one that does not (the fix): the fields the artifact rules read. */
 const halting: Record<string, unknown> = {
-  security: { phase: 'security', summary: 'one critical', context_checkpoint: checkpoint, findings: [{ severity: 'critical', title: 'sql injection' }] },
+  security: { phase: 'security', summary: { ...zero, critical: 1 }, context_checkpoint: checkpoint, findings: [{ severity: 'critical', description: 'sql injection', title: 'sql injection' }] },
   review: { phase: 'review', summary: 'a blocker', context_checkpoint: checkpoint, findings: [{ severity: 'medium', blocking: true, title: 'needs a decision' }] },
-  qa: { phase: 'qa', summary: 'red', context_checkpoint: checkpoint, tests: { total: 10, failed: 5 } },
+  qa: { phase: 'qa', summary: { status: 'fail', tests_run: 10, tests_failed: 5 }, tests: { total: 10, failed: 5 }, context_checkpoint: checkpoint, findings: [] },
 };
-const clean = (phase: string) => ({ phase, summary: 'all clear', context_checkpoint: checkpoint, findings: [] });
+const clean = (phase: string) =>
+  ({
+    security: { phase, summary: zero, context_checkpoint: checkpoint, findings: [] },
+    review: { phase, summary: { blocking: 0, should_fix: 0, nitpicks: 0, positive: 0 }, scope_drift: { status: 'clean' }, context_checkpoint: checkpoint, findings: [] },
+    qa: { phase, summary: { status: 'pass', tests_run: 10, tests_failed: 0 }, tests: { total: 10, failed: 0 }, context_checkpoint: checkpoint, findings: [] },
+  })[phase];
 
 const writeConfig = (config: unknown) => writeFileSync(join(t.repo, '.git-conductor.json'), JSON.stringify(config));
 

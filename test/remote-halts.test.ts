@@ -17,8 +17,9 @@ const GRAPH = JSON.stringify([
   { name: 'ship', depends_on: ['security', 'qa'], concurrency: 'exclusive' },
 ]);
 const checkpoint = { summary: 'state', key_files: [], decisions_made: [], open_questions: [] };
-const critical = { phase: 'security', summary: 'one critical', context_checkpoint: checkpoint, findings: [{ severity: 'critical', title: 'sql injection' }] };
-const cleanSecurity = { phase: 'security', summary: 'clear', context_checkpoint: checkpoint, findings: [] };
+const zero = { critical: 0, high: 0, medium: 0, low: 0 };
+const critical = { phase: 'security', summary: { ...zero, critical: 1 }, context_checkpoint: checkpoint, findings: [{ severity: 'critical', description: 'sql injection' }] };
+const cleanSecurity = { phase: 'security', summary: zero, context_checkpoint: checkpoint, findings: [] };
 
 function ok(c: Clone, ...args: string[]) {
   const r = c.run(args);
