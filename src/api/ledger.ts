@@ -6,8 +6,8 @@
  * fetches, imports and applies the operation again on the winner's state,
  * so two clones adding at once both count, once each.
  */
-import { isCode } from '../core/errors.js';
-import { applyLedger, ledgerHalts, ledgerWarnings, type LedgerHalt, type LedgerOp, type LedgerRules, type Warning } from '../core/ledger.js';
+import { invalid, isCode } from '../core/errors.js';
+import { applyLedger, ledgerHalts, ledgerWarnings, MAX_LEDGER_ENTRIES, type LedgerHalt, type LedgerOp, type LedgerRules, type Warning } from '../core/ledger.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { LedgerRecord, LedgerState, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
@@ -46,6 +46,9 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, agent: string, decide: Decide
   const log = ctx.store.ledgerLog(sprint.id);
   for (let i = 1; ; i++) {
     const top = log.top();
+    if ((top?.seq ?? 0) >= MAX_LEDGER_ENTRIES) {
+      throw invalid('E_BAD_AMOUNT', `the sprint's ledger is full (${MAX_LEDGER_ENTRIES} entries): record spending per step of work, not per call; a new sprint starts a new ledger`);
+    }
     const now = Date.now();
     const op: LedgerOp = { ...decide(top?.record.state, now), agent, host: ctx.host, at: new Date(now).toISOString() };
     const state = applyLedger(top?.record.state, op);

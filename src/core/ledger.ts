@@ -30,6 +30,12 @@ export interface LedgerRules {
 export const DEFAULT_LEDGER_RULES: LedgerRules = { warn_at: 0.8, halt_at: 1, failures: 3 };
 /** Keys failing at once: bounds the state an entry carries. */
 export const MAX_FAILING_KEYS = 100;
+/**
+ * Entries a sprint's ledger may hold: a bound on what grows with the sprint,
+ * well below the 5000 entries a chain of refs may have (remote/tracking.ts).
+ * Spending is recorded per step of work, not per model call.
+ */
+export const MAX_LEDGER_ENTRIES = 4000;
 /** The gate name `override` and `no_override` use for the budget. */
 export const BUDGET_GATE = 'budget';
 
