@@ -69,7 +69,8 @@ async function record(opts: AttemptOptions, kind: 'fail' | 'ok'): Promise<Attemp
   const count = entry.record.state.failures[key]?.count ?? 0;
   const was = before >= rules.failures;
   const is = count >= rules.failures;
-  if (is !== was || (kind === 'fail' && count === rules.failures)) {
+  // Audited when the breaker trips or is reset, not for every attempt.
+  if (is !== was) {
     const detail = is ? `circuit breaker: ${count} consecutive failed attempts on "${key}" halt the sprint` : `attempt ok on "${key}": its halt is cleared`;
     ctx.store.audit({ at: entry.record.at, event: 'attempt', sprint_id: sprint.id, agent, host: ctx.host, detail });
   }
