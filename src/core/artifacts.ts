@@ -21,7 +21,7 @@ export function artifactProblems(phase: string, value: unknown): Problem[] {
     return [{ path: '(root)', allowed: 'an object', found: Array.isArray(value) ? 'an array' : JSON.stringify(value), message: '(root): must be a JSON object, like {"phase": "...", "summary": ...}' }];
   }
   const r = schemaFor(phase, value).safeParse(value, { reportInput: true });
-  return r.success ? [] : (r.error.issues as unknown as IssueLike[]).map(problemOf);
+  return r.success ? [] : (r.error.issues as unknown as IssueLike[]).map((i) => problemOf(i, value));
 }
 
 /** The one-line refusal for `problems`, naming every one. */

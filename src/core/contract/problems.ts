@@ -98,13 +98,21 @@ function allowedBy(i: IssueLike): string {
   }
 }
 
-export function problemOf(i: IssueLike): Problem {
+/** The value at `path` in `root`, for issues (refinements) that report their parent object as input. */
+function at(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+export function problemOf(i: IssueLike, root?: unknown): Problem {
   const path = jsonPath(i.path);
-  const found = shown(i.input);
+  const found = shown(i.code === 'custom' ? at(root, i.path) : i.input);
   const allowed = allowedBy(i);
   let what: string;
   if (i.code === 'custom') what = `${found} ${i.message}`;
-  else if (i.input === undefined && i.code === 'invalid_type') what = `missing; expected ${allowed}`;
+  else if (i.input === undefined && i.code === 'invalid_value') what = `missing; allowed: ${allowed}`;
+  else if (i.input === undefined) what = `missing; expected ${allowed}`;
   else if (i.code === 'invalid_value') what = `${found} is not allowed; allowed: ${allowed}`;
   else if (i.code === 'unrecognized_keys') what = `unknown field(s) ${(i.keys ?? []).map((k) => shown(k)).join(', ')}`;
   else what = `expected ${allowed}, found ${found}`;
