@@ -1,9 +1,10 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
-import { haltReason } from '../core/artifacts.js';
 import { validatePhaseName } from '../core/graph.js';
 import { requireHolder } from '../core/phase-state.js';
-import type { ArtifactRef } from '../core/schemas.js';
+import type { ArtifactRef, PhaseRecord } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
+import { headInfo } from '../git/head.js';
+import { contractSettings, judged, projectSchemaCheck, redactionDetail } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions } from './context.js';
 import { appendPhase } from './transition.js';
@@ -28,6 +29,10 @@ export interface CompleteResult {
   unlocked: string[];
   /** Set when this artifact stops the sprint (blocking findings, budget, ...). */
   halt?: string;
+  /** The security grade, A to F (security only). */
+  grade?: PhaseRecord['grade'];
+  /** Where it was completed: branch and HEAD commit (recorded beside the artifact, never in it). */
+  provenance: NonNullable<PhaseRecord['provenance']>;
   /** True when this completion finished the sprint, which is then archived. */
   sprint_done: boolean;
 }
@@ -38,15 +43,20 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   const agent = agentOf(ctx, opts.agent).id;
   const sprint = activeSprint(ctx);
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
-  // Read and validate the artifact before touching state: a bad one changes nothing.
+  // Read, redact and validate the artifact before touching state: a bad one changes nothing.
+  const settings = contractSettings(ctx);
+  const check = opts.artifactBytes || opts.artifact !== undefined ? await projectSchemaCheck(ctx, phase, settings) : undefined;
   const art = opts.artifactBytes
-    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
-    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
-  const halt = art && haltReason(phase, art.json);
+    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase, check)
+    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase, check);
+  const verdict = art ? judged(phase, art.json, settings) : {};
+  const halt = verdict.halt;
+  const h = headInfo(ctx.repo.top ?? ctx.repo.gitDir, ctx.repo.gitDir, ctx.repo.commonDir);
+  const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
   const { entry } = appendPhase(ctx, sprint, phase, (t) => {
     requireHolder(sprint, phase, agent, t, 'complete');
     return {
-      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, halt },
+      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
     };
   });
@@ -58,8 +68,8 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
     .map((p) => p.name);
   const sprintDone = sprint.phases.every((p) => tops.get(p.name)?.kind === 'done');
-  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });
+  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}${verdict.grade ? ` grade ${verdict.grade}` : ''}${redactionDetail(art.redactions)}`.slice(0, 1000) : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(ctx.now) });
-  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone };
+  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, grade: verdict.grade, provenance, sprint_done: sprintDone };
 }

@@ -11,6 +11,7 @@ import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-fa
 import { defaultBranch, parsePushLines, pushLinesFromEnv } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
+import { checkStoredArtifacts } from './stored-artifact.js';
 import { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions } from './context.js';
 
@@ -143,6 +144,8 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     tops = ctx.store.tops(sprint);
     blockers = shipBlockers(sprint, tops, Date.now());
   }
+  // What ships is judged by the stored artifacts: bytes that no longer match their sha256 stop the push.
+  if (hits.length) checkStoredArtifacts(ctx, sprint);
   if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;

@@ -6,7 +6,8 @@ export { start, type StartOptions, type StartResult } from './start.js';
 export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
-export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
+export { status, batch, log, whoami, type StatusResult, type LogOptions } from './status.js';
+export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
@@ -24,3 +25,5 @@ export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doct
 export { ConductorError, ExitCode } from '../core/errors.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
+export { validateArtifactFile, type ValidateOptions, type ValidateResult } from './artifact-validate.js';
+export { artifactSchema } from './schema.js';

@@ -33,9 +33,13 @@ export function contractError(phase: string, source: string, problems: Problem[]
   });
 }
 
-/** Throws E_BAD_ARTIFACT listing every problem when the artifact breaks its phase's contract. */
-export function validateArtifact(phase: string, source: string, value: unknown): ArtifactJson {
-  const problems = artifactProblems(phase, value);
+/**
+ * Throws E_BAD_ARTIFACT listing every problem when the artifact breaks its
+ * phase's contract. `check`, when given, judges instead of the built-in rule
+ * (a project's JSON Schema for a custom phase).
+ */
+export function validateArtifact(phase: string, source: string, value: unknown, check?: (v: unknown) => Problem[]): ArtifactJson {
+  const problems = check && typeof value === 'object' && value !== null && !Array.isArray(value) ? check(value) : artifactProblems(phase, value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('E_BAD_ARTIFACT', `artifact ${source} must be a JSON object, like {"phase": "${phase}", "summary": ...}`, { path: source, problems });
   }
