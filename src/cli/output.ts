@@ -8,8 +8,8 @@ import type * as Tty from 'node:tty';
  * on a pipe, more than many commands take; output here is a few lines. A
  * reader that went away (EPIPE: `| head`) just stops the output.
  */
-export function write(fd: 1 | 2, s: string): void {
-  const buf = Buffer.from(s);
+export function write(fd: 1 | 2, s: string | Uint8Array): void {
+  const buf = typeof s === 'string' ? Buffer.from(s) : s;
   for (let off = 0; off < buf.length; ) {
     try {
       off += writeSync(fd, buf, off);

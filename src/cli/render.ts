@@ -18,7 +18,8 @@ export function renderClaim(r: ClaimResult): void {
 
 export function renderComplete(r: CompleteResult): void {
   const art = r.artifact ? ` with ${r.artifact.source} (sha256 ${r.artifact.sha256.slice(0, 12)})` : '';
-  stdout(`${c('green', '✓')} completed ${c('bold', r.phase)}${art}`);
+  stdout(`${c('green', '✓')} completed ${c('bold', r.phase)}${art}${r.grade ? `, security grade ${r.grade}` : ''}`);
+  if (r.artifact?.redacted?.length) stdout(c('yellow', `  redacted ${r.artifact.redacted.length} secret(s) before storing: ${r.artifact.redacted.map((x) => `${x.kind} at ${x.path}`).join(', ')}`));
   if (r.unlocked.length) stdout(`  unlocked: ${r.unlocked.join(', ')}`);
   if (r.halt) stdout(`${c('red', '■ sprint halted:')} ${r.halt}`);
   if (r.sprint_done) stdout(`  every phase is done: sprint ${r.sprint_id} archived`);
@@ -42,7 +43,7 @@ export function renderStatus(r: StatusResult): void {
     const lease =
       p.state !== 'running' ? '' : p.expired ? c('red', `expired ${duration(now - Date.parse(p.expires_at!))} ago`) : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const who = p.agent ? `${p.agent}@${p.host}` : p.state === 'pending' ? c('dim', `needs ${p.depends_on.join(', ')}`) : '';
-    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '');
+    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (p.grade ? ` (grade ${p.grade})` : '');
     rows.push([p.name, state, who, ago(p.at, now), lease]);
   }
   stdout(table(rows));

@@ -1,4 +1,4 @@
-/** The local sprint commands: start, claim, renew, complete, abort, unstuck, status, next, batch, clean, log, whoami, artifact. */
+/** The local sprint commands: start, claim, renew, complete, abort, unstuck, status, next, batch, clean, log, whoami (artifact and schema: contract.ts). */
 import { Command, CommanderError } from 'commander';
 import { json, write } from '../output.js';
 import { api, render, run, withCommon } from './shared.js';
@@ -70,11 +70,6 @@ export function register(program: Command): void {
   withCommon(program.command('whoami'))
     .description('the agent id this shell acts as, and why')
     .action(async (o) => run((await api()).whoami, (r) => write(1, `${r.agent}\n`))(o));
-
-  const artifact = program.command('artifact').description('completed artifacts');
-  withCommon(artifact.command('show <phase>'))
-    .description("print a done phase's stored artifact")
-    .action(async (phase, o) => run((await api()).artifactShow, (r) => write(1, JSON.stringify(r.content, null, 2) + '\n'))({ ...o, phase }));
 }
 
 function parseIntArg(v: string): number {
