@@ -1,0 +1,245 @@
+/** The artifact contract through the real CLI: validate, complete, schema, show, redaction, provenance, tampering. */
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { artifact, artifactText, templatePath } from './helpers/artifacts.js';
+import { LEAN_ENV } from './helpers/race.js';
+import { CLI, cli, gitSync, makeRepo } from './helpers/repo.js';
+import { auditEvents, phaseDir, snapshot, stateDir } from './helpers/state.js';
+import { testEnv } from './helpers/env.js';
+
+const PHASES = ['think', 'plan', 'build', 'review', 'qa', 'security', 'ship'];
+let repo: string;
+const sh = (...args: string[]) => cli(args, { cwd: repo, env: LEAN_ENV });
+const ok = (...args: string[]) => {
+  const r = sh(...args, '--json');
+  expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+  return r.json;
+};
+const write = (name: string, text: string) => {
+  writeFileSync(join(repo, name), text);
+  return name;
+};
+const sprintId = () => ok('status').sprint_id as string;
+const storedFile = (phase: string) => {
+  const dir = phaseDir(repo, sprintId(), phase);
+  const last = readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort().pop()!;
+  return join(dir, last, 'artifact.json');
+};
+/** Claims and completes `phase` (its dependencies first, without artifacts) as `a`. */
+const reach = (phase: string) => {
+  const order = PHASES.slice(0, PHASES.indexOf(phase));
+  for (const p of order.filter((p) => !['review', 'qa', 'security'].includes(p) || phase === 'ship')) {
+    ok('claim', p, '--agent', 'a');
+    ok('complete', p, '--agent', 'a');
+  }
+  ok('claim', phase, '--agent', 'a');
+};
+
+beforeEach(async () => {
+  repo = await makeRepo();
+});
+
+describe('artifact validate', () => {
+  it.each(PHASES.map((p) => [p]))('accepts templates/artifacts/%s.json (exit 0)', (phase) => {
+    const r = cli(['artifact', 'validate', phase, templatePath(phase), '--json'], { cwd: repo });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.json).toEqual({ phase, file: templatePath(phase), schema_version: '1', valid: true, redacted: [], ...(phase === 'security' ? { grade: 'A' } : {}) });
+  });
+
+  it('lists every problem with its path, what is allowed and what was found (exit 2)', () => {
+    const f = write('r.json', artifactText('review', { findings: [{ severity: 'severe', description: 'x' }], scope_drift: { status: 'messy' } }));
+    const r = sh('artifact', 'validate', 'review', f, '--json');
+    expect(r.code).toBe(2);
+    expect(r.json.error.code).toBe('E_BAD_ARTIFACT');
+    expect(r.json.error.problems).toEqual([
+      { path: 'scope_drift.status', allowed: 'clean, drift_detected, requirements_missing', found: '"messy"', message: 'scope_drift.status: "messy" is not allowed; allowed: clean, drift_detected, requirements_missing' },
+      { path: 'findings[0].severity', allowed: 'blocking, should_fix, nitpick, positive', found: '"severe"', message: 'findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive' },
+    ]);
+    const human = sh('artifact', 'validate', 'review', f);
+    expect(human.code).toBe(2);
+    expect(human.stderr).toContain('  findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive\n');
+    expect(human.stderr).toContain('  scope_drift.status: "messy" is not allowed');
+  });
+
+  it('says what completing would do: halt, grade, redactions', () => {
+    const f = write('s.json', artifactText('security', { summary: { critical: 1, high: 0, medium: 0, low: 0 }, findings: [{ severity: 'critical', description: `key ${['AKIA', 'IOSFODNN7EXAMPLE'].join('')} in the log` }] }));
+    const r = ok('artifact', 'validate', 'security', f);
+    expect(r).toMatchObject({ valid: true, grade: 'F', halt: 'security found 1 critical and 0 high finding(s) not fixed', redacted: [{ kind: 'aws-access-key-id', path: 'findings[0].description' }] });
+    expect(sh('artifact', 'validate', 'security', f).stdout).toContain('complete will redact 1 secret(s): aws-access-key-id at findings[0].description');
+  });
+
+  it('works outside a repository, and refuses what is not a file or not JSON', () => {
+    const outside = join(repo, '..');
+    expect(cli(['artifact', 'validate', 'qa', templatePath('qa'), '--json'], { cwd: outside }).code).toBe(0);
+    expect(sh('artifact', 'validate', 'qa', 'nope.json', '--json').json.error.message).toBe('artifact nope.json does not exist: write the JSON file first, then pass its path');
+    write('t.json', '{"phase": ');
+    expect(sh('artifact', 'validate', 'qa', 't.json', '--json').json.error.message).toMatch(/^artifact t.json is not valid JSON/);
+  });
+});
+
+describe('complete and the contract', () => {
+  beforeEach(() => ok('start'));
+
+  it('refuses an artifact that breaks the contract with the same messages, and stores nothing', () => {
+    reach('think');
+    const f = write('t.json', JSON.stringify({}));
+    const before = snapshot(repo);
+    const r = sh('complete', 'think', '--agent', 'a', '--artifact', f, '--json');
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toBe(sh('artifact', 'validate', 'think', f, '--json').json.error.message);
+    expect(r.json.error.message).toContain('context_checkpoint: missing; expected an object');
+    expect(snapshot(repo)).toEqual(before);
+  });
+
+  it('records provenance beside the bytes, never in them, and shows it', () => {
+    reach('plan');
+    gitSync(['checkout', '-q', '-b', 'feature/drafts'], repo);
+    const text = readFileSync(templatePath('plan'), 'utf8');
+    const done = ok('complete', 'plan', '--agent', 'a', '--artifact', write('plan.json', text));
+    const head = gitSync(['rev-parse', 'HEAD'], repo);
+    expect(done.provenance).toEqual({ branch: 'feature/drafts', head });
+    expect(readFileSync(storedFile('plan'), 'utf8')).toBe(text);
+    const record = JSON.parse(readFileSync(join(storedFile('plan'), '..', 'record.json'), 'utf8'));
+    expect(record).toMatchObject({ kind: 'done', agent: 'a', at: done.completed_at, provenance: { branch: 'feature/drafts', head }, contract: { schema_version: '1' } });
+    const shown = ok('artifact', 'show', 'plan');
+    expect(shown.provenance).toEqual({ completed_at: done.completed_at, agent: 'a', host: record.host, branch: 'feature/drafts', head });
+    expect(shown.content).toEqual(JSON.parse(text));
+  });
+
+  it('redacts every secret before storing, and the result, the record and the audit log say where, never what', () => {
+    reach('build');
+    const secrets = [['AKIA', 'IOSFODNN7EXAMPLE'], ['ghp_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'], ['sk-', 'ant-', 'api03-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78'], ['xoxb-', '123456789012-1234567890123-AbCdEfGhIjKl']].map((p) => p.join(''));
+    const f = write('build.json', artifactText('build', { summary: `deployed with ${secrets[0]}`, notes: { ci: `token ${secrets[1]}`, keys: [secrets[2], secrets[3]] } }));
+    const r = sh('complete', 'build', '--agent', 'a', '--artifact', f, '--json');
+    expect(r.code, r.stdout).toBe(0);
+    const redacted = [
+      { kind: 'aws-access-key-id', path: 'summary' },
+      { kind: 'github-token', path: 'notes.ci' },
+      { kind: 'anthropic-key', path: 'notes.keys[0]' },
+      { kind: 'slack-token', path: 'notes.keys[1]' },
+    ];
+    expect(r.json.artifact.redacted).toEqual(redacted);
+    const stored = readFileSync(storedFile('build'), 'utf8');
+    const record = readFileSync(join(storedFile('build'), '..', 'record.json'), 'utf8');
+    const audit = readFileSync(join(stateDir(repo), 'audit.jsonl'), 'utf8');
+    for (const s of secrets) for (const text of [stored, record, audit, r.stdout]) expect(text).not.toContain(s);
+    expect(JSON.parse(stored).notes.keys).toEqual(['[REDACTED:anthropic-key]', '[REDACTED:slack-token]']);
+    expect(auditEvents(repo).find((e) => e.event === 'complete' && e.phase === 'build')!.detail).toContain('redacted 4 secret(s): aws-access-key-id at summary, github-token at notes.ci, anthropic-key at notes.keys[0], slack-token at notes.keys[1]');
+    expect(ok('artifact', 'show', 'build').redacted).toEqual(redacted);
+  });
+
+  it('says in human output what was redacted', () => {
+    reach('build');
+    const f = write('build.json', artifactText('build', { summary: `key ${['AKIA', 'IOSFODNN7EXAMPLE'].join('')}` }));
+    const r = sh('complete', 'build', '--agent', 'a', '--artifact', f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('redacted 1 secret(s) before storing: aws-access-key-id at summary');
+  });
+
+  it('shows the security grade in the result of complete and in status', () => {
+    reach('security');
+    const f = write('s.json', artifactText('security', { summary: { critical: 0, high: 0, medium: 2, low: 0 }, findings: [{ severity: 'medium', description: 'x' }, { severity: 'medium', description: 'y' }] }));
+    expect(ok('complete', 'security', '--agent', 'a', '--artifact', f)).toMatchObject({ grade: 'B' });
+    expect(ok('status').phases.security.grade).toBe('B');
+    expect(sh('status').stdout).toMatch(/security\s+done \(grade B\)/);
+  });
+
+  it('halts qa over the threshold the project config sets', () => {
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ qa_failure_threshold: 0.05 }));
+    reach('qa');
+    const f = write('q.json', artifactText('qa', { summary: { status: 'partial', tests_run: 100, tests_passed: 94, tests_failed: 6 } }));
+    expect(ok('complete', 'qa', '--agent', 'a', '--artifact', f).halt).toBe('qa failure rate 6% (6 of 100) is over the 5% threshold');
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ qa_failure_threshold: 2 }));
+    expect(sh('status', '--json').json.error).toBeUndefined();
+    expect(sh('artifact', 'validate', 'qa', f, '--json').json.error).toMatchObject({ code: 'E_BAD_CONFIG' });
+  });
+
+  it('halts review on a blocking finding in the original tool\'s own shape', () => {
+    reach('review');
+    const f = write('r.json', artifactText('review', { summary: { blocking: 1 }, findings: [{ id: 'R1', severity: 'blocking', description: 'data loss on refresh', file: 'a.ts', line: 3 }] }));
+    const done = ok('complete', 'review', '--agent', 'a', '--artifact', f);
+    expect(done.halt).toContain('review has 1 blocking finding(s) not fixed');
+    expect(ok('status').halted).toEqual({ phase: 'review', reason: done.halt });
+  });
+
+  it('checks a custom phase against the JSON Schema the project config names', () => {
+    mkdirSync(join(repo, 'schemas'));
+    writeFileSync(join(repo, 'schemas', 'deploy.json'), JSON.stringify({ type: 'object', required: ['phase', 'target'], properties: { phase: { const: 'deploy' }, target: { enum: ['staging', 'prod'] } } }));
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ phases: [{ name: 'deploy', depends_on: [] }], artifact_schemas: { deploy: 'schemas/deploy.json' } }));
+    ok('start');
+    ok('claim', 'deploy', '--agent', 'a');
+    const bad = sh('complete', 'deploy', '--agent', 'a', '--artifact', write('d.json', '{"phase":"deploy","target":"moon"}'), '--json');
+    expect(bad.code).toBe(2);
+    expect(bad.json.error.problems).toEqual([{ path: 'target', allowed: 'staging, prod', found: '"moon"', message: 'target: "moon" is not allowed; allowed: staging, prod' }]);
+    expect(sh('complete', 'deploy', '--agent', 'a', '--artifact', write('d2.json', '{"phase":"deploy"}'), '--json').json.error.problems[0].message).toBe("target: missing; required by the project's schema");
+    // No summary needed: the project's schema replaces the built-in phase-and-summary rule.
+    expect(ok('complete', 'deploy', '--agent', 'a', '--artifact', write('d3.json', '{"phase":"deploy","target":"prod"}')).phase).toBe('deploy');
+  });
+
+  it('needs phase and summary for a custom phase without a schema', () => {
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ phases: [{ name: 'deploy', depends_on: [] }] }));
+    ok('start');
+    ok('claim', 'deploy', '--agent', 'a');
+    expect(sh('complete', 'deploy', '--agent', 'a', '--artifact', write('d.json', '{}'), '--json').json.error.problems.map((p: { message: string }) => p.message)).toEqual([
+      'phase: missing; allowed: deploy',
+      'summary: missing; expected text, or an object',
+    ]);
+    expect(ok('complete', 'deploy', '--agent', 'a', '--artifact', write('d2.json', JSON.stringify(artifact('deploy')))).phase).toBe('deploy');
+  });
+});
+
+describe('stored artifacts are checked when read', () => {
+  beforeEach(() => ok('start'));
+
+  it('artifact show --raw prints the exact stored bytes', () => {
+    reach('think');
+    const text = `${readFileSync(templatePath('think'), 'utf8').trimEnd()}   \n\n`;
+    ok('complete', 'think', '--agent', 'a', '--artifact', write('think.json', text));
+    const r = spawnSync(process.execPath, [CLI, 'artifact', 'show', 'think', '--raw'], { cwd: repo, env: testEnv(LEAN_ENV) });
+    expect(r.status).toBe(0);
+    expect(Buffer.compare(r.stdout, Buffer.from(text))).toBe(0);
+  });
+
+  it('a tampered stored artifact is E_CORRUPT_STATE naming the file, for show and --raw alike', () => {
+    reach('think');
+    ok('complete', 'think', '--agent', 'a', '--artifact', write('think.json', readFileSync(templatePath('think'), 'utf8')));
+    const file = storedFile('think');
+    const stored = readFileSync(file, 'utf8');
+    writeFileSync(file, stored.replace('"premise_validated": true', '"premise_validated": false'));
+    for (const extra of [[], ['--raw']]) {
+      const r = sh('artifact', 'show', 'think', ...extra, '--json');
+      expect(r.code).toBe(1);
+      expect(r.json.error.code).toBe('E_CORRUPT_STATE');
+      expect(r.json.error.file).toBe(file);
+      expect(r.json.error.message).toContain(`corrupt state file ${file}: its bytes`);
+    }
+    writeFileSync(file, stored);
+    expect(ok('artifact', 'show', 'think').content.phase).toBe('think');
+  });
+});
+
+describe('schema', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+
+  it.each(PHASES.map((p) => [p]))('prints the JSON Schema (2020-12) of %s, which agrees with the contract on the template', (phase) => {
+    const s = ok('schema', phase);
+    expect(s.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    const validate = ajv.compile(s);
+    expect(validate(JSON.parse(readFileSync(templatePath(phase), 'utf8')))).toBe(true);
+    expect(validate({ ...artifact(phase), phase: 'other' })).toBe(false);
+    expect(validate({ phase })).toBe(false);
+  });
+
+  it('describes every default phase in one document without a phase, and refuses a bad name', () => {
+    const all = ok('schema');
+    expect(Object.keys(all.$defs)).toEqual(PHASES);
+    const validate = ajv.compile(all);
+    for (const p of PHASES) expect(validate(artifact(p))).toBe(true);
+    expect(validate({ phase: 'review', summary: {} })).toBe(false);
+    expect(sh('schema', 'Bad!', '--json').json.error.code).toBe('E_BAD_PHASE_NAME');
+    expect(JSON.parse(sh('schema', 'review').stdout).properties.findings.items.properties.severity.enum).toEqual(['blocking', 'should_fix', 'nitpick', 'positive']);
+  });
+});
