@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { artifactText } from './helpers/artifacts.js';
 import { LEAN_ENV } from './helpers/race.js';
 import { cli, makeRepo, tempDir } from './helpers/repo.js';
 import { phaseDir, snapshot, stateDir } from './helpers/state.js';
@@ -113,8 +114,8 @@ describe('bad input', () => {
       expect(artifactError('truncated.json')).toContain('is not valid JSON');
       writeFileSync(join(repo, 'list.json'), '[1,2]');
       expect(artifactError('list.json')).toContain('must be a JSON object');
-      writeFileSync(join(repo, 'budget.json'), '{"budget":{"limit":"lots","used":1}}');
-      expect(artifactError('budget.json')).toContain('budget.limit');
+      writeFileSync(join(repo, 'budget.json'), artifactText('think', { budget: { limit: 'lots', used: 1 } }));
+      expect(artifactError('budget.json')).toContain('budget.limit: expected a number, found "lots"');
       mkdirSync(join(repo, 'dir.json'));
       expect(artifactError('dir.json')).toBe('artifact dir.json is not a regular file');
       expect(artifactError('missing.json')).toContain('does not exist');
@@ -126,12 +127,12 @@ describe('bad input', () => {
     });
 
     it('accepts files whose names merely start with dots, and a repository reached through a symlinked path', () => {
-      writeFileSync(join(repo, '..notes.json'), '{"summary":"dots"}');
+      writeFileSync(join(repo, '..notes.json'), artifactText('think'));
       expect(ok(repo, complete('..notes.json').slice(0, -1)).artifact.source).toBe('..notes.json');
       ok(repo, ['claim', 'plan', '--agent', 'a']);
       const alias = join(tempDir(), 'alias');
       symlinkSync(repo, alias);
-      writeFileSync(join(repo, 'plan.json'), '{}');
+      writeFileSync(join(repo, 'plan.json'), artifactText('plan'));
       const r = run(alias, ['complete', 'plan', '--agent', 'a', '--artifact', 'plan.json', '--json']);
       expect(r.code, r.stdout).toBe(0);
       expect(r.json.artifact.source).toBe('plan.json');
@@ -140,7 +141,7 @@ describe('bad input', () => {
     it('leaves the phase claimed after every refusal, and accepts a good artifact', () => {
       writeFileSync(join(repo, 'bad.json'), '{');
       artifactError('bad.json');
-      writeFileSync(join(repo, 'good.json'), '{"summary":"ok"}');
+      writeFileSync(join(repo, 'good.json'), artifactText('think'));
       expect(ok(repo, complete('good.json').slice(0, -1)).artifact.source).toBe('good.json');
     });
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAgent } from '../src/core/agent.js';
 import { AGENT_ID_RE } from '../src/core/schemas.js';
+import { artifactText } from './helpers/artifacts.js';
 import { cli, cliAsync, makeRepo } from './helpers/repo.js';
 
 const phaseDir = (repo: string, phase: string) => {
@@ -32,7 +33,7 @@ describe('abort --force over a corrupt entry', () => {
     const run = (...a: string[]) => cli([...a, '--json'], { cwd: repo });
     run('start');
     run('claim', 'think', '--agent', 'a');
-    writeFileSync(join(repo, 'think.json'), '{"summary":"x"}');
+    writeFileSync(join(repo, 'think.json'), artifactText('think'));
     expect(run('complete', 'think', '--agent', 'a', '--artifact', 'think.json').code).toBe(0);
     writeFileSync(join(phaseDir(repo, 'think'), '000002', 'record.json'), '{"trunc');
     const r = run('abort', 'think', '--force', '--agent', 'b');
