@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { as, commit, gitOk, phaseOf, sprintRepo } from './helpers/hooks.js';
 import { cli } from './helpers/repo.js';
+import { artifact } from './helpers/artifacts.js';
 
 describe('post-commit artifacts as bytes', () => {
   it('refuses invalid UTF-8 in one artifact and still completes the next one with its exact bytes', async () => {
     const { repo } = await sprintRepo();
     expect(as('rita', ['claim', 'qa'], repo).code).toBe(0);
     expect(as('rita', ['claim', 'review'], repo).code).toBe(0);
-    const review = '{"summary":"ünïcode ✓ 𝄞 fine","findings":[]}\n';
+    const review = JSON.stringify(artifact('review', { notes: 'ünïcode ✓ 𝄞 fine' })) + '\n';
     const badQa = Buffer.concat([Buffer.from('{"tests":{"total":1,"failed":0},"note":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}\n')]);
     const r = commit(repo, 'rita', ['qa and review', 'Conductor-Phase: qa\nConductor-Phase: review'], { '.conductor/qa.json': badQa, '.conductor/review.json': review });
     expect(r.code).toBe(0);

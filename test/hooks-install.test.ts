@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { as, commit, git, gitOk, hookEnv, phaseOf } from './helpers/hooks.js';
 import { cli, makeRepo, tempDir } from './helpers/repo.js';
+import { artifactText } from './helpers/artifacts.js';
 import { testEnv } from './helpers/env.js';
 
 /** Every file under `dir`: path -> mode and bytes. */
@@ -95,7 +96,7 @@ describe('hooks install next to existing hooks', () => {
     expect(r.json.hooks_dir).toBe(join(repo, '.git', 'hooks'));
     await readyToShip(repo);
     as('w', ['claim', 'qa'], wt);
-    const c = commit(wt, 'w', ['qa from the worktree', 'Conductor-Phase: qa'], { '.conductor/qa.json': '{"tests":{"total":3,"failed":0}}' });
+    const c = commit(wt, 'w', ['qa from the worktree', 'Conductor-Phase: qa'], { '.conductor/qa.json': artifactText('qa', { summary: { status: 'pass', tests_run: 3, tests_passed: 3, tests_failed: 0 } }) });
     expect(c.stderr).toContain('completed qa with .conductor/qa.json');
     expect(phaseOf(repo, 'qa').commit).toBe(gitOk(['rev-parse', 'HEAD'], wt));
     expect(cli(['hooks', 'uninstall', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual(['removed', 'removed']);
@@ -145,7 +146,7 @@ describe('hooks install with husky 9', () => {
 
     await readyToShip(repo);
     as('r', ['claim', 'review'], repo);
-    const c = commit(repo, 'r', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': '{"findings":[]}' });
+    const c = commit(repo, 'r', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review') });
     expect(c.code).toBe(0);
     expect(phaseOf(repo, 'review').state).toBe('done');
     const remote = join(tempDir('conductor-remote-'), 'o.git');

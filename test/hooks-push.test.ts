@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { as, commit, git, gitOk, hookEnv, sprintRepo } from './helpers/hooks.js';
 import { cli, makeRepo } from './helpers/repo.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const remoteHas = (remote: string, ref: string) => git(['rev-parse', '--verify', '-q', ref], remote).code === 0;
 const push = (repo: string, args: string[], env: Record<string, string | undefined> = {}) => git(['push', 'origin', ...args], repo, hookEnv({ CONDUCTOR_AGENT: 'shipper', ...env }));
@@ -63,7 +64,7 @@ describe('pre-push ship gate', () => {
   });
 
   it('allows the push once review, qa and security are done', () => {
-    expect(commit(repo, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': '{"findings":[]}' }).code).toBe(0);
+    expect(commit(repo, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review') }).code).toBe(0);
     for (const p of ['qa', 'security']) {
       expect(as('tess', ['claim', p], repo).code).toBe(0);
       expect(as('tess', ['complete', p], repo).code).toBe(0);
@@ -79,13 +80,13 @@ describe('ship gate rules', () => {
   it('refuses while the sprint is halted, even with every prerequisite done', async () => {
     const { repo, remote } = await sprintRepo();
     for (const p of ['review', 'qa', 'security']) expect(as('a', ['claim', p], repo).code).toBe(0);
-    writeFileSync(join(repo, 'sec.json'), '{"findings":[{"severity":"critical","title":"sql injection"}]}');
+    writeFileSync(join(repo, 'sec.json'), artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }));
     expect(as('a', ['complete', 'security', '--artifact', 'sec.json'], repo).code).toBe(0);
     expect(as('a', ['complete', 'review'], repo).code).toBe(0);
     expect(as('a', ['complete', 'qa'], repo).code).toBe(0);
     const r = push(repo, ['main']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('halted by security: security found 1 critical or high finding(s)');
+    expect(r.stderr).toContain('halted by security: security found 1 critical and 0 high finding(s) not fixed');
     expect(remoteHas(remote, 'refs/heads/main')).toBe(false);
   });
 

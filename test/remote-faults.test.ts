@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, gitSync } from './helpers/repo.js';
 import { independentPhases, makeBare, makeClone, serverHook, sleep, startDaemon, type Clone } from './helpers/remote.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const phaseEntries = (c: Clone, sprintId: string, phase: string) => {
   const dir = join(c.dir, '.git', 'conductor', 'sprints', sprintId, 'phases', phase);
@@ -168,7 +169,7 @@ describe('imported completions are checked against their artifact', () => {
     const now = Date.now();
     const base = { v: 1, agent: 'mallory', host: 'evil' };
     const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
-    const artifact = JSON.stringify({ findings: [{ severity: 'critical', title: 'sql injection' }] });
+    const artifact = artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] });
     const sha256 = createHash('sha256').update(artifact).digest('hex');
     const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString(), artifact: { sha256, bytes: artifact.length, source: 'security.json' } };
     const c1 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(claim))]]), '-m', 'claim security by mallory@evil']);
