@@ -9,6 +9,7 @@ import { LEAN_ENV } from './helpers/race.js';
 import { CLI, cli, gitSync, makeRepo } from './helpers/repo.js';
 import { auditEvents, phaseDir, snapshot, stateDir } from './helpers/state.js';
 import { testEnv } from './helpers/env.js';
+import { as, git, hookEnv, sprintRepo } from './helpers/hooks.js';
 
 const PHASES = ['think', 'plan', 'build', 'review', 'qa', 'security', 'ship'];
 let repo: string;
@@ -241,5 +242,28 @@ describe('schema', () => {
     expect(validate({ phase: 'review', summary: {} })).toBe(false);
     expect(sh('schema', 'Bad!', '--json').json.error.code).toBe('E_BAD_PHASE_NAME');
     expect(JSON.parse(sh('schema', 'review').stdout).properties.findings.items.properties.severity.enum).toEqual(['blocking', 'should_fix', 'nitpick', 'positive']);
+  });
+});
+
+describe('the ship gate reads the stored artifacts', () => {
+  it('refuses a push while a stored artifact does not match its sha256, naming the file', async () => {
+    const { repo: r } = await sprintRepo();
+    for (const p of ['review', 'qa', 'security']) {
+      expect(as('tess', ['claim', p], r).code).toBe(0);
+      writeFileSync(join(r, `${p}.json`), artifactText(p));
+      expect(as('tess', ['complete', p, '--artifact', `${p}.json`], r).code).toBe(0);
+    }
+    repo = r;
+    const file = storedFile('security');
+    const stored = readFileSync(file, 'utf8');
+    writeFileSync(file, stored.replace('"critical":0', '"critical":1'));
+    expect(readFileSync(file, 'utf8')).not.toBe(stored);
+    const refused = git(['push', 'origin', 'main'], r, hookEnv({ CONDUCTOR_AGENT: 'shipper' }));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`corrupt state file ${file}: its bytes`);
+    expect(git(['rev-parse', '--verify', '-q', 'refs/remotes/origin/main'], r).code).not.toBe(0);
+    writeFileSync(file, stored);
+    const pushed = git(['push', 'origin', 'main'], r, hookEnv({ CONDUCTOR_AGENT: 'shipper' }));
+    expect(pushed.code, pushed.stderr).toBe(0);
   });
 });
