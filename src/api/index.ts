@@ -25,5 +25,9 @@ export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doct
 export { ConductorError, ExitCode } from '../core/errors.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
-export { validateArtifactFile, type ValidateOptions, type ValidateResult } from './artifact-validate.js';
-export { artifactSchema } from './schema.js';
+export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
+
+// Checking an artifact file and printing a schema are rare: their modules initialise on first use.
+type ValidateApi = typeof import('./artifact-validate.js');
+export const validateArtifactFile: ValidateApi['validateArtifactFile'] = async (o) => (await import('./artifact-validate.js')).validateArtifactFile(o);
+export const artifactSchema: (typeof import('./schema.js'))['artifactSchema'] = async (o) => (await import('./schema.js')).artifactSchema(o);
