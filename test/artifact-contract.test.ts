@@ -9,7 +9,7 @@ import { LEAN_ENV } from './helpers/race.js';
 import { CLI, cli, gitSync, makeRepo } from './helpers/repo.js';
 import { auditEvents, phaseDir, snapshot, stateDir } from './helpers/state.js';
 import { testEnv } from './helpers/env.js';
-import { as, git, hookEnv, sprintRepo } from './helpers/hooks.js';
+import { as, commit, git, hookEnv, sprintRepo } from './helpers/hooks.js';
 
 const PHASES = ['think', 'plan', 'build', 'review', 'qa', 'security', 'ship'];
 let repo: string;
@@ -265,5 +265,27 @@ describe('the ship gate reads the stored artifacts', () => {
     writeFileSync(file, stored);
     const pushed = git(['push', 'origin', 'main'], r, hookEnv({ CONDUCTOR_AGENT: 'shipper' }));
     expect(pushed.code, pushed.stderr).toBe(0);
+  });
+});
+
+describe('the commit hook and the contract', () => {
+  it('redacts a secret in a committed artifact before storing it, and says so', async () => {
+    const { repo: r } = await sprintRepo();
+    repo = r;
+    expect(as('rita', ['claim', 'review'], r).code).toBe(0);
+    const token = ['ghp_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'].join('');
+    const c = commit(r, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review', { notes: `ci token ${token}` }) });
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('git-conductor: redacted 1 secret(s) before storing: github-token at notes');
+    expect(readFileSync(storedFile('review'), 'utf8')).not.toContain(token);
+    expect(ok('artifact', 'show', 'review').content.notes).toBe('ci token [REDACTED:github-token]');
+  });
+
+  it('refuses a committed artifact that breaks the contract, naming the problem, and the commit stands', async () => {
+    const { repo: r } = await sprintRepo();
+    expect(as('rita', ['claim', 'review'], r).code).toBe(0);
+    const c = commit(r, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review', { scope_drift: { status: 'meh' } }) });
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('review NOT completed: artifact .conductor/review.json does not fit the review contract (schema_version 1): scope_drift.status: "meh" is not allowed; allowed: clean, drift_detected, requirements_missing');
   });
 });
