@@ -5,15 +5,17 @@ import { spawnSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { artifact, artifactText, templatePath } from './helpers/artifacts.js';
-import { LEAN_ENV } from './helpers/race.js';
-import { CLI, cli, gitSync, makeRepo } from './helpers/repo.js';
+import { CLI, conductor } from './helpers/cli.js';
+import { git, gitRun, hasRef } from './helpers/git.js';
+import { makeRepo } from './helpers/repo.js';
 import { auditEvents, phaseDir, snapshot, stateDir } from './helpers/state.js';
 import { testEnv } from './helpers/env.js';
-import { as, commit, git, hookEnv, sprintRepo } from './helpers/hooks.js';
+import { commit, hookEnv, sprintRepo } from './helpers/hooks.js';
 
 const PHASES = ['think', 'plan', 'build', 'review', 'qa', 'security', 'ship'];
 let repo: string;
-const sh = (...args: string[]) => cli(args, { cwd: repo, env: LEAN_ENV });
+const sh = (...args: string[]) => conductor(args, { cwd: repo });
+const as = (agent: string, args: string[], cwd: string) => conductor([...args, '--json'], { cwd, agent });
 const ok = (...args: string[]) => {
   const r = sh(...args, '--json');
   expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
@@ -45,7 +47,7 @@ beforeEach(async () => {
 
 describe('artifact validate', () => {
   it.each(PHASES.map((p) => [p]))('accepts templates/artifacts/%s.json (exit 0)', (phase) => {
-    const r = cli(['artifact', 'validate', phase, templatePath(phase), '--json'], { cwd: repo });
+    const r = conductor(['artifact', 'validate', phase, templatePath(phase), '--json'], { cwd: repo });
     expect(r.code, r.stdout).toBe(0);
     expect(r.json).toEqual({ phase, file: templatePath(phase), schema_version: '1', valid: true, redacted: [], ...(phase === 'security' ? { grade: 'A' } : {}) });
   });
@@ -74,7 +76,7 @@ describe('artifact validate', () => {
 
   it('works outside a repository, and refuses what is not a file or not JSON', () => {
     const outside = join(repo, '..');
-    expect(cli(['artifact', 'validate', 'qa', templatePath('qa'), '--json'], { cwd: outside }).code).toBe(0);
+    expect(conductor(['artifact', 'validate', 'qa', templatePath('qa'), '--json'], { cwd: outside }).code).toBe(0);
     expect(sh('artifact', 'validate', 'qa', 'nope.json', '--json').json.error.message).toBe('artifact nope.json does not exist: write the JSON file first, then pass its path');
     write('t.json', '{"phase": ');
     expect(sh('artifact', 'validate', 'qa', 't.json', '--json').json.error.message).toMatch(/^artifact t.json is not valid JSON/);
@@ -97,10 +99,10 @@ describe('complete and the contract', () => {
 
   it('records provenance beside the bytes, never in them, and shows it', () => {
     reach('plan');
-    gitSync(['checkout', '-q', '-b', 'feature/drafts'], repo);
+    git(repo, 'checkout', '-q', '-b', 'feature/drafts');
     const text = readFileSync(templatePath('plan'), 'utf8');
     const done = ok('complete', 'plan', '--agent', 'a', '--artifact', write('plan.json', text));
-    const head = gitSync(['rev-parse', 'HEAD'], repo);
+    const head = git(repo, 'rev-parse', 'HEAD');
     expect(done.provenance).toEqual({ branch: 'feature/drafts', head });
     expect(readFileSync(storedFile('plan'), 'utf8')).toBe(text);
     const record = JSON.parse(readFileSync(join(storedFile('plan'), '..', 'record.json'), 'utf8'));
@@ -199,7 +201,7 @@ describe('stored artifacts are checked when read', () => {
     reach('think');
     const text = `${readFileSync(templatePath('think'), 'utf8').trimEnd()}   \n\n`;
     ok('complete', 'think', '--agent', 'a', '--artifact', write('think.json', text));
-    const r = spawnSync(process.execPath, [CLI, 'artifact', 'show', 'think', '--raw'], { cwd: repo, env: testEnv(LEAN_ENV) });
+    const r = spawnSync(process.execPath, [CLI, 'artifact', 'show', 'think', '--raw'], { cwd: repo, env: testEnv() });
     expect(r.status).toBe(0);
     expect(Buffer.compare(r.stdout, Buffer.from(text))).toBe(0);
   });
@@ -258,12 +260,12 @@ describe('the ship gate reads the stored artifacts', () => {
     const stored = readFileSync(file, 'utf8');
     writeFileSync(file, stored.replace('"critical":0', '"critical":1'));
     expect(readFileSync(file, 'utf8')).not.toBe(stored);
-    const refused = git(['push', 'origin', 'main'], r, hookEnv({ CONDUCTOR_AGENT: 'shipper' }));
+    const refused = gitRun(r, ['push', 'origin', 'main'], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper' }) });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(`corrupt state file ${file}: its bytes`);
-    expect(git(['rev-parse', '--verify', '-q', 'refs/remotes/origin/main'], r).code).not.toBe(0);
+    expect(hasRef(r, 'refs/remotes/origin/main')).toBe(false);
     writeFileSync(file, stored);
-    const pushed = git(['push', 'origin', 'main'], r, hookEnv({ CONDUCTOR_AGENT: 'shipper' }));
+    const pushed = gitRun(r, ['push', 'origin', 'main'], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper' }) });
     expect(pushed.code, pushed.stderr).toBe(0);
   });
 });
