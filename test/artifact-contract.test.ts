@@ -1,6 +1,7 @@
 /** The artifact contract through the real CLI: validate, complete, schema, show, redaction, provenance, tampering. */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -178,6 +179,8 @@ describe('complete and the contract', () => {
     expect(bad.code).toBe(2);
     expect(bad.json.error.problems).toEqual([{ path: 'target', allowed: 'staging, prod', found: '"moon"', message: 'target: "moon" is not allowed; allowed: staging, prod' }]);
     expect(sh('complete', 'deploy', '--agent', 'a', '--artifact', write('d2.json', '{"phase":"deploy"}'), '--json').json.error.problems[0].message).toBe("target: missing; required by the project's schema");
+    expect(ok('schema', 'deploy')).toEqual(JSON.parse(readFileSync(join(repo, 'schemas', 'deploy.json'), 'utf8')));
+    expect(ok('schema', 'other').properties.phase).toEqual({ type: 'string', const: 'other' });
     // No summary needed: the project's schema replaces the built-in phase-and-summary rule.
     expect(ok('complete', 'deploy', '--agent', 'a', '--artifact', write('d3.json', '{"phase":"deploy","target":"prod"}')).phase).toBe('deploy');
   });
@@ -289,5 +292,21 @@ describe('the commit hook and the contract', () => {
     const c = commit(r, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review', { scope_drift: { status: 'meh' } }) });
     expect(c.code).toBe(0);
     expect(c.stderr).toContain('review NOT completed: artifact .conductor/review.json does not fit the review contract (schema_version 1): scope_drift.status: "meh" is not allowed; allowed: clean, drift_detected, requirements_missing');
+  });
+});
+
+describe('the contract through the library', () => {
+  it('validates a file, prints a schema and reads a stored artifact with plain calls', async () => {
+    const lib = (await import(pathToFileURL(resolve(__dirname, '../dist/index.mjs')).href)) as typeof import('../src/api/index.js');
+    expect(await lib.validateArtifactFile({ cwd: repo, phase: 'security', file: templatePath('security') })).toMatchObject({ valid: true, grade: 'A' });
+    const f = write('bad.json', artifactText('security', { summary: { critical: 'none' } }));
+    await expect(lib.validateArtifactFile({ cwd: repo, phase: 'security', file: f })).rejects.toMatchObject({ code: 'E_BAD_ARTIFACT', exitCode: 2, data: { problems: [expect.objectContaining({ path: 'summary.critical' })] } });
+    expect((await lib.artifactSchema({ phase: 'qa' })).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    await lib.start({ cwd: repo, agent: 'lib' });
+    await lib.claim({ cwd: repo, phase: 'think', agent: 'lib' });
+    const text = readFileSync(templatePath('think'), 'utf8');
+    await lib.complete({ cwd: repo, phase: 'think', agent: 'lib', artifact: write('t.json', text) });
+    expect(Buffer.from(await lib.artifactRaw({ cwd: repo, phase: 'think' })).toString('utf8')).toBe(text);
+    expect((await lib.artifactShow({ cwd: repo, phase: 'think' })).provenance).toMatchObject({ agent: 'lib', branch: 'main' });
   });
 });

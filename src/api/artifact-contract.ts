@@ -10,10 +10,10 @@ import * as z from 'zod/mini';
 import { gradeFor, haltReason, QA_FAILURE_THRESHOLD, type ArtifactJson } from '../core/artifacts.js';
 import { hasOwnContract, SCHEMA_VERSION } from '../core/contract/index.js';
 import type { Problem } from '../core/contract/problems.js';
-import { invalid } from '../core/errors.js';
+import { invalid, isConductorError } from '../core/errors.js';
 import type { Redaction } from '../core/redact.js';
 import { check, lazy, PHASE_NAME_RE, type PhaseRecord } from '../core/schemas.js';
-import { PROJECT_CONFIG, projectConfig, type Ctx } from './context.js';
+import { openContext, PROJECT_CONFIG, projectConfig, type Ctx } from './context.js';
 
 const ContractConfig = lazy(() =>
   z.looseObject({
@@ -40,8 +40,8 @@ export function contractSettings(ctx: Ctx): ContractSettings {
 
 export type ArtifactCheck = (value: unknown) => Problem[];
 
-/** The project's JSON Schema check for `phase`, when the config names one; it replaces the built-in `phase` + `summary` rule. */
-export async function projectSchemaCheck(ctx: Ctx, phase: string, settings = contractSettings(ctx)): Promise<ArtifactCheck | undefined> {
+/** The project's JSON Schema for custom phase `phase`, when the config names one: the file's path and its parsed content. */
+export function projectSchema(ctx: Ctx, phase: string, settings = contractSettings(ctx)): { file: string; schema: unknown } | undefined {
   const rel = settings.schemas[phase];
   if (!rel) return undefined;
   const top = ctx.repo.top;
@@ -49,14 +49,19 @@ export async function projectSchemaCheck(ctx: Ctx, phase: string, settings = con
   if (!top || isAbsolute(file) || file === '..' || file.startsWith(`..${sep}`)) {
     throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} must be a path inside the work tree, like "schemas/${phase}.json"`);
   }
-  let schema: unknown;
   try {
-    schema = JSON.parse(readFileSync(join(top, file), 'utf8'));
+    return { file: rel, schema: JSON.parse(readFileSync(join(top, file), 'utf8')) };
   } catch (e) {
     throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON'}`);
   }
+}
+
+/** The project's JSON Schema check for `phase`, when the config names one; it replaces the built-in `phase` + `summary` rule. */
+export async function projectSchemaCheck(ctx: Ctx, phase: string, settings = contractSettings(ctx)): Promise<ArtifactCheck | undefined> {
+  const found = projectSchema(ctx, phase, settings);
+  if (!found) return undefined;
   const { compileProjectSchema } = await import('./schema-tools.js');
-  return compileProjectSchema(schema, rel);
+  return compileProjectSchema(found.schema, found.file);
 }
 
 /** What the done record says about its artifact. */
@@ -68,3 +73,13 @@ export function judged(phase: string, json: ArtifactJson, settings: ContractSett
 /** The audit log's words for redactions: kinds and paths, never the secret. */
 export const redactionDetail = (r: readonly Redaction[]) =>
   r.length ? `; redacted ${r.length} secret(s): ${r.slice(0, 20).map((x) => `${x.kind} at ${x.path}`).join(', ')}${r.length > 20 ? ', ...' : ''}` : '';
+
+/** The repository around `cwd`, or undefined outside one: validating and printing schemas work anywhere. */
+export function repoContextOrNone(cwd: string): Ctx | undefined {
+  try {
+    return openContext({ cwd });
+  } catch (e) {
+    if (isConductorError(e) && e.code === 'E_NOT_A_REPO') return undefined;
+    throw e;
+  }
+}

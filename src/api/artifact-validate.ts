@@ -8,12 +8,11 @@ import { resolve } from 'node:path';
 import { artifactProblems, contractError, QA_FAILURE_THRESHOLD, type Problem } from '../core/artifacts.js';
 import { SCHEMA_VERSION } from '../core/contract/index.js';
 import { validatePhaseName } from '../core/graph.js';
-import { invalid, isConductorError } from '../core/errors.js';
+import { invalid } from '../core/errors.js';
 import { redactArtifact, type Redaction } from '../core/redact.js';
 import type { PhaseRecord } from '../core/schemas.js';
-import { contractSettings, judged, projectSchemaCheck, type ContractSettings } from './artifact-contract.js';
+import { contractSettings, judged, projectSchemaCheck, repoContextOrNone, type ContractSettings } from './artifact-contract.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
-import { openContext, type Ctx } from './context.js';
 
 export interface ValidateOptions {
   cwd?: string;
@@ -55,7 +54,7 @@ export async function validateArtifactFile(opts: ValidateOptions): Promise<Valid
   } catch (e) {
     throw bad(opts.file, `is not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  const ctx = repoContext(cwd);
+  const ctx = repoContextOrNone(cwd);
   const settings: ContractSettings = ctx ? contractSettings(ctx) : { qaThreshold: QA_FAILURE_THRESHOLD, schemas: {} };
   const check = ctx ? await projectSchemaCheck(ctx, phase, settings) : undefined;
   const red = redactArtifact(text, value);
@@ -64,13 +63,4 @@ export async function validateArtifactFile(opts: ValidateOptions): Promise<Valid
   if (problems.length) throw contractError(phase, opts.file, problems);
   const verdict = judged(phase, red.value as Record<string, unknown>, settings);
   return { phase, file: opts.file, schema_version: SCHEMA_VERSION, valid: true, redacted: red.redactions, ...(verdict.halt ? { halt: verdict.halt } : {}), ...(verdict.grade ? { grade: verdict.grade } : {}) };
-}
-
-function repoContext(cwd: string): Ctx | undefined {
-  try {
-    return openContext({ cwd });
-  } catch (e) {
-    if (isConductorError(e) && e.code === 'E_NOT_A_REPO') return undefined;
-    throw e;
-  }
 }
