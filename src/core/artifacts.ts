@@ -15,6 +15,9 @@ export type { Grade } from './contract/grade.js';
 
 export type ArtifactJson = Record<string, unknown>;
 
+const MAX_SHOWN = 20;
+const MAX_LISTED = 200;
+
 /** Every problem of `value` as `phase`'s artifact; empty when it fits. */
 export function artifactProblems(phase: string, value: unknown): Problem[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -25,11 +28,15 @@ export function artifactProblems(phase: string, value: unknown): Problem[] {
 }
 
 /** The one-line refusal for `problems`, naming every one. */
-export function contractError(phase: string, source: string, problems: Problem[]) {
-  const list = problems.map((p) => p.message).join('; ');
+export function contractError(phase: string, source: string, all: Problem[]) {
+  // A crafted artifact can have a problem per array element: the line and the data stay bounded.
+  const problems = all.slice(0, MAX_LISTED);
+  const more = all.length > MAX_SHOWN ? `; and ${all.length - MAX_SHOWN} more` : '';
+  const list = problems.slice(0, MAX_SHOWN).map((p) => p.message).join('; ') + more;
   return invalid('E_BAD_ARTIFACT', `artifact ${source} does not fit the ${phase} contract (schema_version ${SCHEMA_VERSION}): ${list} (see 'git conductor schema ${phase}')`, {
     path: source,
     problems,
+    ...(all.length > MAX_LISTED ? { problems_total: all.length } : {}),
   });
 }
 

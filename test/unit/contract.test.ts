@@ -175,3 +175,25 @@ describe('the security grade', () => {
     expect(gradeFor('review', artifact('review'))).toBeUndefined();
   });
 });
+
+describe('bounded refusals', () => {
+  it('names the first 20 problems and counts the rest, for a crafted artifact with thousands', async () => {
+    const { validateArtifact } = await import('../../src/core/artifacts.js');
+    const findings = Array.from({ length: 5000 }, () => ({ severity: 'severe', description: 'x' }));
+    let err: { message: string; data: { problems: unknown[]; problems_total?: number } } | undefined;
+    try {
+      validateArtifact('review', 'a.json', { ...artifact('review'), findings });
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err!.message).toContain('findings[19].severity');
+    expect(err!.message).not.toContain('findings[20].severity');
+    expect(err!.message).toContain('; and 4980 more (see');
+    expect(err!.data.problems).toHaveLength(200);
+    expect(err!.data.problems_total).toBe(5000);
+  });
+
+  it('checks a report-only ship checkpoint when there is one', () => {
+    expect(messages('ship', { phase: 'ship', run_mode: 'report_only', summary: 'x', context_checkpoint: {} })).toContain('context_checkpoint.summary: missing; expected text');
+  });
+});

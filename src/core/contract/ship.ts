@@ -1,10 +1,11 @@
 /**
  * The ship artifact, in two forms: the release (`summary` with the PR and CI
  * outcome, and a checkpoint), or a report-only run (`run_mode:
- * "report_only"`), which ships nothing and needs no checkpoint.
+ * "report_only"`), which ships nothing and needs no checkpoint (one it has
+ * must be whole).
  */
 import * as z from 'zod/mini';
-import { header, openSummary, optionalCommon, text } from './common.js';
+import { ContextCheckpoint, header, openSummary, optionalCommon, text } from './common.js';
 
 export const shipStatuses = ['created', 'open', 'merged', 'reverted'] as const;
 
@@ -28,6 +29,7 @@ export const shipReport = () =>
     ...optionalCommon(),
     run_mode: z.literal('report_only'),
     summary: openSummary(),
+    context_checkpoint: z.optional(ContextCheckpoint()),
   });
 
 /** Which form an artifact claims to be decides which schema judges it, so messages are about that form. */
