@@ -43,3 +43,6 @@ export function formsOf(phase: string): Schema[] {
   if (phase === 'ship') return [schema('ship:release', shipRelease), schema('ship:report', shipReport)];
   return [schemaFor(phase, undefined)];
 }
+
+/** Which schemas this process has built so far (a test checks that reading one phase builds only that one). */
+export const builtSchemas = (): string[] => [...built.keys()];
