@@ -1,0 +1,32 @@
+/**
+ * artifact show: a done phase's stored artifact (checked against its sha256),
+ * as indented JSON or, with --raw, the exact stored bytes. artifact validate:
+ * a file judged as complete would judge it, nothing stored.
+ */
+import { Option, type Command } from 'commander';
+import type { ValidateResult } from '../../api/index.js';
+import { redactedLine } from '../format.js';
+import { color as c, stdout, write } from '../output.js';
+import { api, run, withCommon, withProblemLines } from './shared.js';
+
+export function register(program: Command): void {
+  const artifact = program.command('artifact').description('completed artifacts, and checking one before completing');
+  withCommon(artifact.command('show <phase>'))
+    .description("print a done phase's stored artifact (checked against its sha256)")
+    .addOption(new Option('--raw', 'print the exact stored bytes'))
+    .action(async (phase, o) => {
+      if (o.raw && !o.json) return write(1, await (await api()).artifactRaw({ ...o, phase }));
+      return run((await api()).artifactShow, (r) => write(1, JSON.stringify(r.content, null, 2) + '\n'))({ ...o, phase });
+    });
+
+  withCommon(artifact.command('validate <phase> <file>'))
+    .description("check a file against the phase's contract as complete would (exit 0 fits, 2 does not); stores nothing")
+    .action(async (phase, file, o) => withProblemLines(o, async () => run((await api()).validateArtifactFile, renderValidate)({ ...o, phase, file })));
+}
+
+function renderValidate(r: ValidateResult): void {
+  stdout(`${c('green', '✓')} ${r.file} fits the ${c('bold', r.phase)} contract (schema_version ${r.schema_version})`);
+  if (r.grade) stdout(`  security grade: ${r.grade}`);
+  if (r.halt) stdout(`${c('red', '■ completing with it would halt the sprint:')} ${r.halt}`);
+  if (r.redacted.length) stdout(c('yellow', `  ${redactedLine(r.redacted, 'complete will redact')}`));
+}
