@@ -137,7 +137,7 @@ async function main() {
   const nit = { id: 'R1', severity: 'low', description: 'name the 5000 ms constant', file: 'src/autosave.js', line: 1 };
   const reviewFile = ci.write('.conductor/review.json', artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [nit] }));
   const invalid = ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile));
-  expectThat(invalid.code === 2 && invalid.stderr.includes('findings[0].severity: "low" is not allowed; allowed: blocking, should_fix, nitpick, positive'), 'exit 2, naming the path, what was found and what is allowed', invalid.out);
+  expectThat(invalid.code === 2 && invalid.stdout.includes('findings[0].severity: "low" is not allowed; allowed: blocking, should_fix, nitpick, positive'), 'exit 2, naming the path, what was found and what is allowed', invalid.out);
   ci.write('.conductor/review.json', artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [{ ...nit, severity: 'nitpick' }] }));
   expectThat(ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile)).code === 0, 'fixed: it fits the review contract');
 

@@ -64,8 +64,8 @@ describe('artifact validate', () => {
     ]);
     const human = sh('artifact', 'validate', 'review', f);
     expect(human.code).toBe(2);
-    expect(human.stderr).toContain('  findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive\n');
-    expect(human.stderr).toContain('  scope_drift.status: "messy" is not allowed');
+    expect(human.stdout).toBe('  scope_drift.status: "messy" is not allowed; allowed: clean, drift_detected, requirements_missing\n  findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive\n');
+    expect(human.stderr).toBe(`git-conductor: ${r.json.error.message}\n`);
   });
 
   it('says what completing would do: halt, grade, redactions', () => {

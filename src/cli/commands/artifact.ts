@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import type { ValidateResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
 import { color as c, stdout, write } from '../output.js';
-import { api, run, withCommon, withProblemLines } from './shared.js';
+import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   const artifact = program.command('artifact').description('completed artifacts, and checking one before completing');
@@ -21,7 +21,16 @@ export function register(program: Command): void {
 
   withCommon(artifact.command('validate <phase> <file>'))
     .description("check a file against the phase's contract as complete would (exit 0 fits, 2 does not); stores nothing")
-    .action(async (phase, file, o) => withProblemLines(o, async () => run((await api()).validateArtifactFile, renderValidate)({ ...o, phase, file })));
+    .action(async (phase, file, o) => {
+      try {
+        await run((await api()).validateArtifactFile, renderValidate)({ ...o, phase, file });
+      } catch (e) {
+        // The report, for people: every problem on its own line on stdout; the error stays one line on stderr.
+        const problems = (e as { data?: { problems?: unknown } }).data?.problems;
+        if (!o.json && Array.isArray(problems)) for (const p of problems as { message: string }[]) stdout(`  ${p.message}`);
+        throw e;
+      }
+    });
 }
 
 function renderValidate(r: ValidateResult): void {

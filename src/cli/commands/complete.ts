@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import type { CompleteResult } from '../../api/index.js';
 import { color as c, stdout } from '../output.js';
 import { redactedLine } from '../format.js';
-import { api, run, withCommon, withProblemLines } from './shared.js';
+import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('complete <phase>'), { offline: true })
     .description('finish a phase you hold; unlocks the phases that depend on it')
     .option('--artifact <path>', 'JSON artifact of the phase (copied into the sprint with its sha256)')
-    .action(async (phase, o) => withProblemLines(o, async () => run((await api()).complete, renderComplete)({ ...o, phase })));
+    .action(async (phase, o) => run((await api()).complete, renderComplete)({ ...o, phase }));
 }
 
 function renderComplete(r: CompleteResult): void {

@@ -4,7 +4,7 @@
  * only by `api()`, so it initialises when a command runs, never at start-up.
  */
 import { Command, Option } from 'commander';
-import { json, stderr } from '../output.js';
+import { json } from '../output.js';
 
 export const api = () => import('../../api/index.js');
 
@@ -15,21 +15,6 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
     if (o.json) json(r);
     else await human(r);
   };
-}
-
-/**
- * For people, an artifact's problems one a line before the error line (the
- * error's message lists them too, on one line); --json has them in
- * error.problems.
- */
-export async function withProblemLines(o: { json?: boolean }, call: () => Promise<void>): Promise<void> {
-  try {
-    await call();
-  } catch (e) {
-    const problems = (e as { data?: { problems?: unknown } }).data?.problems;
-    if (!o.json && Array.isArray(problems)) for (const p of problems as { message: string }[]) stderr(`  ${p.message}`);
-    throw e;
-  }
 }
 
 /** --json and --agent on every command; --offline on those that change a phase or the sprint. */
