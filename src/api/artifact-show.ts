@@ -3,7 +3,7 @@ import { validatePhaseName } from '../core/graph.js';
 import { findPhase } from '../core/phase-state.js';
 import { unavailable } from '../core/errors.js';
 import type { ArtifactRef, PhaseRecord } from '../core/schemas.js';
-import { activeSprint, openContext, withRemote, type CommonOptions } from './context.js';
+import { activeSprint, openWithRemote, type CommonOptions } from './context.js';
 import { storedArtifact } from './stored-artifact.js';
 
 export interface ArtifactShowOptions extends CommonOptions {
@@ -25,7 +25,7 @@ export interface ArtifactShowResult {
 }
 
 async function load(opts: ArtifactShowOptions) {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   const phase = validatePhaseName(opts.phase);
   const sprint = activeSprint(ctx);
   findPhase(sprint, phase);

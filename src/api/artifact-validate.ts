@@ -5,14 +5,13 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { artifactProblems, contractError, QA_FAILURE_THRESHOLD, type Problem } from '../core/artifacts.js';
+import { artifactProblems, contractError, MAX_ARTIFACT_BYTES, QA_FAILURE_THRESHOLD, type Problem } from '../core/artifacts.js';
 import { SCHEMA_VERSION } from '../core/contract/index.js';
 import { validatePhaseName } from '../core/graph.js';
 import { invalid } from '../core/errors.js';
 import { redactArtifact, type Redaction } from '../core/redact.js';
 import type { PhaseRecord } from '../core/schemas.js';
 import { contractSettings, judged, projectSchemaCheck, repoContextOrNone, type ContractSettings } from './artifact-contract.js';
-import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 
 export interface ValidateOptions {
   cwd?: string;

@@ -1,12 +1,12 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
 import { validatePhaseName } from '../core/graph.js';
-import { requireHolder } from '../core/phase-state.js';
-import type { ArtifactRef, PhaseRecord } from '../core/schemas.js';
+import { allDone, requireHolder } from '../core/phase-state.js';
+import type { ArtifactRef, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
-import { headInfo } from '../git/head.js';
-import { contractSettings, judged, projectSchemaCheck, redactionDetail } from './artifact-contract.js';
+import { headInfo } from '../store/head.js';
+import { contractSettings, judged, projectSchemaCheck, redactionDetail, type ArtifactCheck } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase } from './transition.js';
 
 export interface CompleteOptions extends CommonOptions {
@@ -38,25 +38,37 @@ export interface CompleteResult {
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
+  return completeIn(ctx, activeSprint(ctx), { ...opts, check: await artifactCheck(ctx, opts) });
+}
+
+/** The project's JSON Schema check for the phase, loaded before completing (completeIn is synchronous). */
+export async function artifactCheck(ctx: Ctx, o: { phase: string; artifact?: string; artifactBytes?: unknown }): Promise<ArtifactCheck | undefined> {
+  return o.artifactBytes || o.artifact !== undefined ? projectSchemaCheck(ctx, validatePhaseName(o.phase)) : undefined;
+}
+
+/**
+ * Completes a phase of `sprint` in an open context (the post-commit hook
+ * completes several phases of one commit in one context). The holder rule is
+ * requireHolder's, decided on the tops of each attempt.
+ */
+export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string; check?: ArtifactCheck }): CompleteResult {
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
-  const sprint = activeSprint(ctx);
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
   // Read, redact and validate the artifact before touching state: a bad one changes nothing.
   const settings = contractSettings(ctx);
-  const check = opts.artifactBytes || opts.artifact !== undefined ? await projectSchemaCheck(ctx, phase, settings) : undefined;
   const art = opts.artifactBytes
-    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase, check)
-    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase, check);
+    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase, opts.check)
+    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase, opts.check);
   const verdict = art ? judged(phase, art.json, settings) : {};
   const halt = verdict.halt;
   const h = headInfo(ctx.repo.top ?? ctx.repo.gitDir, ctx.repo.gitDir, ctx.repo.commonDir);
   const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
-  const { entry } = appendPhase(ctx, sprint, phase, (t) => {
+  const { entry } = appendPhase(ctx, sprint, phase, (t, now) => {
     requireHolder(sprint, phase, agent, t, 'complete');
     return {
-      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
+      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
     };
   });
@@ -67,9 +79,9 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   const unlocked = sprint.phases
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
     .map((p) => p.name);
-  const sprintDone = sprint.phases.every((p) => tops.get(p.name)?.kind === 'done');
+  const sprintDone = allDone(sprint, tops);
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}${verdict.grade ? ` grade ${verdict.grade}` : ''}${redactionDetail(art.redactions)}`.slice(0, 1000) : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
-  if (sprintDone) ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(ctx.now) });
+  if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
   return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, grade: verdict.grade, provenance, sprint_done: sprintDone };
 }

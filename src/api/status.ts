@@ -3,7 +3,7 @@ import { haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
 import type { Ctx } from './context.js';
-import { activeSprint, agentOf, openContext, withRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
 export interface StatusResult {
   sprint_id: string;
@@ -25,7 +25,7 @@ export interface StatusOptions extends CommonOptions {
 }
 
 export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, opts.fetch ? 'fetch' : 'view');
   const sprint = activeSprint(ctx);
   const tops = ctx.store.tops(sprint);
   const phases: StatusResult['phases'] = {};
@@ -37,7 +37,7 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
 }
 
 export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: string; batches: Batch[] }> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   const sprint = activeSprint(ctx);
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
 }

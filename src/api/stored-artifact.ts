@@ -5,11 +5,10 @@
  * naming it, never an artifact.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as Crypto from 'node:crypto';
 import { corrupt } from '../core/errors.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
-import { ARTIFACT_FILE } from '../store/layout.js';
+import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
 
 export interface StoredArtifact {
@@ -25,7 +24,7 @@ export function storedArtifact(ctx: Ctx, sprint: SprintFile, phase: string): Sto
   const top = ctx.store.phaseLog(sprint.id, phase).top();
   const ref = top?.record.kind === 'done' ? top.record.artifact : undefined;
   if (!top || !ref) return undefined;
-  const file = join(top.dir, ARTIFACT_FILE);
+  const file = child(top.dir, ARTIFACT_FILE);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -13,6 +13,9 @@ export { CIRCUIT_BREAKER_FAILURES, QA_FAILURE_THRESHOLD, type HaltParams } from 
 export type { Problem } from './contract/problems.js';
 export type { Grade } from './contract/grade.js';
 
+/** The largest artifact accepted, from a file, a commit or a teammate's ref: 4 MiB. */
+export const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
+
 export type ArtifactJson = Record<string, unknown>;
 
 const MAX_SHOWN = 20;

@@ -4,6 +4,7 @@ import { gradeFor, haltReason, validateArtifact } from '../core/artifacts.js';
 import { hasOwnContract } from '../core/contract/index.js';
 import { redactValue } from '../core/redact.js';
 import type { PhaseRecord } from '../core/schemas.js';
+import { ARTIFACT_FILE } from '../store/layout.js';
 import { objectBytes } from './objects.js';
 import type { ChainEntry } from './tracking.js';
 
@@ -32,5 +33,5 @@ export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: n
   // Judged by the contract the completer recorded (its qa threshold), so every clone judges alike.
   if ((haltReason(phase, json, { qaThreshold: e.record.contract?.qa_threshold }) ?? undefined) !== e.record.halt) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
   if (gradeFor(phase, json) !== e.record.grade) throw new Error(`${where}: its record's grade does not match what the artifact implies`);
-  return { 'artifact.json': bytes };
+  return { [ARTIFACT_FILE]: bytes };
 }

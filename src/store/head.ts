@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classicLayout } from './files-layout.js';
-import { git } from './git.js';
+import { classicLayout } from '../git/files-layout.js';
+import { git } from '../git/git.js';
 
 export interface HeadInfo {
   /** The branch name (without refs/heads/); undefined when HEAD is detached. */
