@@ -281,7 +281,8 @@ describe('the commit hook and the contract', () => {
     const token = ['ghp_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'].join('');
     const c = commit(r, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review', { notes: `ci token ${token}` }) });
     expect(c.code).toBe(0);
-    expect(c.stderr).toContain('git-conductor: redacted 1 secret(s) before storing: github-token at notes');
+    expect(c.stderr).toContain('git-conductor: redacted 1 secret(s) before storing: github-token at notes; the commit itself still holds them: amend it before pushing');
+    expect(c.stderr).not.toContain(token);
     expect(readFileSync(storedFile('review'), 'utf8')).not.toContain(token);
     expect(ok('artifact', 'show', 'review').content.notes).toBe('ci token [REDACTED:github-token]');
   });
