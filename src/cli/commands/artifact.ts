@@ -6,16 +6,16 @@
 import { Option, type Command } from 'commander';
 import type { ValidateResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
-import { color as c, stdout, write } from '../output.js';
+import { color as c, rawBytes, stdout, write } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   const artifact = program.command('artifact').description('completed artifacts, and checking one before completing');
   withCommon(artifact.command('show <phase>'))
     .description("print a done phase's stored artifact (checked against its sha256)")
-    .addOption(new Option('--raw', 'print the exact stored bytes'))
+    .addOption(new Option('--raw', 'print the exact stored bytes (control characters shown as ? on a terminal)'))
     .action(async (phase, o) => {
-      if (o.raw && !o.json) return write(1, await (await api()).artifactRaw({ ...o, phase }));
+      if (o.raw && !o.json) return rawBytes(await (await api()).artifactRaw({ ...o, phase }));
       return run((await api()).artifactShow, (r) => write(1, JSON.stringify(r.content, null, 2) + '\n'))({ ...o, phase });
     });
 
