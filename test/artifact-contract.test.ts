@@ -311,3 +311,19 @@ describe('the contract through the library', () => {
     expect((await lib.artifactShow({ cwd: repo, phase: 'think' })).provenance).toMatchObject({ agent: 'lib', branch: 'main' });
   });
 });
+
+describe('artifact show --raw on a terminal', () => {
+  it('prints control characters from the stored bytes as ?, and exact bytes to a pipe', () => {
+    ok('start');
+    reach('build');
+    // U+009B (CSI) is valid unescaped inside a JSON string: a terminal would read it as a control sequence.
+    const text = artifactText('build', { summary: 'red \u009b31m text' });
+    ok('complete', 'build', '--agent', 'a', '--artifact', write('b.json', text));
+    const piped = spawnSync(process.execPath, [CLI, 'artifact', 'show', 'build', '--raw'], { cwd: repo, env: testEnv() });
+    expect(piped.stdout.toString('utf8')).toBe(text);
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} artifact show build --raw`, '/dev/null'], { cwd: repo, env: testEnv(), encoding: 'utf8' });
+    expect(tty.status, tty.stderr).toBe(0);
+    expect(tty.stdout).toContain('"summary":"red ?31m text"');
+    expect(tty.stdout).not.toContain('\u009b');
+  });
+});
