@@ -155,7 +155,7 @@ describe('complete and the contract', () => {
     writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ qa_failure_threshold: 0.05 }));
     reach('qa');
     const f = write('q.json', artifactText('qa', { summary: { status: 'partial', tests_run: 100, tests_passed: 94, tests_failed: 6 } }));
-    expect(ok('complete', 'qa', '--agent', 'a', '--artifact', f).halt).toBe('qa failure rate 6% (6 of 100) is over the 5% threshold');
+    expect(ok('complete', 'qa', '--agent', 'a', '--artifact', f)).toMatchObject({ halt: 'qa failure rate 6% (6 of 100) is over the 5% threshold', halt_rule: 'qa_failure_rate' });
     writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ qa_failure_threshold: 2 }));
     expect(sh('status', '--json').json.error).toBeUndefined();
     expect(sh('artifact', 'validate', 'qa', f, '--json').json.error).toMatchObject({ code: 'E_BAD_CONFIG' });
@@ -166,6 +166,7 @@ describe('complete and the contract', () => {
     const f = write('r.json', artifactText('review', { summary: { blocking: 1 }, findings: [{ id: 'R1', severity: 'blocking', description: 'data loss on refresh', file: 'a.ts', line: 3 }] }));
     const done = ok('complete', 'review', '--agent', 'a', '--artifact', f);
     expect(done.halt).toContain('review has 1 blocking finding(s) not fixed');
+    expect(done.halt_rule).toBe('review_blocking');
     expect(ok('status').halted).toEqual({ phase: 'review', reason: done.halt });
   });
 

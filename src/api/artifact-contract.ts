@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import * as z from 'zod/mini';
-import { gradeFor, haltReason, QA_FAILURE_THRESHOLD, type ArtifactJson } from '../core/artifacts.js';
+import { gradeFor, haltOfArtifact, QA_FAILURE_THRESHOLD, type ArtifactJson } from '../core/artifacts.js';
 import { hasOwnContract, SCHEMA_VERSION } from '../core/contract/index.js';
 import type { Problem } from '../core/contract/problems.js';
 import { invalid, isConductorError } from '../core/errors.js';
@@ -65,9 +65,11 @@ export async function projectSchemaCheck(ctx: Ctx, phase: string, settings = con
 }
 
 /** What the done record says about its artifact. */
-export function judged(phase: string, json: ArtifactJson, settings: ContractSettings): Pick<PhaseRecord, 'halt' | 'grade' | 'contract'> {
+export function judged(phase: string, json: ArtifactJson, settings: ContractSettings): Pick<PhaseRecord, 'halt' | 'halt_rule' | 'grade' | 'contract'> {
   const contract = phase === 'qa' ? { schema_version: SCHEMA_VERSION, qa_threshold: settings.qaThreshold } : { schema_version: SCHEMA_VERSION };
-  return { halt: haltReason(phase, json, { qaThreshold: settings.qaThreshold }), grade: gradeFor(phase, json), contract } as Pick<PhaseRecord, 'halt' | 'grade' | 'contract'>;
+  const halt = haltOfArtifact(phase, json, { qaThreshold: settings.qaThreshold });
+  const grade = gradeFor(phase, json);
+  return { ...(halt ? { halt: halt.reason, halt_rule: halt.rule } : {}), ...(grade ? { grade } : {}), contract } as Pick<PhaseRecord, 'halt' | 'halt_rule' | 'grade' | 'contract'>;
 }
 
 /** The audit log's words for redactions: kinds and paths, never the secret. */

@@ -29,6 +29,8 @@ export interface CompleteResult {
   unlocked: string[];
   /** Set when this artifact stops the sprint (blocking findings, budget, ...). */
   halt?: string;
+  /** Which rule halted it (review_blocking, security_critical_high, qa_failure_rate, qa_failed, budget, circuit_breaker). */
+  halt_rule?: PhaseRecord['halt_rule'];
   /** The security grade, A to F (security only). */
   grade?: PhaseRecord['grade'];
   /** Where it was completed: branch and HEAD commit (recorded beside the artifact, never in it). */
@@ -83,5 +85,5 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}${verdict.grade ? ` grade ${verdict.grade}` : ''}${redactionDetail(art.redactions)}`.slice(0, 1000) : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
-  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, grade: verdict.grade, provenance, sprint_done: sprintDone };
+  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, ...(verdict.halt_rule ? { halt_rule: verdict.halt_rule } : {}), grade: verdict.grade, provenance, sprint_done: sprintDone };
 }

@@ -57,6 +57,9 @@ export function validateArtifact(phase: string, source: string, value: unknown, 
   return value as ArtifactJson;
 }
 
+/** Which rule stops the sprint for this completed (valid) artifact, and why; undefined when none does. */
+export const haltOfArtifact = (phase: string, a: ArtifactJson, params: HaltParams = {}) => judge(phase, a, params);
+
 /** Why this completed (valid) artifact stops the sprint, or undefined. */
 export const haltReason = (phase: string, a: ArtifactJson, params: HaltParams = {}): string | undefined => judge(phase, a, params)?.reason;
 

@@ -8,6 +8,7 @@
  * more than most commands take in all, and each command needs only a few.
  */
 import * as z from 'zod/mini';
+import { HALT_RULES } from './contract/halts.js';
 
 /** Builds the value once, when first asked for. */
 export const lazy = <T>(make: () => T): (() => T) => {
@@ -94,6 +95,8 @@ export const PhaseRecord = lazy(() => z.strictObject({
   artifact: z.optional(ArtifactRef()),
   commit: z.optional(z.string().check(z.regex(OID_RE))),
   halt: z.optional(safeText(500)),
+  /** Which rule of contract/halts.ts the halt comes from. */
+  halt_rule: z.optional(z.enum(HALT_RULES)),
   /** The security grade its artifact earned (contract/grade.ts). */
   grade: z.optional(z.enum(['A', 'B', 'C', 'D', 'F'])),
   /** The contract the artifact was judged by, so every clone judges it alike. */

@@ -1,6 +1,6 @@
 /** The artifact of a done entry imported from the remote: loaded only then, and checked before it is stored. */
 import { createHash } from 'node:crypto';
-import { gradeFor, haltReason, validateArtifact } from '../core/artifacts.js';
+import { gradeFor, haltOfArtifact, validateArtifact } from '../core/artifacts.js';
 import { hasOwnContract } from '../core/contract/index.js';
 import { redactValue } from '../core/redact.js';
 import type { PhaseRecord } from '../core/schemas.js';
@@ -31,7 +31,8 @@ export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: n
   const secret = redactValue(json).found[0];
   if (secret) throw new Error(`${where} holds an unredacted secret (${secret.kind} at ${secret.path})`);
   // Judged by the contract the completer recorded (its qa threshold), so every clone judges alike.
-  if ((haltReason(phase, json, { qaThreshold: e.record.contract?.qa_threshold }) ?? undefined) !== e.record.halt) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
+  const halt = haltOfArtifact(phase, json, { qaThreshold: e.record.contract?.qa_threshold });
+  if (halt?.reason !== e.record.halt || (e.record.halt_rule !== undefined && e.record.halt_rule !== halt?.rule)) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
   if (gradeFor(phase, json) !== e.record.grade) throw new Error(`${where}: its record's grade does not match what the artifact implies`);
   return { [ARTIFACT_FILE]: bytes };
 }

@@ -14,7 +14,9 @@ export interface HaltParams {
   qaThreshold?: number;
 }
 
-export type HaltRule = 'review_blocking' | 'security_critical_high' | 'qa_failed' | 'qa_failure_rate' | 'budget' | 'circuit_breaker';
+/** Every rule that can halt a sprint, by the name records and results carry. */
+export const HALT_RULES = ['review_blocking', 'security_critical_high', 'qa_failed', 'qa_failure_rate', 'budget', 'circuit_breaker'] as const;
+export type HaltRule = (typeof HALT_RULES)[number];
 
 export interface Halt {
   rule: HaltRule;
