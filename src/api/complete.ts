@@ -59,11 +59,11 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   const agent = agentOf(ctx, opts.agent).id;
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
   // Read, redact and validate the artifact before touching state: a bad one changes nothing.
-  const settings = contractSettings(ctx);
   const art = opts.artifactBytes
     ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase, opts.check)
     : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase, opts.check);
-  const verdict = art ? judged(phase, art.json, settings) : {};
+  // The project's contract settings matter only to an artifact: a completion without one never reads them.
+  const verdict = art ? judged(phase, art.json, contractSettings(ctx)) : {};
   const halt = verdict.halt;
   const h = headInfo(ctx.repo.top ?? ctx.repo.gitDir, ctx.repo.gitDir, ctx.repo.commonDir);
   const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
