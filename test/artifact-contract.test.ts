@@ -1,12 +1,12 @@
 /** The artifact contract when completing and reading back, through the real CLI: redaction, provenance, grade, thresholds, custom schemas, tampering, the hooks. */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { artifact, artifactText, templatePath } from './helpers/artifacts.js';
 import { CLI, conductor } from './helpers/cli.js';
 import { git, gitRun, hasRef } from './helpers/git.js';
-import { makeRepo } from './helpers/repo.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 import { auditEvents, phaseDir, snapshot, stateDir } from './helpers/state.js';
 import { testEnv } from './helpers/env.js';
 import { commit, hookEnv, sprintRepo } from './helpers/hooks.js';
@@ -144,6 +144,19 @@ describe('complete and the contract', () => {
     expect(ok('schema', 'other').properties.phase).toEqual({ type: 'string', const: 'other' });
     // No summary needed: the project's schema replaces the built-in phase-and-summary rule.
     expect(ok('complete', 'deploy', '--agent', 'a', '--artifact', write('d3.json', '{"phase":"deploy","target":"prod"}')).phase).toBe('deploy');
+  });
+
+  it('refuses a project schema path that leads outside the work tree', () => {
+    const outside = tempDir();
+    writeFileSync(join(outside, 's.json'), '{}');
+    symlinkSync(outside, join(repo, 'linked'));
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ phases: [{ name: 'deploy', depends_on: [] }], artifact_schemas: { deploy: 'linked/s.json' } }));
+    ok('start');
+    ok('claim', 'deploy', '--agent', 'a');
+    const r = sh('complete', 'deploy', '--agent', 'a', '--artifact', write('d.json', JSON.stringify(artifact('deploy'))), '--json');
+    expect(r.json.error).toMatchObject({ code: 'E_BAD_CONFIG', message: '.git-conductor.json: artifact_schemas.deploy (linked/s.json) leads outside the work tree: keep the schema file inside it' });
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ phases: [{ name: 'deploy', depends_on: [] }], artifact_schemas: { deploy: '../s.json' } }));
+    expect(sh('complete', 'deploy', '--agent', 'a', '--artifact', 'd.json', '--json').json.error.message).toContain('must be a path inside the work tree');
   });
 
   it('needs phase and summary for a custom phase without a schema', () => {

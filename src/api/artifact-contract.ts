@@ -4,7 +4,7 @@
  * completion records about its artifact: the halt it implies, the grade, the
  * contract it was judged by.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import * as z from 'zod/mini';
 import { gradeFor, haltOfArtifact, QA_FAILURE_THRESHOLD, type ArtifactJson } from '../core/artifacts.js';
@@ -50,8 +50,13 @@ export function projectSchema(ctx: Ctx, phase: string, settings = contractSettin
     throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} must be a path inside the work tree, like "schemas/${phase}.json"`);
   }
   try {
-    return { file: rel, schema: JSON.parse(readFileSync(join(top, file), 'utf8')) };
+    // A symbolic link on the way must not lead out of the work tree either.
+    const real = realpathSync(join(top, file));
+    const root = realpathSync(top);
+    if (!real.startsWith(root + sep)) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} (${rel}) leads outside the work tree: keep the schema file inside it`);
+    return { file: rel, schema: JSON.parse(readFileSync(real, 'utf8')) };
   } catch (e) {
+    if (isConductorError(e)) throw e;
     throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON'}`);
   }
 }
