@@ -6,7 +6,6 @@
  * custom phases, compiled by ajv. No other command ever loads this file.
  */
 import * as z from 'zod/mini';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CONTRACT_PHASES, formsOf, SCHEMA_VERSION } from '../core/contract/index.js';
 import { jsonPath, shown, type Problem } from '../core/contract/problems.js';
 import { invalid } from '../core/errors.js';
@@ -40,8 +39,13 @@ interface AjvError {
   message?: string;
 }
 
-/** Compiles a project's JSON Schema for a custom phase into a check that lists every problem as the built-in contract does. */
-export function compileProjectSchema(schema: unknown, file: string): (value: unknown) => Problem[] {
+/**
+ * Compiles a project's JSON Schema for a custom phase into a check that lists
+ * every problem as the built-in contract does. ajv loads here, on first use:
+ * importing the library never loads it.
+ */
+export async function compileProjectSchema(schema: unknown, file: string): Promise<(value: unknown) => Problem[]> {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
   let validate;
   try {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
