@@ -4,8 +4,8 @@
  * budget`, thresholds from the project config) and the circuit breaker (N consecutive failures on one key halt
  * the sprint naming the key; `ok` resets that key only).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { repoPerTest } from './helpers/sprint.js';
@@ -146,9 +146,9 @@ describe('attempts: the circuit breaker', () => {
 
 describe("an artifact's own budget and failed attempts", () => {
   it('warn by the same thresholds when near them', () => {
-    const cp = { summary: 's', key_files: [], decisions_made: [], open_questions: [] };
     ok('claim', 'think', '--agent', 'a');
-    writeFileSync(join(t.repo, 'think.json'), JSON.stringify({ phase: 'think', summary: 'x', context_checkpoint: cp, budget: { limit: 1000, used: 900 }, consecutive_failures: 2, stuck_on: 'the flaky test' }));
+    const think = JSON.parse(readFileSync(resolve(__dirname, '../templates/artifacts/think.json'), 'utf8'));
+    writeFileSync(join(t.repo, 'think.json'), JSON.stringify({ ...think, budget: { limit: 1000, used: 900 }, consecutive_failures: 2, stuck_on: 'the flaky test' }));
     const r = ok('complete', 'think', '--agent', 'a', '--artifact', 'think.json');
     expect(r.halt).toBeUndefined();
     expect(r.warnings).toEqual([

@@ -84,7 +84,9 @@ export function decideOverride(sprint: SprintFile, phase: string, tops: Tops, ac
   if (noOverride.includes(phase)) {
     throw blocked('E_OVERRIDE_FORBIDDEN', `the project config forbids overriding "${phase}" (no_override in .git-conductor.json): reopen it with 'git conductor reopen ${phase} --reason "..."', fix it and complete it again`, { phase });
   }
-  return { kind: 'override', reason: 'override', ...actor, why, previous: holder(top), overridden: top.halt, artifact: top.artifact, commit: top.commit };
+  // What the completion recorded about its artifact travels with it, so every clone judges the artifact alike.
+  const { artifact, commit, halt_rule, grade, contract, provenance } = top;
+  return { kind: 'override', reason: 'override', ...actor, why, previous: holder(top), overridden: top.halt, ...defined({ artifact, commit, halt_rule, grade, contract, provenance }) };
 }
 
 /**
@@ -99,6 +101,8 @@ export function importRefusal(phase: string, prev: PhaseRecord | undefined, e: P
   if (noOverride.includes(phase)) return `entry ${e.seq} overrides "${phase}", which the project config forbids (no_override)`;
   return undefined;
 }
+
+const defined = <T extends Record<string, unknown>>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export interface OverriddenHalt {
   phase: string;

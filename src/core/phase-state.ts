@@ -26,6 +26,8 @@ export interface PhaseView {
   override?: { agent: string; host: string; at: string; why?: string; halt?: string };
   /** A phase reopened and not claimed since: who, when, why. */
   reopened?: { agent: string; host: string; at: string; why?: string; cascade_from?: string };
+  /** The security grade of its artifact (contract/grade.ts). */
+  grade?: PhaseRecord['grade'];
 }
 
 export type Tops = ReadonlyMap<string, PhaseRecord | undefined>;
@@ -40,13 +42,13 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number): PhaseView {
   const top = tops.get(p.name);
   const base = { name: p.name, concurrency: p.concurrency, depends_on: p.depends_on };
   if (top?.kind === 'done') {
-    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt };
+    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt, ...(top.grade ? { grade: top.grade } : {}) };
   }
   if (top?.kind === 'override') {
     // The completion is the one below (its holder is `previous`); the override is this entry.
     const by = top.previous ?? top;
     const override = { agent: top.agent, host: top.host, at: top.at, why: top.why, halt: top.overridden };
-    return { ...base, state: 'done', agent: by.agent, host: by.host, at: by.at, artifact: top.artifact, commit: top.commit, override };
+    return { ...base, state: 'done', agent: by.agent, host: by.host, at: by.at, artifact: top.artifact, commit: top.commit, ...(top.grade ? { grade: top.grade } : {}), override };
   }
   if (top?.kind === 'claim') {
     return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: top.expires_at, expired: !isLive(top, now) };
