@@ -127,7 +127,7 @@ describe('complete and the contract', () => {
     const done = ok('complete', 'review', '--agent', 'a', '--artifact', f);
     expect(done.halt).toContain('review has 1 blocking finding(s) not fixed');
     expect(done.halt_rule).toBe('review_blocking');
-    expect(ok('status').halted).toEqual({ phase: 'review', reason: done.halt });
+    expect(ok('status').halted).toMatchObject({ gate: 'phase', phase: 'review', reason: done.halt });
   });
 
   it('checks a custom phase against the JSON Schema the project config names', () => {
