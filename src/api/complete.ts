@@ -1,11 +1,12 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
 import { haltReason } from '../core/artifacts.js';
 import { validatePhaseName } from '../core/graph.js';
-import { allDone, requireHolder } from '../core/phase-state.js';
+import { mayHold } from '../core/hold.js';
+import { allDone, findPhase } from '../core/phase-state.js';
 import type { ArtifactRef, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase } from './transition.js';
 
 export interface CompleteOptions extends CommonOptions {
@@ -39,8 +40,10 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
 
 /**
  * Completes a phase of `sprint` in an open context (the post-commit hook
- * completes several phases of one commit in one context). The holder rule is
- * requireHolder's, decided on the tops of each attempt.
+ * completes several phases of one commit in one context). Whether the agent
+ * may still hold the phase is core/hold.ts's mayHold, decided on the tops of
+ * each attempt: a lease that ran out completes only where a claim would be
+ * granted now.
  */
 export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string }): CompleteResult {
   const phase = validatePhaseName(opts.phase);
@@ -51,8 +54,10 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
     ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
     : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
   const halt = art && haltReason(phase, art.json);
+  const def = findPhase(sprint, phase);
+  const rules = rulesOf(ctx);
   const { entry } = appendPhase(ctx, sprint, phase, (t, now) => {
-    requireHolder(sprint, phase, agent, t, 'complete');
+    mayHold(sprint, def, agent, t, now, 'complete', rules);
     return {
       record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, halt },
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,

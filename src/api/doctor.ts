@@ -39,6 +39,6 @@ export async function doctor(opts: CommonOptions & { remote?: string } = {}): Pr
     checks.push({ name: 'remote reachable', ok: false, detail: e instanceof Error ? e.message : String(e) });
     return { ok: false, checks };
   }
-  checks.push(probeCustomRefs(ctx.cwd, names, iso(Date.now())));
+  checks.push(probeCustomRefs(ctx.cwd, names, iso(ctx.clock())));
   return { ok: checks.every((c) => c.ok), checks };
 }

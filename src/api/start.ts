@@ -35,7 +35,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   try {
     head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
   } catch (e) {
-    ctx.store.archiveSprint(sprint, iso(Date.now()));
+    ctx.store.archiveSprint(sprint, iso(ctx.clock()));
     if (isCode(e, 'E_LOST_RACE')) {
       throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
     }

@@ -53,7 +53,7 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, phase: string, decide: Decide
   for (let i = 1; ; i++) {
     // Decisions and records use the time of this attempt, not of the command's start (fetches and retries take time).
     const tops = ctx.store.tops(sprint);
-    const { record, payload } = decide(tops, Date.now());
+    const { record, payload } = decide(tops, ctx.clock());
     const base = tops.get(phase);
     try {
       const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, payload);
@@ -80,3 +80,8 @@ function stillThere(log: SeqLog<PhaseRecord>, r: PhaseRecord): boolean {
 }
 
 export const holderOf = (r: PhaseRecord) => ({ agent: r.agent, host: r.host, at: r.at });
+
+/** Waits `ms` without giving the event loop back (the commands are synchronous by design). */
+export function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

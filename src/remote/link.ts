@@ -91,7 +91,7 @@ export class RemoteLink {
     this.fetched = true;
     const stamp = this.ctx.store.layout.fetchStamp;
     try {
-      const now = new Date();
+      const now = new Date(this.ctx.clock());
       if (existsSync(stamp)) utimesSync(stamp, now, now);
       else writeFileSync(stamp, '');
     } catch {
@@ -163,7 +163,7 @@ export class RemoteLink {
   settlingElsewhere(sprintId: string, phase: string): boolean {
     const { problems, diverged } = this.report;
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
-    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: Date.now() });
+    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: this.ctx.clock() });
   }
 
   divergedError(phase: string): unknown {
