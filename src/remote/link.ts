@@ -261,6 +261,12 @@ export class RemoteLink {
       if (hd) throw unavailable('E_DIVERGED', headDivergedMessage(hd.local, hd.remote), { ...hd });
       // A sprint started before `init`: the remote has no head yet, so teammates could not find this phase.
       if (!this.view.tracking.head && this.ctx.store.headLog().topSeq() > 0) this.publish({ kind: 'head' });
+      // Never publish a phase of a sprint the remote's head does not name (an interrupted or offline start):
+      // teammates would claim the same phase in the sprint they know while we believe we hold it.
+      const named = this.view.tracking.head?.entries.at(-1)?.record.sprint_id;
+      if (named !== undefined && named !== target.sprint.id) {
+        throw unavailable('E_DIVERGED', `this clone's sprint ${target.sprint.id} is not on remote ${this.names.remote}, whose head names sprint ${named}: nothing was published. Run 'git conductor sync' to publish your start (it replaces ${named}), or 'git conductor status --fetch' to see the remote's sprint`, { local: target.sprint.id, remote: named });
+      }
     }
     const r = target.kind === 'head' ? publishHead(this.view, this.transport) : publishPhase(this.view, this.transport, target.sprint, target.phase);
     if (r === 'lost') return 'lost';

@@ -24,7 +24,7 @@ function renderStatus(r: StatusResult): void {
     const lease =
       p.state !== 'running' ? '' : p.expired ? c('red', `expired ${duration(now - Date.parse(p.expires_at!))} ago`) : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const who = p.agent ? `${p.agent}@${p.host}` : p.state === 'pending' ? c('dim', `needs ${p.depends_on.join(', ')}`) : '';
-    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '');
+    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (r.remote?.diverged.includes(p.name) ? c('red', '!') : '');
     rows.push([p.name, state, who, ago(p.at, now), lease]);
   }
   stdout(table(rows));
@@ -35,6 +35,8 @@ function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void
   const fresh = m.as_of ? `as of ${ago(m.as_of, now)} (last fetch)` : 'never fetched';
   stdout(c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`));
   if (m.unpublished.length) stdout(c('yellow', `* not on the remote yet: ${m.unpublished.join(', ')} (run 'git conductor sync')`));
+  if (m.diverged.length) stdout(c('red', `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`));
+  if (m.head_diverged) stdout(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
   for (const b of m.rolled_back) stdout(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) stdout(c('red', `! ${p}`));
 }
