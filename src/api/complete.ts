@@ -3,7 +3,8 @@ import { haltReason } from '../core/artifacts.js';
 import { validatePhaseName } from '../core/graph.js';
 import { mayHold } from '../core/hold.js';
 import { allDone, findPhase } from '../core/phase-state.js';
-import type { ArtifactRef, SprintFile } from '../core/schemas.js';
+import type { ArtifactRef, PhaseRecord, SprintFile } from '../core/schemas.js';
+import type { Entry } from '../store/seq-log.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
@@ -63,6 +64,17 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
     };
   });
+  return completed(ctx, sprint, phase, entry);
+}
+
+/**
+ * What a completion in place means: the phases it unlocked, the audit, and
+ * the archive when it finished the sprint. Also for a completion kept after
+ * its push's outcome was lost (the post-commit hook).
+ */
+export function completed(ctx: Ctx, sprint: SprintFile, phase: string, entry: Entry<PhaseRecord>): CompleteResult {
+  const { agent, halt } = entry.record;
+  const art = entry.record.artifact && { ref: entry.record.artifact };
   // Read again after our append: another phase may have completed meanwhile, and
   // whoever completes the last phase must see it, or the sprint is never archived.
   const tops = ctx.store.tops(sprint);
@@ -76,3 +88,4 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
   return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone };
 }
+

@@ -14,7 +14,7 @@
  */
 import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unavailable } from '../core/errors.js';
+import { isCode, unavailable } from '../core/errors.js';
 import type { LocalConfig, SprintFile } from '../core/schemas.js';
 import { emptyReport, headDivergedMessage, importRemote, type ImportReport } from './import.js';
 import { publishHead, publishPhase, type Outcome } from './publish.js';
@@ -243,7 +243,8 @@ export class RemoteLink {
     try {
       return this.publish(target) === 'won' || lost();
     } catch (e) {
-      this.retract(target);
+      // The remote may hold it: taking it back here would let a teammate's claim and ours both stand. Keep it; sync settles it.
+      if (!isCode(e, 'E_OUTCOME_UNKNOWN')) this.retract(target);
       throw e;
     }
   }
