@@ -5,6 +5,7 @@ import { validatePhaseName } from '../core/graph.js';
 import { blocksOthers } from '../core/hold.js';
 import { findPhase, requireHolder, type Tops } from '../core/phase-state.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
 import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
@@ -103,7 +104,7 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
   }
   const at = iso(ctx.now);
   const id = randomHex(8);
-  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) });
+  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) }, ctx.remote ? creatorPayload(ctx.host) : undefined);
   ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
   return { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true };

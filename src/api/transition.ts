@@ -13,6 +13,7 @@ import { isCode } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import type { Entry, SeqLog } from '../store/seq-log.js';
 import type { Ctx } from './context.js';
@@ -56,7 +57,8 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, phase: string, decide: Decide
     const { record, payload } = decide(tops, ctx.clock());
     const base = tops.get(phase);
     try {
-      const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, payload);
+      // The creator file lets this clone tell an entry left by a killed process from one still being published.
+      const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, ctx.remote ? { ...payload, ...creatorPayload(ctx.host) } : payload);
       // With a remote, a losing unpublished entry can be moved aside and its number
       // reused by an imported one: if the entry we decided on is gone, ours stands
       // on the wrong state. Take it back and decide again.

@@ -12,6 +12,8 @@
 import { isCode } from '../core/errors.js';
 import { allDone } from '../core/phase-state.js';
 import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorGone } from '../store/creator.js';
+import { entryDir } from '../store/layout.js';
 import { importedArtifact } from './imported-artifact.js';
 import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
@@ -71,6 +73,7 @@ function importHead(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>,
   const r = reconcile(store.headLog(), chain.entries, {
     ownIds,
     now: ctx.clock(),
+    gone: goneIn(store.headLog().dir, ctx.host),
     payload: () => undefined,
     beforeTop: (e: ChainEntry<HeadRecord>) => ensureSprint(ctx, view, e.record.sprint_id),
   });
@@ -84,6 +87,9 @@ function importHead(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>,
   }
   if (before && after !== before) store.archiveSprint(before, new Date(ctx.clock()).toISOString());
 }
+
+/** Whether the creator of a local entry of the log in `dir` is provably gone. */
+const goneIn = (dir: string, host: string) => (r: { seq: number }) => creatorGone(entryDir(dir, r.seq), host);
 
 /** A sprint named by the remote's head must exist locally before the head points at it. */
 function ensureSprint(ctx: LinkCtx, view: RemoteView, id: string): void {
@@ -116,7 +122,8 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     }
     let r: Reconciled<PhaseRecord>;
     try {
-      r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], { ownIds, now: ctx.clock(), payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name) });
+      const log = store.phaseLog(sprint.id, p.name);
+      r = reconcile(log, chain?.entries ?? [], { ownIds, now: ctx.clock(), gone: goneIn(log.dir, ctx.host), payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name) });
     } catch (e) {
       // One damaged phase must not stop the others, nor its own repair (abort --force).
       if (!isCode(e, 'E_CORRUPT_STATE')) throw e;

@@ -24,6 +24,8 @@ import { retractOwnUnpublished } from './retract.js';
 import { divergedError, lostError, settlingElsewhere } from './settle.js';
 import { realClock, TransitionRound, type RoundOps } from './round.js';
 import { gitTransport, sleep, type Transport } from './transport.js';
+import { creatorGone } from '../store/creator.js';
+import { entryDir } from '../store/layout.js';
 import { RemoteView, type LinkCtx } from './view.js';
 
 export type { LinkCtx } from './view.js';
@@ -163,7 +165,9 @@ export class RemoteLink {
   settlingElsewhere(sprintId: string, phase: string): boolean {
     const { problems, diverged } = this.report;
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
-    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: this.ctx.clock() });
+    const dir = this.ctx.store.phaseLog(sprintId, phase).dir;
+    const gone = (r: { seq: number }) => creatorGone(entryDir(dir, r.seq), this.ctx.host);
+    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: this.ctx.clock(), gone });
   }
 
   divergedError(phase: string): unknown {
