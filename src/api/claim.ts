@@ -2,6 +2,7 @@
 import { classesExclude, mayConflict } from '../core/concurrency.js';
 import { blocked, ConductorError, isCode, isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
+import { CLOCK_TOLERANCE_MS } from '../core/clock.js';
 import { blocksOthers, mayHold, precedes, type HoldVerb, type LeaseRules } from '../core/hold.js';
 import { findPhase, type ClaimKind } from '../core/phase-state.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
@@ -65,6 +66,7 @@ function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<Ho
   let recheck = true;
   let previous: ClaimResult['previous'];
   const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
+    refuseOnSkew(ctx, phase);
     const d = mayHold(sprint, def, agent, tops, now, verb, rules);
     kind = d.kind;
     recheck = d.recheck;
@@ -76,6 +78,17 @@ function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<Ho
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
   return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+}
+
+/**
+ * A lease granted or judged by a clock that disagrees with the teammates'
+ * records would end at the wrong time for everyone (core/clock.ts): refused,
+ * on each attempt, since a fetch during the command may have found it.
+ */
+function refuseOnSkew(ctx: Ctx, phase: string): void {
+  const skew = ctx.remote?.clockSkew();
+  if (!skew) return;
+  throw blocked('E_CLOCK_SKEW', `cannot grant or judge a lease on "${phase}" now: ${skew.detail}, more than the ${CLOCK_TOLERANCE_MS / 1000}s tolerance; fix this machine's clock (NTP), then 'git conductor status --fetch'`, { skew_ms: skew.skew_ms, record: skew.record });
 }
 
 /**
@@ -161,6 +174,8 @@ export async function next(opts: NextOptions): Promise<NextResult> {
       return done({ sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) });
     } catch (e) {
       // One phase whose remote ref is bad must not stop everyone: report it, and move on.
+      // A clock that disagrees refuses every phase alike: say so, rather than "nothing to do".
+      if (isCode(e, 'E_CLOCK_SKEW')) throw e;
       if (isCode(e, 'E_BAD_REMOTE_REF')) skipped.push({ phase, code: e.code, problem: e.message });
       else if (!isRefusal(e)) throw e;
       tried.add(phase);

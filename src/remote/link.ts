@@ -12,7 +12,10 @@
  * decision the local logs are brought up to date with the tracking refs
  * (import.ts), so a phase completed on another machine is done here too.
  */
-import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { futureRecord, lateRecord, type SkewFinding } from '../core/clock.js';
+import { check } from '../core/schemas.js';
 import { join } from 'node:path';
 import { isCode, unavailable } from '../core/errors.js';
 import type { LocalConfig, SprintFile } from '../core/schemas.js';
@@ -89,6 +92,10 @@ export class RemoteLink {
 
   /** Fetch, then import. Throws exit 5 when the remote cannot be reached. */
   refresh(): void {
+    // What we knew before this fetch, and when we last fetched: what is new now, and whether its dates fit (core/clock.ts).
+    if (!this.loaded) this.view.load(this.ctx.store.activeSprintId());
+    const known = new Set(this.phaseRecords().map((r) => r.id));
+    const before = this.asOf();
     this.transport.fetch([this.names.fetchRefspec], true);
     this.fetched = true;
     const stamp = this.ctx.store.layout.fetchStamp;
@@ -100,6 +107,39 @@ export class RemoteLink {
       // The stamp only feeds "as of"; never fail a command for it.
     }
     this.importAll();
+    this.noteClock(known, before === undefined ? undefined : Date.parse(before));
+  }
+
+  private get loaded(): boolean {
+    return this.view.present.size > 0 || this.view.tracking.head !== undefined;
+  }
+
+  /** Every record of the active sprint's phase chains in the view. */
+  private phaseRecords() {
+    const id = this.ctx.store.activeSprintId();
+    if (!id) return [];
+    const out = [];
+    for (const [, chain] of this.view.tracking.phases) if (chain.key.kind === 'phase' && chain.key.sprint === id) for (const e of chain.entries) out.push(e.record);
+    return out;
+  }
+
+  /** Keeps the finding of claims that reached the remote dated before our previous fetch, until a fetch agrees again. */
+  private noteClock(known: ReadonlySet<string>, previousFetch: number | undefined): void {
+    const fresh = this.phaseRecords().filter((r) => !known.has(r.id) && !this.ownIds.has(r.id));
+    const late = lateRecord(fresh, previousFetch);
+    const file = this.ctx.store.layout.clockSkew;
+    try {
+      if (late) writeFileSync(file, JSON.stringify(late) + '\n');
+      else if (fresh.some((r) => r.kind === 'claim' && !r.offline)) rmSync(file, { force: true });
+    } catch {
+      // Only a warning's memory: never fail a command for it.
+    }
+  }
+
+  /** Whether this clock disagrees with the teammates' records beyond the tolerance (core/clock.ts): records dated in the future, or the last fetch's finding. */
+  clockSkew(): SkewFinding | undefined {
+    const head = this.view.tracking.head?.entries.map((e) => e.record) ?? [];
+    return futureRecord([...head, ...this.phaseRecords()], this.ctx.clock()) ?? readFinding(this.ctx.store.layout.clockSkew);
   }
 
   /** Imports the remote's entries from the tracking refs (no network). */
@@ -232,6 +272,7 @@ export class RemoteLink {
       rolled_back: this.report.rolledBack,
       problems: this.report.problems.map((p) => `${p.ref} ${p.problem}`),
       head_diverged: this.report.headDiverged,
+      clock_skew: this.clockSkew(),
     };
   }
 
@@ -288,5 +329,19 @@ export class RemoteLink {
   private retract(target: Target): void {
     if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), this.view.tracking.head?.entries.length ?? 0, this.ownIds);
     else retractOwnUnpublished(this.ctx.store.phaseLog(target.sprint.id, target.phase), this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0, this.ownIds);
+  }
+}
+
+const Finding = () => z.object({ skew_ms: z.number(), record: z.object({ agent: z.string().check(z.maxLength(128)), host: z.string().check(z.maxLength(253)), at: z.string().check(z.maxLength(40)) }), detail: z.string().check(z.maxLength(500)) });
+
+/** The kept finding, if the file is there and valid (anything else counts as none). */
+function readFinding(file: string): SkewFinding | undefined {
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (text.length > 2048) return undefined;
+    const r = check(Finding, JSON.parse(text));
+    return r.ok ? r.value : undefined;
+  } catch {
+    return undefined;
   }
 }

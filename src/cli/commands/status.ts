@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StatusResult } from '../../api/index.js';
 import { ago, duration, table } from '../format.js';
 import { color as c, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, run, testClock, withCommon } from './shared.js';
 
 const STATE_COLOR = { done: 'green', running: 'yellow', ready: 'cyan', pending: 'dim' } as const;
 
@@ -15,7 +15,7 @@ export function register(program: Command): void {
 }
 
 function renderStatus(r: StatusResult): void {
-  const now = Date.now();
+  const now = Date.now() + (testClock().clockOffsetMs ?? 0);
   const head = `sprint ${c('bold', r.sprint_id)}  ${r.status}  started ${ago(r.started_at, now)} by ${r.started_by}`;
   stdout(head);
   if (r.halted) stdout(c('red', `■ halted by ${r.halted.phase}: ${r.halted.reason}`));
@@ -39,4 +39,5 @@ function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void
   if (m.head_diverged) stdout(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
   for (const b of m.rolled_back) stdout(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) stdout(c('red', `! ${p}`));
+  if (m.clock_skew) stdout(c('red', `! clock: ${m.clock_skew.detail}; leases cannot be granted here until the clocks agree`));
 }
