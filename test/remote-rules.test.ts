@@ -82,6 +82,21 @@ describe('an offline write claim and sync', () => {
   });
 });
 
+describe('an offline claim claimed again online', () => {
+  it('is checked like a new claim, not kept as a renewal: refused (4) while an excluding phase is held on the remote', () => {
+    const { bare, url } = makeBare();
+    const a = makeClone(url, 'alice');
+    const b = makeClone(url, 'bob');
+    const sprint = a.run(['start', '--phases', TWO_WRITES]).json.sprint_id as string;
+    expect(b.run(['status', '--fetch']).code).toBe(0);
+    expect(a.run(['claim', 'w1']).code).toBe(0);
+    expect(b.run(['claim', 'w2', '--offline']).code).toBe(0);
+    const r = b.run(['claim', 'w2']);
+    expect([r.code, r.json.error?.code], r.stdout).toEqual([4, 'E_CONCURRENCY']);
+    expect(heldOnRemote(bare, sprint, ['w1', 'w2'])).toEqual(['w1']);
+  });
+});
+
 describe('a phase of a sprint the remote does not name', () => {
   it('an online claim after an offline start is refused with E_DIVERGED and publishes nothing; sync publishes the start and says so', () => {
     const { bare, url } = makeBare();

@@ -98,7 +98,7 @@ function refuseOnSkew(ctx: Ctx, phase: string): void {
  * the two always sees the earlier (the local log and the remote are both
  * linearizable). A claim that sees an excluding rival gives way (rolls back)
  * unless the rival must give way to it: a rival made at the same moment
- * (young, not a renewal) whose record id comes later (core/hold.ts's
+ * (decided within SAME_MOMENT_MS of ours, not a renewal) whose record id comes later (core/hold.ts's
  * precedes). Then it waits, re-reading, for the rival to roll back, at most
  * RETRY_BOUNDS.CLASS_SETTLE_MS, and gives way itself past that. So a claim
  * stands only once it saw no excluding live rival after its own was in
@@ -123,12 +123,16 @@ export function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, ours: Pha
     const tops = ctx.store.tops(sprint, rivals);
     const conflicts = rivals.filter((o) => classesExclude(self, o) && blocksOthers(tops.get(o.name), now, rules));
     if (!conflicts.length) return;
-    const givesWay = (r: PhaseRecord) => precedes(ours, r) && r.reason !== 'renew' && now - Date.parse(r.at) < 2 * RETRY_BOUNDS.CLASS_SETTLE_MS;
+    // Made at the same moment: decided within SAME_MOMENT_MS of ours (a claim decided earlier has had its own check).
+    const givesWay = (r: PhaseRecord) => precedes(ours, r) && r.reason !== 'renew' && Math.abs(Date.parse(r.at) - Date.parse(ours.at)) < SAME_MOMENT_MS;
     const standing = conflicts.find((o) => !givesWay(tops.get(o.name)!));
     if (standing || now >= until) return rollBack(ctx, sprint, phase, ours.agent, { conflict: standing ?? conflicts[0]! });
     pause(30 + Math.random() * 70);
   }
 }
+
+/** Two claims decided this close together are racing: each may not have seen the other yet. */
+const SAME_MOMENT_MS = 2_000;
 
 function rollBack(ctx: Ctx, sprint: SprintFile, phase: string, agent: string, why: { failed: unknown } | { conflict: { name: string; concurrency: string } }): never {
   try {

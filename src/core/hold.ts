@@ -4,9 +4,10 @@
  * rule (the sprint's state, the holder, lease expiry plus grace, dependencies,
  * halts, concurrency classes) can be skipped by choosing another verb.
  *
- * The only shortcut is a live lease of the agent's own: it was granted under
- * every rule and has been held since, so renewing or completing it needs no
- * new check. Everything else (a new claim, a takeover, renewing or completing
+ * The only shortcut is a live lease of the agent's own taken online: it was
+ * granted under every rule and has been held since, so renewing or
+ * completing it needs no new check (an offline claim was granted against a
+ * view that may be stale, so it gets no shortcut). Everything else (a new claim, a takeover, renewing or completing
  * one's own lease after it ran out) is decided on every rule, and the caller
  * re-checks the concurrency class after its entry is in place (`recheck`).
  *
@@ -95,7 +96,8 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
     if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
     throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: top });
   }
-  if (mine && holdsLive(top, now, rules)) return { kind: 'renew', recheck: false };
+  // An offline claim was granted against a view that may be stale: it is no proof of the rules until checked again.
+  if (mine && holdsLive(top, now, rules) && !top.offline) return { kind: 'renew', recheck: false };
   if (!mine && blocksOthers(top, now, rules)) {
     const end = leaseEnd(top, rules);
     const why = end > now ? `until ${new Date(end).toISOString()}` : `(its lease ended at ${new Date(end).toISOString()}; a takeover waits ${Math.round(graceOf(top, rules) / 1000)}s of grace past it)`;
