@@ -87,7 +87,9 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
     throw unavailable('E_SYNC_CONFLICT', `sync rolled back ${lines.length} unpublished change(s), the remote's earlier ones win: ${lines.join('; ')}`, { ...result, rolled_back: rolledBack });
   }
   // Something left behind is not "synced": say what, and exit 3.
-  const left = [...new Set([...s.unpublished, ...s.diverged])];
+  // A diverged phase with nothing of ours on it (a teammate's bad ref) is reported in `problems`, not "left".
+  const ours = (p: string) => !!id && ctx.store.phaseLog(id, p).topSeq() > 0;
+  const left = [...new Set([...s.unpublished, ...s.diverged.filter(ours)])];
   if (left.length) {
     throw unavailable('E_DIVERGED', `sync left ${left.join(', ')} not on remote ${s.name} (${s.diverged.length ? `diverged: ${s.diverged.join(', ')}; ` : ''}${s.problems.join('; ') || 'another process of this clone is still publishing'}): run 'git conductor sync' again in a moment; a phase whose local entry is damaged is repaired with 'git conductor abort <phase> --force'`, { ...result, unpublished: s.unpublished, diverged: s.diverged });
   }
