@@ -76,10 +76,6 @@ export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops,
   return sprint.phases.find((o) => o.name !== p.name && classesExclude(p, o) && blocksOthers(tops.get(o.name), now, rules));
 }
 
-export function findPhaseDef(sprint: SprintFile, name: string): PhaseDef | undefined {
-  return sprint.phases.find((x) => x.name === name);
-}
-
 /**
  * Decides whether `agent` may hold `name` now through `verb`; throws the
  * refusal with its exit code. `verb` says only what the agent asks for:
