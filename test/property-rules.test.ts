@@ -1,7 +1,8 @@
 /**
- * Property: whatever the interleaving of claim, renew, takeover, abort, complete, offline claims and sync across
- * several clones of one real bare remote, no two incompatible live claims exist anywhere after any step: not on the
- * remote, not in any clone's local state, and not between what a holder believes it holds and what the remote holds.
+ * Property: whatever the interleaving of claim, renew, takeover, abort, complete, offline claims, sync and two
+ * clones claiming at once, across several clones of one real bare remote, no two incompatible live claims exist
+ * anywhere after any step: not on the remote, not in any clone's local state, and not between what a holder
+ * believes it holds and what the remote holds.
  * An online claim that succeeds must also be one the rules (an independent model here) allowed.
  *
  * A fixed seed and a few small runs in the normal suite; `npm run test:soak` runs more
@@ -43,6 +44,8 @@ const live = (r: Rec | undefined, now: number): r is Rec => r?.kind === 'claim' 
 type Op =
   | { op: 'claim' | 'renew' | 'abort' | 'complete' | 'offline-claim'; clone: number; phase: string }
   | { op: 'sync'; clone: number }
+  /** Two clones claiming at the same moment (real racing processes). */
+  | { op: 'race'; claims: [{ clone: number; phase: string }, { clone: number; phase: string }] }
   | { op: 'wait' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -50,6 +53,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('renew' as const, 'abort' as const, 'complete' as const, 'offline-claim' as const), clone: fc.nat(CLONES - 1), phase: fc.constantFrom(...NAMES) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('sync' as const), clone: fc.nat(CLONES - 1) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'wait' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.nat(CLONES - 1), fc.nat(CLONES - 2), fc.constantFrom(...NAMES), fc.constantFrom(...NAMES))
+      .map(([a, d, p, q]) => ({ op: 'race' as const, claims: [{ clone: a, phase: p }, { clone: (a + 1 + d) % CLONES, phase: q }] as [{ clone: number; phase: string }, { clone: number; phase: string }] })),
+  },
 );
 
 /** A clone's local top record of each phase (what that clone believes). */
@@ -137,6 +146,9 @@ describe('property: no two incompatible live claims, whatever the interleaving',
           const step = `step ${n + 1} ${JSON.stringify(o)} of ${JSON.stringify(ops)}`;
           if (o.op === 'wait') {
             await sleep(TTL_S * 1000 * 1.1 + 100);
+          } else if (o.op === 'race') {
+            const rs = await Promise.all(o.claims.map((x) => clones[x.clone]!.runAsync(['claim', x.phase, '--ttl', `${TTL_S}s`])));
+            for (const r of rs) expect([0, 3, 4, 5], `${step}: ${r.stdout}${r.stderr}`).toContain(r.code);
           } else {
             const c = clones[o.clone]!;
             const before = o.op === 'claim' ? { remote: remoteState(bare, sprint).tops, own: localTops(c, sprint) } : undefined;
