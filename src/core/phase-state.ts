@@ -22,6 +22,8 @@ export interface PhaseView {
   artifact?: PhaseRecord['artifact'];
   commit?: string;
   halt?: string;
+  /** The security grade of its artifact (contract/grade.ts). */
+  grade?: PhaseRecord['grade'];
 }
 
 export type { ClaimKind, Tops } from './hold.js';
@@ -34,7 +36,7 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number, rules: LeaseRule
   const top = tops.get(p.name);
   const base = { name: p.name, concurrency: p.concurrency, depends_on: p.depends_on };
   if (top?.kind === 'done') {
-    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt };
+    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt, ...(top.grade ? { grade: top.grade } : {}) };
   }
   if (top?.kind === 'claim') {
     // A far-future expiry (crafted, or a skewed clock) is shown as what it is worth: capped.
