@@ -10,6 +10,7 @@ import { invalid, isCode } from '../core/errors.js';
 import { applyLedger, ledgerHalts, ledgerWarnings, MAX_LEDGER_ENTRIES, type LedgerHalt, type LedgerOp, type LedgerRules, type Warning } from '../core/ledger.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { LedgerRecord, LedgerState, SprintFile } from '../core/schemas.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import type { Entry, SeqLog } from '../store/seq-log.js';
 import { activeSprintOrNone, ledgerRules, openContext, type CommonOptions, type Ctx } from './context.js';
@@ -49,11 +50,12 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, agent: string, decide: Decide
     if ((top?.seq ?? 0) >= MAX_LEDGER_ENTRIES) {
       throw invalid('E_BAD_AMOUNT', `the sprint's ledger is full (${MAX_LEDGER_ENTRIES} entries): record spending per step of work, not per call; a new sprint starts a new ledger`);
     }
-    const now = Date.now();
+    const now = ctx.clock();
     const op: LedgerOp = { ...decide(top?.record.state, now), agent, host: ctx.host, at: new Date(now).toISOString() };
     const state = applyLedger(top?.record.state, op);
     try {
-      const entry = log.append(top?.seq ?? 0, { v: 1, id: randomHex(8), ...op, state, ...offline });
+      // As for a phase's entry, the creator file tells an entry left by a killed process from one still being published.
+      const entry = log.append(top?.seq ?? 0, { v: 1, id: randomHex(8), ...op, state, ...offline }, ctx.remote ? creatorPayload(ctx.host) : {});
       // As in transition.ts: with a remote, the entry we built on may have been moved aside and replaced.
       if (ctx.remote && top && !stillThere(log, top.record)) {
         log.retract(entry.seq, entry.record.id);

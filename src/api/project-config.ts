@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
 import { DEFAULT_LEDGER_RULES, type LedgerRules } from '../core/ledger.js';
+import { leaseRules, type LeaseRules } from '../core/hold.js';
 import { invalid } from '../core/errors.js';
 import { check, ProjectConfig } from '../core/schemas.js';
 import type { Ctx } from './context.js';
@@ -56,3 +57,9 @@ export function ledgerRules(ctx: Pick<Ctx, 'repo'>): LedgerRules {
 
 /** The gates the project forbids overriding (`no_override`: phase names, or "budget"). */
 export const noOverride = (ctx: Pick<Ctx, 'repo'>): readonly string[] => projectConfig(ctx)?.no_override ?? [];
+/** The lease rules of this project: `lease_grace` from the project config ("0s": none), else each lease's default grace. */
+export function rulesOf(ctx: Pick<Ctx, 'repo'>): LeaseRules {
+  const grace = projectConfig(ctx)?.lease_grace;
+  if (grace === undefined) return leaseRules();
+  return leaseRules(/^\s*0+[smhd]?\s*$/.test(grace) ? 0 : parseDuration(grace, `lease_grace in ${PROJECT_CONFIG}`));
+}

@@ -76,10 +76,10 @@ export async function reopen(opts: ReopenOptions): Promise<ReopenResult> {
 /** The plan, on a fresh view of the remote when the local one refuses (a teammate's completion may not be fetched yet). */
 function planOnFreshView(ctx: Ctx, sprint: SprintFile, phase: string, cascade: boolean): string[] {
   try {
-    return reopenPlan(sprint, phase, ctx.store.tops(sprint), Date.now(), cascade);
+    return reopenPlan(sprint, phase, ctx.store.tops(sprint), ctx.clock(), cascade);
   } catch (e) {
     if (!ctx.remote || ctx.remote.offline || ctx.remote.fetched || !isRefusal(e)) throw e;
     ctx.remote.refresh();
-    return reopenPlan(sprint, phase, ctx.store.tops(sprint), Date.now(), cascade);
+    return reopenPlan(sprint, phase, ctx.store.tops(sprint), ctx.clock(), cascade);
   }
 }

@@ -6,7 +6,9 @@
 import { isCode, isRefusal } from '../core/errors.js';
 import { applyLedger, checkBudgetOverride, emptyLedger, ledgerImportRefusal } from '../core/ledger.js';
 import type { LedgerRecord, SprintFile } from '../core/schemas.js';
+import { creatorGone } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
+import { entryDir } from '../store/layout.js';
 import type { ImportReport } from './import.js';
 import { follows } from './import-checks.js';
 import { reconcile, type Reconciled } from './reconcile.js';
@@ -27,9 +29,11 @@ export function importLedger(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet
   }
   let r: Reconciled<LedgerRecord>;
   try {
-    r = reconcile(ctx.store.ledgerLog(sprint.id), chain?.entries ?? [], {
+    const log = ctx.store.ledgerLog(sprint.id);
+    r = reconcile(log, chain?.entries ?? [], {
       ownIds,
-      now: Date.now(),
+      now: ctx.clock(),
+      gone: (e) => creatorGone(entryDir(log.dir, e.seq), ctx.host),
       payload: (e) => {
         follows(chain, e, (prev, rec) => ledgerImportRefusal(prev, rec, rules.ledger, rules.noOverride));
         return undefined;

@@ -15,6 +15,8 @@ import { allDone } from '../core/phase-state.js';
 import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { follows, importRules } from './import-checks.js';
 import { importLedger } from './import-ledger.js';
+import { creatorGone } from '../store/creator.js';
+import { entryDir } from '../store/layout.js';
 import { importedArtifact } from './imported-artifact.js';
 import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
@@ -82,7 +84,8 @@ function importHead(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>,
   const before = store.activeSprintId();
   const r = reconcile(store.headLog(), chain.entries, {
     ownIds,
-    now: Date.now(),
+    now: ctx.clock(),
+    gone: goneIn(store.headLog().dir, ctx.host),
     payload: () => undefined,
     beforeTop: (e: ChainEntry<HeadRecord>) => ensureSprint(ctx, view, e.record.sprint_id),
   });
@@ -94,8 +97,11 @@ function importHead(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>,
     out.headDiverged = { local: after, remote };
     out.problems.push({ ref: chain.ref, problem: headDivergedMessage(after, remote) });
   }
-  if (before && after !== before) store.archiveSprint(before, new Date().toISOString());
+  if (before && after !== before) store.archiveSprint(before, new Date(ctx.clock()).toISOString());
 }
+
+/** Whether the creator of a local entry of the log in `dir` is provably gone. */
+const goneIn = (dir: string, host: string) => (r: { seq: number }) => creatorGone(entryDir(dir, r.seq), host);
 
 /** A sprint named by the remote's head must exist locally before the head points at it. */
 function ensureSprint(ctx: LinkCtx, view: RemoteView, id: string): void {
@@ -129,9 +135,11 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     }
     let r: Reconciled<PhaseRecord>;
     try {
-      r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], {
+      const log = store.phaseLog(sprint.id, p.name);
+      r = reconcile(log, chain?.entries ?? [], {
         ownIds,
-        now: Date.now(),
+        now: ctx.clock(),
+        gone: goneIn(log.dir, ctx.host),
         payload: (e) => {
           follows(chain, e, (prev, rec) => importRefusal(p.name, prev, rec, rules.noOverride));
           return importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name);
@@ -149,7 +157,7 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     note(ctx, r, p.name, chain, ownIds, out, sprint.id);
     imported ||= r.imported.length > 0;
   }
-  if (imported && allDone(sprint, store.tops(sprint))) store.archiveSprint(sprint, new Date().toISOString());
+  if (imported && allDone(sprint, store.tops(sprint))) store.archiveSprint(sprint, new Date(ctx.clock()).toISOString());
 }
 
 
@@ -173,7 +181,7 @@ function note<R extends Rec>(ctx: LinkCtx, r: Reconciled<R>, phase: string | und
     out.rolledBack.push(rb);
     // Audited here and only here. A phase entry belongs to the active sprint; a head entry names its own sprint.
     const sprint_id = sprintId ?? record.sprint_id;
-    ctx.store.audit({ at: new Date().toISOString(), event: 'rollback', sprint_id, phase, agent: rb.agent, host: rb.host, detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}` });
+    ctx.store.audit({ at: new Date(ctx.clock()).toISOString(), event: 'rollback', sprint_id, phase, agent: rb.agent, host: rb.host, detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}` });
   }
 }
 

@@ -26,6 +26,8 @@ export interface LinkCtx {
   readonly host: string;
   /** Epoch ms by which every network call must be over (see transport.ts). */
   readonly deadline?: number;
+  /** The time now, epoch ms (the api's clock). */
+  readonly clock: () => number;
   /**
    * The project's rules that imported entries are held to, as local ones are
    * (the gates nobody may override, the ledger's thresholds); the defaults

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StatusResult } from '../../api/index.js';
 import { ago, duration, table } from '../format.js';
 import { color as c, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, run, testClock, withCommon } from './shared.js';
 
 const STATE_COLOR = { done: 'green', running: 'yellow', ready: 'cyan', pending: 'dim' } as const;
 
@@ -15,7 +15,7 @@ export function register(program: Command): void {
 }
 
 function renderStatus(r: StatusResult): void {
-  const now = Date.now();
+  const now = Date.now() + (testClock().clockOffsetMs ?? 0);
   const head = `sprint ${c('bold', r.sprint_id)}  ${r.status}  started ${ago(r.started_at, now)} by ${r.started_by}`;
   stdout(head);
   renderHalts(r, now);
@@ -24,7 +24,7 @@ function renderStatus(r: StatusResult): void {
     const lease =
       p.state !== 'running' ? '' : p.expired ? c('red', `expired ${duration(now - Date.parse(p.expires_at!))} ago`) : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const who = p.agent ? `${p.agent}@${p.host}` : p.state === 'pending' ? c('dim', `needs ${p.depends_on.join(', ')}`) : '';
-    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (p.grade ? ` (grade ${p.grade})` : '');
+    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (r.remote?.diverged.includes(p.name) ? c('red', '!') : '') + (p.grade ? ` (grade ${p.grade})` : '');
     const note = p.override ? c('yellow', ' (halt overridden)') : p.reopened ? c('dim', ' (reopened)') : '';
     rows.push([p.name, state + note, who, ago(p.at, now), lease]);
   }
@@ -53,6 +53,9 @@ function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void
   stdout(c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`));
   const unpublished = [...m.unpublished, ...(m.ledger_unpublished ? ['the budget and attempts ledger'] : [])];
   if (unpublished.length) stdout(c('yellow', `* not on the remote yet: ${unpublished.join(', ')} (run 'git conductor sync')`));
+  if (m.diverged.length) stdout(c('red', `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`));
+  if (m.head_diverged) stdout(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
   for (const b of m.rolled_back) stdout(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) stdout(c('red', `! ${p}`));
+  if (m.clock_skew) stdout(c('red', `! clock: ${m.clock_skew.detail}; leases cannot be granted here until the clocks agree`));
 }
