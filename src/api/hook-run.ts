@@ -6,7 +6,7 @@ import { blocked, ExitCode, invalid, isConductorError } from '../core/errors.js'
 import { validatePhaseName } from '../core/graph.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
-import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
+import { blockersData, blockersText, DEFAULT_TAG_PATTERN, isConductorRef, matchesRef, missingAt, normalizePatterns, notReadyMessage, shipBlockers } from '../core/ship-gate.js';
 import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
 import { defaultBranch, parsePushLines, pushLinesFromEnv } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
@@ -144,9 +144,8 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     blockers = shipBlockers(sprint, tops, Date.now());
   }
   if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
-  const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
-  const why = [...missing, ...(halt ? [halt] : [])].join('; ');
+  const why = blockersText(blockers);
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
@@ -154,11 +153,7 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
     return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
   }
-  throw blocked(
-    'E_SHIP_GATE',
-    `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why}). Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
-    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt },
-  );
+  throw blocked('E_SHIP_GATE', `${notReadyMessage(refs, blockers)}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`, blockersData(refs, blockers));
 }
 
 type Ctx = ReturnType<typeof openContext>;
