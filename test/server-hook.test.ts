@@ -1,0 +1,209 @@
+/**
+ * The server's pre-receive hook: the ship gate no client can skip, and
+ * conductor refs that only grow by valid appends. Real bare repositories,
+ * real pushes (file://, git daemon, smart HTTP), crafted commits.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git, gitOk, hookEnv, run } from './helpers/hooks.js';
+import { cli, tempDir } from './helpers/repo.js';
+import { type Clone } from './helpers/remote.js';
+import { serve, skipReason, type Served, type TransportName } from './helpers/transports.js';
+
+const GRAPH = JSON.stringify([
+  { name: 'build', concurrency: 'write' },
+  { name: 'review', depends_on: ['build'], concurrency: 'read' },
+  { name: 'qa', depends_on: ['build'], concurrency: 'read' },
+  { name: 'security', depends_on: ['build'], concurrency: 'read' },
+  { name: 'ship', depends_on: ['review', 'qa', 'security'], concurrency: 'exclusive' },
+]);
+
+const server = (args: string[], cwd = '/') => cli(['server', ...args, '--json'], { cwd });
+
+function finish(c: Clone, phase: string, artifact = '{"findings":[]}'): void {
+  mkdirSync(join(c.dir, '.conductor'), { recursive: true });
+  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), artifact);
+  expect(c.run(['claim', phase]).code).toBe(0);
+  const r = c.run(['complete', phase, '--artifact', `.conductor/${phase}.json`]);
+  expect(r.code, r.stdout).toBe(0);
+}
+
+/** A push that skips the client's gate every way there is. */
+const forcePush = (c: Clone, args: string[]) => git(['push', '--no-verify', ...args], c.dir, hookEnv({ CONDUCTOR_AGENT: c.agent, CONDUCTOR_HOOKS: '0' }));
+
+/** The default branch is on the server already (the gate protects updates of it). */
+function seeded(t: Served): { bare: string; url: string; a: Clone } {
+  const { bare, url } = t.newRemote('guarded.git');
+  git(['symbolic-ref', 'HEAD', 'refs/heads/main'], bare);
+  const a = t.clone(url, 'alice');
+  a.git(['branch', '-M', 'main']);
+  expect(forcePush(a, ['origin', 'main']).code).toBe(0);
+  const inst = server(['install', bare]);
+  expect(inst.code, inst.stdout).toBe(0);
+  expect(inst.json.action).toBe('created');
+  return { bare, url, a };
+}
+
+for (const name of ['file', 'git', 'http'] as TransportName[]) {
+  const skip = skipReason(name);
+  describe.skipIf(!!skip)(`the server's ship gate over ${name}${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    let t: Served;
+    beforeAll(async () => {
+      t = await serve(name);
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
+
+    it('refuses a --no-verify, CONDUCTOR_HOOKS=0 push to main until review, qa and security are done, then accepts it', () => {
+      const { bare, a } = seeded(t);
+      expect(a.run(['start', '--phases', GRAPH]).code).toBe(0);
+      finish(a, 'build');
+      finish(a, 'review');
+      expect(a.run(['claim', 'qa']).code).toBe(0);
+      a.git(['commit', '-q', '--allow-empty', '-m', 'release candidate']);
+      const refused = forcePush(a, ['origin', 'main']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(qa: running, held by alice@\S+ since [^;]+; security: ready, nobody holds it\)\. Finish those phases \(git conductor status\)/);
+      expect(refused.stderr).toContain('pre-receive hook declined');
+      expect(gitOk(['rev-parse', 'main'], bare)).not.toBe(a.git(['rev-parse', 'HEAD']));
+      // Other branches and v-less tags pass; a v* tag does not.
+      expect(forcePush(a, ['origin', 'HEAD:refs/heads/feature']).code).toBe(0);
+      expect(forcePush(a, ['origin', 'HEAD:refs/tags/v1.0']).code).not.toBe(0);
+      const st = server(['status', bare]).json;
+      expect(st.sprint).toMatchObject({ ready: false, missing: ['qa', 'security'] });
+      finish(a, 'security');
+      writeFileSync(join(a.dir, '.conductor', 'qa.json'), '{"tests":{"total":3,"failed":0}}');
+      const r = a.run(['complete', 'qa', '--artifact', '.conductor/qa.json']);
+      expect(r.code, r.stdout).toBe(0);
+      const ok = forcePush(a, ['origin', 'main']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(gitOk(['rev-parse', 'main'], bare)).toBe(a.git(['rev-parse', 'HEAD']));
+      expect(server(['status', bare]).json.sprint.ready).toBe(true);
+    });
+  });
+}
+
+describe('conductor refs on a guarded server only grow by valid appends', () => {
+  let t: Served;
+  beforeAll(async () => {
+    t = await serve('file');
+  });
+
+  it('refuses a rewind, a fork, an invalid record, a foreign ref name and deleting the active sprint; allows deleting an archived one', () => {
+    const { bare, url, a } = seeded(t);
+    const sprintId = a.run(['start', '--phases', GRAPH]).json.sprint_id;
+    finish(a, 'build');
+    const ref = `refs/conductor/sprints/${sprintId}/phases/build`;
+    const tip = git(['rev-parse', ref], bare).stdout.trim();
+    const parent = git(['rev-parse', `${ref}~1`], bare).stdout.trim();
+    const mallory = t.clone(url, 'mallory', { init: false });
+    mallory.git(['fetch', '-q', 'origin', `+refs/conductor/*:refs/conductor/*`]);
+    const push = (spec: string) => git(['push', '--no-verify', '--porcelain', 'origin', spec], mallory.dir, hookEnv());
+
+    const rewind = push(`+${parent}:${ref}`);
+    expect(rewind.code).not.toBe(0);
+    expect(rewind.stderr).toMatch(/push to refs\/conductor\/sprints\/\S+\/phases\/build refused: a rewind/);
+    // A fork: another entry 2 on the same entry 1.
+    const tree = mallory.git(['rev-parse', `${tip}^{tree}`]);
+    const fork = mallory.git(['commit-tree', tree, '-p', parent, '-m', 'complete build by mallory@evil']);
+    const forked = push(`+${fork}:${ref}`);
+    expect(forked.stderr).toMatch(/not a fast-forward/);
+    // An append whose record is invalid (wrong sequence number, as crafted JSON).
+    const record = JSON.parse(mallory.git(['cat-file', 'blob', `${tip}:record.json`]));
+    const bad = { ...record, seq: 7, kind: 'claim', id: '0123456789abcdef', expires_at: new Date(Date.now() + 3600e3).toISOString() };
+    delete bad.artifact;
+    writeFileSync(join(mallory.dir, 'rec.json'), JSON.stringify(bad));
+    const blob = mallory.git(['hash-object', '-w', 'rec.json']);
+    const t2 = run('git', ['mktree'], mallory.dir, hookEnv(), `100644 blob ${blob}\trecord.json\n`).stdout.trim();
+    const appended = mallory.git(['commit-tree', t2, '-p', tip, '-m', 'claim build by mallory@evil']);
+    const invalid = push(`${appended}:${ref}`);
+    expect(invalid.stderr).toMatch(/record seq 7 at depth 3/);
+    expect(push(`${tip}:refs/conductor/sprints/${sprintId}/phases/../x`).code).not.toBe(0);
+    const foreign = push(`${tip}:refs/conductor/evil`);
+    expect(foreign.stderr).toMatch(/not a ref name git-conductor writes/);
+    const del = push(`:${ref}`);
+    expect(del.stderr).toMatch(/deletes a ref of the active sprint/);
+    expect(git(['rev-parse', ref], bare).stdout.trim()).toBe(tip);
+
+    // A new sprint archives this one: its refs may go now (retention), the new one's may not.
+    const next = a.run(['start', '--phases', GRAPH]).json.sprint_id;
+    mallory.git(['fetch', '-q', 'origin', `+refs/conductor/*:refs/conductor/*`]);
+    expect(push(`:${ref}`).code).toBe(0);
+    expect(git(['rev-parse', '--verify', '-q', ref], bare).code).not.toBe(0);
+    expect(push(`:refs/conductor/sprints/${next}/sprint`).stderr).toMatch(/active sprint/);
+    expect(push(':refs/conductor/head').stderr).toMatch(/never deleted/);
+    // The tool's own appends and doctor's probe still go through.
+    finish(a, 'build');
+    expect(a.run(['doctor']).json.ok).toBe(true);
+  });
+
+  it('chains an existing pre-receive (fed the same stdin) and restores it byte for byte on uninstall', () => {
+    const { bare, url } = t.newRemote('chained.git');
+    const hook = join(bare, 'hooks', 'pre-receive');
+    const seen = join(tempDir(), 'seen');
+    const original = `#!/bin/sh\n# the team's own hook\ncat > '${seen}'\nexit 0\n`;
+    writeFileSync(hook, original);
+    chmodSync(hook, 0o750);
+    const inst = server(['install', bare]);
+    expect(inst.json).toMatchObject({ action: 'chained', chained: `${hook}.pre-conductor` });
+    expect(server(['install', bare]).json.action).toBe('unchanged');
+    expect(server(['status', bare]).json).toMatchObject({ state: 'installed', chained: `${hook}.pre-conductor`, cli_found: true });
+    const a = t.clone(url, 'alice');
+    expect(a.run(['start']).code).toBe(0);
+    expect(readFileSync(seen, 'utf8')).toMatch(/^0{40} [0-9a-f]{40} refs\/conductor\/(head|sprints\/\S+\/sprint)\n0{40} [0-9a-f]{40} refs\/conductor\/(head|sprints\/\S+\/sprint)\n$/);
+    // The chained hook's refusal still refuses.
+    writeFileSync(`${hook}.pre-conductor`, `#!/bin/sh\ncat > '${seen}'\necho 'team hook says no' >&2\nexit 1\n`);
+    expect(a.run(['claim', 'think']).code).toBe(5);
+    writeFileSync(`${hook}.pre-conductor`, original);
+    chmodSync(`${hook}.pre-conductor`, 0o750);
+    const un = server(['uninstall', bare]);
+    expect(un.json.action).toBe('restored');
+    expect(readFileSync(hook, 'utf8')).toBe(original);
+    expect(statSync(hook).mode & 0o777).toBe(0o750);
+    expect(existsSync(`${hook}.pre-conductor`)).toBe(false);
+    expect(server(['uninstall', bare]).json.action).toBe('left');
+  });
+
+  it('refuses every push, saying why, when the hook cannot find its CLI; refuses a non-bare repository', () => {
+    const { bare, url } = t.newRemote('nocli.git');
+    const r = cli(['server', 'install', bare, '--json'], { cwd: '/' });
+    expect(r.code).toBe(0);
+    const hook = join(bare, 'hooks', 'pre-receive');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^conductor_cli=.*$/m, "conductor_cli='/nonexistent/cli.cjs'"));
+    const a = t.clone(url, 'alice', { init: false });
+    const p = git(['push', 'origin', 'HEAD:refs/heads/x'], a.dir, hookEnv({}, { cli: false }));
+    expect(p.code).not.toBe(0);
+    expect(p.stderr).toMatch(/cannot find the git-conductor CLI .*refuses the push/);
+    expect(server(['status', bare]).json).toMatchObject({ state: 'outdated', cli_found: false });
+    const notBare = server(['install', a.dir]);
+    expect(notBare.code).toBe(2);
+    expect(notBare.json.error.code).toBe('E_NOT_BARE');
+    expect(server(['install', join(a.dir, 'nope')]).json.error.code).toBe('E_NOT_A_REPO');
+  });
+});
+
+describe('verify: the CI check for hosted remotes', () => {
+  it('exits 4 naming what is missing, then 0 once the sprint may ship; reads fetched refs or fetches them', async () => {
+    const t = await serve('file');
+    const { url } = t.newRemote('hosted.git');
+    const a = t.clone(url, 'alice');
+    const ci = t.clone(url, 'ci', { init: false });
+    expect(ci.run(['verify']).json).toMatchObject({ ready: true, ref: 'refs/conductor' });
+    expect(a.run(['start', '--phases', GRAPH]).code).toBe(0);
+    finish(a, 'build');
+    ci.git(['fetch', '-q', 'origin', '+refs/conductor/*:refs/conductor/*']);
+    const no = ci.run(['verify', '--ref', 'refs/conductor']);
+    expect(no.code).toBe(4);
+    expect(no.json.error).toMatchObject({ code: 'E_SHIP_GATE', missing: [{ phase: 'review' }, { phase: 'qa' }, { phase: 'security' }] });
+    expect(cli(['verify'], { cwd: ci.dir }).stderr).toMatch(/is not ready to ship \(review: ready, nobody holds it; qa: ready/);
+    for (const p of ['review', 'qa', 'security']) finish(a, p);
+    expect(ci.run(['verify']).code).toBe(4); // not fetched yet
+    const yes = ci.run(['verify', '--remote', 'origin']);
+    expect(yes.code, yes.stdout).toBe(0);
+    expect(yes.json).toMatchObject({ ready: true, ref: 'refs/conductor-remotes/origin' });
+    expect(ci.run(['verify', '--ref', 'refs/heads/../x']).code).toBe(2);
+    expect(ci.run(['verify', '--ref', 'refs/conductor', '--remote', 'origin']).code).toBe(2);
+  });
+});
