@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
 import { git, useObjectStore } from '../git/git.js';
 import { DEFAULT_NAMESPACE } from '../remote/ref-names.js';
-import { heldSprint, listNamespace } from '../server/held-sprint.js';
+import { heldSprint, listNamespace, type RefMap } from '../server/held-sprint.js';
 import { installStub, stubState, uninstallStub, type CliLocation, type HookFileResult, type HookState } from '../server/hook-file.js';
 import { matcher, protectedPatterns } from '../server/protected-refs.js';
 import { applied, checkConductorUpdates, checkShipGate, parseReceiveLines, type GateOutcome } from '../server/receive-rules.js';
@@ -118,9 +118,10 @@ export async function serverPreReceive(opts: PreReceiveOptions): Promise<GateOut
   if (opts.objectStore) useObjectStore(opts.objectStore);
   const updates = parseReceiveLines(opts.input);
   const prefix = DEFAULT_NAMESPACE;
-  const before = listNamespace(cwd, prefix);
-  const after = applied(before, updates, prefix);
-  checkConductorUpdates(cwd, prefix, before, after, updates);
+  // A push of ordinary branches reads no conductor ref at all unless it moves a protected one.
+  let before: RefMap | undefined;
+  const after = () => applied((before ??= listNamespace(cwd, prefix)), updates, prefix);
+  if (updates.some((u) => u.ref.startsWith(`${prefix}/`))) checkConductorUpdates(cwd, prefix, (before ??= listNamespace(cwd, prefix)), after(), updates);
   // The default branch and the project config cost git calls: read only when the push moves a non-conductor ref.
   let test: ((ref: string) => boolean) | undefined;
   const isProtected = (ref: string) => (test ??= matcher(protectedPatterns(cwd, PROJECT_CONFIG).patterns))(ref);

@@ -161,10 +161,10 @@ export interface GateOutcome {
  * CONDUCTOR_SHIP_BYPASS=1 in the hook's own environment (a push made on the
  * server itself: ssh and HTTP clients cannot set it).
  */
-export function checkShipGate(cwd: string, prefix: string, after: RefMap, updates: RefUpdate[], isProtected: (ref: string) => boolean, now: number, bypass: boolean): GateOutcome {
+export function checkShipGate(cwd: string, prefix: string, after: () => RefMap, updates: RefUpdate[], isProtected: (ref: string) => boolean, now: number, bypass: boolean): GateOutcome {
   const refs = updates.filter((u) => !isZero(u.new) && !isConductorRef(u.ref, [`${prefix}/`]) && isProtected(u.ref)).map((u) => u.ref);
   if (!refs.length) return { protected_refs: [] };
-  const held = heldSprint(cwd, prefix, after);
+  const held = heldSprint(cwd, prefix, after());
   if (!held.head && !held.headInvalid) return { protected_refs: refs }; // no sprint was ever started here
   if (!held.sprint) {
     const why = held.problems.map((p) => `${p.ref} ${p.problem}`).join('; ').slice(0, 500);
