@@ -207,3 +207,27 @@ describe('verify: the CI check for hosted remotes', () => {
     expect(ci.run(['verify', '--ref', 'refs/conductor', '--remote', 'origin']).code).toBe(2);
   });
 });
+
+describe('the CI template', () => {
+  it("its fetch and verify steps fail the check while the sprint may not ship, and pass once it may", async () => {
+    const yml = readFileSync(join(__dirname, '../templates/ci/conductor-ship-gate.yml'), 'utf8');
+    const steps = [...yml.matchAll(/^\s+run: (.+)$/gm)].map((m) => m[1]!).filter((l) => !l.startsWith('npm '));
+    expect(steps).toHaveLength(2);
+    // The project's devDependency stands in for npx here: the shim on PATH runs the built CLI.
+    const script = steps.map((l) => l.replace('npx --no-install git-conductor', 'git-conductor')).join(' && ');
+    const t = await serve('file');
+    const { url } = t.newRemote('actions.git');
+    const a = t.clone(url, 'alice');
+    const ci = t.clone(url, 'ci', { init: false });
+    expect(a.run(['start', '--phases', GRAPH]).code).toBe(0);
+    finish(a, 'build');
+    const check = () => run('sh', ['-c', script], ci.dir, hookEnv());
+    const red = check();
+    expect(red.code, red.stderr).toBe(4);
+    expect(red.stderr).toMatch(/not ready to ship/);
+    for (const p of ['review', 'qa', 'security']) finish(a, p);
+    const green = check();
+    expect(green.code, green.stderr).toBe(0);
+    expect(green.stdout).toMatch(/may ship/);
+  });
+});
