@@ -6,8 +6,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, gitOk, hookEnv, run } from './helpers/hooks.js';
-import { cli, tempDir } from './helpers/repo.js';
+import { spawnSync } from 'node:child_process';
+import { conductor } from './helpers/cli.js';
+import { testEnv } from './helpers/env.js';
+import { git, gitRun, hasRef } from './helpers/git.js';
+import { hookEnv } from './helpers/hooks.js';
+import { tempDir } from './helpers/repo.js';
 import { type Clone } from './helpers/remote.js';
 import { serve, skipReason, type Served, type TransportName } from './helpers/transports.js';
 
@@ -19,7 +23,7 @@ const GRAPH = JSON.stringify([
   { name: 'ship', depends_on: ['review', 'qa', 'security'], concurrency: 'exclusive' },
 ]);
 
-const server = (args: string[], cwd = '/') => cli(['server', ...args, '--json'], { cwd });
+const server = (args: string[], cwd = '/') => conductor(['server', ...args, '--json'], { cwd });
 
 function finish(c: Clone, phase: string, artifact = '{"findings":[]}'): void {
   mkdirSync(join(c.dir, '.conductor'), { recursive: true });
@@ -30,12 +34,12 @@ function finish(c: Clone, phase: string, artifact = '{"findings":[]}'): void {
 }
 
 /** A push that skips the client's gate every way there is. */
-const forcePush = (c: Clone, args: string[]) => git(['push', '--no-verify', ...args], c.dir, hookEnv({ CONDUCTOR_AGENT: c.agent, CONDUCTOR_HOOKS: '0' }));
+const forcePush = (c: Clone, args: string[]) => gitRun(c.dir, ['push', '--no-verify', ...args], { env: hookEnv({ CONDUCTOR_AGENT: c.agent, CONDUCTOR_HOOKS: '0' }) });
 
 /** The default branch is on the server already (the gate protects updates of it). */
 function seeded(t: Served): { bare: string; url: string; a: Clone } {
   const { bare, url } = t.newRemote('guarded.git');
-  git(['symbolic-ref', 'HEAD', 'refs/heads/main'], bare);
+  git(bare, 'symbolic-ref', 'HEAD', 'refs/heads/main');
   const a = t.clone(url, 'alice');
   a.git(['branch', '-M', 'main']);
   expect(forcePush(a, ['origin', 'main']).code).toBe(0);
@@ -67,7 +71,7 @@ for (const name of ['file', 'git', 'http'] as TransportName[]) {
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(qa: running, held by alice@\S+ since [^;]+; security: ready, nobody holds it\)\. Finish those phases \(git conductor status\)/);
       expect(refused.stderr).toContain('pre-receive hook declined');
-      expect(gitOk(['rev-parse', 'main'], bare)).not.toBe(a.git(['rev-parse', 'HEAD']));
+      expect(git(bare, 'rev-parse', 'main')).not.toBe(a.git(['rev-parse', 'HEAD']));
       // Other branches and v-less tags pass; a v* tag does not.
       expect(forcePush(a, ['origin', 'HEAD:refs/heads/feature']).code).toBe(0);
       expect(forcePush(a, ['origin', 'HEAD:refs/tags/v1.0']).code).not.toBe(0);
@@ -79,7 +83,7 @@ for (const name of ['file', 'git', 'http'] as TransportName[]) {
       expect(r.code, r.stdout).toBe(0);
       const ok = forcePush(a, ['origin', 'main']);
       expect(ok.code, ok.stderr).toBe(0);
-      expect(gitOk(['rev-parse', 'main'], bare)).toBe(a.git(['rev-parse', 'HEAD']));
+      expect(git(bare, 'rev-parse', 'main')).toBe(a.git(['rev-parse', 'HEAD']));
       expect(server(['status', bare]).json.sprint.ready).toBe(true);
     });
   });
@@ -96,11 +100,11 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     const sprintId = a.run(['start', '--phases', GRAPH]).json.sprint_id;
     finish(a, 'build');
     const ref = `refs/conductor/sprints/${sprintId}/phases/build`;
-    const tip = git(['rev-parse', ref], bare).stdout.trim();
-    const parent = git(['rev-parse', `${ref}~1`], bare).stdout.trim();
+    const tip = git(bare, 'rev-parse', ref);
+    const parent = git(bare, 'rev-parse', `${ref}~1`);
     const mallory = t.clone(url, 'mallory', { init: false });
     mallory.git(['fetch', '-q', 'origin', `+refs/conductor/*:refs/conductor/*`]);
-    const push = (spec: string) => git(['push', '--no-verify', '--porcelain', 'origin', spec], mallory.dir, hookEnv());
+    const push = (spec: string) => gitRun(mallory.dir, ['push', '--no-verify', '--porcelain', 'origin', spec], { env: hookEnv() });
 
     const rewind = push(`+${parent}:${ref}`);
     expect(rewind.code).not.toBe(0);
@@ -116,7 +120,7 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     delete bad.artifact;
     writeFileSync(join(mallory.dir, 'rec.json'), JSON.stringify(bad));
     const blob = mallory.git(['hash-object', '-w', 'rec.json']);
-    const t2 = run('git', ['mktree'], mallory.dir, hookEnv(), `100644 blob ${blob}\trecord.json\n`).stdout.trim();
+    const t2 = gitRun(mallory.dir, ['mktree'], { input: `100644 blob ${blob}\trecord.json\n` }).stdout.trim();
     const appended = mallory.git(['commit-tree', t2, '-p', tip, '-m', 'claim build by mallory@evil']);
     const invalid = push(`${appended}:${ref}`);
     expect(invalid.stderr).toMatch(/record seq 7 at depth 3/);
@@ -125,13 +129,13 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     expect(foreign.stderr).toMatch(/not a ref name git-conductor writes/);
     const del = push(`:${ref}`);
     expect(del.stderr).toMatch(/deletes a ref of the active sprint/);
-    expect(git(['rev-parse', ref], bare).stdout.trim()).toBe(tip);
+    expect(git(bare, 'rev-parse', ref)).toBe(tip);
 
     // A new sprint archives this one: its refs may go now (retention), the new one's may not.
     const next = a.run(['start', '--phases', GRAPH]).json.sprint_id;
     mallory.git(['fetch', '-q', 'origin', `+refs/conductor/*:refs/conductor/*`]);
     expect(push(`:${ref}`).code).toBe(0);
-    expect(git(['rev-parse', '--verify', '-q', ref], bare).code).not.toBe(0);
+    expect(hasRef(bare, ref)).toBe(false);
     expect(push(`:refs/conductor/sprints/${next}/sprint`).stderr).toMatch(/active sprint/);
     expect(push(':refs/conductor/head').stderr).toMatch(/never deleted/);
     // The tool's own appends and doctor's probe still go through.
@@ -168,12 +172,12 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
 
   it('refuses every push, saying why, when the hook cannot find its CLI; refuses a non-bare repository', () => {
     const { bare, url } = t.newRemote('nocli.git');
-    const r = cli(['server', 'install', bare, '--json'], { cwd: '/' });
+    const r = server(['install', bare]);
     expect(r.code).toBe(0);
     const hook = join(bare, 'hooks', 'pre-receive');
     writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^conductor_cli=.*$/m, "conductor_cli='/nonexistent/cli.cjs'"));
     const a = t.clone(url, 'alice', { init: false });
-    const p = git(['push', 'origin', 'HEAD:refs/heads/x'], a.dir, hookEnv({}, { cli: false }));
+    const p = gitRun(a.dir, ['push', 'origin', 'HEAD:refs/heads/x'], { env: hookEnv({}, { cli: false }) });
     expect(p.code).not.toBe(0);
     expect(p.stderr).toMatch(/cannot find the git-conductor CLI .*refuses the push/);
     expect(server(['status', bare]).json).toMatchObject({ state: 'outdated', cli_found: false });
@@ -197,7 +201,7 @@ describe('verify: the CI check for hosted remotes', () => {
     const no = ci.run(['verify', '--ref', 'refs/conductor']);
     expect(no.code).toBe(4);
     expect(no.json.error).toMatchObject({ code: 'E_SHIP_GATE', missing: [{ phase: 'review' }, { phase: 'qa' }, { phase: 'security' }] });
-    expect(cli(['verify'], { cwd: ci.dir }).stderr).toMatch(/is not ready to ship \(review: ready, nobody holds it; qa: ready/);
+    expect(conductor(['verify'], { cwd: ci.dir }).stderr).toMatch(/is not ready to ship \(review: ready, nobody holds it; qa: ready/);
     for (const p of ['review', 'qa', 'security']) finish(a, p);
     expect(ci.run(['verify']).code).toBe(4); // not fetched yet
     const yes = ci.run(['verify', '--remote', 'origin']);
@@ -221,13 +225,13 @@ describe('the CI template', () => {
     const ci = t.clone(url, 'ci', { init: false });
     expect(a.run(['start', '--phases', GRAPH]).code).toBe(0);
     finish(a, 'build');
-    const check = () => run('sh', ['-c', script], ci.dir, hookEnv());
+    const check = () => spawnSync('sh', ['-c', script], { cwd: ci.dir, env: testEnv(hookEnv()), encoding: 'utf8' });
     const red = check();
-    expect(red.code, red.stderr).toBe(4);
+    expect(red.status, red.stderr).toBe(4);
     expect(red.stderr).toMatch(/not ready to ship/);
     for (const p of ['review', 'qa', 'security']) finish(a, p);
     const green = check();
-    expect(green.code, green.stderr).toBe(0);
+    expect(green.status, green.stderr).toBe(0);
     expect(green.stdout).toMatch(/may ship/);
   });
 });

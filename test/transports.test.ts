@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, hookEnv } from './helpers/hooks.js';
+import { git, gitRun, hasRef } from './helpers/git.js';
+import { hookEnv } from './helpers/hooks.js';
 import { independentPhases, type Clone } from './helpers/remote.js';
-import { gitSync } from './helpers/repo.js';
 import { serve, skipReason, TRANSPORTS, type Served } from './helpers/transports.js';
 
 const CLONES = 4;
@@ -42,7 +42,7 @@ for (const name of TRANSPORTS) {
           expect(r.code, r.stdout).toBe(3);
           expect(r.json.error.message).toContain(w.agent);
         }
-        expect(gitSync(['log', '--format=%s', `refs/conductor/sprints/${w.sprint_id}/phases/${phase}`], bare)).toBe(`claim ${phase} by ${w.agent}@${w.host}`);
+        expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${w.sprint_id}/phases/${phase}`)).toBe(`claim ${phase} by ${w.agent}@${w.host}`);
       }
     });
 
@@ -77,7 +77,7 @@ for (const name of TRANSPORTS) {
       expect(s.json.error.code).toBe('E_SYNC_CONFLICT');
       expect(s.json.error.message).toContain('bob');
       expect(s.json.error.published).toEqual(['p2']);
-      expect(gitSync(['log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p2`], bare)).toMatch(/^claim p2 by alice@/);
+      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p2`)).toMatch(/^claim p2 by alice@/);
       expect(a.run(['status']).json.phases.p1.agent).toBe('bob');
       expect(a.run(['sync']).code).toBe(0);
     });
@@ -96,17 +96,17 @@ for (const name of TRANSPORTS) {
       expect(alice.run(['start', '--phases', JSON.stringify(graph)]).code).toBe(0);
       finish(alice, 'review');
       expect(bob.run(['claim', 'security']).code).toBe(0);
-      const push = () => git(['push', 'origin', 'HEAD'], alice.dir, hookEnv({ CONDUCTOR_AGENT: 'alice' }));
+      const push = () => gitRun(alice.dir, ['push', 'origin', 'HEAD'], { env: hookEnv({ CONDUCTOR_AGENT: 'alice' }) });
       const refused = push();
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/not ready to ship \(security: running, held by bob@\S+ since [^)]*\)/);
-      expect(git(['rev-parse', '--verify', '-q', 'HEAD'], bare).code).not.toBe(0);
+      expect(hasRef(bare, 'HEAD')).toBe(false);
       mkdirSync(join(bob.dir, '.conductor'), { recursive: true });
       writeFileSync(join(bob.dir, '.conductor', 'security.json'), '{"findings":[]}');
       expect(bob.run(['complete', 'security', '--artifact', '.conductor/security.json']).code).toBe(0);
       const ok = push();
       expect(ok.code, ok.stderr).toBe(0);
-      expect(git(['rev-parse', 'HEAD'], bare).stdout).toBe(git(['rev-parse', 'HEAD'], alice.dir).stdout);
+      expect(git(bare, 'rev-parse', 'HEAD')).toBe(git(alice.dir, 'rev-parse', 'HEAD'));
     });
   });
 }

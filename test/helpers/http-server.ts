@@ -8,7 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitSync, tempDir } from './repo.js';
+import { git } from './git.js';
+import { tempDir } from './repo.js';
 import { findProgram, startServer } from './server-process.js';
 
 export interface HttpServer {
@@ -65,8 +66,8 @@ export async function startHttpServer(): Promise<HttpServer> {
     root,
     newRepo: (name) => {
       const bare = join(root, name);
-      gitSync(['init', '-q', '--bare', bare], root);
-      gitSync(['config', 'http.receivepack', 'true'], bare);
+      git(root, 'init', '-q', '--bare', bare);
+      git(bare, 'config', 'http.receivepack', 'true');
       return { bare, url: `http://127.0.0.1:${server.port}/git/${name}` };
     },
     stop: server.stop,

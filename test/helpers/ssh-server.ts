@@ -51,6 +51,8 @@ export async function startSshServer(): Promise<SshServer> {
   keygen(userKey);
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${userKey}.pub`));
   const user = userInfo().username;
+  const home = join(dir, 'home');
+  mkdirSync(home);
   const config = join(dir, 'sshd_config');
   const log = join(dir, 'sshd.log');
   const configFor = (port: number) =>
@@ -68,6 +70,9 @@ export async function startSshServer(): Promise<SshServer> {
       'KbdInteractiveAuthentication no',
       'UsePAM no',
       `AllowUsers ${user}`,
+      // The session's shell would read the account's own start-up files (~/.bashrc can take longer than the push):
+      // give it an empty home, which also keeps the account's git config away from the server side.
+      `SetEnv HOME=${home}`,
       'PidFile none',
       'MaxStartups 100:30:200',
       'MaxSessions 100',

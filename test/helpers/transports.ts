@@ -11,7 +11,8 @@
 import { join } from 'node:path';
 import { startHttpServer, httpUnavailable, type HttpServer } from './http-server.js';
 import { Clone, makeBare, startDaemon, type Daemon } from './remote.js';
-import { gitSync, tempDir } from './repo.js';
+import { git } from './git.js';
+import { tempDir } from './repo.js';
 import { sshUnavailable, startSshServer, type SshServer } from './ssh-server.js';
 
 export type TransportName = 'file' | 'git' | 'ssh' | 'http';
@@ -50,7 +51,7 @@ export async function serve(name: TransportName): Promise<Served> {
     newRemote = (n = 'shared.git') => {
       const repo = `${++counter}-${n}`;
       const bare = join(base, repo);
-      gitSync(['init', '-q', '--bare', bare], base);
+      git(base, 'init', '-q', '--bare', bare);
       return { bare, url: daemon.url(repo) };
     };
     stop = daemon.kill;
@@ -69,8 +70,8 @@ export async function serve(name: TransportName): Promise<Served> {
   }
   const clone = (url: string, agent: string, opts: { init?: boolean } = {}) => {
     const dir = join(tempDir('conductor-clone-'), 'work');
-    gitSync(['clone', '-q', ...Object.entries(cloneConfig).flatMap(([k, v]) => ['-c', `${k}=${v}`]), url, dir], '/');
-    gitSync(['commit', '-q', '--allow-empty', '-m', 'initial'], dir);
+    git('/', 'clone', '-q', ...Object.entries(cloneConfig).flatMap(([k, v]) => ['-c', `${k}=${v}`]), url, dir);
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'initial');
     const c = new Clone(dir, agent);
     if (opts.init !== false) {
       const r = c.run(['init']);
