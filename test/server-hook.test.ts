@@ -143,6 +143,20 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     expect(a.run(['doctor']).json.ok).toBe(true);
   });
 
+  it('guards a team on the fallback namespace (refs/heads/conductor) the same way', () => {
+    const { bare, a } = seeded(t);
+    expect(a.run(['init', '--namespace', 'refs/heads/conductor']).code).toBe(0);
+    const sprintId = a.run(['start', '--phases', GRAPH]).json.sprint_id;
+    finish(a, 'build');
+    expect(server(['status', bare]).json).toMatchObject({ namespace: 'refs/heads/conductor', sprint: { id: sprintId, ready: false } });
+    a.git(['commit', '-q', '--allow-empty', '-m', 'release candidate']);
+    expect(forcePush(a, ['origin', 'main']).stderr).toMatch(/push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(review: ready/);
+    const ref = `refs/heads/conductor/sprints/${sprintId}/phases/build`;
+    expect(forcePush(a, ['origin', `+${git(bare, 'rev-parse', `${ref}~1`)}:${ref}`]).stderr).toMatch(/a rewind/);
+    for (const p of ['review', 'qa', 'security']) finish(a, p);
+    expect(forcePush(a, ['origin', 'main']).code).toBe(0);
+  });
+
   it('chains an existing pre-receive (fed the same stdin) and restores it byte for byte on uninstall', () => {
     const { bare, url } = t.newRemote('chained.git');
     const hook = join(bare, 'hooks', 'pre-receive');

@@ -67,10 +67,19 @@ function refspecs(ctx: Ctx, remote: string): string[] {
   return r.stdout.split('\n').filter(Boolean);
 }
 
+/**
+ * Ours goes first: a push moves the tracking ref of the *first* fetch refspec
+ * that maps the pushed ref, and under the fallback namespace (refs/heads/conductor)
+ * the clone's `+refs/heads/*:refs/remotes/<remote>/*` maps it too; behind that
+ * one, our tracking refs would never follow our own pushes.
+ */
 function addRefspec(ctx: Ctx, names: RefNames): boolean {
-  if (refspecs(ctx, names.remote).includes(names.fetchRefspec)) return false;
-  git(['config', '--add', `remote.${names.remote}.fetch`, names.fetchRefspec], { cwd: ctx.cwd });
-  return true;
+  const all = refspecs(ctx, names.remote);
+  if (all[0] === names.fetchRefspec) return false;
+  const key = `remote.${names.remote}.fetch`;
+  git(['config', '--unset-all', key], { cwd: ctx.cwd, allowFail: true });
+  for (const r of [names.fetchRefspec, ...all.filter((r) => r !== names.fetchRefspec)]) git(['config', '--add', key, r], { cwd: ctx.cwd });
+  return !all.includes(names.fetchRefspec);
 }
 
 function removeRefspec(ctx: Ctx, names: RefNames): boolean {

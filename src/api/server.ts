@@ -10,11 +10,11 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
 import { git, useObjectStore } from '../git/git.js';
-import { DEFAULT_NAMESPACE } from '../remote/ref-names.js';
+import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE } from '../remote/ref-names.js';
 import { heldSprint, listNamespace, type RefMap } from '../server/held-sprint.js';
 import { installStub, stubState, uninstallStub, type CliLocation, type HookFileResult, type HookState } from '../server/hook-file.js';
 import { matcher, protectedPatterns } from '../server/protected-refs.js';
-import { applied, checkConductorUpdates, checkShipGate, parseReceiveLines, type GateOutcome } from '../server/receive-rules.js';
+import { applied, checkConductorUpdates, checkShipGate, isZero, parseReceiveLines, type GateOutcome, type RefUpdate } from '../server/receive-rules.js';
 import { shipBlockers } from '../core/ship-gate.js';
 import { PROJECT_CONFIG } from './context.js';
 
@@ -74,6 +74,8 @@ export interface ServerStatus {
   /** The CLI the installed stub runs, and whether it is there. */
   cli?: CliLocation;
   cli_found: boolean;
+  /** Where the sprint's refs are (refs/conductor, or the fallback namespace its clients use). */
+  namespace: string;
   protected_refs: string[];
   /** The sprint this repository holds, and whether a protected push would pass now. */
   sprint?: { id: string; ready: boolean; missing: string[]; halt?: string };
@@ -89,12 +91,14 @@ export async function serverStatus(opts: ServerInstallOptions): Promise<ServerSt
     cli = { node: process.execPath, script: '' };
   }
   const hook = stubState(hooksDir, cli);
-  const held = heldSprint(repo, DEFAULT_NAMESPACE, listNamespace(repo, DEFAULT_NAMESPACE));
+  const { prefix, refs } = namespaceOf(repo, []);
+  const held = heldSprint(repo, prefix, refs);
   const b = held.sprint && shipBlockers(held.sprint, held.tops, Date.now());
   return {
     repo,
     hooks_dir: hooksDir,
     ...hook,
+    namespace: prefix,
     protected_refs: protectedPatterns(repo, PROJECT_CONFIG).patterns,
     sprint: held.sprint && { id: held.sprint.id, ready: !b, missing: b?.missing.map((m) => m.name) ?? [], halt: b?.halt && `${b.halt.phase}: ${b.halt.reason}` },
     problems: held.problems.map((p) => `${p.ref} ${p.problem}`),
@@ -117,13 +121,27 @@ export async function serverPreReceive(opts: PreReceiveOptions): Promise<GateOut
   const cwd = opts.cwd ?? process.cwd();
   if (opts.objectStore) useObjectStore(opts.objectStore);
   const updates = parseReceiveLines(opts.input);
-  const prefix = DEFAULT_NAMESPACE;
   // A push of ordinary branches reads no conductor ref at all unless it moves a protected one.
-  let before: RefMap | undefined;
-  const after = () => applied((before ??= listNamespace(cwd, prefix)), updates, prefix);
-  if (updates.some((u) => u.ref.startsWith(`${prefix}/`))) checkConductorUpdates(cwd, prefix, (before ??= listNamespace(cwd, prefix)), after(), updates);
+  let held: { prefix: string; refs: RefMap } | undefined;
+  const ns = () => (held ??= namespaceOf(cwd, updates));
+  const after = () => applied(ns().refs, updates, ns().prefix);
+  if (updates.some((u) => NAMESPACES.some((n) => u.ref.startsWith(`${n}/`)))) checkConductorUpdates(cwd, ns().prefix, ns().refs, after(), updates);
   // The default branch and the project config cost git calls: read only when the push moves a non-conductor ref.
   let test: ((ref: string) => boolean) | undefined;
   const isProtected = (ref: string) => (test ??= matcher(protectedPatterns(cwd, PROJECT_CONFIG).patterns))(ref);
-  return checkShipGate(cwd, prefix, after, updates, isProtected, Date.now(), !!opts.bypass);
+  return checkShipGate(cwd, () => ns().prefix, after, updates, isProtected, Date.now(), !!opts.bypass);
+}
+
+const NAMESPACES = [DEFAULT_NAMESPACE, FALLBACK_NAMESPACE];
+
+/**
+ * Where this repository's sprint lives: refs/conductor, or the fallback
+ * namespace (refs/heads/conductor) when the team's clients use that one: it
+ * holds a head (or this push creates one) and refs/conductor does not.
+ */
+function namespaceOf(cwd: string, updates: RefUpdate[]): { prefix: string; refs: RefMap } {
+  const all = listNamespace(cwd, ...NAMESPACES);
+  const has = (n: string) => all.has(`${n}/head`) || updates.some((u) => u.ref === `${n}/head` && !isZero(u.new));
+  const prefix = !has(DEFAULT_NAMESPACE) && has(FALLBACK_NAMESPACE) ? FALLBACK_NAMESPACE : DEFAULT_NAMESPACE;
+  return { prefix, refs: new Map([...all].filter(([ref]) => ref.startsWith(`${prefix}/`))) };
 }

@@ -18,9 +18,9 @@ import { ARTIFACT_CAP } from '../remote/view.js';
 /** Ref name → commit id, for every ref under a namespace. */
 export type RefMap = Map<string, string>;
 
-/** The refs under `prefix` (e.g. `refs/conductor`), one `for-each-ref`. */
-export function listNamespace(cwd: string, prefix: string): RefMap {
-  const r = git(['for-each-ref', '--format=%(objectname) %(refname)', `${prefix}/`], { cwd });
+/** The refs under these prefixes (e.g. `refs/conductor`), one `for-each-ref`. */
+export function listNamespace(cwd: string, ...prefixes: string[]): RefMap {
+  const r = git(['for-each-ref', '--format=%(objectname) %(refname)', ...prefixes.map((p) => `${p}/`)], { cwd });
   const out: RefMap = new Map();
   for (const line of r.stdout.split('\n')) {
     const sp = line.indexOf(' ');

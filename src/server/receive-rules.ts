@@ -161,9 +161,11 @@ export interface GateOutcome {
  * CONDUCTOR_SHIP_BYPASS=1 in the hook's own environment (a push made on the
  * server itself: ssh and HTTP clients cannot set it).
  */
-export function checkShipGate(cwd: string, prefix: string, after: () => RefMap, updates: RefUpdate[], isProtected: (ref: string) => boolean, now: number, bypass: boolean): GateOutcome {
-  const refs = updates.filter((u) => !isZero(u.new) && !isConductorRef(u.ref, [`${prefix}/`]) && isProtected(u.ref)).map((u) => u.ref);
+export function checkShipGate(cwd: string, namespace: () => string, after: () => RefMap, updates: RefUpdate[], isProtected: (ref: string) => boolean, now: number, bypass: boolean): GateOutcome {
+  // Conductor refs are never gated (the fallback namespace only when it is the one in use: asked last, it lists refs).
+  const refs = updates.filter((u) => !isZero(u.new) && !isConductorRef(u.ref) && isProtected(u.ref) && !u.ref.startsWith(`${namespace()}/`)).map((u) => u.ref);
   if (!refs.length) return { protected_refs: [] };
+  const prefix = namespace();
   const held = heldSprint(cwd, prefix, after());
   if (!held.head && !held.headInvalid) return { protected_refs: refs }; // no sprint was ever started here
   if (!held.sprint) {
