@@ -29,6 +29,7 @@ const serverApi = () => import('./server.js');
 export const serverInstall: ServerApi['serverInstall'] = async (o) => (await serverApi()).serverInstall(o);
 export const serverUninstall: ServerApi['serverUninstall'] = async (o) => (await serverApi()).serverUninstall(o);
 export const serverStatus: ServerApi['serverStatus'] = async (o) => (await serverApi()).serverStatus(o);
+export const serverPreReceive: ServerApi['serverPreReceive'] = async (o) => (await serverApi()).serverPreReceive(o);
 export const verify: typeof import('./verify.js')['verify'] = async (o) => (await import('./verify.js')).verify(o);
 export { ConductorError, ExitCode } from '../core/errors.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
