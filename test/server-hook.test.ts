@@ -12,7 +12,7 @@ import { testEnv } from './helpers/env.js';
 import { git, gitRun, hasRef } from './helpers/git.js';
 import { hookEnv } from './helpers/hooks.js';
 import { tempDir } from './helpers/repo.js';
-import { type Clone } from './helpers/remote.js';
+import { independentPhases, type Clone } from './helpers/remote.js';
 import { serve, skipReason, type Served, type TransportName } from './helpers/transports.js';
 
 const GRAPH = JSON.stringify([
@@ -157,6 +157,18 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     expect(forcePush(a, ['origin', 'main']).code).toBe(0);
   });
 
+  it('clones racing through a guarded server: still exactly one winner per phase', async () => {
+    const { bare, url, a } = seeded(t);
+    const sprintId = a.run(['start', '--phases', independentPhases(3)]).json.sprint_id;
+    const clones = [a, ...['ben', 'cy', 'dee'].map((n) => t.clone(url, n))];
+    for (let n = 1; n <= 3; n++) {
+      const results = await Promise.all(clones.map((c) => c.runAsync(['claim', `p${n}`])));
+      expect(results.map((r) => r.code).sort(), results.map((r) => r.stdout).join('\n')).toEqual([0, 3, 3, 3]);
+      const w = results.find((r) => r.code === 0)!.json;
+      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p${n}`)).toBe(`claim p${n} by ${w.agent}@${w.host}`);
+    }
+  });
+
   it('chains an existing pre-receive (fed the same stdin) and restores it byte for byte on uninstall', () => {
     const { bare, url } = t.newRemote('chained.git');
     const hook = join(bare, 'hooks', 'pre-receive');
@@ -194,6 +206,8 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     const p = gitRun(a.dir, ['push', 'origin', 'HEAD:refs/heads/x'], { env: hookEnv({}, { cli: false }) });
     expect(p.code).not.toBe(0);
     expect(p.stderr).toMatch(/cannot find the git-conductor CLI .*refuses the push/);
+    // With git-conductor on PATH the stub falls back to it.
+    expect(gitRun(a.dir, ['push', 'origin', 'HEAD:refs/heads/x'], { env: hookEnv() }).code).toBe(0);
     expect(server(['status', bare]).json).toMatchObject({ state: 'outdated', cli_found: false });
     const notBare = server(['install', a.dir]);
     expect(notBare.code).toBe(2);
