@@ -159,8 +159,18 @@ try {
   await a.cli('claim', held);
   await ok('git', ['fetch', '-q'], b.dir);
   rows.push(await counted('claim refused (held)', 'one fetch', () => b.cli('claim', held), 3));
-  rows.push(await counted('next --claim', 'one fetch + one push', () => b.cli('next', '--claim')));
-  next++; // next --claim took the next free phase
+  let took;
+  rows.push(await counted('next --claim', 'one fetch + one push', async () => {
+    const r = await b.cli('next', '--claim', '--json');
+    took = JSON.parse(r.out || '{}').claimed?.phase;
+    return r;
+  }));
+  if (took !== phases[next].name) throw new Error(`next --claim took ${took}, expected the first free phase ${phases[next].name}`);
+  next++;
+  // Not a goal, for the record: a claim made on a stale view loses its push, then fetches and names the winner.
+  const raced = fresh();
+  await a.cli('claim', raced);
+  rows.push(await counted('claim lost (stale view)', '(push, then fetch)', () => b.cli('claim', raced), 3));
 
   // Wall time: claims on a fresh view against raw pushes, interleaved, through the same proxy.
   const claims = [];
