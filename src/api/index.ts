@@ -9,9 +9,11 @@ export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './relea
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
-export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
+export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
+export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
 export type { CommonOptions } from './context.js';
-export type { InitOptions, InitResult, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
+export type { RemoteNeed } from './remote-attach.js';
+export type { InitOptions, InitResult, DeinitOptions, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
 
 // The coordination-remote functions load on first use: they bring in the ref,
 // object and push code that the local commands never need.
@@ -31,6 +33,7 @@ export const serverUninstall: ServerApi['serverUninstall'] = async (o) => (await
 export const serverStatus: ServerApi['serverStatus'] = async (o) => (await serverApi()).serverStatus(o);
 export const serverPreReceive: ServerApi['serverPreReceive'] = async (o) => (await serverApi()).serverPreReceive(o);
 export const verify: typeof import('./verify.js')['verify'] = async (o) => (await import('./verify.js')).verify(o);
-export { ConductorError, ExitCode } from '../core/errors.js';
+export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
+export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';

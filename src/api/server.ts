@@ -5,16 +5,15 @@
  * accepts). The hook judges the sprint as this repository's refs hold it, so
  * nothing a client does or skips gets around it.
  */
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
-import { git, useObjectStore } from '../git/git.js';
-import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE } from '../remote/ref-names.js';
-import { heldSprint, listNamespace, type RefMap } from '../server/held-sprint.js';
+import { heldSprint, NAMESPACES, namespaceOf, type RefMap } from '../server/held-sprint.js';
 import { installStub, stubState, uninstallStub, type CliLocation, type HookFileResult, type HookState } from '../server/hook-file.js';
 import { matcher, protectedPatterns } from '../server/protected-refs.js';
-import { applied, checkConductorUpdates, checkShipGate, isZero, parseReceiveLines, type GateOutcome, type RefUpdate } from '../server/receive-rules.js';
+import { applied, checkConductorUpdates, checkShipGate, parseReceiveLines, type GateOutcome } from '../server/receive-rules.js';
+import { bareRepo, readPushedObjects } from '../server/repository.js';
 import { shipBlockers } from '../core/ship-gate.js';
 import { PROJECT_CONFIG } from './context.js';
 
@@ -32,17 +31,6 @@ export interface ServerHookResult extends HookFileResult {
   repo: string;
   hooks_dir: string;
   cli?: CliLocation;
-}
-
-/** A bare repository's absolute git dir and where git runs its hooks. */
-function bareRepo(path: string): { repo: string; hooksDir: string } {
-  const abs = resolve(path);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw invalid('E_NOT_A_REPO', `${abs} is not a directory: pass the path of the bare repository teammates push to`);
-  const r = git(['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-path', 'hooks'], { cwd: abs, allowFail: true });
-  const [bare, gitDir, hooks] = r.stdout.split('\n');
-  if (r.code !== 0 || !gitDir) throw invalid('E_NOT_A_REPO', `${abs} is not a git repository: pass the path of the bare repository teammates push to`);
-  if (bare !== 'true') throw invalid('E_NOT_BARE', `${abs} is not a bare repository: the server hook goes into the repository teammates push to (for a clone, use 'git conductor hooks install')`);
-  return { repo: gitDir, hooksDir: isAbsolute(hooks!) ? hooks! : join(gitDir, hooks!) };
 }
 
 const here = () => (typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
@@ -119,7 +107,7 @@ export interface PreReceiveOptions {
 /** The hook's decision: returns what it let through, throws the refusal (E_SHIP_GATE exit 4, E_REF_REFUSED exit 2). */
 export async function serverPreReceive(opts: PreReceiveOptions): Promise<GateOutcome> {
   const cwd = opts.cwd ?? process.cwd();
-  if (opts.objectStore) useObjectStore(opts.objectStore);
+  if (opts.objectStore) readPushedObjects(opts.objectStore);
   const updates = parseReceiveLines(opts.input);
   // A push of ordinary branches reads no conductor ref at all unless it moves a protected one.
   let held: { prefix: string; refs: RefMap } | undefined;
@@ -130,18 +118,4 @@ export async function serverPreReceive(opts: PreReceiveOptions): Promise<GateOut
   let test: ((ref: string) => boolean) | undefined;
   const isProtected = (ref: string) => (test ??= matcher(protectedPatterns(cwd, PROJECT_CONFIG).patterns))(ref);
   return checkShipGate(cwd, () => ns().prefix, after, updates, isProtected, Date.now(), !!opts.bypass);
-}
-
-const NAMESPACES = [DEFAULT_NAMESPACE, FALLBACK_NAMESPACE];
-
-/**
- * Where this repository's sprint lives: refs/conductor, or the fallback
- * namespace (refs/heads/conductor) when the team's clients use that one: it
- * holds a head (or this push creates one) and refs/conductor does not.
- */
-function namespaceOf(cwd: string, updates: RefUpdate[]): { prefix: string; refs: RefMap } {
-  const all = listNamespace(cwd, ...NAMESPACES);
-  const has = (n: string) => all.has(`${n}/head`) || updates.some((u) => u.ref === `${n}/head` && !isZero(u.new));
-  const prefix = !has(DEFAULT_NAMESPACE) && has(FALLBACK_NAMESPACE) ? FALLBACK_NAMESPACE : DEFAULT_NAMESPACE;
-  return { prefix, refs: new Map([...all].filter(([ref]) => ref.startsWith(`${prefix}/`))) };
 }

@@ -5,7 +5,7 @@
  * allowed (or no sprint was ever started), 4 (E_SHIP_GATE) when it is not, 1
  * (E_BAD_REMOTE_REF) when the refs cannot say which sprint is active.
  */
-import { blocked, ConductorError, ExitCode, invalid } from '../core/errors.js';
+import { blocked, conductorError, invalid } from '../core/errors.js';
 import { blockersData, blockersText, shipBlockers } from '../core/ship-gate.js';
 import { DEFAULT_NAMESPACE, RefNames, validNamespace, validRemoteName } from '../remote/ref-names.js';
 import { fetchRefspecs } from '../remote/transport.js';
@@ -44,7 +44,7 @@ export async function verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
   const problems = held.problems.map((p) => `${p.ref} ${p.problem}`);
   if (!held.head && !held.headInvalid) return { ref: prefix, ready: true, problems };
   if (!held.sprint) {
-    throw new ConductorError('E_BAD_REMOTE_REF', ExitCode.unexpected, `cannot tell which sprint is active from ${prefix} (${problems.join('; ').slice(0, 500)}): repair the refs (git conductor status on a clone names the repair)`, { ref: prefix, problems });
+    throw conductorError('E_BAD_REMOTE_REF', `cannot tell which sprint is active from ${prefix} (${problems.join('; ').slice(0, 500)}): repair the refs (git conductor status on a clone names the repair)`, { ref: prefix, problems });
   }
   const b = shipBlockers(held.sprint, held.tops, Date.now());
   if (b) throw blocked('E_SHIP_GATE', `sprint ${b.sprint_id} is not ready to ship (${blockersText(b)}): finish those phases (git conductor status)`, { ...blockersData([], b), ref: prefix, problems });

@@ -11,7 +11,7 @@ import type { Tops } from '../core/phase-state.js';
 import { git } from '../git/git.js';
 import { importedArtifact } from '../remote/imported-artifact.js';
 import { isOid } from '../remote/objects.js';
-import { parseSuffix, type RefKey } from '../remote/ref-names.js';
+import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, parseSuffix, type RefKey } from '../remote/ref-names.js';
 import { chainKey, readTracking, type Chain, type Listed, type Problem, type TrackingState } from '../remote/tracking.js';
 import { ARTIFACT_CAP } from '../remote/view.js';
 
@@ -78,4 +78,18 @@ export function heldSprint(cwd: string, prefix: string, refs: RefMap): HeldSprin
     }
   }
   return { head, sprint, tops, problems, headInvalid, state: { ...rest, head, problems } };
+}
+
+export const NAMESPACES = [DEFAULT_NAMESPACE, FALLBACK_NAMESPACE];
+
+/**
+ * Where a repository's sprint lives: refs/conductor, or the fallback
+ * namespace (refs/heads/conductor) when the team's clients use that one: it
+ * holds a head (or this push creates one) and refs/conductor does not.
+ */
+export function namespaceOf(cwd: string, updates: { ref: string; new: string }[]): { prefix: string; refs: RefMap } {
+  const all = listNamespace(cwd, ...NAMESPACES);
+  const has = (n: string) => all.has(`${n}/head`) || updates.some((u) => u.ref === `${n}/head` && !/^0+$/.test(u.new));
+  const prefix = !has(DEFAULT_NAMESPACE) && has(FALLBACK_NAMESPACE) ? FALLBACK_NAMESPACE : DEFAULT_NAMESPACE;
+  return { prefix, refs: new Map([...all].filter(([ref]) => ref.startsWith(`${prefix}/`))) };
 }
