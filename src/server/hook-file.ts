@@ -37,18 +37,27 @@ export function stubText(cli: CliLocation): string {
 # restores exactly what was here before.
 ${START}conductor_node=${sq(cli.node)}
 conductor_cli=${sq(cli.script)}
+conductor_run() {
+  if [ -x "$conductor_node" ] && [ -f "$conductor_cli" ]; then
+    "$conductor_node" "$conductor_cli" server pre-receive
+  elif command -v git-conductor >/dev/null 2>&1; then
+    git-conductor server pre-receive
+  else
+    echo "git-conductor: this server's pre-receive hook cannot find the git-conductor CLI ($conductor_cli, or git-conductor on PATH), so it refuses the push: reinstall git-conductor on the server and run 'git conductor server install' again" >&2
+    return 1
+  fi
+}
+# Nothing to chain: the CLI reads git's stdin itself.
+if [ ! -x "$0${CHAINED_SUFFIX}" ]; then
+  conductor_run
+  exit $?
+fi
+# Only one reader gets git's stdin: keep a copy for the hook that was here before.
 conductor_in=$(mktemp "\${TMPDIR:-/tmp}/git-conductor-receive.XXXXXX") || exit 1
 cat > "$conductor_in"
-if [ -x "$conductor_node" ] && [ -f "$conductor_cli" ]; then
-  "$conductor_node" "$conductor_cli" server pre-receive < "$conductor_in"
-elif command -v git-conductor >/dev/null 2>&1; then
-  git-conductor server pre-receive < "$conductor_in"
-else
-  echo "git-conductor: this server's pre-receive hook cannot find the git-conductor CLI ($conductor_cli, or git-conductor on PATH), so it refuses the push: reinstall git-conductor on the server and run 'git conductor server install' again" >&2
-  false
-fi
+conductor_run < "$conductor_in"
 conductor_code=$?
-if [ "$conductor_code" = 0 ] && [ -x "$0${CHAINED_SUFFIX}" ]; then
+if [ "$conductor_code" = 0 ]; then
   "$0${CHAINED_SUFFIX}" "$@" < "$conductor_in"
   conductor_code=$?
 fi

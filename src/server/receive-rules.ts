@@ -92,12 +92,23 @@ export function checkConductorUpdates(cwd: string, prefix: string, before: RefMa
   const writes = keyed.filter(({ u }) => !isZero(u.new));
   if (writes.length > MAX_CONDUCTOR_UPDATES) throw invalid('E_BAD_PUSH_INPUT', `a push moving ${writes.length} conductor refs is more than this hook checks (${MAX_CONDUCTOR_UPDATES}): push in parts`);
   if (!writes.length) return;
-  const state = readTracking(cwd, writes.map(({ u, key }) => ({ ref: u.ref, key, oid: u.new, unchecked: true })), () => true, ARTIFACT_CAP);
-  // The sprints the written chains belong to or name, as they will be after this push.
-  const named = new Set<string>();
-  for (const { key } of writes) if (key.kind !== 'head') named.add(key.sprint);
-  for (const e of state.head?.entries ?? []) named.add(e.record.sprint_id);
-  const sprints = readTracking(cwd, listed(prefix, after, (k) => k.kind === 'sprint' && named.has(k.sprint)), () => true, ARTIFACT_CAP).sprints;
+  // One read for the written chains and the sprints they belong to: the sprint refs as they will be after
+  // this push (a head entry may also name an older sprint: those are read below, only then).
+  const written = new Set(writes.map(({ u }) => u.ref));
+  const sprintIds = new Set(writes.flatMap(({ key }) => (key.kind === 'head' ? [] : [key.sprint])));
+  const sprintRefs = listed(prefix, after, (k) => k.kind === 'sprint' && sprintIds.has(k.sprint)).filter((l) => !written.has(l.ref));
+  const state = readTracking(cwd, [...writes.map(({ u, key }) => ({ ref: u.ref, key, oid: u.new, unchecked: true })), ...sprintRefs], () => true, ARTIFACT_CAP);
+  const sprints = state.sprints;
+  // Only the head's new entries need their sprints (a fork is refused below, whatever it names).
+  const head = writes.find(({ key }) => key.kind === 'head')?.u;
+  const entries = state.head?.entries ?? [];
+  const at = head && !isZero(head.old) ? entries.findIndex((e) => e.commit === head.old) : -1;
+  const headAdded = !head ? [] : isZero(head.old) ? entries : at >= 0 ? entries.slice(at + 1) : [];
+  const named = [...new Set(headAdded.map((e) => e.record.sprint_id))].filter((id) => !sprints.has(id));
+  if (named.length) {
+    const more = readTracking(cwd, listed(prefix, after, (k) => k.kind === 'sprint' && named.includes(k.sprint)), () => true, ARTIFACT_CAP).sprints;
+    for (const [id, sprint] of more) sprints.set(id, sprint);
+  }
   for (const { u, key } of writes) {
     const problem = state.problems.find((p) => p.ref === u.ref);
     if (problem) throw refused(u.ref, problem.problem);
