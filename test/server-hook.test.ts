@@ -124,6 +124,14 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     const appended = mallory.git(['commit-tree', t2, '-p', tip, '-m', 'claim build by mallory@evil']);
     const invalid = push(`${appended}:${ref}`);
     expect(invalid.stderr).toMatch(/record seq 7 at depth 3/);
+    // A head entry naming a sprint the repository does not have.
+    const headTip = git(bare, 'rev-parse', 'refs/conductor/head');
+    const headRecord = JSON.parse(mallory.git(['cat-file', 'blob', `${headTip}:record.json`]));
+    writeFileSync(join(mallory.dir, 'head.json'), JSON.stringify({ ...headRecord, seq: headRecord.seq + 1, id: 'fedcba9876543210', sprint_id: '20990101-000000-abcdef' }));
+    const headBlob = mallory.git(['hash-object', '-w', 'head.json']);
+    const headTree = gitRun(mallory.dir, ['mktree'], { input: `100644 blob ${headBlob}\trecord.json\n` }).stdout.trim();
+    const ghost = mallory.git(['commit-tree', headTree, '-p', headTip, '-m', 'start 20990101-000000-abcdef by mallory@evil']);
+    expect(push(`${ghost}:refs/conductor/head`).stderr).toMatch(/names sprint 20990101-000000-abcdef, which has no valid sprint ref/);
     expect(push(`${tip}:refs/conductor/sprints/${sprintId}/phases/../x`).code).not.toBe(0);
     const foreign = push(`${tip}:refs/conductor/evil`);
     expect(foreign.stderr).toMatch(/not a ref name git-conductor writes/);
