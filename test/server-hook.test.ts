@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { artifactText } from './helpers/artifacts.js';
 import { conductor } from './helpers/cli.js';
 import { testEnv } from './helpers/env.js';
 import { git, gitRun, hasRef } from './helpers/git.js';
@@ -25,9 +26,9 @@ const GRAPH = JSON.stringify([
 
 const server = (args: string[], cwd = '/') => conductor(['server', ...args, '--json'], { cwd });
 
-function finish(c: Clone, phase: string, artifact = '{"findings":[]}'): void {
+function finish(c: Clone, phase: string, text = artifactText(phase)): void {
   mkdirSync(join(c.dir, '.conductor'), { recursive: true });
-  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), artifact);
+  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), text);
   expect(c.run(['claim', phase]).code).toBe(0);
   const r = c.run(['complete', phase, '--artifact', `.conductor/${phase}.json`]);
   expect(r.code, r.stdout).toBe(0);
@@ -78,7 +79,7 @@ for (const name of ['file', 'git', 'http'] as TransportName[]) {
       const st = server(['status', bare]).json;
       expect(st.sprint).toMatchObject({ ready: false, missing: ['qa', 'security'] });
       finish(a, 'security');
-      writeFileSync(join(a.dir, '.conductor', 'qa.json'), '{"tests":{"total":3,"failed":0}}');
+      writeFileSync(join(a.dir, '.conductor', 'qa.json'), artifactText('qa'));
       const r = a.run(['complete', 'qa', '--artifact', '.conductor/qa.json']);
       expect(r.code, r.stdout).toBe(0);
       const ok = forcePush(a, ['origin', 'main']);

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifact, artifactText } from './helpers/artifacts.js';
 import { git, gitRun, hasRef } from './helpers/git.js';
 import { hookEnv } from './helpers/hooks.js';
 import { independentPhases, type Clone } from './helpers/remote.js';
@@ -56,11 +57,11 @@ for (const name of TRANSPORTS) {
       expect(b.run(['status']).json.phases.think.state).toBe('ready'); // not fetched yet
       b.git(['fetch', '-q']);
       expect(b.run(['status']).json.phases.think).toMatchObject({ state: 'running', agent: 'alice' });
-      writeFileSync(join(a.dir, 'think.json'), '{"summary":"over the wire"}');
+      writeFileSync(join(a.dir, 'think.json'), artifactText('think'));
       expect(a.run(['complete', 'think', '--artifact', join(a.dir, 'think.json')]).code).toBe(0);
       const again = b.run(['claim', 'think']);
       expect(again.code).toBe(3);
-      expect(b.run(['artifact', 'show', 'think']).json.content).toEqual({ summary: 'over the wire' });
+      expect(b.run(['artifact', 'show', 'think']).json.content).toEqual(artifact('think'));
     });
 
     it('offline claims, then a conflicting sync: the earlier remote claim wins, the other is published', () => {
@@ -88,7 +89,7 @@ for (const name of TRANSPORTS) {
       const bob = t.clone(url, 'bob');
       const finish = (c: Clone, phase: string) => {
         mkdirSync(join(c.dir, '.conductor'), { recursive: true });
-        writeFileSync(join(c.dir, '.conductor', `${phase}.json`), '{"findings":[]}');
+        writeFileSync(join(c.dir, '.conductor', `${phase}.json`), artifactText(phase));
         expect(c.run(['claim', phase]).code).toBe(0);
         expect(c.run(['complete', phase, '--artifact', `.conductor/${phase}.json`]).code).toBe(0);
       };
@@ -102,7 +103,7 @@ for (const name of TRANSPORTS) {
       expect(refused.stderr).toMatch(/not ready to ship \(security: running, held by bob@\S+ since [^)]*\)/);
       expect(hasRef(bare, 'HEAD')).toBe(false);
       mkdirSync(join(bob.dir, '.conductor'), { recursive: true });
-      writeFileSync(join(bob.dir, '.conductor', 'security.json'), '{"findings":[]}');
+      writeFileSync(join(bob.dir, '.conductor', 'security.json'), artifactText('security'));
       expect(bob.run(['complete', 'security', '--artifact', '.conductor/security.json']).code).toBe(0);
       const ok = push();
       expect(ok.code, ok.stderr).toBe(0);
