@@ -4,6 +4,7 @@
  */
 import { invalid } from './errors.js';
 import { CONDUCTOR_REF_PREFIXES } from './ref-prefixes.js';
+import { overriddenHalts, type OverriddenHalt } from './halts.js';
 import { haltOf, isDone, viewPhase, type PhaseView, type Tops } from './phase-state.js';
 import type { SprintFile } from './schemas.js';
 
@@ -44,6 +45,8 @@ export interface ShipBlockers {
   /** Prerequisites of the gate phase that are not done, with who holds each. */
   missing: PhaseView[];
   halt?: { phase: string; reason: string };
+  /** Halts a human overrode (core/halts.ts): they no longer stop shipping, but the gate names them. */
+  overridden: OverriddenHalt[];
 }
 
 /** What stops the sprint from shipping now; undefined when nothing does (or there is no gate phase). */
@@ -56,7 +59,7 @@ export function shipBlockers(sprint: SprintFile, tops: Tops, now: number): ShipB
     .filter((p) => !isDone(tops.get(p.name)))
     .map((p) => viewPhase(p, tops, now));
   const halt = haltOf(sprint, tops);
-  return missing.length || halt ? { sprint_id: sprint.id, missing, halt } : undefined;
+  return missing.length || halt ? { sprint_id: sprint.id, missing, halt, overridden: overriddenHalts(sprint, tops) } : undefined;
 }
 
 /** "review: running, held by a@h since T" — one phase, one clause. */
@@ -85,3 +88,28 @@ export function missingAt(sprint: SprintFile, tops: Tops, at: number): string[] 
   const what = [...missing.map((m) => `${m} not done`), ...(halted ? ['sprint halted'] : [])];
   return what.length ? what : undefined;
 }
+
+/** "security: halt "…" overridden by a@h at T (why)", for the gates' messages. */
+export const overriddenText = (o: readonly OverriddenHalt[]) => o.map((x) => `${x.phase}: halt "${x.halt}" overridden by ${x.agent}@${x.host} at ${x.at}${x.why ? ` (${x.why})` : ''}`).join('; ');
+
+/** What stops shipping, in one line: each missing phase, then the halt, then the halts a human overrode. */
+export function blockersText(b: ShipBlockers): string {
+  const halt = b.halt && `halted by ${b.halt.phase}: ${b.halt.reason}`;
+  return [...b.missing.map(describeMissing), ...(halt ? [halt] : []), ...(b.overridden.length ? [`overridden: ${overriddenText(b.overridden)}`] : [])].join('; ');
+}
+
+/**
+ * The refusal, worded once for both gates: the client's pre-push hook and a
+ * server's pre-receive hook each add how to get past it where they run.
+ */
+export const notReadyMessage = (refs: readonly string[], b: ShipBlockers) =>
+  `push of ${refs.join(', ')} refused: sprint ${b.sprint_id} is not ready to ship (${blockersText(b)}). Finish those phases (git conductor status)`;
+
+/** The refusal's data for --json, the same from both gates. */
+export const blockersData = (refs: readonly string[], b: ShipBlockers) => ({
+  refs: [...refs],
+  sprint_id: b.sprint_id,
+  missing: b.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })),
+  halt: b.halt,
+  ...(b.overridden.length ? { overridden: b.overridden } : {}),
+});
