@@ -24,10 +24,10 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
  */
 export function runChange<O extends { agent?: string }, R extends object>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean }) => {
-    const r = await call(o);
+    const r = await call({ ...o, ...testClock() });
     // The verb's own (what an artifact reports, the ledger a ledger verb just changed), then the sprint's, once each.
     const own = (r as { warnings?: { code: string; message: string }[] }).warnings ?? [];
-    const sprint = await (await api()).warnings({ agent: o.agent });
+    const sprint = await (await api()).warnings({ agent: o.agent, ...testClock() });
     const warnings = [...own, ...sprint.filter((w) => !own.some((x) => x.message === w.message))];
     if (o.json) json({ ...r, warnings });
     else {
