@@ -30,6 +30,8 @@ export interface CompleteResult {
   halt?: string;
   /** True when this completion finished the sprint, which is then archived. */
   sprint_done: boolean;
+  /** With sprint_done: where the journal was written (see api/journal.ts). */
+  journal?: { files: string[]; error?: string };
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
@@ -61,5 +63,6 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(ctx.now) });
-  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone };
+  const journal = sprintDone ? await (await import('./journal.js')).writeFinishedJournal(ctx, sprint.id) : undefined;
+  return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone, journal };
 }

@@ -1,10 +1,9 @@
-/** Read-only views: status, batch, log, whoami, artifact. */
+/** Read-only views: status, batch, whoami, artifact (log: history.ts). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePhaseName } from '../core/graph.js';
 import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
-import type { AuditEntry } from '../core/schemas.js';
 import { unavailable } from '../core/errors.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import type { Ctx } from './context.js';
@@ -45,17 +44,6 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
   const ctx = await withRemote(openContext(opts), opts);
   const sprint = activeSprint(ctx);
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
-}
-
-export interface LogOptions extends CommonOptions {
-  /** Only this sprint's events; default: all. */
-  sprint?: string;
-}
-
-export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number }> {
-  const ctx = openContext(opts);
-  const { entries, bad } = ctx.store.readAudit();
-  return { entries: opts.sprint ? entries.filter((e) => e.sprint_id === opts.sprint) : entries, skipped_invalid_lines: bad };
 }
 
 export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {

@@ -8,6 +8,9 @@ import { Command, CommanderError } from 'commander';
 import { register as registerLocal } from './commands/local.js';
 import { register as registerHooks } from './commands/hooks.js';
 import { register as registerRemote } from './commands/remote.js';
+import { register as registerContext } from './commands/digest.js';
+import { register as registerResume } from './commands/resume.js';
+import { register as registerJournal } from './commands/journal.js';
 import { isConductorError } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
 
@@ -24,6 +27,9 @@ const program = new Command('git-conductor')
 registerLocal(program);
 registerHooks(program);
 registerRemote(program);
+registerContext(program);
+registerResume(program);
+registerJournal(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });

@@ -1,6 +1,5 @@
 /** Human renderings of API results. --json output bypasses all of this. */
 import type { ClaimResult, CompleteResult, NextResult, ReleaseResult, StartResult, StatusResult } from '../api/index.js';
-import type { AuditEntry } from '../core/schemas.js';
 import { ago, duration, paint, stdout, table } from './output.js';
 
 const c = paint(1);
@@ -22,6 +21,8 @@ export function renderComplete(r: CompleteResult): void {
   if (r.unlocked.length) stdout(`  unlocked: ${r.unlocked.join(', ')}`);
   if (r.halt) stdout(`${c('red', '■ sprint halted:')} ${r.halt}`);
   if (r.sprint_done) stdout(`  every phase is done: sprint ${r.sprint_id} archived`);
+  if (r.journal?.files.length) stdout(`  journal: ${r.journal.files.join(', ')}`);
+  if (r.journal?.error) stdout(`${c('yellow', '! journal not written:')} ${r.journal.error}`);
 }
 
 export function renderRelease(r: ReleaseResult): void {
@@ -55,11 +56,4 @@ function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void
   if (m.unpublished.length) stdout(c('yellow', `* not on the remote yet: ${m.unpublished.join(', ')} (run 'git conductor sync')`));
   for (const b of m.rolled_back) stdout(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) stdout(c('red', `! ${p}`));
-}
-
-export function renderLog(entries: AuditEntry[]): void {
-  for (const e of entries) {
-    const who = e.agent ? `${e.agent}@${e.host}` : '';
-    stdout([c('dim', e.at), e.event.padEnd(8), (e.phase ?? '').padEnd(10), who, e.detail ? c('dim', e.detail) : ''].join(' ').trimEnd());
-  }
 }

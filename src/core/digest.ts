@@ -33,6 +33,8 @@ export interface DigestText {
 export const MIN_BUDGET = 400;
 const MIN_USEFUL_PART = 120;
 const MAX_FOOTER_NAMES = 200;
+/** Code-unit order, the same in every locale. */
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * With `target`: its transitive dependencies, nearest first (graph distance),
@@ -59,7 +61,7 @@ export function digestOrder(sprint: SprintFile, doneAt: ReadonlyMap<string, stri
   }
   const candidates = target === undefined ? sprint.phases.map((p) => p.name) : [...distance.keys()];
   const byRecency = (a: string, b: string) =>
-    (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || (doneAt.get(b) ?? '').localeCompare(doneAt.get(a) ?? '') || index.get(b)! - index.get(a)!;
+    (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || byString(doneAt.get(b) ?? '', doneAt.get(a) ?? '') || index.get(b)! - index.get(a)!;
   const sorted = candidates.sort(byRecency);
   return { order: sorted.filter((p) => doneAt.has(p)), waiting: sorted.filter((p) => !doneAt.has(p)) };
 }
@@ -93,7 +95,7 @@ function footer(omitted: string[], truncated: string | undefined, seeMore: strin
     parts.push(`left out to fit the budget (oldest first): ${shown.join(', ')}${more ? ` and ${more} more` : ''}`);
   }
   if (truncated) parts.push(`${truncated} was cut short`);
-  return parts.length ? `${parts.join('; ')}. ${seeMore}` : '';
+  return parts.length ? `${parts.join('; ')}; ${seeMore}` : '';
 }
 
 const join = (blocks: string[]) => blocks.filter(Boolean).join('\n\n');

@@ -51,7 +51,7 @@ const bySeverity = (findings: Obj[]) => {
     const sev = str(f.severity) ?? (f.blocking === true ? 'blocking' : 'unrated');
     counts.set(sev, (counts.get(sev) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${md(k, 30)} ${n}`).join(', ');
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${md(k, 30)} ${n}`).join(', ');
 };
 
 function review(a: Obj, s: Obj): string[] {

@@ -102,13 +102,19 @@ export function renderJournal(input: JournalInput): string {
     '',
   ];
   for (const p of order) lines.push(...phaseSection(p.name, phases.get(p.name), audit));
-  lines.push(...gateSection(audit), ...budgetSection(order.map((p) => [p.name, budgetOf(phases.get(p.name)?.artifact)] as const)));
+  // Halts come from the done records (the same on every clone); overrides and bypasses from the audit log.
+  const halts: JournalEvent[] = order.flatMap((p, i) => {
+    const d = outcomes[i]!.done;
+    return d?.halt ? [{ at: d.at, event: 'halt', phase: p.name, agent: d.agent, host: d.host, detail: d.halt }] : [];
+  });
+  lines.push(...gateSection([...halts, ...audit.filter((e) => e.event === 'bypass' || e.event === 'override')]), ...budgetSection(order.map((p) => [p.name, budgetOf(phases.get(p.name)?.artifact)] as const)));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-/** Halts, overrides and bypasses of the ship gate, from the audit log. */
-function gateSection(audit: JournalInput['audit']): string[] {
-  const wanted = audit.filter((e) => e.event === 'bypass' || e.event === 'override' || e.event === 'halt');
+/** Halts, overrides and bypasses of the ship gate, in time order. */
+function gateSection(events: JournalEvent[]): string[] {
+  // Stable: by time, then in the order given.
+  const wanted = events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : 0) || a.i - b.i).map((x) => x.e);
   if (!wanted.length) return ['## Halts, overrides and ship-gate bypasses', '', 'None recorded.', ''];
   const rows = wanted.map((e) => `| ${e.at} | ${mdCell(e.event)} | ${mdCell(e.phase)} | ${who(e)} | ${mdCell(e.detail, 500)} |`);
   return ['## Halts, overrides and ship-gate bypasses', '', '| when | what | phase | who | detail |', '|---|---|---|---|---|', ...rows, ''];

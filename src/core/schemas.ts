@@ -123,6 +123,8 @@ export const ProjectConfig = lazy(() => z.looseObject({
   phases: z.optional(z.array(PhaseInput())),
   lease_ttl: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
+  /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
+  journal_path: z.optional(z.string().check(z.maxLength(300))),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 

@@ -63,9 +63,11 @@ export function register(program: Command): void {
     .action(async (o) => run((await api()).clean, (r) => write(1, `removed ${r.removed.length} archived sprint(s), kept ${r.kept}\n`))(o));
 
   withCommon(program.command('log'))
-    .description('the audit log: every start, claim, complete, abort, takeover, ...')
+    .description("the team's history: this clone's audit log and every fetched phase ref's entries (claims, renewals, takeovers, completions, ...), oldest first")
     .option('--sprint <id>', 'only this sprint')
-    .action(async (o) => run((await api()).log, async (r) => (await render()).renderLog(r.entries))(o));
+    .option('--local', "only this clone's own audit log")
+    .option('--fetch', 'with a coordination remote: fetch it first')
+    .action(async (o) => run((await api()).log, async (r) => (await import('../render-handoff.js')).renderLog(r))(o));
 
   withCommon(program.command('whoami'))
     .description('the agent id this shell acts as, and why')
