@@ -16,7 +16,8 @@ const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj).filter((x): x 
 const MAX_LISTED = 50;
 
 function fileList(files: string[]): string {
-  const shown = files.slice(0, MAX_LISTED).map((f) => `\`${f.replace(/[`\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300)}\``);
+  // Escaped text, not code spans: a renderer that scans raw HTML would still see `<` inside one.
+  const shown = files.slice(0, MAX_LISTED).map((f) => md(f, 300));
   return `${shown.join(', ')}${files.length > MAX_LISTED ? ` and ${files.length - MAX_LISTED} more` : ''}`;
 }
 
@@ -35,7 +36,8 @@ function resolution(f: Obj): string {
   const why = str(f.resolution) ?? str(f.reason);
   if (str(f.status)) return `${md(f.status, 40)}${why ? `: ${md(why, 200)}` : ''}`;
   if (why) return md(why, 200);
-  return f.blocking === true ? '**open (blocking)**' : 'open';
+  if (f.severity === 'positive') return 'no action needed';
+  return f.blocking === true || f.severity === 'blocking' ? '**open (blocking)**' : 'open';
 }
 
 function findingsTable(findings: Obj[]): string[] {
