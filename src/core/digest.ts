@@ -38,8 +38,9 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * With `target`: its transitive dependencies, nearest first (graph distance),
- * then newest; `waiting` lists those not done yet. Without: every done phase,
- * newest first. Ties fall back to reverse graph order, so the order is stable.
+ * then newest; `waiting` lists those not done yet (nearest, then in graph
+ * order). Without: every done phase, newest first. Ties fall back to reverse
+ * graph order, so the order is stable.
  */
 export function digestOrder(sprint: SprintFile, doneAt: ReadonlyMap<string, string>, target?: string): { order: string[]; waiting: string[] } {
   const index = new Map(sprint.phases.map((p, i) => [p.name, i]));
@@ -62,8 +63,8 @@ export function digestOrder(sprint: SprintFile, doneAt: ReadonlyMap<string, stri
   const candidates = target === undefined ? sprint.phases.map((p) => p.name) : [...distance.keys()];
   const byRecency = (a: string, b: string) =>
     (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || byString(doneAt.get(b) ?? '', doneAt.get(a) ?? '') || index.get(b)! - index.get(a)!;
-  const sorted = candidates.sort(byRecency);
-  return { order: sorted.filter((p) => doneAt.has(p)), waiting: sorted.filter((p) => !doneAt.has(p)) };
+  const byGraph = (a: string, b: string) => (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || index.get(a)! - index.get(b)!;
+  return { order: candidates.filter((p) => doneAt.has(p)).sort(byRecency), waiting: candidates.filter((p) => !doneAt.has(p)).sort(byGraph) };
 }
 
 export function renderSection(d: DonePhase): string {
