@@ -47,7 +47,13 @@ function phaseSection(name: string, p: JournalPhase | undefined, audit: JournalI
   const records = p?.records ?? [];
   const { done, claimed, last } = outcome(records);
   const out = [`## ${name}`, ''];
-  const state = done ? `done by ${who(done)}` : last?.kind === 'claim' ? `running, held by ${who(last)}` : records.length ? 'not done (released)' : 'not started';
+  const state = done
+    ? `done by ${who(done)}`
+    : last?.kind === 'claim'
+      ? `running, held by ${who(last)}`
+      : last
+        ? `not done (${last.kind === 'release' ? 'released' : md(kindOf(last), 30)} by ${who(last)})`
+        : 'not started';
   out.push(`- **State:** ${state}`);
   if (claimed || done) out.push(`- **Claimed:** ${claimed?.at ?? '–'} · **Done:** ${done?.at ?? '–'} · **Took:** ${span(claimed?.at, done?.at)}`);
   const attempts = records.filter((r) => r.kind === 'claim' && r.reason !== 'renew').length;
