@@ -1,6 +1,7 @@
+/** Concurrency classes across machines: two write phases are never both held, even when claimed at the same instant. */
 import { describe, expect, it } from 'vitest';
+import { git } from './helpers/git.js';
 import { raceEach } from './helpers/race.js';
-import { gitSync } from './helpers/repo.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 
 const CLONES = 4;
@@ -11,7 +12,7 @@ const TWO_WRITES = JSON.stringify([{ name: 'w1' }, { name: 'w2' }, { name: 'afte
 /** The newest entry of a phase on the remote itself, e.g. "claim w1 by agent-0@host". */
 const remoteTop = (bare: string, sprint: string, phase: string) => {
   try {
-    return gitSync(['log', '-1', '--format=%s', `refs/conductor/sprints/${sprint}/phases/${phase}`], bare);
+    return git(bare, 'log', '-1', '--format=%s', `refs/conductor/sprints/${sprint}/phases/${phase}`);
   } catch {
     return 'none';
   }
@@ -45,7 +46,7 @@ describe('concurrency classes across machines', () => {
     expect(outcomes.both).toBe(0);
     // Not a queue: at least some trials were real races that someone won.
     expect(outcomes.one).toBeGreaterThan(0);
-    const log = gitSync(['log', '--format=%s', `refs/conductor/sprints/${sprint}/phases/w1`, `refs/conductor/sprints/${sprint}/phases/w2`], bare);
+    const log = git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprint}/phases/w1`, `refs/conductor/sprints/${sprint}/phases/w2`);
     console.log(`rollbacks published: ${log.split('\n').filter((l) => l.startsWith('rollback ')).length}`);
   });
 
@@ -61,7 +62,7 @@ describe('concurrency classes across machines', () => {
     expect([r.code, r.json.error.code], r.stdout).toEqual([4, 'E_CONCURRENCY']);
     expect(r.json.error.message).toContain('"w1"');
     expect(remoteTop(bare, sprint, 'w2')).toMatch(/^rollback w2 by bob@/);
-    expect(gitSync(['log', '--format=%s', `refs/conductor/sprints/${sprint}/phases/w2`], bare).split('\n').map((l) => l.split(' by ')[0])).toEqual(['rollback w2', 'claim w2']);
+    expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprint}/phases/w2`).split('\n').map((l) => l.split(' by ')[0])).toEqual(['rollback w2', 'claim w2']);
     const s = b.run(['status']).json;
     expect([s.phases.w1.state, s.phases.w1.agent, s.phases.w2.state]).toEqual(['running', 'alice', 'ready']);
   });

@@ -2,7 +2,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commit, gitOk } from './helpers/hooks.js';
+import { git } from './helpers/git.js';
+import { commit } from './helpers/hooks.js';
 import { makeBare, makeClone, serverHook } from './helpers/remote.js';
 
 describe('post-commit across machines', () => {
@@ -21,7 +22,7 @@ describe('post-commit across machines', () => {
     const took = Date.now() - t0;
     expect(r.code).toBe(0);
     expect(took).toBeLessThan(5000);
-    const head = gitOk(['rev-parse', 'HEAD'], ana.dir);
+    const head = git(ana.dir, 'rev-parse', 'HEAD');
     expect(r.stderr).toContain(`completed think with .conductor/think.json (commit ${head.slice(0, 12)}) offline`);
     expect(r.stderr).toContain("'git conductor sync' publishes it later");
     const local = ana.run(['status']).json;
@@ -43,7 +44,7 @@ describe('post-commit across machines', () => {
     expect(ana.run(['claim', 'think']).code).toBe(0);
     ana.git(['remote', 'set-url', 'origin', `${url}-gone`]);
     const r = commit(ana.dir, 'ana', ['think: bare', 'Conductor-Phase: think']);
-    const head = gitOk(['rev-parse', 'HEAD'], ana.dir);
+    const head = git(ana.dir, 'rev-parse', 'HEAD');
     expect(r.stderr).toContain(`completed think (commit ${head.slice(0, 12)}) offline`);
     expect(r.stderr).toMatch(/cannot reach the coordination remote "origin"/);
     expect(r.stderr).not.toContain('NOT completed');

@@ -3,25 +3,26 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loggedPushes } from '../src/hooks/push-reflog.js';
-import { gitSync, makeRepo, tempDir } from './helpers/repo.js';
+import { git } from './helpers/git.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 
 describe('pushes found in the reflog', () => {
   it('counts a push only when it surely happened at or after the start, to the millisecond for the newest one', async () => {
     const repo = await makeRepo();
     const bare = join(tempDir(), 'origin.git');
-    gitSync(['init', '-q', '--bare', bare], repo);
-    gitSync(['remote', 'add', 'origin', `file://${bare}`], repo);
+    git(repo, 'init', '-q', '--bare', bare);
+    git(repo, 'remote', 'add', 'origin', `file://${bare}`);
     const log = join(repo, '.git', 'logs', 'refs', 'remotes', 'origin', 'main');
-    gitSync(['push', '-q', 'origin', 'main'], repo);
+    git(repo, 'push', '-q', 'origin', 'main');
     const firstAt = statSync(log).mtimeMs;
     const firstSecond = Number(/> (\d+) /.exec(readFileSync(log, 'utf8'))![1]) * 1000;
     // A sprint started just after this push, within the same second: the push came first.
     const justAfter = Math.min(Math.floor(firstAt) + 1, firstSecond + 999);
     expect(loggedPushes(join(repo, '.git'), 'origin', justAfter)).toEqual([]);
     expect(loggedPushes(join(repo, '.git'), 'origin', Math.floor(firstAt))).toHaveLength(1);
-    gitSync(['commit', '-q', '--allow-empty', '-m', 'more'], repo);
-    gitSync(['push', '-q', 'origin', 'main'], repo);
-    const second = gitSync(['rev-parse', 'HEAD'], repo);
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'more');
+    git(repo, 'push', '-q', 'origin', 'main');
+    const second = git(repo, 'rev-parse', 'HEAD');
     // The first push is no longer the newest line: only its second is known, so it never counts within that second.
     const found = loggedPushes(join(repo, '.git'), 'origin', justAfter);
     expect(found.map((p) => p.oid)).toEqual([second]);

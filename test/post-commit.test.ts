@@ -2,8 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { as, commit, git, gitOk, hookEnv, phaseOf, sprintRepo } from './helpers/hooks.js';
-import { cli } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { git, gitRun } from './helpers/git.js';
+import { commit, hookEnv, phaseOf, sprintRepo } from './helpers/hooks.js';
 
 describe('post-commit hook', () => {
   let repo: string;
@@ -12,41 +13,41 @@ describe('post-commit hook', () => {
   });
 
   it('completes the phase the committer holds, with the artifact the commit adds, and records the commit', () => {
-    expect(as('rita', ['claim', 'review'], repo).code).toBe(0);
+    expect(conductor(['claim', 'review', '--json'], { cwd: repo, agent: 'rita' }).code).toBe(0);
     const artifact = '{"summary":"looks good","findings":[{"severity":"low","title":"typo"}]}\n';
     const r = commit(repo, 'rita', ['review: looks good', 'Conductor-Phase: review'], { '.conductor/review.json': artifact });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('completed review with .conductor/review.json');
-    const head = gitOk(['rev-parse', 'HEAD'], repo);
+    const head = git(repo, 'rev-parse', 'HEAD');
     const p = phaseOf(repo, 'review');
     expect(p.state).toBe('done');
     expect(p.agent).toBe('rita');
     expect(p.commit).toBe(head);
     expect(p.artifact.source).toBe('.conductor/review.json');
-    const shown = cli(['artifact', 'show', 'review', '--json'], { cwd: repo }).json;
+    const shown = conductor(['artifact', 'show', 'review', '--json'], { cwd: repo }).json;
     expect(shown.content).toEqual(JSON.parse(artifact));
     // Never amends: the commit is exactly the one git made (one reflog entry for it).
-    expect(gitOk(['log', '-1', '--format=%B'], repo)).toContain('Conductor-Phase: review');
-    expect(gitOk(['reflog', '-1', '--format=%H'], repo)).toBe(head);
+    expect(git(repo, 'log', '-1', '--format=%B')).toContain('Conductor-Phase: review');
+    expect(git(repo, 'reflog', '-1', '--format=%H')).toBe(head);
   });
 
   it('uses the committed bytes, not the work tree, and never stages anything', () => {
-    expect(as('quinn', ['claim', 'qa'], repo).code).toBe(0);
+    expect(conductor(['claim', 'qa', '--json'], { cwd: repo, agent: 'quinn' }).code).toBe(0);
     writeFileSync(join(repo, 'notes.txt'), 'unstaged work\n');
-    gitOk(['add', '-N', 'notes.txt'], repo);
-    const before = gitOk(['status', '--porcelain'], repo);
+    git(repo, 'add', '-N', 'notes.txt');
+    const before = git(repo, 'status', '--porcelain');
     const committed = '{"tests":{"total":10,"failed":0}}\n';
     const r = commit(repo, 'quinn', ['qa: all green', 'Conductor-Phase: qa'], { '.conductor/qa.json': committed });
     // Change the work-tree copy after committing the real one: the hook must read the commit.
     writeFileSync(join(repo, '.conductor/qa.json'), '{"tests":{"total":10,"failed":9}}\n');
     expect(r.code).toBe(0);
-    expect(cli(['artifact', 'show', 'qa', '--json'], { cwd: repo }).json.content).toEqual(JSON.parse(committed));
-    expect(gitOk(['status', '--porcelain', '--', 'notes.txt'], repo)).toBe(before.split('\n').find((l) => l.includes('notes.txt')));
-    gitOk(['checkout', '--', '.conductor/qa.json'], repo);
+    expect(conductor(['artifact', 'show', 'qa', '--json'], { cwd: repo }).json.content).toEqual(JSON.parse(committed));
+    expect(git(repo, 'status', '--porcelain', '--', 'notes.txt')).toBe(before.split('\n').find((l) => l.includes('notes.txt')));
+    git(repo, 'checkout', '--', '.conductor/qa.json');
   });
 
   it('ignores a trailer from an agent that does not hold the phase', () => {
-    expect(as('sam', ['claim', 'security'], repo).code).toBe(0);
+    expect(conductor(['claim', 'security', '--json'], { cwd: repo, agent: 'sam' }).code).toBe(0);
     const r = commit(repo, 'mallory', ['drive-by', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings":[]}' });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Conductor-Phase security ignored: held by sam@\S+, not by mallory/);
@@ -57,7 +58,7 @@ describe('post-commit hook', () => {
     const r = commit(repo, 'sam', ['security: oops', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings": "none"' });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/security NOT completed: artifact \.conductor\/security\.json is not valid JSON/);
-    expect(gitOk(['log', '-1', '--format=%s'], repo)).toBe('security: oops');
+    expect(git(repo, 'log', '-1', '--format=%s')).toBe('security: oops');
     expect(phaseOf(repo, 'security').state).toBe('running');
     const wrongShape = commit(repo, 'sam', ['security: wrong shape', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings":"none"}' });
     expect(wrongShape.stderr).toMatch(/does not fit the security schema/);
@@ -73,7 +74,7 @@ describe('post-commit hook', () => {
   });
 
   it('warns and lets the commit through when the CLI cannot be found, or when CONDUCTOR_HOOKS=0', () => {
-    const missing = git(['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], repo, hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }));
+    const missing = gitRun(repo, ['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], { env: hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }) });
     expect(missing.code).toBe(0);
     expect(missing.stderr).toContain('git-conductor - CLI not found on PATH: the commit stands');
     const off = commit(repo, 'sam', ['sec', 'Conductor-Phase: security'], {}, { CONDUCTOR_HOOKS: '0' });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyRivals } from '../src/core/concurrency.js';
-import { concurrencyConflict } from '../src/core/phase-state.js';
-import { claimable } from '../src/core/schedule.js';
-import type { PhaseDef, PhaseRecord, SprintFile } from '../src/core/schemas.js';
+import { concurrencyRivals } from '../../src/core/concurrency.js';
+import { concurrencyConflict } from '../../src/core/phase-state.js';
+import { claimable } from '../../src/core/schedule.js';
+import type { PhaseDef, PhaseRecord, SprintFile } from '../../src/core/schemas.js';
 
 const phase = (name: string, concurrency: PhaseDef['concurrency']): PhaseDef => ({ name, concurrency, depends_on: [] });
 const sprint: SprintFile = {

@@ -1,9 +1,9 @@
 /** The ship gate's pure rules: ref patterns, what blocks shipping, and what was missing at a past moment. */
 import { describe, expect, it } from 'vitest';
-import { isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../src/core/ship-gate.js';
-import { DEFAULT_PHASES } from '../src/core/graph.js';
-import type { PhaseRecord, SprintFile } from '../src/core/schemas.js';
-import { parsePushLines, pushLinesFromEnv } from '../src/hooks/push-facts.js';
+import { isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../../src/core/ship-gate.js';
+import { DEFAULT_PHASES } from '../../src/core/graph.js';
+import type { PhaseRecord, SprintFile } from '../../src/core/schemas.js';
+import { parsePushLines, pushLinesFromEnv } from '../../src/hooks/push-facts.js';
 
 const sprint: SprintFile = {
   v: 1, id: '20260101-000000-abcdef', started_by: 'a', host: 'h', started_at: '2026-01-01T00:00:00.000Z', status: 'active', source: 'default',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { topoOrder } from '../src/core/graph.js';
-import type { PhaseDef } from '../src/core/schemas.js';
+import { topoOrder } from '../../src/core/graph.js';
+import type { PhaseDef } from '../../src/core/schemas.js';
 
 /** The definition: repeatedly take the first declared phase whose dependencies are all taken. */
 function reference(phases: PhaseDef[]): string[] {

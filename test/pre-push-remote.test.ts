@@ -1,7 +1,9 @@
+/** pre-push across machines: the ship gate judges the teammates' phases too, fetching them itself. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, hookEnv } from './helpers/hooks.js';
+import { gitRun } from './helpers/git.js';
+import { hookEnv } from './helpers/hooks.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 
 const done = (c: Clone, phase: string) => {
@@ -22,16 +24,16 @@ describe('the ship gate across machines', () => {
     done(bob, 'qa');
     expect(bob.run(['claim', 'security']).code).toBe(0);
 
-    const push = () => git(['push', 'origin', 'HEAD'], alice.dir, hookEnv({ CONDUCTOR_AGENT: 'alice' }));
+    const push = () => gitRun(alice.dir, ['push', 'origin', 'HEAD'], { env: hookEnv({ CONDUCTOR_AGENT: 'alice' }) });
     const refused = push();
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/not ready to ship \(security: running, held by bob@\S+ since [^)]*\)/);
-    expect(git(['rev-parse', '--verify', '-q', 'HEAD'], bare).code).not.toBe(0);
+    expect(gitRun(bare, ['rev-parse', '--verify', '-q', 'HEAD']).code).not.toBe(0);
 
     writeFileSync(join(bob.dir, '.conductor', 'security.json'), '{"findings":[]}');
     expect(bob.run(['complete', 'security', '--artifact', '.conductor/security.json']).code).toBe(0);
     const ok = push();
     expect(ok.code, ok.stderr).toBe(0);
-    expect(git(['rev-parse', 'HEAD'], bare).stdout).toBe(git(['rev-parse', 'HEAD'], alice.dir).stdout);
+    expect(gitRun(bare, ['rev-parse', 'HEAD']).stdout).toBe(gitRun(alice.dir, ['rev-parse', 'HEAD']).stdout);
   });
 });
