@@ -1,3 +1,4 @@
+/** The context digest: order (newest, nearest), the budget and what it cuts, defensive checkpoints, Markdown escaping. */
 import { describe, expect, it } from 'vitest';
 import { checkpointOf, plainText } from '../../src/core/checkpoint.js';
 import { digestOrder, renderDigest, type DonePhase } from '../../src/core/digest.js';

@@ -1,3 +1,4 @@
+/** The team history: log entries as audit events, each change once, in time order. */
 import { describe, expect, it } from 'vitest';
 import { mergeHistory, recordEvent } from '../../src/core/history.js';
 import type { AuditEntry, PhaseRecord } from '../../src/core/schemas.js';

@@ -1,3 +1,4 @@
+/** nextAction (resume's decision): continue, claim, wait, halted and done, with leases, takeovers and concurrency. */
 import { describe, expect, it } from 'vitest';
 import { nextAction } from '../../src/core/next-action.js';
 import { claimRec, done, doneRec, NOW, sprintOf, tops } from './fixtures.js';

@@ -1,13 +1,20 @@
 /**
- * The journal, byte for byte: sprints written into a real repository's state
- * directory with fixed times and hosts, rendered by the real CLI, compared
- * with golden files (UPDATE_GOLDEN=1 rewrites them, to review in the diff).
+ * journal: golden files (sprints written into a real repository's state directory with fixed times and hosts,
+ * rendered by the real CLI, compared byte for byte; UPDATE_GOLDEN=1 rewrites them, to review in the diff) for a
+ * plain sprint and for injected HTML, Markdown and control characters; the journal written when the last
+ * phase completes (state directory and `journal_path`); the same journal on every clone; `--out`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agentIn, finishOn } from './helpers/checkpoints.js';
+import { conductor } from './helpers/cli.js';
 import { claimedAndDone, DEFAULT_GRAPH, writeCraftedSprint, type CraftedSprint } from './helpers/crafted-sprint.js';
-import { cli, makeRepo } from './helpers/repo.js';
+import { makeBare, makeClone } from './helpers/remote.js';
+import { makeRepo } from './helpers/repo.js';
+import { stateDir } from './helpers/state.js';
+
+const cli = (args: string[], opts: { cwd: string }) => conductor(args, opts);
 
 const GOLDEN = resolve(__dirname, 'golden');
 
@@ -20,7 +27,7 @@ function expectGolden(name: string, actual: string): void {
 
 const checkpoint = (summary: string, extra: Record<string, unknown> = {}) => ({ summary, key_files: [], decisions_made: [], open_questions: [], ...extra });
 
-export const PLAIN: CraftedSprint = {
+const PLAIN: CraftedSprint = {
   id: '20260302-100000-a1b2c3',
   started_by: 'alice',
   started_at: '2026-03-02T10:00:00.000Z',
@@ -75,7 +82,7 @@ export const PLAIN: CraftedSprint = {
 
 const EVIL = '</details><script>alert(1)</script>';
 
-export const INJECTED: CraftedSprint = {
+const INJECTED: CraftedSprint = {
   id: '20260302-100000-d4e5f6',
   started_by: 'mallory',
   started_at: '2026-03-02T10:00:00.000Z',
@@ -130,5 +137,59 @@ describe('journal golden files', () => {
     expect(md).not.toMatch(/(?<!\\)\]\(javascript:/);
     // Table rows keep their five cells: every pipe from an artifact is escaped.
     for (const row of md.split('\n').filter((l) => l.startsWith('| ') && l.includes('R1'))) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
+  });
+});
+
+describe('the journal of a finished sprint', () => {
+  it('is written when the last phase completes, to the state directory and to journal_path; refused outside the work tree', async () => {
+    const repo = await makeRepo();
+    const ana = agentIn(repo, 'ana');
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ journal_path: 'docs/journal-{sprint}.md' }));
+    const sprint = ana.run('start', '--phases', '[{"name":"a"},{"name":"b","depends_on":["a"]}]').json.sprint_id;
+    expect(ana.finish('a').journal).toBeUndefined();
+    const last = ana.finish('b', { context_checkpoint: { summary: 'all of it', key_files: [], decisions_made: [], open_questions: [] } });
+    const own = join(stateDir(repo), 'sprints', sprint, 'journal.md');
+    const tracked = join(repo, 'docs', `journal-${sprint}.md`);
+    expect(last).toMatchObject({ sprint_done: true, journal: { files: [own, tracked] } });
+    expect(readFileSync(tracked, 'utf8')).toBe(readFileSync(own, 'utf8'));
+    expect(readFileSync(own, 'utf8')).toBe(ana.run('journal').json.markdown);
+    expect(readFileSync(own, 'utf8')).toContain('- **Summary:** all of it');
+    expect(ana.human('complete', 'b').code).toBe(3); // done is read-only; nothing rewritten
+
+    // A journal_path out of the work tree: the completion stands, and says why nothing was written there.
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ journal_path: '../outside.md' }));
+    const s2 = ana.run('start', '--phases', '[{"name":"a"}]').json.sprint_id;
+    const done = ana.finish('a');
+    expect(done.sprint_done).toBe(true);
+    expect(done.journal.files).toEqual([join(stateDir(repo), 'sprints', s2, 'journal.md')]);
+    expect(done.journal.error).toMatch(/journal_path "\.\.\/outside\.md" .* points outside the work tree/);
+    expect(existsSync(join(repo, '..', 'outside.md'))).toBe(false);
+  });
+
+  it('reads the same on every clone, also for an archived sprint a clone stopped following', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'ana');
+    const b = makeClone(url, 'ben');
+    const s1 = a.run(['start']).json.sprint_id;
+    finishOn(a, 'think');
+    b.git(['fetch', '-q']);
+    expect(b.run(['status']).json.phases.think.state).toBe('done');
+    for (const p of ['plan', 'build', 'review', 'security', 'qa', 'ship']) finishOn(a, p);
+    a.run(['start']);
+    b.git(['fetch', '-q']);
+    const onA = a.run(['journal', '--sprint', s1]).json.markdown;
+    expect(onA).toContain('7 of 7 done');
+    expect(b.run(['journal', '--sprint', s1]).json.markdown).toBe(onA);
+    expect(makeClone(url, 'cy').run(['journal', '--sprint', s1]).json.markdown).toBe(onA);
+  });
+
+  it('--out refuses a missing directory; the human form says where it wrote', async () => {
+    const repo = await makeRepo();
+    const ana = agentIn(repo, 'ana');
+    ana.run('start');
+    expect(ana.run('journal', '--out', 'no/such/dir/j.md').json.error).toMatchObject({ code: 'E_BAD_OUT', exit_code: 2 });
+    mkdirSync(join(repo, 'out'));
+    expect(ana.run('journal', '--out', 'out').json.error).toMatchObject({ code: 'E_BAD_OUT', exit_code: 2 });
+    expect(ana.human('journal', '--out', 'j.md').stdout).toMatch(/^✓ wrote the journal of sprint \S+ to .*j\.md\n$/);
   });
 });
