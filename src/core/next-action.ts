@@ -4,10 +4,11 @@
  * action out. `resume` prints it; agent priming uses the same decision, so an
  * agent told one thing at start-up is never told another when it asks again.
  *
- * Precedence: a finished sprint is done; a halted one waits for a human
- * (even for the holder of a phase: halting is how the sprint asks to stop);
- * then the phase this agent holds; then the first phase it could claim (the
- * same order `next` uses); then the phase everything else is waiting for.
+ * Precedence: a finished sprint is done; then the phase this agent holds
+ * (even in a halted sprint: finishing or giving it back is still its job,
+ * and the reason says the sprint is halted); then a halt, which waits for a
+ * human; then the first phase it could claim (the same order `next` uses);
+ * then the phase everything else is waiting for.
  */
 import { classesExclude } from './concurrency.js';
 import { topoOrder } from './graph.js';
@@ -43,11 +44,10 @@ export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: n
   }
   const mine = order.filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === agent);
   const halt = haltOf(sprint, tops);
+  if (mine.length) return continueAction(mine, tops, now, halt);
   if (halt) {
-    const held = mine.length ? `; you still hold ${mine.map((p) => p.name).join(', ')}` : '';
-    return { action: 'halted', phase: halt.phase, reason: `sprint halted by ${halt.phase}: ${halt.reason}; a human must clear it${held}`, command: `git conductor artifact show ${halt.phase}`, lease_left_s: null };
+    return { action: 'halted', phase: halt.phase, reason: `sprint halted by ${halt.phase}: ${halt.reason}; a human must clear it`, command: `git conductor artifact show ${halt.phase}`, lease_left_s: null };
   }
-  if (mine.length) return continueAction(mine, tops, now);
   const ready = claimable(sprint, tops, now)[0];
   if (ready !== undefined) {
     const top = tops.get(ready);
@@ -57,11 +57,12 @@ export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: n
   return waitAction(sprint, order, tops, now);
 }
 
-function continueAction(mine: PhaseDef[], tops: Tops, now: number): NextAction {
+function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase: string; reason: string } | undefined): NextAction {
   const p = mine[0]!.name;
   const top = tops.get(p)!;
   const left = leaseLeft(top, now);
-  const also = mine.length > 1 ? `; you also hold ${mine.slice(1).map((x) => x.name).join(', ')}` : '';
+  const others = mine.length > 1 ? `; you also hold ${mine.slice(1).map((x) => x.name).join(', ')}` : '';
+  const also = `${others}${halt ? `; the sprint is halted by ${halt.phase} (${halt.reason}): finish or abort, then a human decides` : ''}`;
   if (left <= 0) {
     return { action: 'continue', phase: p, reason: `you hold ${p}, but its lease ran out ${mins(left)} ago: renew it before anyone takes it over${also}`, command: `git conductor renew ${p}`, lease_left_s: left };
   }

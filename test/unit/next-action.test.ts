@@ -48,11 +48,14 @@ describe('nextAction: one action for one agent', () => {
     expect(nextAction(two, tops({ a: claimRec('other') }), 'me', NOW)).toMatchObject({ action: 'wait', phase: 'a' });
   });
 
-  it('halted: names the halting phase and its reason, even for a holder', () => {
+  it('halted: names the halting phase and its reason; a holder continues, told of the halt', () => {
     const t = tops({ ...done('think', 'plan', 'build'), review: doneRec('r', { halt: 'review has 1 blocking finding(s) that need a human' }), qa: claimRec('me') });
-    const a = nextAction(sprint, t, 'me', NOW);
+    const a = nextAction(sprint, t, 'other', NOW);
     expect(a).toMatchObject({ action: 'halted', phase: 'review', command: 'git conductor artifact show review' });
-    expect(a.reason).toMatch(/blocking finding.*you still hold qa/);
+    expect(a.reason).toMatch(/sprint halted by review: review has 1 blocking finding/);
+    const holder = nextAction(sprint, t, 'me', NOW);
+    expect(holder).toMatchObject({ action: 'continue', phase: 'qa' });
+    expect(holder.reason).toMatch(/the sprint is halted by review/);
   });
 
   it('done: every phase done, or the sprint archived', () => {
