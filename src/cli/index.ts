@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerLocal } from './commands/local.js';
 import { register as registerHooks } from './commands/hooks.js';
 import { register as registerRemote } from './commands/remote.js';
-import { register as registerContext } from './commands/digest.js';
+import { register as registerContext } from './commands/context.js';
 import { register as registerResume } from './commands/resume.js';
 import { register as registerJournal } from './commands/journal.js';
 import { isConductorError } from '../core/errors.js';

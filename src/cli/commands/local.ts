@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .option('--sprint <id>', 'only this sprint')
     .option('--local', "only this clone's own audit log")
     .option('--fetch', 'with a coordination remote: fetch it first')
-    .action(async (o) => run((await api()).log, async (r) => (await import('../render-handoff.js')).renderLog(r))(o));
+    .action(async (o) => run((await api()).log, async (r) => (await import('./log-render.js')).renderLog(r))(o));
 
   withCommon(program.command('whoami'))
     .description('the agent id this shell acts as, and why')
