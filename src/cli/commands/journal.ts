@@ -1,8 +1,8 @@
 /** `journal`: the sprint's journal as Markdown. */
 import type { Command } from 'commander';
 import type { JournalResult } from '../../api/index.js';
-import { paint, stderr, stdout, write } from '../output.js';
-import { asOf } from './resume.js';
+import { asOf } from '../format.js';
+import { color as c, paint, stderr, stdout, write } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
@@ -15,7 +15,6 @@ export function register(program: Command): void {
 }
 
 function renderJournal(r: JournalResult): void {
-  const c = paint(1);
   if (r.out) stdout(`${c('green', '✓')} wrote the journal of sprint ${r.sprint_id} to ${r.out}`);
   else write(1, r.markdown);
   // On stderr: stdout is the Markdown itself, often redirected to a file.

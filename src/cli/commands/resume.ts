@@ -1,11 +1,9 @@
 /** `resume`: the one thing this agent should do next. */
 import type { Command } from 'commander';
 import type { ResumeResult } from '../../api/index.js';
-import { ago, paint, stdout } from '../output.js';
+import { asOf } from '../format.js';
+import { color as c, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
-
-/** "as of" for results read from the last fetched view of the coordination remote. */
-export const asOf = (t: string | undefined, now = Date.now()) => (t ? `as of ${ago(t, now)} (last fetch; --fetch to refresh)` : undefined);
 
 export function register(program: Command): void {
   withCommon(program.command('resume'))
@@ -15,7 +13,6 @@ export function register(program: Command): void {
 }
 
 function renderResume(r: ResumeResult): void {
-  const c = paint(1);
   const color = r.action === 'halted' ? 'red' : r.action === 'wait' ? 'yellow' : r.action === 'done' ? 'dim' : 'green';
   stdout(`${c(color, r.action)}${r.phase ? ` ${c('bold', r.phase)}` : ''}: ${r.reason}`);
   const fresh = asOf(r.as_of);

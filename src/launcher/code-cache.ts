@@ -10,6 +10,9 @@
  * ever offered to the exact bundle it was made from; V8 then checks its own
  * version, flags and the data's integrity and rejects a bad cache, in which
  * case the bundle is compiled as usual and the cache rewritten.
+ *
+ * It is not CLI code: it knows nothing of commands, flags or output, and runs
+ * before any of them, so it lives apart from cli/ and is bundled on its own.
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
