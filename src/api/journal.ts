@@ -11,7 +11,7 @@ import { invalid } from '../core/errors.js';
 import { renderJournal, type JournalPhase } from '../core/journal.js';
 import { writeFileAtomic } from '../store/fs-atomic.js';
 import { openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions, type Ctx } from './context.js';
-import { readSprint } from './sprint-read.js';
+import { readSprint, readSprintWith, type SprintData } from './sprint-read.js';
 
 export interface JournalOptions extends CommonOptions {
   /** Another sprint than the active one (archived, until cleaned). */
@@ -33,7 +33,8 @@ export interface JournalResult {
 
 export async function journal(opts: JournalOptions = {}): Promise<JournalResult> {
   const ctx = await withRemote(openContext(opts), opts);
-  const { sprintId, markdown } = await journalOf(ctx, opts.sprint);
+  const data = await readSprint(ctx, opts.sprint, 'all');
+  const markdown = journalMarkdown(ctx, data);
   let out: string | undefined;
   if (opts.out !== undefined) {
     out = resolve(ctx.cwd, opts.out);
@@ -42,15 +43,14 @@ export async function journal(opts: JournalOptions = {}): Promise<JournalResult>
     if (existsSync(out) && statSync(out).isDirectory()) throw invalid('E_BAD_OUT', `cannot write ${opts.out}: it is a directory; name a file, e.g. ${opts.out.replace(/\/$/, '')}/journal.md`, { out: opts.out });
     writeFileAtomic(out, markdown);
   }
-  return { sprint_id: sprintId, markdown, out, as_of: ctx.remote?.asOf() };
+  return { sprint_id: data.sprint.id, markdown, out, as_of: ctx.remote?.asOf() };
 }
 
-export async function journalOf(ctx: Ctx, sprintId: string | undefined): Promise<{ sprintId: string; markdown: string }> {
-  const data = await readSprint(ctx, sprintId, 'all');
-  const id = data.sprint.id;
-  const audit = ctx.store.readAudit().entries.filter((e) => e.sprint_id === id);
+/** The Markdown for a sprint already read. */
+export function journalMarkdown(ctx: Ctx, data: SprintData): string {
+  const audit = ctx.store.readAudit().entries.filter((e) => e.sprint_id === data.sprint.id);
   const phases = new Map<string, JournalPhase>([...data.phases].map(([n, p]) => [n, { records: p.records, artifact: p.artifact }]));
-  return { sprintId: id, markdown: renderJournal({ sprint: data.sprint, phases, audit }) };
+  return renderJournal({ sprint: data.sprint, phases, audit });
 }
 
 export interface FinishedJournal {
@@ -60,11 +60,15 @@ export interface FinishedJournal {
   error?: string;
 }
 
-/** Called once the last phase is done. Never throws: the sprint is finished whatever happens here. */
-export async function writeFinishedJournal(ctx: Ctx, sprintId: string): Promise<FinishedJournal> {
+/**
+ * Called once the last phase is done, with the sprint's local state complete
+ * (the completer's own append is its last entry). Never throws: the sprint is
+ * finished whatever happens here.
+ */
+export function writeFinishedJournal(ctx: Ctx, sprintId: string): FinishedJournal {
   const files: string[] = [];
   try {
-    const { markdown } = await journalOf(ctx, sprintId);
+    const markdown = journalMarkdown(ctx, readSprintWith(ctx, sprintId, 'all'));
     const own = ctx.store.layout.journal(sprintId);
     writeFileAtomic(own, markdown);
     files.push(own);

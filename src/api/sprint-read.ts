@@ -67,12 +67,20 @@ export function checkSprintId(id: string): string {
   return id;
 }
 
+/** The sprint `sprintId` (default: the active one), from wherever it is (see the header). */
 export async function readSprint(ctx: Ctx, sprintId: string | undefined, mode: 'tops' | 'all'): Promise<SprintData> {
-  const activeId = ctx.store.activeSprintId();
   const id = sprintId === undefined ? activeSprint(ctx).id : checkSprintId(sprintId);
-  const local = ctx.store.sprintIds().includes(id) ? ctx.store.readSprint(id) : undefined;
   // The active sprint's local logs already follow the refs; another's may have stopped short.
-  const fetched = id !== activeId && ctx.remote ? await fetchedSprint(ctx, id) : undefined;
+  const fetched = id !== ctx.store.activeSprintId() && ctx.remote ? await fetchedSprint(ctx, id) : undefined;
+  return readSprintWith(ctx, id, mode, fetched);
+}
+
+type FetchedSprint = Awaited<ReturnType<typeof fetchedSprint>>;
+
+/** readSprint for a known id, with the fetched chains already loaded (or none: the local state only). */
+export function readSprintWith(ctx: Ctx, id: string, mode: 'tops' | 'all', fetched?: FetchedSprint): SprintData {
+  const activeId = ctx.store.activeSprintId();
+  const local = ctx.store.sprintIds().includes(id) ? ctx.store.readSprint(id) : undefined;
   const sprint = local ?? (fetched?.sprint && { ...fetched.sprint, status: 'archived' as const });
   if (!sprint) {
     const known = ctx.store.sprintIds();

@@ -28,6 +28,7 @@ import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
 import { register as sync } from './commands/sync.js';
 import { register as whoami } from './commands/whoami.js';
+import { ERROR_CODES } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
 
 const wantsJson = process.argv.includes('--json');
@@ -64,10 +65,10 @@ program.parseAsync(process.argv).catch(async (e: unknown) => {
     if (e.exitCode === 0) process.exit(0); // --help, --version
     // 'commander.help': no command given, and the help was shown instead.
     const problem = e.code === 'commander.help' ? 'no command given' : e.message.replace(/^error: /, '');
-    fail('E_USAGE', 2, `${problem} (see 'git conductor --help')`);
+    fail('E_USAGE', ERROR_CODES.E_USAGE, `${problem} (see 'git conductor --help')`);
   }
   const known = await typed(e);
   if (known) fail(known.code, known.exitCode, known.message, known.data);
   if (process.env.CONDUCTOR_DEBUG) console.error(e);
-  fail('E_UNEXPECTED', 1, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
+  fail('E_UNEXPECTED', ERROR_CODES.E_UNEXPECTED, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
 });
