@@ -60,7 +60,7 @@ describe('context across clones', () => {
     const sprint = a.run(['start']).json.sprint_id;
     finishOn(a, 'think');
     const file = join(phaseDir(a.dir, sprint, 'think'), '000002', 'artifact.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('think summary', 'THINK summary')); // same length, other bytes
+    writeFileSync(file, readFileSync(file, 'utf8').replace('think: checkpoint', 'THINK: checkpoint')); // same length, other bytes
     const r = a.run(['context']);
     expect(r.code).toBe(1);
     expect(r.json.error).toMatchObject({ code: 'E_CORRUPT_STATE', file });

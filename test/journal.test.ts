@@ -66,7 +66,7 @@ const PLAIN: CraftedSprint = {
       summary: { critical: 0, high: 0, medium: 0, low: 1, total_findings: 1 },
       findings: [{ id: 'S1', severity: 'low', category: 'A04', description: 'drafts stay on the device unencrypted', file: 'src/autosave.js', line: 2, fixed: false }],
       context_checkpoint: checkpoint('No high findings'),
-    }),
+    }, { grade: 'A', provenance: { branch: 'feature/autosave' } }),
     qa: claimedAndDone('opencode', 'alice-laptop', 92, 110, {
       phase: 'qa',
       summary: { mode: 'browser', status: 'pass', tests_run: 42, tests_passed: 42, tests_failed: 0, bugs_found: 0, bugs_fixed: 0, wtf_likelihood: 0.05 },

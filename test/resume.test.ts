@@ -30,7 +30,7 @@ describe('resume on one machine', () => {
 
     ana.run('complete', 'think');
     for (const p of ['plan', 'build']) ana.finish(p);
-    ana.finish('review', { findings: [{ severity: 'high', blocking: true, title: 'drops data on refresh' }] });
+    ana.finish('review', { summary: { blocking: 1 }, findings: [{ id: 'R1', severity: 'blocking', description: 'drops data on refresh' }] });
     const halted = ben.run('resume');
     expect(halted.code).toBe(0);
     expect(halted.json).toMatchObject({ action: 'halted', phase: 'review', command: 'git conductor artifact show review' });

@@ -6,7 +6,8 @@ export { start, type StartOptions, type StartResult } from './start.js';
 export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
-export { status, batch, whoami, artifactShow, type StatusResult } from './status.js';
+export { status, batch, whoami, type StatusResult } from './status.js';
+export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
 export { log, type LogOptions, type LogResult } from './history.js';
 export { context, type ContextOptions, type ContextResult } from './digest.js';
 export { resume, type ResumeOptions, type ResumeResult } from './resume.js';
@@ -32,3 +33,9 @@ export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export { nextAction, type NextAction } from '../core/next-action.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
+export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
+
+// Checking an artifact file and printing a schema are rare: their modules initialise on first use.
+type ValidateApi = typeof import('./artifact-validate.js');
+export const validateArtifactFile: ValidateApi['validateArtifactFile'] = async (o) => (await import('./artifact-validate.js')).validateArtifactFile(o);
+export const artifactSchema: (typeof import('./schema.js'))['artifactSchema'] = async (o) => (await import('./schema.js')).artifactSchema(o);

@@ -12,12 +12,12 @@
  * (E_CORRUPT_STATE naming the file or the ref), never summarised.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type * as Crypto from 'node:crypto';
 import { corrupt, invalid, unavailable } from '../core/errors.js';
 import { SPRINT_ID_RE, type ArtifactRef, type PhaseRecord, type SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 import { activeSprint, type Ctx } from './context.js';
+import { checkStoredBytes } from './stored-artifact.js';
 import type { Chain } from '../remote/tracking.js';
 
 export interface PhaseData {
@@ -35,11 +35,9 @@ export interface SprintData {
 
 const REPAIR = `the artifact was changed after it was completed: restore it from a teammate's clone ('git conductor artifact show <phase>' there) or from the remote's phase ref; nothing was summarised from it`;
 
-/** The bytes of an artifact, refused unless they are exactly what the done record names. */
+/** The bytes of an artifact, refused unless they are exactly what the done record names, parsed. */
 export function verifiedArtifact(bytes: Uint8Array, ref: ArtifactRef, where: string): Record<string, unknown> {
-  const crypto = process.getBuiltinModule('node:crypto') as typeof Crypto;
-  const sha = crypto.createHash('sha256').update(bytes).digest('hex');
-  if (sha !== ref.sha256) throw corrupt(where, `its sha256 ${sha.slice(0, 12)}… does not match the ${ref.sha256.slice(0, 12)}… its done record holds`, REPAIR);
+  checkStoredBytes(bytes, ref, where);
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes).toString('utf8'));

@@ -86,10 +86,11 @@ function qa(a: Obj, s: Obj): string[] {
   return parts.some(Boolean) ? [`- **Tests:** ${parts.filter(Boolean).join(', ')}`] : [];
 }
 
-function security(a: Obj, s: Obj): string[] {
+function security(a: Obj, s: Obj, recorded?: string): string[] {
   const findings = [...arr(a.findings), ...arr(a.vulnerabilities)];
   const out: string[] = [];
-  const grade = str(a.grade) ?? str(s.grade);
+  // The grade the completion recorded (computed from the counts by the contract), else one the artifact states.
+  const grade = recorded ?? str(a.grade) ?? str(s.grade);
   if (grade) out.push(`- **Grade:** ${md(grade, 10)}`);
   const counts = ['critical', 'high', 'medium', 'low'].filter((k) => num(s[k]) !== undefined).map((k) => `${k} ${num(s[k])}`);
   if (findings.length) out.push(`- **Findings (${findings.length}):** ${bySeverity(findings)}`);
@@ -112,13 +113,13 @@ function ship(a: Obj, s: Obj): string[] {
   return out;
 }
 
-const BY_PHASE: Record<string, (a: Obj, s: Obj) => string[]> = { plan, review, qa, security, ship };
+const BY_PHASE: Record<string, (a: Obj, s: Obj, grade?: string) => string[]> = { plan, review, qa, security, ship };
 
-/** The facts for a phase's artifact; the budget and attempt fields for any phase. */
-export function phaseFacts(phase: string, artifact: Obj | undefined): string[] {
+/** The facts for a phase's artifact (and the grade its done record holds); the budget and attempt fields for any phase. */
+export function phaseFacts(phase: string, artifact: Obj | undefined, grade?: string): string[] {
   if (!artifact) return [];
   const s = obj(artifact.summary) ?? {};
-  const out = BY_PHASE[phase]?.(artifact, s) ?? [];
+  const out = BY_PHASE[phase]?.(artifact, s, grade) ?? [];
   const budget = obj(artifact.budget);
   if (budget && num(budget.used) !== undefined) out.push(`- **Budget:** ${num(budget.used)} used of ${num(budget.limit) ?? '?'}`);
   const fails = num(artifact.consecutive_failures);

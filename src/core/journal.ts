@@ -70,11 +70,12 @@ function phaseSection(name: string, p: JournalPhase | undefined, audit: JournalI
     out.push(`- **${e.event === 'reopen' ? 'Reopened' : 'Halt overridden'}:** ${e.at} by ${who(e)}${e.detail ? `: ${md(e.detail, 300)}` : ''}`);
   }
   if (done?.commit) out.push(`- **Commit:** \`${done.commit}\``);
-  if (done?.halt) out.push(`- **Halted the sprint:** ${md(done.halt, 300)}`);
+  if (done?.provenance?.branch) out.push(`- **Branch:** ${md(done.provenance.branch, 255)}${done.provenance.head ? ` at \`${done.provenance.head}\`` : ''}`);
+  if (done?.halt) out.push(`- **Halted the sprint:** ${md(done.halt, 300)}${done.halt_rule ? ` (rule ${md(done.halt_rule, 40)})` : ''}`);
   if (done && !done.artifact) out.push('- **Artifact:** none');
   const cp = checkpointOf(p?.artifact);
   if (cp.summary) out.push(`- **Summary:** ${md(cp.summary)}`);
-  out.push(...phaseFacts(name, p?.artifact));
+  out.push(...phaseFacts(name, p?.artifact, done?.grade));
   const details = [
     cp.key_files.length && `- **Key files:** ${cp.key_files.map((f) => md(f, 300)).join(', ')}`,
     ...cp.decisions.map((d) => `- **Decision:** ${md(d)}`),

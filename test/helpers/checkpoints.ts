@@ -1,7 +1,8 @@
-/** Artifacts that carry a context_checkpoint, and finishing a phase with one, in a clone or a repository. */
+/** Artifacts that carry a context_checkpoint naming their author, and finishing a phase with one, in a clone or a repository. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { artifact } from './artifacts.js';
 import { conductor } from './cli.js';
 import type { Clone } from './remote.js';
 
@@ -10,7 +11,8 @@ export function checkpointArtifact(dir: string, phase: string, by: string, extra
   mkdirSync(join(dir, '.conductor'), { recursive: true });
   const file = join(dir, '.conductor', `${phase}.json`);
   const context_checkpoint = { summary: `${phase}: checkpoint by ${by}`, key_files: [`src/${phase}.ts:1`], decisions_made: [`${phase} decision`], open_questions: [`${phase} question?`] };
-  writeFileSync(file, JSON.stringify({ phase, summary: `${phase} summary by ${by}`, context_checkpoint, ...extra }));
+  // The phase's template artifact (it fits the contract), with a checkpoint that says who wrote it.
+  writeFileSync(file, JSON.stringify(artifact(phase, { context_checkpoint, ...extra })));
   return file;
 }
 
@@ -30,7 +32,7 @@ export function agentIn(repo: string, agent: string) {
   const finish = (phase: string, body: Record<string, unknown> = {}) => {
     expect(run('claim', phase).code).toBe(0);
     mkdirSync(join(repo, '.conductor'), { recursive: true });
-    writeFileSync(join(repo, '.conductor', `${phase}.json`), JSON.stringify({ summary: `${phase} done`, ...body }));
+    writeFileSync(join(repo, '.conductor', `${phase}.json`), JSON.stringify(artifact(phase, body)));
     const r = run('complete', phase, '--artifact', `.conductor/${phase}.json`);
     expect(r.code, r.stdout).toBe(0);
     return r.json;

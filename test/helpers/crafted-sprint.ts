@@ -21,6 +21,8 @@ export interface CraftedEntry {
   artifact?: unknown;
   commit?: string;
   halt?: string;
+  grade?: 'A' | 'B' | 'C' | 'D' | 'F';
+  provenance?: { branch?: string; head?: string };
 }
 
 export interface CraftedSprint {
