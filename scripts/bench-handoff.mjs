@@ -2,7 +2,7 @@
 // graph, as ratios to `status` measured in the same run (each timed run paired
 // with a `status` run, order shuffled each round). Target: at most 1.3x status.
 //   node scripts/bench-handoff.mjs [--quick]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, makeRepo, measure, quick, report, ROOT, timeNode } from './lib/bench-kit.mjs';
 
@@ -16,7 +16,8 @@ async function midSprint() {
   for (const phase of ['think', 'plan', 'build', 'review', 'security']) {
     const file = join(cwd, '.conductor', `${phase}.json`);
     const cp = { summary: `${phase}: what the next phase must know, in a sentence or two`, key_files: ['src/a.ts:10', 'src/b.ts:20'], decisions_made: ['one decision', 'another'], open_questions: ['one question'] };
-    writeFileSync(file, JSON.stringify({ phase, summary: `${phase} done`, findings: [], context_checkpoint: cp }));
+    const template = JSON.parse(readFileSync(join(ROOT, 'templates', 'artifacts', `${phase}.json`), 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...template, context_checkpoint: cp }));
     await lib.claim({ cwd, phase, agent: 'lead' });
     await lib.complete({ cwd, phase, agent: 'lead', artifact: file });
   }
