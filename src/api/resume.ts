@@ -1,6 +1,6 @@
 /** resume: the one thing this agent should do next (see core/next-action.ts for the decision). */
 import { nextAction, type NextAction } from '../core/next-action.js';
-import { activeSprint, agentOf, openContext, withRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, openContext, rulesOf, withRemote, type CommonOptions } from './context.js';
 
 export interface ResumeOptions extends CommonOptions {
   /** With a coordination remote: fetch it first. */
@@ -18,6 +18,6 @@ export async function resume(opts: ResumeOptions = {}): Promise<ResumeResult> {
   const ctx = await withRemote(openContext(opts), opts);
   const agent = agentOf(ctx, opts.agent).id;
   const sprint = activeSprint(ctx);
-  const action = nextAction(sprint, ctx.store.tops(sprint), agent, Date.now());
+  const action = nextAction(sprint, ctx.store.tops(sprint), agent, Date.now(), rulesOf(ctx));
   return { ...action, sprint_id: sprint.id, agent, as_of: ctx.remote?.asOf() };
 }

@@ -11,6 +11,7 @@
  * then the phase everything else is waiting for.
  */
 import { classesExclude } from './concurrency.js';
+import { DEFAULT_RULES, type LeaseRules } from './hold.js';
 import { topoOrder } from './graph.js';
 import { haltOf, isLive, type Tops } from './phase-state.js';
 import { claimable } from './schedule.js';
@@ -36,7 +37,8 @@ export const RENEW_BELOW_S = 10 * 60;
 const leaseLeft = (r: PhaseRecord, now: number) => Math.round((Date.parse(r.expires_at ?? '') - now) / 1000);
 const mins = (s: number) => (Math.abs(s) < 90 ? `${Math.abs(s)}s` : `${Math.round(Math.abs(s) / 60)}m`);
 
-export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: number): NextAction {
+/** `rules`: the lease grace and cap of the project (as claims judge leases), so a takeover is offered only once a claim would be granted. */
+export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: number, rules: LeaseRules = DEFAULT_RULES): NextAction {
   const order = topoOrder(sprint.phases);
   const none = { phase: null, command: null, lease_left_s: null };
   if (sprint.status !== 'active' || order.every((p) => tops.get(p.name)?.kind === 'done')) {
@@ -48,13 +50,13 @@ export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: n
   if (halt) {
     return { action: 'halted', phase: halt.phase, reason: `sprint halted by ${halt.phase}: ${halt.reason}; a human must clear it`, command: `git conductor artifact show ${halt.phase}`, lease_left_s: null };
   }
-  const ready = claimable(sprint, tops, now)[0];
+  const ready = claimable(sprint, tops, now, agent, rules)[0];
   if (ready !== undefined) {
     const top = tops.get(ready);
     const why = top?.kind === 'claim' ? `${ready}'s lease by ${top.agent}@${top.host} expired ${mins(leaseLeft(top, now))} ago: take it over` : `${ready} is ready and nobody holds it`;
     return { action: 'claim', phase: ready, reason: why, command: `git conductor claim ${ready}`, lease_left_s: null };
   }
-  return waitAction(sprint, order, tops, now);
+  return waitAction(sprint, order, tops, now, rules);
 }
 
 function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase: string; reason: string } | undefined): NextAction {
@@ -81,13 +83,13 @@ function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase
  * phase needs (an ancestor, or one whose concurrency class excludes it), else
  * for any running phase.
  */
-function waitAction(sprint: SprintFile, order: PhaseDef[], tops: Tops, now: number): NextAction {
+function waitAction(sprint: SprintFile, order: PhaseDef[], tops: Tops, now: number, rules: LeaseRules): NextAction {
   const running = order.filter((p) => tops.get(p.name)?.kind === 'claim');
   const ancestors = ancestorSets(sprint);
   const firstOpen = order.find((p) => tops.get(p.name)?.kind !== 'done' && tops.get(p.name)?.kind !== 'claim');
   const blocker =
     (firstOpen && running.find((r) => ancestors.get(firstOpen.name)!.has(r.name))) ??
-    (firstOpen && running.find((r) => isLive(tops.get(r.name), now) && classesExclude(firstOpen, r))) ??
+    (firstOpen && running.find((r) => isLive(tops.get(r.name), now, rules) && classesExclude(firstOpen, r))) ??
     running[0];
   if (!blocker) {
     return { action: 'wait', phase: null, reason: 'no phase is claimable and none is running (unsettled entries from another clone?): check the sprint', command: 'git conductor status --fetch', lease_left_s: null };
