@@ -8,6 +8,7 @@ export { complete, type CompleteOptions, type CompleteResult } from './complete.
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
+export { phaseNames } from './phase-names.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
 export type { CommonOptions } from './context.js';
