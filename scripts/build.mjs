@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildMan } from './build-man.mjs';
 
@@ -26,6 +26,8 @@ const cli = async () => {
   await build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli-main.cjs', plugins: [lazyChildProcess], logOverride: { 'empty-import-meta': 'silent' } });
   const hash = createHash('sha256').update(readFileSync(new URL('../dist/cli-main.cjs', import.meta.url))).digest('hex').slice(0, 16);
   await build({ ...common, entryPoints: ['src/launcher/code-cache.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' }, define: { ...common.define, BUNDLE_HASH: JSON.stringify(hash) } });
+  // The bin: executable as built, so the hooks can run it by the path 'hooks install' records.
+  chmodSync(new URL('../dist/cli.cjs', import.meta.url), 0o755);
 };
 await Promise.all([cli(), buildMan(), build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' })]);
 // typescript resolved as a module, not by path: under `prepare` (a git-URL install) it may be hoisted.

@@ -5,7 +5,7 @@ import { validatePhaseName } from '../core/graph.js';
 import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, leaseMs, openContext, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -34,8 +34,9 @@ export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
 
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
 export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activeSprint(ctx)): ClaimResult {
+  requireWorkTree(ctx.repo, 'claim');
   const phase = validatePhaseName(opts.phase);
-  const ttlMs = leaseMs(ctx, opts.ttl);
+  const ttlMs = leaseMs(ctx, opts.ttl, sprint);
   const agent = agentOf(ctx, opts.agent).id;
   let kind = 'claim' as ClaimKind;
   let previous: ClaimResult['previous'];
@@ -93,9 +94,9 @@ export interface RenewOptions extends CommonOptions {
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
   const ctx = await withRemote(openContext(opts), opts);
   const phase = validatePhaseName(opts.phase);
-  const ttlMs = leaseMs(ctx, opts.ttl);
-  const agent = agentOf(ctx, opts.agent).id;
   const sprint = activeSprint(ctx);
+  const ttlMs = leaseMs(ctx, opts.ttl, sprint);
+  const agent = agentOf(ctx, opts.agent).id;
   const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
     requireHolder(sprint, phase, agent, tops, 'renew');
     return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs) } };

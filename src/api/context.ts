@@ -125,10 +125,22 @@ export function projectConfig(ctx: Ctx): ProjectConfig | undefined {
   return r.value;
 }
 
-export function leaseMs(ctx: Ctx, ttl: string | undefined): number {
+/** --ttl, else the lease_ttl the sprint was started with, else the project config's, else 1h. */
+export function leaseMs(ctx: Ctx, ttl: string | undefined, sprint?: SprintFile): number {
   if (ttl !== undefined) return parseDuration(ttl);
+  if (sprint?.lease_ttl) return parseDuration(sprint.lease_ttl, `lease_ttl of sprint ${sprint.id}`);
   const fromConfig = projectConfig(ctx)?.lease_ttl;
   return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
+}
+
+/**
+ * Sprints are worked in a work tree: a bare repository has no commits to make,
+ * no hooks that run on them and no artifacts to read, so the commands that
+ * start or take work refuse it rather than write state nobody can use.
+ */
+export function requireWorkTree(repo: RepoPaths, what: string): void {
+  if (repo.top) return;
+  throw invalid('E_BARE_REPO', `'git conductor ${what}' needs a work tree, and ${repo.gitDir} is a bare repository: run it in a clone of it (git clone ${repo.gitDir})`, { git_dir: repo.gitDir });
 }
 
 export function activeSprint(ctx: Ctx): SprintFile {

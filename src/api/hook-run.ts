@@ -2,6 +2,7 @@
  * What the installed hooks do, as library calls: post-commit completes the
  * phases a commit's Conductor-Phase trailers name; pre-push is the ship gate.
  */
+import { git } from '../git/git.js';
 import { blocked, ExitCode, invalid, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import type { Tops } from '../core/phase-state.js';
@@ -111,6 +112,8 @@ export interface PrePushResult {
   bypassed?: { missing: string[]; halt?: string };
   /** Earlier pushes that skipped the hook (--no-verify), found in the reflog and recorded now. */
   recorded_skips: string[];
+  /** The push creates the remote's first branches: nothing was there to protect, so it passed. */
+  first_push?: true;
 }
 
 /**
@@ -147,6 +150,7 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
   const why = [...missing, ...(halt ? [halt] : [])].join('; ');
+  if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote)) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, first_push: true };
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
@@ -162,6 +166,20 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
 }
 
 type Ctx = ReturnType<typeof openContext>;
+
+const createsOnly = (hits: { remoteOid: string }[]) => hits.length > 0 && hits.every((u) => /^0+$/.test(u.remoteOid));
+
+/**
+ * The first push to an empty remote (no branches, no tags) has nothing to
+ * protect yet: what ships there is the project's start, not a release, and
+ * refusing it would make a new remote unusable until a whole sprint is done.
+ * Asked only when every protected update creates its ref; unreachable counts as not empty.
+ */
+function remoteIsEmpty(cwd: string, remote: string | undefined): boolean {
+  if (!remote) return false;
+  const r = git(['ls-remote', '--heads', '--tags', remote], { cwd, allowFail: true, timeoutMs: 30_000 });
+  return r.code === 0 && r.stdout.trim() === '';
+}
 
 function activeSprintOrNone(ctx: Ctx): SprintFile | undefined {
   const id = ctx.store.activeSprintId();

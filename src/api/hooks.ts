@@ -5,7 +5,13 @@ import { hookFileState, installHusky, installPlain, uninstallHusky, uninstallPla
 import { HOOK_NAMES, type HookName } from '../hooks/stubs.js';
 import { hookTarget, managerSnippet, type HookManager, type HookTarget } from '../hooks/target.js';
 import { findRepo } from '../store/repo.js';
-import type { CommonOptions } from './context.js';
+import { git } from '../git/git.js';
+import { requireWorkTree, type CommonOptions } from './context.js';
+
+export interface HooksOptions extends CommonOptions {
+  /** The executable running now: recorded (git config conductor.cli) so the hooks find it where PATH does not (a monorepo's app/, a linked worktree without node_modules). */
+  cli?: string;
+}
 
 export interface HooksResult {
   mode: HookTarget['mode'];
@@ -16,10 +22,10 @@ export interface HooksResult {
   hooks: HookFileResult[];
   /** Another hook manager owns the hooks: add these lines to its configuration. */
   manager?: { name: HookManager; config_file: string; add_to: string; lines: string; then: string };
-}
-
-function open(opts: CommonOptions): HookTarget {
-  return hookTarget(findRepo(opts.cwd ?? process.cwd()));
+  /** husky: `.husky/_` is missing in this worktree, so git runs no hooks here until husky sets it up. */
+  husky_missing?: { advice: string };
+  /** install: the CLI recorded for the hooks (git config conductor.cli). */
+  recorded_cli?: string;
 }
 
 function managerOf(t: HookTarget): HooksResult['manager'] {
@@ -28,30 +34,46 @@ function managerOf(t: HookTarget): HooksResult['manager'] {
   return { name: t.manager, config_file: t.configFile, add_to: s.file, lines: s.text, then: s.then };
 }
 
-const base = (t: HookTarget) => ({ mode: t.mode, hooks_dir: t.hooksDir, scripts_dir: t.mode === 'husky' ? t.scriptsDir : undefined });
+const HUSKY_ADVICE = "husky has not set up this worktree (its .husky/_ is missing, so git runs no hooks here): run 'npx husky' in this worktree, or 'npm install' (its prepare script runs husky)";
+
+const base = (t: HookTarget) => ({
+  mode: t.mode,
+  hooks_dir: t.hooksDir,
+  scripts_dir: t.mode === 'husky' ? t.scriptsDir : undefined,
+  husky_missing: t.mode === 'husky' && t.unset ? { advice: HUSKY_ADVICE } : undefined,
+});
+
+/** The git config key the hook stubs read when PATH has no git-conductor. */
+const CLI_KEY = 'conductor.cli';
 
 /**
  * Installs post-commit (Conductor-Phase trailers complete phases) and pre-push
  * (the ship gate). Other hooks are not installed: see the README for why
  * pull, checkout and rebase need none.
  */
-export async function installHooks(opts: CommonOptions = {}): Promise<HooksResult> {
-  const t = open(opts);
+export async function installHooks(opts: HooksOptions = {}): Promise<HooksResult> {
+  const repo = findRepo(opts.cwd ?? process.cwd());
+  requireWorkTree(repo, 'hooks install');
+  const t = hookTarget(repo);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? installHusky(h, t.scriptsDir) : installPlain(h, t.hooksDir)));
-  return { ...base(t), hooks };
+  const recorded = opts.cli && isExecutable(opts.cli) ? opts.cli : undefined;
+  if (recorded) git(['config', CLI_KEY, recorded], { cwd: repo.top! });
+  return { ...base(t), hooks, recorded_cli: recorded };
 }
 
 export async function uninstallHooks(opts: CommonOptions = {}): Promise<HooksResult> {
-  const t = open(opts);
+  const repo = findRepo(opts.cwd ?? process.cwd());
+  const t = hookTarget(repo);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? uninstallHusky(h, t.scriptsDir) : uninstallPlain(h, t.hooksDir)));
+  git(['config', '--unset', CLI_KEY], { cwd: repo.top ?? repo.gitDir, allowFail: true });
   return { ...base(t), hooks };
 }
 
 export interface HooksStatus extends Omit<HooksResult, 'hooks'> {
   hooks: { hook: HookName; file: string; state: HookFileState; chained?: string }[];
-  /** Where the hooks will find the CLI, if they can: PATH, else node_modules/.bin. */
+  /** Where the hooks will find the CLI, if they can: PATH, the recorded path, node_modules/.bin next to a tracked package.json. */
   cli?: string;
 }
 
@@ -65,18 +87,26 @@ export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus
   return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top) };
 }
 
-/** The same search the stubs do. */
-function findCli(top: string | undefined): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  if (top) dirs.push(join(top, 'node_modules', '.bin'));
-  for (const d of dirs) {
-    const f = join(d, 'git-conductor');
-    try {
-      accessSync(f, constants.X_OK);
-      return f;
-    } catch {
-      // not here
-    }
+function isExecutable(f: string): boolean {
+  try {
+    accessSync(f, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
+}
+
+/** The same search the stubs do, in the same order. */
+function findCli(top: string | undefined): string | undefined {
+  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'git-conductor')).find(isExecutable);
+  if (onPath || !top) return onPath;
+  const recorded = git(['config', '--get', CLI_KEY], { cwd: top, allowFail: true }).stdout.trim();
+  if (recorded && isExecutable(recorded)) return recorded;
+  const packages = git(['ls-files', '--', 'package.json', '*/package.json'], { cwd: top, allowFail: true }).stdout.split('\n').filter(Boolean);
+  for (const p of packages) {
+    const f = join(top, p.slice(0, -'package.json'.length), 'node_modules', '.bin', 'git-conductor');
+    if (isExecutable(f)) return f;
+  }
+  const root = join(top, 'node_modules', '.bin', 'git-conductor');
+  return isExecutable(root) ? root : undefined;
 }

@@ -9,7 +9,7 @@ export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './relea
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
 export { phaseNames } from './phase-names.js';
-export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
+export { installHooks, uninstallHooks, hooksStatus, type HooksOptions, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
 export type { CommonOptions } from './context.js';
 export type { InitOptions, InitResult, DeinitResult, SyncResult, DoctorCheck } from './remote.js';

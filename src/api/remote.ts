@@ -6,10 +6,10 @@ import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, RefNames, validNamespace, validR
 import { pushLeases, lsRemote } from '../remote/transport.js';
 import { writeCommit } from '../remote/objects.js';
 import { headDivergedMessage, type RolledBack } from '../remote/view.js';
-import { installHooks, uninstallHooks, type HooksResult } from './hooks.js';
+import { hooksStatus, installHooks, uninstallHooks, type HooksOptions, type HooksResult } from './hooks.js';
 import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 
-export interface InitOptions extends CommonOptions {
+export interface InitOptions extends HooksOptions {
   /** The coordination remote, default `origin`. */
   remote?: string;
   /** Where the refs live on the remote, default refs/conductor. */
@@ -57,7 +57,7 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetched = false;
     fetchError = e.message;
   }
-  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent });
+  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, cli: opts.cli });
   const problems = ctx.remote?.summary().problems ?? [];
   return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, problems, hooks };
 }
@@ -85,6 +85,8 @@ export interface DeinitResult {
   deleted_tracking_refs: number;
   /** What `hooks uninstall` did (absent with keepHooks, or when init was not in effect). */
   hooks?: HooksResult;
+  /** Our hooks still installed after this deinit (`--keep-hooks`, or an earlier one): `hooks uninstall` removes them. */
+  hooks_left?: string[];
 }
 
 export interface DeinitOptions extends CommonOptions {
@@ -96,14 +98,19 @@ export interface DeinitOptions extends CommonOptions {
 export async function deinit(opts: DeinitOptions = {}): Promise<DeinitResult> {
   const ctx = openContext(opts);
   const config = ctx.store.readConfig();
-  if (!config.remote) return { remote: null, removed_refspec: false, deleted_tracking_refs: 0 };
+  if (!config.remote) return { remote: null, removed_refspec: false, deleted_tracking_refs: 0, hooks_left: await hooksLeft(ctx) };
   const names = new RefNames(config.namespace ?? DEFAULT_NAMESPACE, config.remote);
   const removed = remoteExists(ctx, config.remote) && removeRefspec(ctx, names);
   const refs = git(['for-each-ref', '--format=%(refname)', names.trackingPrefix], { cwd: ctx.cwd }).stdout.split('\n').filter(Boolean);
   if (refs.length) git(['update-ref', '--stdin'], { cwd: ctx.cwd, input: refs.map((r) => `delete ${r}\n`).join('') });
   ctx.store.writeConfig({ v: 1 });
   const hooks = opts.keepHooks ? undefined : await uninstallHooks({ cwd: ctx.cwd, agent: opts.agent });
-  return { remote: config.remote, removed_refspec: removed, deleted_tracking_refs: refs.length, hooks };
+  return { remote: config.remote, removed_refspec: removed, deleted_tracking_refs: refs.length, hooks, hooks_left: hooks ? undefined : await hooksLeft(ctx) };
+}
+
+async function hooksLeft(ctx: Ctx): Promise<string[] | undefined> {
+  const left = (await hooksStatus({ cwd: ctx.cwd })).hooks.filter((h) => h.state === 'installed' || h.state === 'outdated').map((h) => h.hook);
+  return left.length ? left : undefined;
 }
 
 export interface SyncResult {

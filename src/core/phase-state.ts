@@ -67,6 +67,8 @@ export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops,
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
+/** Who holds (or completed) a phase, as error data: the documented `{agent, host, at}`, not the whole record. */
+const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at: r.at } });
 
 export type ClaimKind = 'claim' | 'renew' | 'takeover';
 
@@ -75,10 +77,10 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
   const p = findPhase(sprint, name);
   if (sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
+  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, holder(top));
   if (top?.kind === 'claim' && top.agent === agent) return { kind: 'renew' };
   if (top && isLive(top, now)) {
-    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} until ${top.expires_at}; pick another with 'git conductor next'`, { holder: top });
+    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} until ${top.expires_at}; pick another with 'git conductor next'`, holder(top));
   }
   const missing = p.depends_on.filter((d) => tops.get(d)?.kind !== 'done');
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });
@@ -96,10 +98,10 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
 export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string): PhaseRecord {
   findPhase(sprint, name);
   const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
+  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, holder(top));
   if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
   if (top.agent !== agent) {
-    throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: top });
+    throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(top));
   }
   return top;
 }
