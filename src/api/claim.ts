@@ -2,7 +2,7 @@
 import { mayConflict } from '../core/concurrency.js';
 import { blocked, ConductorError, isConductorError } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
+import { concurrencyConflict, decideClaim, findPhase, haltOf, requireHolder, viewAll, type ClaimKind, type Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
 import { activeSprint, agentOf, iso, leaseMs, openContext, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
@@ -26,6 +26,8 @@ export interface ClaimResult {
   /** claim: new; renew: the same agent again; takeover: an expired lease taken from another agent. */
   kind: ClaimKind;
   previous?: { agent: string; host: string; at: string };
+  /** The process id given with `--pid`. */
+  pid?: number;
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
@@ -51,7 +53,7 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
   if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous, pid: opts.pid };
 }
 
 /**
@@ -115,18 +117,21 @@ export interface NextResult {
   sprint_id: string;
   phase: string | null;
   claimed?: ClaimResult;
+  /** With no phase: why nothing can be taken now (archived, halted, what runs, what waits). */
+  reason?: string;
 }
 
 export async function next(opts: NextOptions): Promise<NextResult> {
   // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
   const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
   const sprint = activeSprint(ctx);
-  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
+  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null, reason: `sprint ${sprint.id} is archived (every phase is done): start a new one with 'git conductor start'` };
   const tried = new Set<string>();
   for (;;) {
     const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.now).filter((p) => !tried.has(p));
     const phase = candidates[0];
-    if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null };
+    if (phase === undefined) return { sprint_id: sprint.id, phase: null, reason: nothingClaimable(sprint, ctx.store.tops(sprint), ctx.now, tried) };
+    if (!opts.claim) return { sprint_id: sprint.id, phase };
     try {
       return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) };
     } catch (e) {
@@ -134,4 +139,18 @@ export async function next(opts: NextOptions): Promise<NextResult> {
       tried.add(phase);
     }
   }
+}
+
+/** Why no phase can be taken now, in one line: the halt, what runs, what waits for what. */
+function nothingClaimable(sprint: SprintFile, tops: Tops, now: number, lost: ReadonlySet<string>): string {
+  const halt = haltOf(sprint, tops);
+  if (halt) return `the sprint is halted by ${halt.phase}: ${halt.reason}`;
+  const views = viewAll(sprint, tops, now);
+  const running = views.filter((v) => v.state === 'running').map((v) => `${v.name} (${v.agent}@${v.host})`);
+  const ready = views.filter((v) => v.state === 'ready').map((v) => {
+    const by = concurrencyConflict(sprint, findPhase(sprint, v.name), tops, now);
+    return lost.has(v.name) ? `${v.name} was just taken by someone else` : by ? `${v.name} waits for ${by.name} (${v.concurrency} vs ${by.concurrency})` : v.name;
+  });
+  const pending = views.filter((v) => v.state === 'pending').map((v) => `${v.name} needs ${v.depends_on.filter((d) => tops.get(d)?.kind !== 'done').join(', ')}`);
+  return [running.length ? `running: ${running.join(', ')}` : '', ...ready, ...pending.slice(0, 3)].filter(Boolean).join('; ') || 'every phase is done or taken';
 }

@@ -9,6 +9,7 @@ export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './relea
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
 export { phaseNames } from './phase-names.js';
+export { stateDir } from './state-dir.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksOptions, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
 export type { CommonOptions } from './context.js';

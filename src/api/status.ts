@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePhaseName } from '../core/graph.js';
-import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
+import { concurrencyConflict, findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
-import { unavailable } from '../core/errors.js';
+import { invalid, unavailable } from '../core/errors.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, withRemote, type CommonOptions } from './context.js';
@@ -17,7 +17,7 @@ export interface StatusResult {
   started_by: string;
   halted?: { phase: string; reason: string };
   /** In topological-declaration order. */
-  phases: Record<string, PhaseView & { lease_left_s?: number; unpublished?: boolean }>;
+  phases: Record<string, PhaseView & { lease_left_s?: number; unpublished?: boolean; excluded_by?: string }>;
   /** With a coordination remote: which, how fresh the view is, what is not published yet. */
   remote?: RemoteSummary;
 }
@@ -36,6 +36,9 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
   const phases: StatusResult['phases'] = {};
   for (const v of viewAll(sprint, tops, ctx.now)) {
     phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
+    // Ready by its dependencies, yet refused now: a running phase's class excludes it.
+    const excluder = v.state === 'ready' ? concurrencyConflict(sprint, findPhase(sprint, v.name), tops, ctx.now) : undefined;
+    if (excluder) phases[v.name]!.excluded_by = excluder.name;
     if (ctx.remote?.unpublished.has(v.name)) phases[v.name]!.unpublished = true;
   }
   return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases, remote: ctx.remote?.summary() };
@@ -55,7 +58,14 @@ export interface LogOptions extends CommonOptions {
 export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number }> {
   const ctx = openContext(opts);
   const { entries, bad } = ctx.store.readAudit();
-  return { entries: opts.sprint ? entries.filter((e) => e.sprint_id === opts.sprint) : entries, skipped_invalid_lines: bad };
+  if (!opts.sprint) return { entries, skipped_invalid_lines: bad };
+  const only = entries.filter((e) => e.sprint_id === opts.sprint);
+  // A sprint removed by `clean` keeps its audit entries: unknown means neither a sprint directory nor an entry names it.
+  if (!only.length && !ctx.store.sprintIds().includes(opts.sprint)) {
+    const known = [...new Set([...ctx.store.sprintIds(), ...entries.map((e) => e.sprint_id).filter((s): s is string => !!s)])].sort().slice(-5);
+    throw invalid('E_UNKNOWN_SPRINT', `unknown sprint ${JSON.stringify(opts.sprint.slice(0, 100))}: ${known.length ? `the latest are ${known.join(', ')}` : 'this repository has none yet'} (all events: 'git conductor log')`, { sprint: opts.sprint });
+  }
+  return { entries: only, skipped_invalid_lines: bad };
 }
 
 export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {

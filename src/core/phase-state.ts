@@ -19,6 +19,8 @@ export interface PhaseView {
   expires_at?: string;
   /** A claim whose lease ran out: shown as running, claimable by takeover. */
   expired?: boolean;
+  /** The holder's own long-lived process id, when it gave one (`claim --pid`). */
+  pid?: number;
   artifact?: PhaseRecord['artifact'];
   commit?: string;
   halt?: string;
@@ -36,7 +38,7 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number): PhaseView {
     return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt };
   }
   if (top?.kind === 'claim') {
-    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: top.expires_at, expired: !isLive(top, now) };
+    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: top.expires_at, expired: !isLive(top, now), ...(top.pid ? { pid: top.pid } : {}) };
   }
   const depsDone = p.depends_on.every((d) => tops.get(d)?.kind === 'done');
   return { ...base, state: depsDone ? 'ready' : 'pending' };
