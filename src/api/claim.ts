@@ -31,7 +31,9 @@ export interface ClaimResult {
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
-  return claimIn(await withRemote(openContext(opts), opts), opts);
+  const local = openContext(opts);
+  requireWorkTree(local.repo, 'claim');
+  return claimIn(await withRemote(local, opts), opts);
 }
 
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */

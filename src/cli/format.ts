@@ -38,7 +38,7 @@ export function fitTable(rows: string[][], o: { flex: number; cap: number; min: 
   if (o.width) {
     // Everything but the flex column, the gaps between columns, and the last column's content.
     const rest = widths.reduce((a, w, i) => (i === o.flex ? a : a + w), 0) + 2 * (widths.length - 1);
-    widths[o.flex] = Math.max(o.min, Math.min(widths[o.flex]!, o.width - rest));
+    widths[o.flex] = Math.min(widths[o.flex]!, Math.max(o.min, o.width - rest));
   }
   const cut = rows.map((r, ri) => r.map((c, i) => (o.paint ?? ((_c, t) => t))(i, i === o.flex ? ellipsis(c, widths[i]!) : c, ri)));
   return table(cut, widths);
