@@ -1,7 +1,8 @@
 /**
  * The package as people install it. A fresh clone is packed (`npm pack` runs `prepare`, which builds with the
  * devDependencies), the tarball installed with husky into a new project, where `npx git-conductor` runs and a
- * `Conductor-Phase:` commit completes a phase through the husky hook; installed globally into a prefix, its man
+ * `Conductor-Phase:` commit completes a phase through the husky hook; installed from a git URL, `prepare` builds
+ * it on the way, so the CLI is there; installed globally into a prefix, its man
  * page is where man looks and `git conductor --help` opens it. The published files import only the declared
  * runtime dependencies. npm may use its cache (`--prefer-offline`); the registry is reachable otherwise.
  */
@@ -26,9 +27,10 @@ function npm(cwd: string, args: string[], env: Record<string, string | undefined
 }
 
 let tarball: string;
+let clone: string;
 beforeAll(() => {
   // What is committed, as a fresh clone has it: no dist/, no man/, no node_modules.
-  const clone = join(tempDir('conductor-clone-'), 'git-conductor');
+  clone = join(tempDir('conductor-clone-'), 'git-conductor');
   git(ROOT, 'clone', '-q', '--no-hardlinks', ROOT, clone);
   expect(existsSync(join(clone, 'dist'))).toBe(false);
   npm(clone, ['ci', ...NPM]);
@@ -97,5 +99,17 @@ describe('installed globally', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.replace(/.\u0008/g, '')).toMatch(/GIT-CONDUCTOR\(1\)[\s\S]*git conductor start/);
     expect(spawnSync('git', ['conductor', 'whoami'], { cwd: repo, env, encoding: 'utf8' }).stdout).toMatch(/chosen by/);
+  }, 240_000);
+});
+
+describe('installed from a git URL', () => {
+  it('is built by prepare on the way, so the CLI runs', () => {
+    const project = tempDir('conductor-gitdep-');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'from-git', version: '1.0.0', private: true }));
+    npm(project, ['i', '-D', `git+file://${clone}`, ...NPM]);
+    const installed = join(project, 'node_modules', 'git-conductor');
+    for (const f of ['dist/cli.cjs', 'dist/index.mjs', 'man/git-conductor.1']) expect(existsSync(join(installed, f)), f).toBe(true);
+    const r = spawnSync('npx', ['--no-install', 'git-conductor', '--version'], { cwd: project, env: testEnv(), encoding: 'utf8' });
+    expect([r.status, r.stdout.trim()]).toEqual([0, pkg.version]);
   }, 240_000);
 });

@@ -1,7 +1,8 @@
 /**
  * status --watch: in a real pseudo-terminal (util-linux `script`) it redraws in place and counts leases down,
  * exits 0 with the cursor restored on Ctrl-C and when the sprint is archived; through a pipe it appends one
- * plain line per change (or a JSON object per change with --json).
+ * plain line per change (or a JSON object per change with --json); with a coordination remote it fetches
+ * every interval, so a teammate's claim shows up with nobody running fetch.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, conductor, spawnConductor } from './helpers/cli.js';
 import { testEnv } from './helpers/env.js';
 import { makeRepo } from './helpers/repo.js';
+import { makeBare, makeClone } from './helpers/remote.js';
 
 const GRAPH = '[{"name":"design","concurrency":"read"},{"name":"build","depends_on":["design"]}]';
 
@@ -25,7 +27,7 @@ function watcher(child: ChildProcess) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { get out() { return out; }, until, exit };
+  return { child, get out() { return out; }, until, exit };
 }
 
 /** The CLI in a pseudo-terminal: `script` gives it a tty on stdout and stdin, and turns a written ^C into SIGINT. */
@@ -104,5 +106,20 @@ describe('status --watch through a pipe', () => {
     const objects = w.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(objects[0].phases.design.state).toBe('ready');
     expect(objects.at(-1).status).toBe('archived');
+  }, 30_000);
+});
+
+describe('status --watch with a coordination remote', () => {
+  it("shows a teammate's claim on another clone within an interval, with no manual fetch", async () => {
+    const { url } = makeBare();
+    const alice = makeClone(url, 'alice');
+    const bob = makeClone(url, 'bob');
+    expect(alice.run(['start']).code).toBe(0);
+    const w = watcher(spawnConductor(['status', '--watch', '--interval', '0.5'], { cwd: alice.dir, agent: 'alice' }));
+    await w.until(/ think ready\n/);
+    expect(bob.run(['claim', 'think']).code).toBe(0);
+    await w.until(/ think running bob@\S+\n/);
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
   }, 30_000);
 });
