@@ -1,11 +1,11 @@
 /** claim, renew, next: taking and keeping phases. */
 import { mayConflict } from '../core/concurrency.js';
-import { blocked, ConductorError, isConductorError } from '../core/errors.js';
+import { blocked, ConductorError, isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { concurrencyConflict, decideClaim, findPhase, haltOf, requireHolder, viewAll, type ClaimKind, type Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openContext, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, leaseMs, openContext, openWithRemote, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -33,7 +33,7 @@ export interface ClaimResult {
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
   const local = openContext(opts);
   requireWorkTree(local.repo, 'claim');
-  return claimIn(await withRemote(local, opts), opts);
+  return claimIn(await withRemote(local, { offline: opts.offline }), opts);
 }
 
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
@@ -44,12 +44,12 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
   const agent = agentOf(ctx, opts.agent).id;
   let kind = 'claim' as ClaimKind;
   let previous: ClaimResult['previous'];
-  const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
-    const d = decideClaim(sprint, phase, agent, tops, ctx.now);
+  const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
+    const d = decideClaim(sprint, phase, agent, tops, now);
     kind = d.kind;
     previous = d.previous && holderOf(d.previous);
     return {
-      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs), pid: opts.pid, previous },
+      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(now + ttlMs), pid: opts.pid, previous },
     };
   });
   if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
@@ -80,7 +80,7 @@ function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, agent: string): 
   const conflict = recheckFailed ? undefined : concurrencyConflict(sprint, findPhase(sprint, phase), ctx.store.tops(sprint, rivals), Date.now());
   if (!conflict && !recheckFailed) return;
   try {
-    appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
+    appendPhase(ctx, sprint, phase, (_tops, now) => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(now) } }));
   } catch (e) {
     if (!isConductorError(e)) throw e;
     throw new ConductorError(e.code, e.exitCode, `claimed "${phase}" but could not ${recheckFailed ? 're-check it against the phases it excludes' : `roll it back after "${conflict!.name}" was claimed at the same moment`} (${e.message}); release it with 'git conductor abort ${phase}'`, { ...e.data, phase });
@@ -96,14 +96,14 @@ export interface RenewOptions extends CommonOptions {
 
 /** Extends the holder's lease; refused for anyone else. */
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   const phase = validatePhaseName(opts.phase);
   const sprint = activeSprint(ctx);
   const ttlMs = leaseMs(ctx, opts.ttl, sprint);
   const agent = agentOf(ctx, opts.agent).id;
-  const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
+  const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
     requireHolder(sprint, phase, agent, tops, 'renew');
-    return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs) } };
+    return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(now), expires_at: iso(now + ttlMs) } };
   });
   ctx.store.audit({ at: entry.record.at, event: 'renew', sprint_id: sprint.id, phase, agent, host: ctx.host });
   return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind: 'renew' };
@@ -125,19 +125,19 @@ export interface NextResult {
 
 export async function next(opts: NextOptions): Promise<NextResult> {
   // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
-  const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
+  const ctx = await openWithRemote(opts, 'fetch');
   const sprint = activeSprint(ctx);
   if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null, reason: `sprint ${sprint.id} is archived (every phase is done): start a new one with 'git conductor start'` };
   const tried = new Set<string>();
   for (;;) {
-    const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.now).filter((p) => !tried.has(p));
+    const candidates = claimable(sprint, ctx.store.tops(sprint), Date.now()).filter((p) => !tried.has(p));
     const phase = candidates[0];
-    if (phase === undefined) return { sprint_id: sprint.id, phase: null, reason: nothingClaimable(sprint, ctx.store.tops(sprint), ctx.now, tried) };
+    if (phase === undefined) return { sprint_id: sprint.id, phase: null, reason: nothingClaimable(sprint, ctx.store.tops(sprint), Date.now(), tried) };
     if (!opts.claim) return { sprint_id: sprint.id, phase };
     try {
       return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) };
     } catch (e) {
-      if (!isConductorError(e) || (e.exitCode !== 3 && e.exitCode !== 4)) throw e;
+      if (!isRefusal(e)) throw e;
       tried.add(phase);
     }
   }

@@ -1,11 +1,10 @@
 /** hooks install | uninstall | status: put our git hooks where git runs them, and take them away again. */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findCli, forgetCli, recordCli } from '../hooks/cli-path.js';
 import { hookFileState, installHusky, installPlain, uninstallHusky, uninstallPlain, type HookFileResult, type HookFileState } from '../hooks/install.js';
 import { HOOK_NAMES, type HookName } from '../hooks/stubs.js';
 import { hookTarget, managerSnippet, type HookManager, type HookTarget } from '../hooks/target.js';
 import { findRepo } from '../store/repo.js';
-import { git } from '../git/git.js';
 import { requireWorkTree, type CommonOptions } from './context.js';
 
 export interface HooksOptions extends CommonOptions {
@@ -43,8 +42,6 @@ const base = (t: HookTarget) => ({
   husky_missing: t.mode === 'husky' && t.unset ? { advice: HUSKY_ADVICE } : undefined,
 });
 
-/** The git config key the hook stubs read when PATH has no git-conductor. */
-const CLI_KEY = 'conductor.cli';
 
 /**
  * Installs post-commit (Conductor-Phase trailers complete phases) and pre-push
@@ -57,9 +54,7 @@ export async function installHooks(opts: HooksOptions = {}): Promise<HooksResult
   const t = hookTarget(repo);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? installHusky(h, t.scriptsDir) : installPlain(h, t.hooksDir)));
-  const recorded = opts.cli && isExecutable(opts.cli) ? opts.cli : undefined;
-  if (recorded) git(['config', CLI_KEY, recorded], { cwd: repo.top! });
-  return { ...base(t), hooks, recorded_cli: recorded };
+  return { ...base(t), hooks, recorded_cli: recordCli(repo.top!, opts.cli) };
 }
 
 export async function uninstallHooks(opts: CommonOptions = {}): Promise<HooksResult> {
@@ -67,7 +62,7 @@ export async function uninstallHooks(opts: CommonOptions = {}): Promise<HooksRes
   const t = hookTarget(repo);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? uninstallHusky(h, t.scriptsDir) : uninstallPlain(h, t.hooksDir)));
-  git(['config', '--unset', CLI_KEY], { cwd: repo.top ?? repo.gitDir, allowFail: true });
+  forgetCli(repo.top ?? repo.gitDir);
   return { ...base(t), hooks };
 }
 
@@ -84,29 +79,5 @@ export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus
     const file = join(t.mode === 'husky' ? t.scriptsDir : t.hooksDir, hook);
     return { hook, file, ...hookFileState(hook, file, t.mode) };
   });
-  return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top) };
-}
-
-function isExecutable(f: string): boolean {
-  try {
-    accessSync(f, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The same search the stubs do, in the same order. */
-function findCli(top: string | undefined): string | undefined {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'git-conductor')).find(isExecutable);
-  if (onPath || !top) return onPath;
-  const recorded = git(['config', '--get', CLI_KEY], { cwd: top, allowFail: true }).stdout.trim();
-  if (recorded && isExecutable(recorded)) return recorded;
-  const packages = git(['ls-files', '--', 'package.json', '*/package.json'], { cwd: top, allowFail: true }).stdout.split('\n').filter(Boolean);
-  for (const p of packages) {
-    const f = join(top, p.slice(0, -'package.json'.length), 'node_modules', '.bin', 'git-conductor');
-    if (isExecutable(f)) return f;
-  }
-  const root = join(top, 'node_modules', '.bin', 'git-conductor');
-  return isExecutable(root) ? root : undefined;
+  return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top, process.env.PATH ?? '') };
 }

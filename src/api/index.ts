@@ -11,9 +11,11 @@ export { clean, type CleanOptions } from './clean.js';
 export { phaseNames } from './phase-names.js';
 export { stateDir } from './state-dir.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksOptions, type HooksResult, type HooksStatus } from './hooks.js';
-export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
+export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
+export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
 export type { CommonOptions } from './context.js';
-export type { InitOptions, InitResult, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
+export type { RemoteNeed } from './remote-attach.js';
+export type { InitOptions, InitResult, DeinitOptions, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
 
 // The coordination-remote functions load on first use: they bring in the ref,
 // object and push code that the local commands never need.
@@ -23,6 +25,7 @@ export const init: RemoteApi['init'] = async (o) => (await remoteApi()).init(o);
 export const deinit: RemoteApi['deinit'] = async (o) => (await remoteApi()).deinit(o);
 export const sync: RemoteApi['sync'] = async (o) => (await remoteApi()).sync(o);
 export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doctor(o);
-export { ConductorError, ExitCode } from '../core/errors.js';
+export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
+export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';

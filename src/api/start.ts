@@ -1,12 +1,12 @@
 /** start: a new sprint, with its phase graph from the flag, the project, or the default. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { invalid, isConductorError, unavailable } from '../core/errors.js';
+import { invalid, isCode, unavailable } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
-import { agentOf, iso, openContext, requireWorkTree, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
 
 export interface StartOptions extends CommonOptions {
   /** Inline JSON (starts with `[`) or a path to a JSON file. */
@@ -38,8 +38,8 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   try {
     head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
   } catch (e) {
-    ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(Date.now()) });
-    if (isConductorError(e) && e.code === 'E_LOST_RACE') {
+    ctx.store.archiveSprint(sprint, iso(Date.now()));
+    if (isCode(e, 'E_LOST_RACE')) {
       throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
     }
     throw e;
@@ -53,7 +53,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
       throw e;
     }
   }
-  if (previous && previous !== id) archive(ctx, previous);
+  if (previous && previous !== id) ctx.store.archiveSprint(previous, iso(ctx.now));
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
   return { sprint_id: id, source, phases, archived: previous };
 }
@@ -72,18 +72,8 @@ function headTop(ctx: Ctx): { seq: number; previous?: string } {
   try {
     return { seq, previous: head.read(seq).record.sprint_id };
   } catch (e) {
-    if (isConductorError(e) && e.code === 'E_CORRUPT_STATE') return { seq };
+    if (isCode(e, 'E_CORRUPT_STATE')) return { seq };
     throw e;
-  }
-}
-
-function archive(ctx: Ctx, id: string): void {
-  try {
-    const s = ctx.store.readSprint(id);
-    if (s.status === 'active') ctx.store.writeSprint({ ...s, status: 'archived', archived_at: iso(ctx.now) });
-  } catch (e) {
-    // An unreadable old sprint must not stop a new one; `clean` removes it later.
-    if (!isConductorError(e)) throw e;
   }
 }
 

@@ -9,6 +9,7 @@
 import { CommanderError } from 'commander';
 import type { ConductorError } from '../api/index.js';
 import { api } from './commands/shared.js';
+import { ERROR_CODES } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -39,10 +40,10 @@ program.parseAsync(process.argv).catch(async (e: unknown) => {
     if (e.exitCode === 0) process.exit(0); // --help, --version
     // 'commander.help': no command given, and the help was shown instead.
     const problem = e.code === 'commander.help' ? 'no command given' : e.message.replace(/^error: /, '');
-    fail('E_USAGE', 2, `${problem} (see 'git conductor help')`);
+    fail('E_USAGE', ERROR_CODES.E_USAGE, `${problem} (see 'git conductor help')`);
   }
   const known = await typed(e);
   if (known) fail(known.code, known.exitCode, known.message, known.data);
   if (process.env.CONDUCTOR_DEBUG) console.error(e);
-  fail('E_UNEXPECTED', 1, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
+  fail('E_UNEXPECTED', ERROR_CODES.E_UNEXPECTED, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
 });

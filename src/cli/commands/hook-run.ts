@@ -45,7 +45,16 @@ async function postCommit(): Promise<void> {
 
 async function prePush(args: string[]): Promise<void> {
   const input = process.stdin.isTTY ? '' : readFileSync(0, 'utf8');
-  renderPrePush(await (await api()).prePush({ remote: args[0], url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' }));
+  const env = process.env;
+  // The pre-commit framework reads git's stdin itself and passes one update on in PRE_COMMIT_* variables.
+  const preCommit = {
+    remoteName: env.PRE_COMMIT_REMOTE_NAME,
+    remoteBranch: env.PRE_COMMIT_REMOTE_BRANCH,
+    toRef: env.PRE_COMMIT_TO_REF,
+    fromRef: env.PRE_COMMIT_FROM_REF,
+    localBranch: env.PRE_COMMIT_LOCAL_BRANCH,
+  };
+  renderPrePush(await (await api()).prePush({ remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1' }));
 }
 
 function renderPostCommit(r: PostCommitResult): void {

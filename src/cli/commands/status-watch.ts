@@ -80,7 +80,7 @@ export async function watchStatus(o: WatchOptions): Promise<void> {
       problem = '';
     } catch (e) {
       // A remote that cannot be reached now may answer next time; local state is still worth showing.
-      if (!fetch || !(e instanceof lib.ConductorError) || e.exitCode !== 5) throw e;
+      if (!fetch || !lib.isUnreachable(e)) throw e;
       problem = e.message;
       r = await lib.status({ agent: o.agent });
     }
