@@ -17,10 +17,10 @@ export const roff = (s: string) =>
     .join('\n');
 
 const EXIT_CODES: ReadonlyArray<[number, string]> = [
-  [0, 'ok'],
+  [0, 'ok (also `next \\-\\-claim` when nothing can be claimed: it says why)'],
   [1, 'unexpected error, a corrupt state file or a bad remote ref (the message names it and the repair)'],
   [2, 'invalid input or usage'],
-  [3, 'not available: held by another agent, lost a race, already done, no sprint, nothing to claim with `next \\-\\-claim`'],
+  [3, 'not available: held by another agent, lost a race, already done, no sprint'],
   [4, 'blocked: a dependency is not done, the concurrency class forbids it now, the sprint is halted, or the ship gate refused a push'],
   [5, 'the coordination remote is unreachable or refuses our refs'],
 ];

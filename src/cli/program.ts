@@ -4,7 +4,7 @@
  * completions, so help, man page and completion come from one definition and
  * cannot drift. Building only creates commander objects (no I/O, no library).
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { register as abortUnstuck } from './commands/abort-unstuck.js';
 import { register as artifact } from './commands/artifact.js';
 import { register as batch } from './commands/batch.js';
@@ -34,11 +34,25 @@ export interface ProgramOutput {
 
 export function buildProgram(version: string, out?: ProgramOutput): Command {
   const program = new Command(PROGRAM_NAME).description(DESCRIPTION).version(version).showSuggestionAfterError().exitOverride();
-  program.helpCommand('help [command]', 'show help for a command (`git conductor --help` opens the man page)');
+  // Our own help verb, so `help hooks install` reaches a subcommand too (commander's looks one level down).
+  program.helpCommand(false);
   // Help may go to stderr; error messages never do here: the CLI prints them, once, as one line.
   if (out) program.configureOutput({ ...out, outputError: () => undefined });
   // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
   const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, hooks, hookRun, initDeinit, sync, doctor, completion];
   for (const register of verbs) register(program);
+  program
+    .command('help [command...]')
+    .description('help for a command, e.g. `help hooks install` (`git conductor --help` opens the man page)')
+    .option('--json', 'errors as one JSON object (the help itself is text)')
+    .action((path: string[]) => {
+      let cmd: Command = program;
+      for (const name of path) {
+        const sub = cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!sub) throw new CommanderError(2, 'E_USAGE', `unknown command '${[...path.slice(0, path.indexOf(name)), name].join(' ')}'`);
+        cmd = sub;
+      }
+      cmd.outputHelp();
+    });
   return program;
 }
