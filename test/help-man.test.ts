@@ -43,7 +43,7 @@ describe('git conductor help', () => {
     expect(helpOf(['claim']).usage).toBe('Usage: git conductor claim [options] <phase>');
     expect(helpOf(['hooks', 'install']).usage).toBe('Usage: git conductor hooks install [options]');
     expect(conductor(['help', 'claim'], { cwd: repo }).stdout).toMatch(/^Usage: git conductor claim \[options\] <phase>\n/);
-    expect(conductor(['help'], { cwd: repo }).stdout).toMatch(/help \[command\.\.\.\]\s+help for a command/);
+    expect(conductor(['help'], { cwd: repo }).stdout).toMatch(/help \[options\] \[command\.\.\.\]\s+help for a command/);
     expect(conductor(['help', 'hooks', 'install'], { cwd: repo }).stdout).toMatch(/^Usage: git conductor hooks install \[options\]\n/);
     const unknown = conductor(['help', 'hooks', 'nope', '--json'], { cwd: repo });
     expect([unknown.code, unknown.json.error.message]).toEqual([2, "unknown command 'hooks nope' (see 'git conductor help')"]);
