@@ -69,9 +69,21 @@ export async function watchStatus(o: WatchOptions): Promise<void> {
     drawn = lines.reduce((n, l) => n + 1 + (l.match(/\n/g)?.length ?? 0), 0);
   };
 
+  let busy = false;
   const refresh = async () => {
     timer = undefined;
     if (stopped) return;
+    // One refresh at a time: a change seen meanwhile schedules the next one.
+    if (busy) return schedule(50);
+    busy = true;
+    try {
+      await refreshOnce();
+    } finally {
+      busy = false;
+    }
+  };
+
+  const refreshOnce = async () => {
     const now = Date.now();
     const fetch = now - lastFetch >= o.interval * 1000;
     let r: StatusResult;
