@@ -7,16 +7,19 @@
 import { type Command, CommanderError } from 'commander';
 import { commandSpecs, optionSpecs } from '../command-tree.js';
 import { completionScript, SHELLS, type Shell } from '../completion-scripts.js';
-import { write } from '../output.js';
+import { json, write } from '../output.js';
 import { api } from './shared.js';
 
 export function register(program: Command): void {
   program
     .command('completion <shell>')
     .description(`print the shell completion script (${SHELLS.join(', ')}); see the README for where to put it`)
-    .action((shell: string) => {
+    .option('--json', 'print {shell, script} instead of the script')
+    .action((shell: string, o: { json?: boolean }) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new CommanderError(2, 'E_USAGE', `unknown shell "${shell}": use ${SHELLS.join(', ')}`);
-      write(1, completionScript(shell as Shell, commandSpecs(program), optionSpecs(program)));
+      const script = completionScript(shell as Shell, commandSpecs(program), optionSpecs(program));
+      if (o.json) json({ shell, script });
+      else write(1, script);
     });
 
   program
