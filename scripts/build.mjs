@@ -1,14 +1,15 @@
 // Bundles the CLI into one minified CommonJS file (CJS loads faster than ESM
 // on Node 20) run by a small launcher that keeps a V8 code cache of it (see
 // src/launcher/code-cache.ts), the library into one ESM file, plus type
-// declarations, and the man page (scripts/build-man.mjs).
+// declarations, then what is generated from the program: the man page and the
+// completion scripts (scripts/build-from-program.mjs).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildMan } from './build-man.mjs';
+import { buildFromProgram } from './build-from-program.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -29,6 +30,7 @@ const cli = async () => {
   // The bin: executable as built, so the hooks can run it by the path 'hooks install' records.
   chmodSync(new URL('../dist/cli.cjs', import.meta.url), 0o755);
 };
-await Promise.all([cli(), buildMan(), build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' })]);
+await Promise.all([cli(), build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' })]);
 // typescript resolved as a module, not by path: under `prepare` (a git-URL install) it may be hoisted.
+await buildFromProgram();
 execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '--emitDeclarationOnly'], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) });

@@ -42,7 +42,7 @@ beforeAll(() => {
 describe('npm pack of a fresh clone', () => {
   it('carries the built CLI, the library, the man page, the hooks and the LICENSE; dependencies are what the files import', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['dist/cli.cjs', 'dist/cli-main.cjs', 'dist/index.mjs', 'dist/types/api/index.d.ts', 'man/git-conductor.1', 'hooks/post-commit', 'hooks/pre-push', 'LICENSE', 'templates/SKILL.md']) {
+    for (const f of ['dist/cli.cjs', 'dist/cli-main.cjs', 'dist/index.mjs', 'dist/types/api/index.d.ts', 'dist/completions/git-conductor.bash', 'dist/completions/git-conductor.zsh', 'dist/completions/git-conductor.fish', 'man/git-conductor.1', 'hooks/post-commit', 'hooks/pre-push', 'LICENSE', 'templates/SKILL.md']) {
       expect(files, f).toContain(`package/${f}`);
     }
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 git-conductor contributors\n/);

@@ -1,5 +1,6 @@
 /**
- * The bash, zsh and fish completion scripts, written from the command tree.
+ * The bash, zsh and fish completion scripts, written from the command tree at
+ * build time (scripts/build-from-program.mjs) into dist/completions/.
  * Verbs and flags are spelled out in the script, so a TAB costs no process;
  * only a phase name runs the CLI (`git-conductor __phases`, which reads the
  * active sprint's file and nothing else). Pure: specs in, script text out.
@@ -8,6 +9,9 @@ import type { CommandSpec, OptionSpec } from './command-tree.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
+
+/** The file a shell's script is built into, in dist/completions/. */
+export const scriptFile = (shell: Shell) => `git-conductor.${shell}`;
 
 interface Row {
   key: string;

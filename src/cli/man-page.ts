@@ -41,7 +41,7 @@ function options(opts: OptionSpec[]): string[] {
 
 export function manPage(specs: CommandSpec[], global: OptionSpec[], meta: { version: string; date: string; description: string }): string {
   const lines = [
-    `.\\" Generated from the command definitions by scripts/build-man.mjs; do not edit.`,
+    `.\\" Generated from the command definitions by scripts/build-from-program.mjs; do not edit.`,
     `.TH GIT\\-CONDUCTOR 1 "${meta.date}" "git\\-conductor ${roff(meta.version)}" "git\\-conductor manual"`,
     '.SH NAME',
     `git\\-conductor \\- ${roff(meta.description.replace(/\.$/, ''))}`,
