@@ -6,19 +6,13 @@
  * start-up pays only for what the command uses. This file is the one place
  * that exits: ConductorError -> its exit code, usage errors -> 2, anything else -> 1.
  */
-import { CommanderError } from 'commander';
 import type { ConductorError } from '../api/index.js';
 import { api } from './commands/shared.js';
 import { ERROR_CODES } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
-import { buildProgram } from './program.js';
+import { buildProgram, CommanderError } from './program.js';
 
 const wantsJson = process.argv.includes('--json');
-
-const program = buildProgram(process.env.CONDUCTOR_VERSION ?? '0.0.0-dev', {
-  writeOut: (s) => write(1, s),
-  writeErr: (s) => (wantsJson ? undefined : write(2, s)),
-});
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });
@@ -35,15 +29,23 @@ async function typed(e: unknown): Promise<ConductorError | undefined> {
   }
 }
 
-program.parseAsync(process.argv).catch(async (e: unknown) => {
-  if (e instanceof CommanderError) {
-    if (e.exitCode === 0) process.exit(0); // --help, --version
-    // 'commander.help': no command given, and the help was shown instead.
-    const problem = e.code === 'commander.help' ? 'no command given' : e.message.replace(/^error: /, '');
-    fail('E_USAGE', ERROR_CODES.E_USAGE, `${problem} (see 'git conductor help')`);
-  }
-  const known = await typed(e);
-  if (known) fail(known.code, known.exitCode, known.message, known.data);
-  if (process.env.CONDUCTOR_DEBUG) console.error(e);
-  fail('E_UNEXPECTED', ERROR_CODES.E_UNEXPECTED, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
-});
+async function main(): Promise<void> {
+  const program = buildProgram(process.env.CONDUCTOR_VERSION ?? '0.0.0-dev', {
+    writeOut: (s) => write(1, s),
+    writeErr: (s) => (wantsJson ? undefined : write(2, s)),
+  });
+  await program.parseAsync(process.argv).catch(async (e: unknown) => {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) process.exit(0); // --help, --version
+      // 'commander.help': no command given, and the help was shown instead.
+      const problem = e.code === 'commander.help' ? 'no command given' : e.message.replace(/^error: /, '');
+      fail('E_USAGE', ERROR_CODES.E_USAGE, `${problem} (see 'git conductor help')`);
+    }
+    const known = await typed(e);
+    if (known) fail(known.code, known.exitCode, known.message, known.data);
+    if (process.env.CONDUCTOR_DEBUG) console.error(e);
+    fail('E_UNEXPECTED', ERROR_CODES.E_UNEXPECTED, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
+  });
+}
+
+void main();

@@ -5,6 +5,8 @@
  * cannot drift. Building only creates commander objects (no I/O, no library).
  */
 import { Command, CommanderError } from 'commander';
+
+export { CommanderError };
 import { register as abortUnstuck } from './commands/abort-unstuck.js';
 import { register as artifact } from './commands/artifact.js';
 import { register as batch } from './commands/batch.js';

@@ -2,9 +2,7 @@
  * completion bash|zsh|fish: the shell's completion script, generated at build
  * time from the program's own definitions (scripts/build-from-program.mjs, so
  * the generator is not in the CLI bundle) and printed from the package; and
- * the hidden `__phases` the scripts run for a phase name (the active sprint's
- * phases, one a line; nothing on any error, since a TAB must never print an
- * error into the command line).
+ * the hidden `__phases` the scripts run for a phase name (phases.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +10,7 @@ import { type Command, CommanderError } from 'commander';
 // Only the names: the generators are tree-shaken out of the CLI bundle.
 import { SHELLS, scriptFile, type Shell } from '../completion-scripts.js';
 import { json, write } from '../output.js';
-import { api } from './shared.js';
+import { printPhases } from './phases.js';
 
 // The bundle runs from dist/ (the CJS bundle's own __dirname); the scripts are built beside it.
 const scriptPath = (shell: Shell) => join(__dirname, 'completions', scriptFile(shell));
@@ -29,13 +27,5 @@ export function register(program: Command): void {
       else write(1, script);
     });
 
-  program
-    .command('__phases', { hidden: true })
-    .action(async () => {
-      try {
-        write(1, (await (await api()).phaseNames()).phases.map((p) => p + '\n').join(''));
-      } catch {
-        // No repository, no sprint, a corrupt file: no candidates.
-      }
-    });
+  program.command('__phases', { hidden: true }).action(printPhases);
 }
