@@ -46,14 +46,14 @@ describe('npm pack of a fresh clone', () => {
       expect(files, f).toContain(`package/${f}`);
     }
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 git-conductor contributors\n/);
-    // The CLI bundles commander; the library leaves zod to the project (one copy), with a range.
-    expect(Object.keys(pkg.dependencies)).toEqual(['zod']);
-    expect(pkg.dependencies.zod).toMatch(/^\^\d/);
+    // The CLI bundles commander; the library leaves zod and ajv to the project (one copy each), with ranges.
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['ajv', 'zod']);
+    for (const range of Object.values(pkg.dependencies)) expect(range).toMatch(/^\^\d/);
     expect(pkg.devDependencies.commander).toBeDefined();
     expect(pkg.devDependencies['simple-git']).toBeUndefined();
     const lib = readFileSync(join(ROOT, 'dist', 'index.mjs'), 'utf8');
     const imported = new Set([...lib.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')).map((s) => s.split('/')[0]!));
-    expect([...imported]).toEqual(['zod']);
+    expect([...imported].sort()).toEqual(['ajv', 'zod']);
     const cli = readFileSync(join(ROOT, 'dist', 'cli-main.cjs'), 'utf8');
     expect([...cli.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:') && !s.startsWith('.'))).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLI, conductor, spawnConductor } from './helpers/cli.js';
 import { testEnv } from './helpers/env.js';
+import { artifactText } from './helpers/artifacts.js';
 import { makeRepo } from './helpers/repo.js';
 import { makeBare, makeClone } from './helpers/remote.js';
 
@@ -67,7 +68,7 @@ describe('status --watch in a terminal', () => {
     await w.until(/review\s+ready/);
     run(repo, 'rev', 'claim', 'review');
     const artifact = `${repo}/review.json`;
-    writeFileSync(artifact, '{"findings":[{"blocking":true,"title":"breaks the build"}]}');
+    writeFileSync(artifact, artifactText('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'breaks the build' }] }));
     run(repo, 'rev', 'complete', 'review', '--artifact', 'review.json');
     await w.until(/■ halted by review/);
     w.child.stdin!.write('\u0003');

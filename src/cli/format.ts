@@ -1,4 +1,4 @@
-/** Formatting shared by several verbs' human output: aligned columns and short durations. Pure: strings in, strings out. */
+/** Formatting shared by several verbs' human output: aligned columns, short durations, redactions. Pure: strings in, strings out. */
 
 /** Columns padded to their widest cell, measured without colour codes; the last column is never padded. */
 export function table(rows: string[][], widths?: number[]): string {
@@ -42,4 +42,9 @@ export function fitTable(rows: string[][], o: { flex: number; cap: number; min: 
   }
   const cut = rows.map((r, ri) => r.map((c, i) => (o.paint ?? ((_c, t) => t))(i, i === o.flex ? ellipsis(c, widths[i]!) : c, ri)));
   return table(cut, widths);
+}
+
+/** "redacted 2 secret(s) before storing: aws-access-key-id at summary.notes, ..." — kinds and paths, never the secret. */
+export function redactedLine(r: readonly { kind: string; path: string }[], verb = 'redacted'): string {
+  return `${verb} ${r.length} secret(s)${verb === 'redacted' ? ' before storing' : ''}: ${r.map((x) => `${x.kind} at ${x.path}`).join(', ')}`;
 }

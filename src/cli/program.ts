@@ -20,6 +20,7 @@ import { register as hooks } from './commands/hooks.js';
 import { register as initDeinit } from './commands/init-deinit.js';
 import { register as log } from './commands/log.js';
 import { register as next } from './commands/next.js';
+import { register as schema } from './commands/schema.js';
 import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
 import { register as sync } from './commands/sync.js';
@@ -41,7 +42,7 @@ export function buildProgram(version: string, out?: ProgramOutput): Command {
   // Help may go to stderr; error messages never do here: the CLI prints them, once, as one line.
   if (out) program.configureOutput({ ...out, outputError: () => undefined });
   // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
-  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, hooks, hookRun, initDeinit, sync, doctor, completion];
+  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, completion];
   for (const register of verbs) register(program);
   program
     .command('help [command...]')

@@ -52,7 +52,8 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
           : '';
     const state = p.excluded_by ? 'waiting' : p.state;
     states.push(state);
-    rows.push([p.name, state + (p.unpublished ? '*' : ''), who, ago(p.at, now), lease]);
+    const grade = p.grade ? ` (grade ${p.grade})` : '';
+    rows.push([p.name, state + (p.unpublished ? '*' : '') + grade, who, ago(p.at, now), lease]);
   }
   lines.push(
     fitTable(rows, {
@@ -63,7 +64,7 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
       paint: (col, text, row) => {
         if (row === 0) return c('dim', text);
         const p = Object.values(r.phases)[row - 1]!;
-        if (col === 1) return c(STATE_COLOR[states[row - 1]!], states[row - 1]!) + (p.unpublished ? c('yellow', '*') : '');
+        if (col === 1) return c(STATE_COLOR[states[row - 1]!], states[row - 1]!) + (p.unpublished ? c('yellow', '*') : '') + text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0));
         if (col === 2 && !p.agent) return c('dim', text);
         if (col === 4 && p.expired) return c('red', text);
         return text;
