@@ -1,7 +1,7 @@
 /** next: the first phase you could claim now, or with --claim, claim it (moving on past lost races). */
 import type { Command } from 'commander';
 import type { NextResult } from '../../api/index.js';
-import { stdout } from '../output.js';
+import { stderr, stdout } from '../output.js';
 import { renderClaim } from './claim-renew.js';
 import { api, run, withCommon } from './shared.js';
 
@@ -19,6 +19,7 @@ export function register(program: Command): void {
  * could be (exit 0 either way: nothing to do yet is not an error).
  */
 function renderNext(r: NextResult, claim: boolean): void {
+  for (const s of r.skipped ?? []) stderr(`! skipped ${s.phase}: ${s.problem}`);
   if (r.claimed) return renderClaim(r.claimed);
   if (!claim) return r.phase ? stdout(r.phase) : undefined;
   stdout(`nothing to claim now: ${r.reason ?? 'every phase is done or taken'}`);

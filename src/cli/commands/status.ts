@@ -3,7 +3,7 @@ import { type Command, CommanderError } from 'commander';
 import type { StatusResult } from '../../api/index.js';
 import { ago, duration, fitTable } from '../format.js';
 import { color as c, stdout, terminalWidth } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, run, testClock, withCommon } from './shared.js';
 
 const STATE_COLOR = { done: 'green', running: 'yellow', ready: 'cyan', pending: 'dim', waiting: 'dim' } as const;
 
@@ -29,7 +29,7 @@ function parseInterval(v: string): number {
 const AGENT_CAP = 40;
 const AGENT_MIN = 12;
 
-export function renderStatus(r: StatusResult, now = Date.now()): void {
+export function renderStatus(r: StatusResult, now = Date.now() + (testClock().clockOffsetMs ?? 0)): void {
   stdout(statusLines(r, now, terminalWidth()).join('\n'));
 }
 
@@ -53,7 +53,8 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
     const state = p.excluded_by ? 'waiting' : p.state;
     states.push(state);
     const grade = p.grade ? ` (grade ${p.grade})` : '';
-    rows.push([p.name, state + (p.unpublished ? '*' : '') + grade, who, ago(p.at, now), lease]);
+    const diverged = r.remote?.diverged.includes(p.name) ? '!' : '';
+    rows.push([p.name, state + (p.unpublished ? '*' : '') + diverged + grade, who, ago(p.at, now), lease]);
   }
   lines.push(
     fitTable(rows, {
@@ -64,7 +65,10 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
       paint: (col, text, row) => {
         if (row === 0) return c('dim', text);
         const p = Object.values(r.phases)[row - 1]!;
-        if (col === 1) return c(STATE_COLOR[states[row - 1]!], states[row - 1]!) + (p.unpublished ? c('yellow', '*') : '') + text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0));
+        if (col === 1) {
+          const marks = (p.unpublished ? c('yellow', '*') : '') + (r.remote?.diverged.includes(p.name) ? c('red', '!') : '');
+          return c(STATE_COLOR[states[row - 1]!], states[row - 1]!) + marks + text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0) + (r.remote?.diverged.includes(p.name) ? 1 : 0));
+        }
         if (col === 2 && !p.agent) return c('dim', text);
         if (col === 4 && p.expired) return c('red', text);
         return text;
@@ -79,7 +83,10 @@ function remoteLines(m: NonNullable<StatusResult['remote']>, now: number): strin
   const fresh = m.as_of ? `as of ${ago(m.as_of, now)} (last fetch)` : 'never fetched';
   const lines = [c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`)];
   if (m.unpublished.length) lines.push(c('yellow', `* not on the remote yet: ${m.unpublished.join(', ')} (run 'git conductor sync')`));
+  if (m.diverged.length) lines.push(c('red', `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`));
+  if (m.head_diverged) lines.push(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
   for (const b of m.rolled_back) lines.push(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) lines.push(c('red', `! ${p}`));
+  if (m.clock_skew) lines.push(c('red', `! clock: ${m.clock_skew.detail}; leases cannot be granted here until the clocks agree`));
   return lines;
 }
