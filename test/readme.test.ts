@@ -89,6 +89,12 @@ describe("the README's --json shapes", () => {
     run('hooks install', []);
     run('start', []);
     run('clean', ['--days', '0']);
+    const server = makeBare('guarded.git').bare;
+    run('server install', [server]);
+    run('server status', [server]);
+    run('server uninstall', [server]);
+    run('start', ['--phases', '[{"name":"solo"}]']);
+    run('verify', ['--remote', 'origin']);
     run('deinit', ['--keep-hooks']);
     run('deinit', []);
     run('completion', ['fish']);

@@ -21,9 +21,11 @@ import { register as initDeinit } from './commands/init-deinit.js';
 import { register as log } from './commands/log.js';
 import { register as next } from './commands/next.js';
 import { register as schema } from './commands/schema.js';
+import { register as server } from './commands/server.js';
 import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
 import { register as sync } from './commands/sync.js';
+import { register as verify } from './commands/verify.js';
 import { register as whoami } from './commands/whoami.js';
 
 /** What the program is called in usage lines: git runs `git-conductor` for `git conductor`. */
@@ -41,8 +43,8 @@ export function buildProgram(version: string, out?: ProgramOutput): Command {
   program.helpCommand(false);
   // Help may go to stderr; error messages never do here: the CLI prints them, once, as one line.
   if (out) program.configureOutput({ ...out, outputError: () => undefined });
-  // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
-  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, completion];
+  // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote, then enforcing on a server or in CI.
+  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify, completion];
   for (const register of verbs) register(program);
   program
     .command('help [command...]')
