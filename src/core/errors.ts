@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   E_BAD_REMOTE_REF: ExitCode.unexpected,
   E_UNEXPECTED: ExitCode.unexpected,
   E_NO_WORK_TREE: ExitCode.invalid,
+  E_BARE_REPO: ExitCode.invalid,
+  E_UNKNOWN_SPRINT: ExitCode.invalid,
   E_BAD_PUSH_INPUT: ExitCode.invalid,
   E_USAGE: ExitCode.invalid,
   E_UNKNOWN_PHASE: ExitCode.invalid,

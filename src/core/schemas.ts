@@ -62,6 +62,8 @@ export const SprintFile = lazy(() => z.strictObject({
   archived_at: z.optional(isoTime()),
   source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
   phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
+  /** The lease length given with the graph (`start --phases` with an object carrying `lease_ttl`). */
+  lease_ttl: z.optional(z.string().check(z.regex(/^\d{1,7}[smhd]$/))),
 }));
 export type SprintFile = z.infer<ReturnType<typeof SprintFile>>;
 
