@@ -70,6 +70,8 @@ export interface HoldDecision {
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
+/** Who holds (or completed) a phase, as error data: the documented `{agent, host, at}`, not the whole record. */
+const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at: r.at } });
 
 /** Done, or done with its halt overridden (core/halts.ts): the phase's work stands. */
 export const isDone = (r: PhaseRecord | undefined): boolean => r?.kind === 'done' || r?.kind === 'override';
@@ -89,18 +91,18 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
   const name = p.name;
   if (verb !== 'complete' && sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
-  if (isDone(top)) throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top!)}); to redo it, reopen it with 'git conductor reopen ${name} --reason "..."'`, { holder: top });
+  if (isDone(top)) throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top!)}); to redo it, reopen it with 'git conductor reopen ${name} --reason "..."'`, holder(top!));
   const mine = top?.kind === 'claim' && top.agent === agent;
   if (verb !== 'claim' && !mine) {
     if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-    throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: top });
+    throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(top));
   }
   // An offline claim was granted against a view that may be stale: it is no proof of the rules until checked again.
   if (mine && holdsLive(top, now, rules) && !top.offline) return { kind: 'renew', recheck: false };
   if (!mine && blocksOthers(top, now, rules)) {
     const end = leaseEnd(top, rules);
     const why = end > now ? `until ${new Date(end).toISOString()}` : `(its lease ended at ${new Date(end).toISOString()}; a takeover waits ${Math.round(graceOf(top, rules) / 1000)}s of grace past it)`;
-    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} ${why}; pick another with 'git conductor next'`, { holder: top });
+    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} ${why}; pick another with 'git conductor next'`, holder(top));
   }
   const missing = p.depends_on.filter((d) => !isDone(tops.get(d)));
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });

@@ -62,6 +62,8 @@ export const SprintFile = lazy(() => z.strictObject({
   archived_at: z.optional(isoTime()),
   source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
   phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
+  /** The lease length given with the graph (`start --phases` with an object carrying `lease_ttl`). */
+  lease_ttl: z.optional(z.string().check(z.regex(/^\d{1,7}[smhd]$/))),
 }));
 export type SprintFile = z.infer<ReturnType<typeof SprintFile>>;
 
@@ -202,6 +204,8 @@ export const ProjectConfig = lazy(() => z.looseObject({
   })),
   /** Consecutive failed attempts on one key that halt the sprint (default 3). */
   circuit_breaker: z.optional(z.strictObject({ failures: z.number().check(z.int(), z.minimum(1), z.maximum(1000)) })),
+  /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
+  journal_path: z.optional(z.string().check(z.maxLength(300))),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 

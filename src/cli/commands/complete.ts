@@ -22,4 +22,6 @@ function renderComplete(r: CompleteResult): void {
     stdout(c('dim', `  clear it: git conductor reopen ${r.phase} --reason "..." (then fix it), or git conductor override ${r.phase} --reason "..."`));
   }
   if (r.sprint_done) stdout(`  every phase is done: sprint ${r.sprint_id} archived`);
+  if (r.journal?.files.length) stdout(`  journal: ${r.journal.files.join(', ')}`);
+  if (r.journal?.error) stdout(`${c('yellow', '! journal not written:')} ${r.journal.error}`);
 }
