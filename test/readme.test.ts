@@ -73,6 +73,16 @@ describe("the README's --json shapes", () => {
     run('artifact show', ['think']);
     run('artifact validate', ['think', 'think.json']);
     run('schema', ['think']);
+    run('budget set', ['--tokens', '100']);
+    run('budget add', ['--tokens', '100', '--phase', 'think']);
+    run('budget status', []);
+    run('override', ['budget', '--reason', 'go on']);
+    run('attempt fail', ['--key', 'k']);
+    run('attempt ok', ['--key', 'k']);
+    run('attempt status', []);
+    run('reopen', ['think', '--reason', 'redo']);
+    run('claim', ['think']);
+    run('complete', ['think', '--artifact', 'think.json']);
     run('claim', ['plan', '--pid', '99']);
     run('abort', ['plan']);
     run('claim', ['plan', '--ttl', '1s']);
