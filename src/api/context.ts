@@ -25,6 +25,12 @@ export interface CommonOptions {
   deadline?: number;
   /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
   clockOffsetMs?: number;
+  /** The most one call to the coordination remote may take, ms (default 30 s; the CLI reads CONDUCTOR_REMOTE_TIMEOUT_MS). */
+  remoteTimeoutMs?: number;
+  /** The executable search path, as PATH spells it: where hooks will look for the CLI (the CLI passes its PATH). */
+  path?: string;
+  /** Test-only: the named pause point of an append hangs until killed (the CLI reads CONDUCTOR_TEST_PAUSE). */
+  testPause?: string;
 }
 
 export interface Ctx {
@@ -37,6 +43,7 @@ export interface Ctx {
   /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
   readonly remote?: RemoteLink;
   readonly deadline?: number;
+  readonly remoteTimeoutMs?: number;
   /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
   readonly clock: () => number;
 }
@@ -47,7 +54,8 @@ export function openContext(opts: CommonOptions): Ctx {
   const repo = findRepo(cwd);
   const offset = opts.clockOffsetMs ?? 0;
   const clock = offset ? () => Date.now() + offset : Date.now;
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: clock(), deadline: opts.deadline, clock };
+  const store = new StateStore(repo.commonDir, { testPause: opts.testPause });
+  return { cwd, repo, store, host: thisHost(), now: clock(), deadline: opts.deadline, remoteTimeoutMs: opts.remoteTimeoutMs, clock };
 }
 
 export { agentOf, thisHost } from './host.js';

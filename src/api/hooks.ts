@@ -62,12 +62,12 @@ export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus
     const file = join(t.mode === 'husky' ? t.scriptsDir : t.hooksDir, hook);
     return { hook, file, ...hookFileState(hook, file, t.mode) };
   });
-  return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top) };
+  return { ...base(t), hooks, manager: managerOf(t), cli: findCli(opts.path ?? '', repo.top) };
 }
 
-/** The same search the stubs do. */
-function findCli(top: string | undefined): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+/** The same search the stubs do: `path` (as PATH spells it), then the project's node_modules/.bin. */
+function findCli(path: string, top: string | undefined): string | undefined {
+  const dirs = path.split(delimiter).filter(Boolean);
   if (top) dirs.push(join(top, 'node_modules', '.bin'));
   for (const d of dirs) {
     const f = join(d, 'git-conductor');

@@ -66,7 +66,7 @@ export class RemoteLink {
     this.report = known?.report ?? emptyReport();
     this.ownIds = known?.ownIds ?? new Set();
     this.fetched = known?.fetched ?? false;
-    this.transport = transport ?? gitTransport(ctx.cwd, this.names, ctx.deadline);
+    this.transport = transport ?? gitTransport(ctx.cwd, this.names, { deadline: ctx.deadline, timeoutMs: ctx.remoteTimeoutMs });
   }
 
   /** The same link working offline (the post-commit hook when the remote is too slow): same knowledge, nothing fetched or pushed. */

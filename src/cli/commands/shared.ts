@@ -11,7 +11,7 @@ export const api = () => import('../../api/index.js');
 /** Runs one command: JSON for --json, the human renderer otherwise. */
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean }) => {
-    const r = await call({ ...o, ...testClock() });
+    const r = await call({ ...o, ...envOptions() });
     if (o.json) json(r);
     else await human(r);
   };
@@ -22,6 +22,22 @@ export function withCommon(cmd: Command, { offline = false } = {}): Command {
   cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)'));
   cmd.addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
   return offline ? cmd.option('--offline', 'with a coordination remote: act locally, publish later with sync') : cmd;
+}
+
+/**
+ * What the environment means for every library call, read here and nowhere
+ * below: CONDUCTOR_REMOTE_TIMEOUT_MS (the most one network call may take),
+ * PATH (where the hooks will find the CLI), and the test-only clock offset
+ * and pause point (CONDUCTOR_TEST_PAUSE: an append hangs there until killed).
+ */
+export function envOptions(): { clockOffsetMs?: number; remoteTimeoutMs?: number; path?: string; testPause?: string } {
+  const timeout = Number(process.env.CONDUCTOR_REMOTE_TIMEOUT_MS);
+  return {
+    ...testClock(),
+    ...(Number.isFinite(timeout) && timeout > 0 ? { remoteTimeoutMs: timeout } : {}),
+    path: process.env.PATH ?? '',
+    ...(process.env.CONDUCTOR_TEST_PAUSE ? { testPause: process.env.CONDUCTOR_TEST_PAUSE } : {}),
+  };
 }
 
 /**
