@@ -5,7 +5,11 @@ import { validatePhaseName } from '../core/graph.js';
 import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { leaseUntil } from '../core/lease.js';
+import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { withDisplacement } from './displaced.js';
+import { newToken, proofOf } from './identity.js';
+import { leasePolicy, markLiveClaims } from './lease.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -26,6 +30,19 @@ export interface ClaimResult {
   /** claim: new; renew: the same agent again; takeover: an expired lease taken from another agent. */
   kind: ClaimKind;
   previous?: { agent: string; host: string; at: string };
+  /** New claims and takeovers only: proof of holding, for acting on this claim from another session (CONDUCTOR_CLAIM_TOKEN). */
+  token?: string;
+  /** The lease was cut to lease_ttl_max. */
+  capped?: true;
+  /** Set when the agent id was derived from something that may not last: the next command may be another agent. */
+  id_warning?: IdWarning;
+}
+
+export interface IdWarning {
+  stable: false;
+  source: string;
+  message: string;
+  bind: string;
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
@@ -35,23 +52,45 @@ export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
 export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activeSprint(ctx)): ClaimResult {
   const phase = validatePhaseName(opts.phase);
-  const ttlMs = leaseMs(ctx, opts.ttl);
-  const agent = agentOf(ctx, opts.agent).id;
+  const policy = leasePolicy(ctx, opts.ttl);
+  const who = agentOf(ctx, opts.agent);
+  const agent = who.id;
+  const proof = proofOf(ctx.identity);
   let kind = 'claim' as ClaimKind;
   let previous: ClaimResult['previous'];
+  let token: ReturnType<typeof newToken> | undefined;
+  let capped = false;
   const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
-    const d = decideClaim(sprint, phase, agent, tops, ctx.now);
+    const d = decideClaim(sprint, phase, agent, tops, ctx.now, proof);
     kind = d.kind;
     previous = d.previous && holderOf(d.previous);
+    const top = tops.get(phase);
+    // A renewal keeps the claim's proof; a new claim or a takeover gets its own.
+    const held = kind === 'renew' && top ? { session: top.session, token_sha256: top.token_sha256 } : { session: proof.session, token_sha256: (token ??= newToken()).sha256 };
+    const lease = leaseUntil(ctx.now, policy, kind === 'renew' && top?.expires_at ? Date.parse(top.expires_at) : undefined);
+    capped = lease.capped;
     return {
-      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs), pid: opts.pid, previous },
+      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(lease.until), pid: opts.pid, previous, ...held },
     };
   });
   if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
+  markLiveClaims(ctx);
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+  return {
+    sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous,
+    ...(kind !== 'renew' && token ? { token: token.token } : {}),
+    ...(capped ? { capped: true as const } : {}),
+    ...(who.stable ? {} : { id_warning: idWarning(who.source, who.bind!) }),
+  };
 }
+
+const idWarning = (source: string, bind: string): IdWarning => ({
+  stable: false,
+  source,
+  message: `this agent id comes from ${source}, which may not be the same for your next command: then nobody can renew or complete this claim until its lease expires`,
+  bind,
+});
 
 /**
  * Two agents may pass the concurrency check at the same instant for two
@@ -89,19 +128,30 @@ export interface RenewOptions extends CommonOptions {
   ttl?: string;
 }
 
-/** Extends the holder's lease; refused for anyone else. */
+/** Extends the holder's lease (never shortening it); refused for anyone else, including another session using the same id. */
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
   const ctx = await withRemote(openContext(opts), opts);
-  const phase = validatePhaseName(opts.phase);
-  const ttlMs = leaseMs(ctx, opts.ttl);
+  return renewIn(ctx, activeSprint(ctx), validatePhaseName(opts.phase), opts);
+}
+
+export function renewIn(ctx: Ctx, sprint: SprintFile, phase: string, opts: CommonOptions & { ttl?: string }): ClaimResult {
+  const policy = leasePolicy(ctx, opts.ttl);
   const agent = agentOf(ctx, opts.agent).id;
-  const sprint = activeSprint(ctx);
-  const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
-    requireHolder(sprint, phase, agent, tops, 'renew');
-    return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(ctx.now + ttlMs) } };
-  });
+  const proof = proofOf(ctx.identity);
+  let capped = false;
+  let entry;
+  try {
+    ({ entry } = appendPhase(ctx, sprint, phase, (tops) => {
+      const top = requireHolder(sprint, phase, agent, tops, 'renew', proof);
+      const lease = leaseUntil(ctx.now, policy, top.expires_at ? Date.parse(top.expires_at) : undefined);
+      capped = lease.capped;
+      return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(lease.until), session: top.session, token_sha256: top.token_sha256 } };
+    }));
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, phase, agent, e);
+  }
   ctx.store.audit({ at: entry.record.at, event: 'renew', sprint_id: sprint.id, phase, agent, host: ctx.host });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind: 'renew' };
+  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind: 'renew', ...(capped ? { capped: true as const } : {}) };
 }
 
 export interface NextOptions extends CommonOptions {

@@ -6,6 +6,8 @@ import type { ArtifactRef } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions } from './context.js';
+import { withDisplacement } from './displaced.js';
+import { proofOf } from './identity.js';
 import { appendPhase } from './transition.js';
 
 export interface CompleteOptions extends CommonOptions {
@@ -43,13 +45,20 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
     ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
     : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
   const halt = art && haltReason(phase, art.json);
-  const { entry } = appendPhase(ctx, sprint, phase, (t) => {
-    requireHolder(sprint, phase, agent, t, 'complete');
-    return {
-      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, halt },
-      payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
-    };
-  });
+  const proof = proofOf(ctx.identity);
+  let appended;
+  try {
+    appended = appendPhase(ctx, sprint, phase, (t) => {
+      requireHolder(sprint, phase, agent, t, 'complete', proof);
+      return {
+        record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, halt },
+        payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
+      };
+    });
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, phase, agent, e);
+  }
+  const { entry } = appended;
   // Read again after our append: another phase may have completed meanwhile, and
   // whoever completes the last phase must see it, or the sprint is never archived.
   const tops = ctx.store.tops(sprint);

@@ -1,14 +1,15 @@
 /** What every command needs: the repository, the state store, the agent, the clock. */
 import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { resolveAgent, type AgentId } from '../core/agent.js';
+import type { AgentId, Env } from '../core/agent.js';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
 import { invalid, unavailable } from '../core/errors.js';
 import { check, HOST_RE, ProjectConfig, type SprintFile } from '../core/schemas.js';
 import { findRepo, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
+import { resolveIdentity, type IdentityFacts } from './identity.js';
 
 export interface CommonOptions {
   /** Where to run, default process.cwd(). Any directory of any worktree works. */
@@ -19,6 +20,8 @@ export interface CommonOptions {
   offline?: boolean;
   /** Epoch ms by which every call to the coordination remote must be over; past it the remote counts as unreachable (exit 5). */
   deadline?: number;
+  /** The caller's environment (the CLI passes process.env): agent ids, bindings and claim tokens are read from it. */
+  env?: Env;
 }
 
 export interface Ctx {
@@ -30,6 +33,8 @@ export interface Ctx {
   /** Set when a coordination remote is configured (`init`); absent otherwise. */
   remote?: RemoteLink;
   deadline?: number;
+  /** Facts for telling who acts (api/identity.ts). */
+  identity: IdentityFacts;
 }
 
 export const PROJECT_CONFIG = '.git-conductor.json';
@@ -37,7 +42,9 @@ export const PROJECT_CONFIG = '.git-conductor.json';
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd);
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now(), deadline: opts.deadline };
+  const host = thisHost();
+  const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
+  return { cwd, repo, store: new StateStore(repo.commonDir), host, now: Date.now(), deadline: opts.deadline, identity };
 }
 
 /**
@@ -69,39 +76,8 @@ export function thisHost(): string {
   return HOST_RE.test(h) ? h : 'localhost';
 }
 
-/** The shell session: stable across commands typed in one terminal (see core/agent.ts). */
-function shellSession(): string {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const sid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3];
-    if (sid && sid !== '0') return `sid:${sid}`;
-  } catch {
-    // Not Linux: fall through.
-  }
-  return process.env.TERM_SESSION_ID ?? process.env.TMUX_PANE ?? `ppid:${process.ppid}`;
-}
-
 export function agentOf(ctx: Ctx, flag: string | undefined): AgentId {
-  // Getters: the user and the session (a passwd lookup, a /proc read) matter only when no id is given explicitly.
-  return resolveAgent({
-    flag,
-    env: process.env,
-    get user() {
-      return safeUser();
-    },
-    worktree: ctx.repo.top ?? ctx.repo.gitDir,
-    get session() {
-      return shellSession();
-    },
-  });
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'user';
-  }
+  return resolveIdentity(ctx.identity, flag);
 }
 
 /** The tracked project config, if the work tree has one. */

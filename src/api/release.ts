@@ -9,6 +9,8 @@ import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { pad } from '../store/seq-log.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { withDisplacement } from './displaced.js';
+import { proofOf } from './identity.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ReleaseOptions extends CommonOptions {
@@ -28,7 +30,7 @@ export interface ReleaseResult {
 /** Releases a claim. Only the holder, unless `force`. */
 export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
   return release(opts, 'abort', (top, agent, tops, sprintPhase) => {
-    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort');
+    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort', sprintPhase.proof);
     else if (top?.kind !== 'claim') throw notClaimed(sprintPhase.phase, top);
     return opts.force && top?.agent !== agent ? 'force' : 'abort';
   });
@@ -54,7 +56,7 @@ type Check = (
   top: PhaseRecord | undefined,
   agent: string,
   tops: Map<string, PhaseRecord | undefined>,
-  where: { sprint: ReturnType<typeof activeSprint>; phase: string },
+  where: { sprint: ReturnType<typeof activeSprint>; phase: string; proof: ReturnType<typeof proofOf> },
 ) => 'abort' | 'unstuck' | 'force';
 
 async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: Check): Promise<ReleaseResult> {
@@ -69,12 +71,17 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   }
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
-  appendPhase(ctx, sprint, phase, (tops) => {
-    const top = tops.get(phase);
-    reason = allow(top, agent, tops, { sprint, phase });
-    released = top!;
-    return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(ctx.now), previous: holderOf(top!) } };
-  });
+  const proof = proofOf(ctx.identity);
+  try {
+    appendPhase(ctx, sprint, phase, (tops) => {
+      const top = tops.get(phase);
+      reason = allow(top, agent, tops, { sprint, phase, proof });
+      released = top!;
+      return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(ctx.now), previous: holderOf(top!) } };
+    });
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, phase, agent, e);
+  }
   ctx.store.audit({ at: iso(ctx.now), event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
   return { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' };
 }

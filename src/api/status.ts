@@ -58,10 +58,10 @@ export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[
   return { entries: opts.sprint ? entries.filter((e) => e.sprint_id === opts.sprint) : entries, skipped_invalid_lines: bad };
 }
 
-export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {
+export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string; stable: boolean; bind?: string }> {
   const ctx = openContext(opts);
   const a = agentOf(ctx, opts.agent);
-  return { agent: a.id, source: a.source, host: ctx.host };
+  return { agent: a.id, source: a.source, host: ctx.host, stable: a.stable, ...(a.bind ? { bind: a.bind } : {}) };
 }
 
 /** The stored artifact of a done phase: the exact bytes that were completed. */

@@ -13,7 +13,9 @@ export function renderStart(r: StartResult): void {
 export function renderClaim(r: ClaimResult): void {
   const lease = `lease ${duration(Date.parse(r.expires_at) - Date.parse(r.claimed_at))}, until ${r.expires_at}`;
   const what = r.kind === 'renew' ? 'renewed' : r.kind === 'takeover' ? `took over (from ${r.previous?.agent}@${r.previous?.host}, lease expired)` : 'claimed';
-  stdout(`${c('green', '✓')} ${what} ${c('bold', r.phase)} as ${r.agent} (${lease})`);
+  stdout(`${c('green', '✓')} ${what} ${c('bold', r.phase)} as ${r.agent} (${lease}${r.capped ? ', capped by lease_ttl_max' : ''})`);
+  if (r.token) stdout(c('dim', `  claim token ${r.token}: only needed to act on this claim from another session (CONDUCTOR_CLAIM_TOKEN)`));
+  if (r.id_warning) stdout(`${c('yellow', '! warning:')} ${r.id_warning.message}; ${r.id_warning.bind}`);
 }
 
 export function renderComplete(r: CompleteResult): void {

@@ -3,6 +3,7 @@
  * append next. Pure: the store reads the entries, these functions decide.
  */
 import { classesExclude } from './concurrency.js';
+import { sameHolder, twinHeld, type HolderProof } from './holder-proof.js';
 import { blocked, invalid, unavailable } from './errors.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
@@ -71,12 +72,15 @@ const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
 export type ClaimKind = 'claim' | 'renew' | 'takeover';
 
 /** Decides whether `agent` may claim `name` now; throws the refusal with its exit code. */
-export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number): { kind: ClaimKind; previous?: PhaseRecord } {
+export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number, proof?: HolderProof): { kind: ClaimKind; previous?: PhaseRecord } {
   const p = findPhase(sprint, name);
   if (sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
   if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
-  if (top?.kind === 'claim' && top.agent === agent) return { kind: 'renew' };
+  if (top?.kind === 'claim' && top.agent === agent) {
+    if (!proof || sameHolder(top, proof)) return { kind: 'renew' };
+    if (isLive(top, now)) throw twinHeld(name, top);
+  }
   if (top && isLive(top, now)) {
     throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} until ${top.expires_at}; pick another with 'git conductor next'`, { holder: top });
   }
@@ -93,7 +97,7 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
 }
 
 /** The holder check shared by renew, complete and abort. */
-export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string): PhaseRecord {
+export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string, proof?: HolderProof): PhaseRecord {
   findPhase(sprint, name);
   const top = tops.get(name);
   if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
@@ -101,5 +105,6 @@ export function requireHolder(sprint: SprintFile, name: string, agent: string, t
   if (top.agent !== agent) {
     throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: top });
   }
+  if (proof && !sameHolder(top, proof)) throw twinHeld(name, top);
   return top;
 }

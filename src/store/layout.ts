@@ -6,6 +6,7 @@
  *     audit.jsonl                      one JSON line per event
  *     remote-fetched-at                touched after each fetch of the coordination remote
  *     remote-cache.json                validated remote-tracking chains, by tip commit id
+ *     live-claims                      present while a claim may be live: the post-commit stub then starts the CLI
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
@@ -33,6 +34,10 @@ export class Layout {
   }
   get remoteCache() {
     return child(this.root, 'remote-cache.json');
+  }
+  /** Its path is spelled out in hooks/post-commit too (the stub tests for it without starting node). */
+  get liveClaims() {
+    return child(this.root, 'live-claims');
   }
   get head() {
     return child(this.root, 'head');

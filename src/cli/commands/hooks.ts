@@ -46,7 +46,7 @@ async function postCommit(): Promise<void> {
   const budget = postCommitBudgetMs();
   const deadline = Date.now() + budget - Math.min(1000, budget / 4);
   try {
-    const r = await (await api()).postCommit({ deadline });
+    const r = await (await api()).postCommit({ deadline, env: process.env });
     (await import('../render-hooks.js')).renderPostCommit(r);
   } catch (e) {
     // Bookkeeping never fails a commit: say what went wrong and carry on.
@@ -56,7 +56,7 @@ async function postCommit(): Promise<void> {
 
 async function prePush(args: string[]): Promise<void> {
   const input = process.stdin.isTTY ? '' : readFileSync(0, 'utf8');
-  const r = await (await api()).prePush({ remote: args[0], url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' });
+  const r = await (await api()).prePush({ env: process.env, remote: args[0], url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' });
   for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
   if (r.bypassed) {
     const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');
