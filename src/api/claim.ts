@@ -7,7 +7,7 @@ import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
 import { leaseUntil } from '../core/lease.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
-import { withDisplacement } from './displaced.js';
+import { displacedInTops, withDisplacement, type Displacement } from './displaced.js';
 import { newToken, proofOf } from './identity.js';
 import { leasePolicy, markLiveClaims } from './lease.js';
 import { appendPhase, holderOf } from './transition.js';
@@ -164,6 +164,8 @@ export interface NextResult {
   sprint_id: string;
   phase: string | null;
   claimed?: ClaimResult;
+  /** Phases just taken from you: who, when, why. */
+  displaced?: Displacement[];
 }
 
 export async function next(opts: NextOptions): Promise<NextResult> {
@@ -172,12 +174,18 @@ export async function next(opts: NextOptions): Promise<NextResult> {
   const sprint = activeSprint(ctx);
   if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
   const tried = new Set<string>();
+  let displaced: { displaced?: Displacement[] } | undefined;
   for (;;) {
-    const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.now).filter((p) => !tried.has(p));
+    const tops = ctx.store.tops(sprint);
+    if (!displaced) {
+      const d = displacedInTops(sprint, tops, agentOf(ctx, opts.agent).id);
+      displaced = d.length ? { displaced: d } : {};
+    }
+    const candidates = claimable(sprint, tops, ctx.now).filter((p) => !tried.has(p));
     const phase = candidates[0];
-    if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null };
+    if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null, ...displaced };
     try {
-      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) };
+      return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint), ...displaced };
     } catch (e) {
       if (!isConductorError(e) || (e.exitCode !== 3 && e.exitCode !== 4)) throw e;
       tried.add(phase);

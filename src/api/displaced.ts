@@ -53,3 +53,13 @@ export function withDisplacement(ctx: Ctx, sprint: SprintFile, phase: string, ag
   const err = e as ConductorError;
   return new (err.constructor as typeof ConductorError)(err.code, err.exitCode, `${err.message} (${describeDisplacement(d)})`, { ...err.data, displaced: d });
 }
+
+/** The cheap check for commands that already hold the newest entries: a phase whose newest entry displaced `agent`. */
+export function displacedInTops(sprint: SprintFile, tops: ReadonlyMap<string, PhaseRecord | undefined>, agent: string): Displacement[] {
+  const out: Displacement[] = [];
+  for (const p of sprint.phases) {
+    const r = tops.get(p.name);
+    if (r && r.agent !== agent && r.previous?.agent === agent && r.reason && WHY[r.reason]) out.push({ phase: p.name, by: r.agent, host: r.host, at: r.at, why: WHY[r.reason]! });
+  }
+  return out;
+}

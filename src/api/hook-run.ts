@@ -12,6 +12,7 @@ import { defaultBranch, parsePushLines, pushLinesFromEnv } from '../hooks/push-f
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 import { complete, type CompleteOptions, type CompleteResult } from './complete.js';
+import { renewAfterCommit, type CommitRenewal } from './keep-leases.js';
 import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions } from './context.js';
 
 export interface PhaseOutcome {
@@ -24,7 +25,7 @@ export interface PhaseOutcome {
   offline?: string;
 }
 
-export interface PostCommitResult {
+export interface PostCommitResult extends Partial<CommitRenewal> {
   commit: string;
   outcomes: PhaseOutcome[];
 }
@@ -42,6 +43,12 @@ export interface PostCommitResult {
  * marked unpublished until `sync`.
  */
 export async function postCommit(opts: CommonOptions = {}): Promise<PostCommitResult> {
+  const done = await completeTrailers(opts);
+  // Then the committer's other held phases are renewed (api/keep-leases.ts).
+  return { ...done, ...(await renewAfterCommit(opts)) };
+}
+
+async function completeTrailers(opts: CommonOptions): Promise<PostCommitResult> {
   const ctx = openContext(opts);
   if (!ctx.repo.top) throw invalid('E_NO_WORK_TREE', 'post-commit needs a work tree');
   const head = headCommit(ctx.repo.top);
@@ -75,7 +82,7 @@ export async function postCommit(opts: CommonOptions = {}): Promise<PostCommitRe
     try {
       if (art && 'problem' in art) throw invalid('E_BAD_ARTIFACT', `artifact ${art.path} ${art.problem}`);
       const artifactBytes = art ? { bytes: art.bytes, source: art.path } : undefined;
-      outcomes.push(await completeOrKeep({ cwd: ctx.repo.top, agent, phase, commit: head.commit, artifactBytes, deadline: opts.deadline }));
+      outcomes.push(await completeOrKeep({ cwd: ctx.repo.top, agent, env: opts.env, phase, commit: head.commit, artifactBytes, deadline: opts.deadline }));
     } catch (e) {
       if (!isConductorError(e)) throw e;
       outcomes.push({ phase, result: 'rejected', reason: e.message });

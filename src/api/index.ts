@@ -5,6 +5,8 @@
 export { start, type StartOptions, type StartResult } from './start.js';
 export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
+export { renewHeld, type RenewHeldOptions, type RenewHeldResult } from './keep-leases.js';
+export type { Displacement } from './displaced.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';

@@ -62,4 +62,7 @@ export function renderPostCommit(r: PostCommitResult): void {
       stderr(`git-conductor: Conductor-Phase ${o.phase} ignored: ${o.reason}`);
     }
   }
+  for (const c of r.renewed ?? []) stderr(`git-conductor: renewed ${c.phase} for ${c.agent} (lease until ${c.expires_at})`);
+  for (const d of r.displaced ?? []) stderr(`git-conductor: "${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}`);
+  if (r.renew_problem) stderr(`git-conductor: could not renew your lease: ${r.renew_problem}`);
 }

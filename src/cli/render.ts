@@ -1,7 +1,7 @@
 /** Human renderings of API results. --json output bypasses all of this. */
 import type { ClaimResult, CompleteResult, NextResult, ReleaseResult, StartResult, StatusResult } from '../api/index.js';
 import type { AuditEntry } from '../core/schemas.js';
-import { ago, duration, paint, stdout, table } from './output.js';
+import { ago, duration, paint, stderr, stdout, table } from './output.js';
 
 const c = paint(1);
 const STATE_COLOR = { done: 'green', running: 'yellow', ready: 'cyan', pending: 'dim' } as const;
@@ -31,6 +31,8 @@ export function renderRelease(r: ReleaseResult): void {
 }
 
 export function renderNext(r: NextResult): void {
+  // On stderr: `phase=$(git conductor next)` must still read just the phase.
+  for (const d of r.displaced ?? []) stderr(`! "${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}`);
   if (r.phase) stdout(r.phase);
 }
 

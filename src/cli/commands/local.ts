@@ -17,11 +17,16 @@ export function register(program: Command): void {
     .option('--pid <pid>', 'your own long-lived process id, recorded for people to see', parseIntArg)
     .action(async (phase, o) => run((await api()).claim, async (r) => (await render()).renderClaim(r))({ ...o, phase }));
 
-  withCommon(program.command('renew <phase>'))
+  withCommon(program.command('renew [phase]'))
     .option('--offline', 'with a coordination remote: act locally, publish later with sync')
-    .description('extend your lease on a phase you hold')
+    .description('extend your lease on a phase you hold (never shortens it)')
     .option('--ttl <duration>', 'new lease length from now')
-    .action(async (phase, o) => run((await api()).renew, async (r) => (await render()).renderClaim(r))({ ...o, phase }));
+    .option('--if-held', 'renew what you hold (or just that phase) and succeed doing nothing when you hold nothing')
+    .action(async (phase, o) => {
+      if (o.ifHeld) return run((await api()).renewHeld, async (r) => (await import('../render-agents.js')).renderRenewHeld(r))({ ...o, phase });
+      if (phase === undefined) throw new CommanderError(2, 'E_USAGE', "missing argument 'phase' (or pass --if-held to renew whatever you hold)");
+      return run((await api()).renew, async (r) => (await render()).renderClaim(r))({ ...o, phase });
+    });
 
   withCommon(program.command('complete <phase>'))
     .option('--offline', 'with a coordination remote: act locally, publish later with sync')
