@@ -7,6 +7,9 @@ export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptio
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 export { renewHeld, type RenewHeldOptions, type RenewHeldResult } from './keep-leases.js';
 export type { Displacement } from './displaced.js';
+export { prime, type PrimeResult } from './prime.js';
+export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
+export { decideNextAction, type NextAction } from '../core/next-action.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerLocal } from './commands/local.js';
 import { register as registerHooks } from './commands/hooks.js';
 import { register as registerRemote } from './commands/remote.js';
+import { register as registerAgents } from './commands/agents.js';
 import { isConductorError } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
 
@@ -24,6 +25,7 @@ const program = new Command('git-conductor')
 registerLocal(program);
 registerHooks(program);
 registerRemote(program);
+registerAgents(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {
   if (wantsJson) json({ error: { code, exit_code: exitCode, message, ...data } });

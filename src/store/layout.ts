@@ -7,6 +7,8 @@
  *     remote-fetched-at                touched after each fetch of the coordination remote
  *     remote-cache.json                validated remote-tracking chains, by tip commit id
  *     live-claims                      present while a claim may be live: the post-commit stub then starts the CLI
+ *     agent-hooks/reminded.json        holdings the agents' Stop hooks have already reminded of
+ *     setup/<agent>/                   what `setup` changed: manifest.json and the original files
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
@@ -38,6 +40,13 @@ export class Layout {
   /** Its path is spelled out in hooks/post-commit too (the stub tests for it without starting node). */
   get liveClaims() {
     return child(this.root, 'live-claims');
+  }
+  get reminders() {
+    return child(child(this.root, 'agent-hooks'), 'reminded.json');
+  }
+  /** setup's manifest and backups for one agent (a validated name). */
+  setup(agent: string) {
+    return child(child(this.root, 'setup'), segment(agent));
   }
   get head() {
     return child(this.root, 'head');
