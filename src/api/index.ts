@@ -10,6 +10,11 @@ export type { Displacement } from './displaced.js';
 export { prime, type PrimeResult } from './prime.js';
 export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
 export { decideNextAction, type NextAction } from '../core/next-action.js';
+
+// setup loads on first use: it brings in the agents' file formats (and a TOML parser).
+type SetupApi = typeof import('./setup.js');
+export type { SetupOptions, SetupResult, SetupFile } from './setup.js';
+export const setup: SetupApi['setup'] = async (o) => (await import('./setup.js')).setup(o);
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';

@@ -1,5 +1,6 @@
 /** The agent-facing commands: prime, agent-hook (what the hooks `setup` installs run), setup, mcp. */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { json, stderr, write } from '../output.js';
 import { api, run, withCommon } from './shared.js';
@@ -17,6 +18,16 @@ export function register(program: Command): void {
     .option('--hook-json', 'print it as a SessionStart hook answer (hookSpecificOutput.additionalContext)')
     .action(async (o) =>
       run((await api()).prime, (r) => write(1, o.hookJson ? JSON.stringify({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: r.text } }) + '\n' : r.text + '\n'))({ ...o, json: o.json && !o.hookJson }),
+    );
+
+  withCommon(program.command('setup <agent>'))
+    .description(`install the skill, hooks and instructions a coding agent needs (${TOOLS.join(', ')}); --remove undoes it exactly`)
+    .option('--check', 'report what differs from what setup writes (exit 1 when anything does)')
+    .option('--remove', 'undo: restore every file setup changed, byte for byte, and delete the ones it created')
+    .option('--mcp', "also register the MCP server ('git conductor mcp') in the agent's MCP config")
+    .option('--user', "the agent's configuration in your home directory, not the repository's")
+    .action(async (agent: string, o) =>
+      run((await api()).setup, async (r) => (await import('../render-agents.js')).renderSetup(r, o))({ ...o, agent: toolArg(agent), home: homedir() }),
     );
 
   program
