@@ -11,10 +11,11 @@ export { prime, type PrimeResult } from './prime.js';
 export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
 export { decideNextAction, type NextAction } from '../core/next-action.js';
 
-// setup loads on first use: it brings in the agents' file formats (and a TOML parser).
-type SetupApi = typeof import('./setup.js');
+// setup and the MCP server load on first use, from their own bundles in the CLI (api/heavy.ts).
 export type { SetupOptions, SetupResult, SetupFile } from './setup.js';
-export const setup: SetupApi['setup'] = async (o) => (await import('./setup.js')).setup(o);
+export type { McpOptions } from '../mcp/server.js';
+export const setup: (typeof import('./setup.js'))['setup'] = async (o) => (await loadSetup()).setup(o);
+export const serveMcp: (typeof import('../mcp/server.js'))['serveMcp'] = async (o) => (await loadMcp()).serveMcp(o);
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
@@ -32,5 +33,6 @@ export const deinit: RemoteApi['deinit'] = async (o) => (await remoteApi()).dein
 export const sync: RemoteApi['sync'] = async (o) => (await remoteApi()).sync(o);
 export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doctor(o);
 export { ConductorError, ExitCode } from '../core/errors.js';
+import { loadMcp, loadSetup } from './heavy.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';

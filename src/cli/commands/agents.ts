@@ -31,6 +31,12 @@ export function register(program: Command): void {
     );
 
   program
+    .command('mcp')
+    .description('serve the sprint as MCP tools over stdio (status, next, claim, renew, complete, abort, artifact_show, prime)')
+    .option('--agent <id>', 'act as this agent in every call (default: the environment, or the rule of `whoami`)')
+    .action(async (o: { agent?: string }) => (await api()).serveMcp({ cwd: process.cwd(), agent: o.agent, env: process.env, version: process.env.CONDUCTOR_VERSION ?? '0.1.0' }));
+
+  program
     .command('agent-hook <event>')
     .description('run by the agent hooks that setup installs: session-start (bind the id, print the prime) or stop (remind once of a held phase)')
     .requiredOption('--tool <agent>', `the agent: ${TOOLS.join(', ')}`, toolArg)
