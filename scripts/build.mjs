@@ -18,20 +18,20 @@ const lazyChildProcess = {
     );
   },
 };
-/** The CLI loads setup and the MCP server from their own bundles (see src/api/heavy.ts). */
-const heavyApart = {
+/** The CLI and the library load setup and the MCP server from their own bundles (see src/api/heavy.ts). */
+const heavyApart = (replacement) => ({
   name: 'heavy-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/heavy\.js$/ }, (args) => (/[\\/]src[\\/]api[\\/]index\.ts$/.test(args.importer) ? { path: fileURLToPath(new URL('./heavy-cli.cjs', import.meta.url)) } : undefined));
+    b.onResolve({ filter: /^\.\/heavy\.js$/ }, (args) => (/[\\/]src[\\/]api[\\/]index\.ts$/.test(args.importer) ? { path: fileURLToPath(new URL(replacement, import.meta.url)) } : undefined));
   },
-};
+});
 const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'none', define: { 'process.env.CONDUCTOR_VERSION': JSON.stringify(version) } };
 const cli = async () => {
-  await build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli-main.cjs', plugins: [lazyChildProcess, heavyApart], logOverride: { 'empty-import-meta': 'silent' } });
+  await build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli-main.cjs', plugins: [lazyChildProcess, heavyApart('./heavy-cli.cjs')], logOverride: { 'empty-import-meta': 'silent' } });
   const hash = createHash('sha256').update(readFileSync(new URL('../dist/cli-main.cjs', import.meta.url))).digest('hex').slice(0, 16);
   await build({ ...common, entryPoints: ['src/cli/loader.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' }, define: { ...common.define, BUNDLE_HASH: JSON.stringify(hash) } });
 };
 /** The heavy entries, one CommonJS bundle each, required by the CLI only when their command runs. */
 const heavy = (entry, out) => build({ ...common, entryPoints: [entry], format: 'cjs', outfile: `dist/${out}.cjs`, logOverride: { 'empty-import-meta': 'silent' } });
-await Promise.all([cli(), heavy('src/api/setup.ts', 'setup'), heavy('src/mcp/server.ts', 'mcp'), build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external' })]);
+await Promise.all([cli(), heavy('src/api/setup.ts', 'setup'), heavy('src/mcp/server.ts', 'mcp'), build({ ...common, entryPoints: ['src/api/index.ts'], format: 'esm', outfile: 'dist/index.mjs', packages: 'external', plugins: [heavyApart('./heavy-lib.mjs')] })]);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--emitDeclarationOnly'], { stdio: 'inherit' });

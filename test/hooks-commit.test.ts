@@ -72,12 +72,19 @@ describe('post-commit hook', () => {
     expect(readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8')).toBe(before);
   });
 
-  it("renews the committer's held phase on a commit without the trailer", () => {
+  it("renews the committer's held phase on a commit without the trailer, once half its lease has run", async () => {
+    expect(as('sam', ['abort', 'security'], repo).code).toBe(0);
+    expect(as('sam', ['claim', 'security', '--ttl', '2s'], repo).code).toBe(0);
+    const early = commit(repo, 'sam', ['early work'], { 'src1.txt': 'w\n' });
+    expect(early.stderr).toBe('');
+    await new Promise((r) => setTimeout(r, 1500));
     const before = phaseOf(repo, 'security').expires_at;
     const r = commit(repo, 'sam', ['more work'], { 'src2.txt': 'y\n' });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('git-conductor: renewed security for sam');
-    expect(Date.parse(phaseOf(repo, 'security').expires_at)).toBeGreaterThan(Date.parse(before));
+    expect(Date.parse(phaseOf(repo, 'security').expires_at) - Date.parse(before)).toBeGreaterThan(3_000_000);
+    // Freshly renewed: the next commit does not even start the CLI.
+    expect(commit(repo, 'sam', ['even more'], { 'src3.txt': 'z\n' }).stderr).toBe('');
   });
 
   it('warns and lets the commit through when the CLI cannot be found, or when CONDUCTOR_HOOKS=0', () => {

@@ -9,7 +9,7 @@ import { leaseUntil } from '../core/lease.js';
 import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { displacedInTops, withDisplacement, type Displacement } from './displaced.js';
 import { newToken, proofOf } from './identity.js';
-import { leasePolicy, markLiveClaims } from './lease.js';
+import { leasePolicy, markRenewalDue, renewalDue } from './lease.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -74,7 +74,7 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
     };
   });
   if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
-  markLiveClaims(ctx);
+  markRenewalDue(ctx, renewalDue(entry.record));
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
   return {

@@ -13,12 +13,14 @@ import { renewIn, type ClaimResult } from './claim.js';
 import { agentOf, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { displacements, type Displacement } from './displaced.js';
 import { proofOf } from './identity.js';
-import { clearLiveClaims } from './lease.js';
+import { clearLiveClaims, markRenewalDue, renewalDue } from './lease.js';
 
 export interface RenewHeldOptions extends CommonOptions {
   /** Only this phase; default: every phase the agent holds. */
   phase?: string;
   ttl?: string;
+  /** Only leases that are half run or more (what a commit renews). */
+  onlyDue?: boolean;
 }
 
 export interface RenewHeldResult {
@@ -41,7 +43,9 @@ export function renewHeldIn(ctx: Ctx, opts: RenewHeldOptions): RenewHeldResult {
   const sprint = id ? ctx.store.readSprint(id) : undefined;
   if (!sprint || sprint.status !== 'active') return { sprint_id: id ?? null, agent, renewed: [], displaced: [] };
   const held = heldBy(ctx, sprint, agent).filter((p) => only === undefined || p === only);
-  const renewed = held.map((phase) => renewIn(ctx, sprint, phase, opts));
+  const tops = opts.onlyDue ? ctx.store.tops(sprint) : undefined;
+  const due = tops ? held.filter((p) => renewalDue(tops.get(p)!) <= ctx.now) : held;
+  const renewed = due.map((phase) => renewIn(ctx, sprint, phase, opts));
   return { sprint_id: sprint.id, agent, renewed, displaced: held.length ? [] : displacements(ctx, sprint, agent).filter((d) => only === undefined || d.phase === only) };
 }
 
@@ -55,12 +59,14 @@ export function heldBy(ctx: Ctx, sprint: SprintFile, agent: string): string[] {
   }).map((p) => p.name);
 }
 
-/** After the post-commit hook's work: forget the stub's hint once no claim at all is live. */
+/** After the post-commit hook's work: the stub's hint says when a renewal is next due, or goes once no claim is live. */
 export function settleLiveHint(ctx: Ctx): void {
   const id = ctx.store.activeSprintId();
   const sprint = id ? ctx.store.readSprint(id) : undefined;
   const tops = sprint?.status === 'active' ? ctx.store.tops(sprint) : new Map();
-  if (![...tops.values()].some((t) => isLive(t, Date.now()))) clearLiveClaims(ctx);
+  const live = [...tops.values()].filter((t) => isLive(t, Date.now()));
+  clearLiveClaims(ctx);
+  if (live.length) markRenewalDue(ctx, Math.min(...live.map(renewalDue)));
 }
 
 export interface CommitRenewal {
@@ -79,10 +85,10 @@ export async function renewAfterCommit(opts: CommonOptions): Promise<CommitRenew
   try {
     let r: RenewHeldResult;
     try {
-      r = await renewHeld(opts);
+      r = await renewHeld({ ...opts, onlyDue: true });
     } catch (e) {
       if (!(e instanceof Error && (e as { exitCode?: number }).exitCode === 5)) throw e;
-      r = await renewHeld({ ...opts, offline: true });
+      r = await renewHeld({ ...opts, onlyDue: true, offline: true });
     }
     const ctx = openContext(opts);
     settleLiveHint(ctx);

@@ -6,7 +6,7 @@
  *     audit.jsonl                      one JSON line per event
  *     remote-fetched-at                touched after each fetch of the coordination remote
  *     remote-cache.json                validated remote-tracking chains, by tip commit id
- *     live-claims                      present while a claim may be live: the post-commit stub then starts the CLI
+ *     live-claims                      while a claim is live: when a renewal is next due (read by the post-commit stub)
  *     agent-hooks/reminded.json        holdings the agents' Stop hooks have already reminded of
  *     setup/<agent>/                   what `setup` changed: manifest.json and the original files
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
