@@ -52,6 +52,11 @@ describe('prime', () => {
     expect(cli(['abort', 'think'], { cwd: repo, env: bound }).code).toBe(0);
     expect(cli(['claim', 'think'], { cwd: repo, env: bound }).code).toBe(0);
     expect(hook(repo, ['stop', '--tool', 'cursor'], stopInput, bound).json.followup_message).toContain('You still hold "think"');
+    // Outside a repository (a user-wide hook): the id is still bound, and nothing is said.
+    const elsewhere = tempDir();
+    const outside = hook(elsewhere, ['session-start', '--tool', 'claude'], JSON.stringify({ session_id: 's-2' }), { CLAUDE_ENV_FILE: join(elsewhere, 'env') });
+    expect([outside.code, outside.stdout, outside.stderr]).toEqual([0, '', '']);
+    expect(readFileSync(join(elsewhere, 'env'), 'utf8')).toContain('CONDUCTOR_AGENT=claude-s-2');
     // Bad input never breaks the agent: a message on stderr, nothing on stdout, exit 0.
     const bad = hook(repo, ['session-start', '--tool', 'claude'], '{not json');
     expect(bad.code).toBe(0);

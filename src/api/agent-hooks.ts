@@ -12,7 +12,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { SESSION_BINDING_VAR, validateAgentId } from '../core/agent.js';
-import { invalid } from '../core/errors.js';
+import { invalid, isConductorError } from '../core/errors.js';
 import { check } from '../core/schemas.js';
 import { writeFileAtomic } from '../store/fs-atomic.js';
 import { agentOf, openContext, type CommonOptions, type Ctx } from './context.js';
@@ -76,7 +76,13 @@ export async function agentHook(opts: AgentHookOptions): Promise<AgentHookResult
   const input = parseInput(opts.input);
   const bound = binding(opts.tool, input.session_id);
   const o = { ...opts, env: { ...opts.env, ...bound?.env } };
-  return opts.event === 'session-start' ? sessionStart(o, bound) : stop(o);
+  try {
+    return await (opts.event === 'session-start' ? sessionStart(o, bound) : stop(o));
+  } catch (e) {
+    // A user-wide hook also runs outside repositories: there is nothing to say there.
+    if (isConductorError(e) && e.code === 'E_NOT_A_REPO') return {};
+    throw e;
+  }
 }
 
 async function sessionStart(opts: AgentHookOptions, bound: ReturnType<typeof binding>): Promise<AgentHookResult> {
