@@ -64,7 +64,7 @@ describe('doctor', () => {
 describe('the default agent id', () => {
   it('is valid for user names that start with punctuation', () => {
     for (const user of ['_svc', '.hidden', '--', 'ü']) {
-      const { id } = resolveAgent({ env: {}, user, worktree: '/w', session: 's' });
+      const { id } = resolveAgent({ env: {}, user, worktree: '/w', anchor: { key: 's', kind: 'harness', stable: true, what: 'p' } });
       expect(id).toMatch(AGENT_ID_RE);
     }
   });
