@@ -1,6 +1,6 @@
 // Bundles the CLI into one minified CommonJS file (CJS loads faster than ESM
-// on Node 20) run by a small loader that keeps a V8 code cache of it (see
-// src/cli/loader.ts), and the library into one ESM file, plus type declarations.
+// on Node 20) run by a small launcher that keeps a V8 code cache of it (see
+// src/launcher/code-cache.ts), and the library into one ESM file, plus type declarations.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,7 +29,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', minify: true,
 const cli = async () => {
   await build({ ...common, entryPoints: ['src/cli/index.ts'], format: 'cjs', outfile: 'dist/cli-main.cjs', plugins: [lazyChildProcess, heavyApart('./heavy-cli.cjs')], logOverride: { 'empty-import-meta': 'silent' } });
   const hash = createHash('sha256').update(readFileSync(new URL('../dist/cli-main.cjs', import.meta.url))).digest('hex').slice(0, 16);
-  await build({ ...common, entryPoints: ['src/cli/loader.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' }, define: { ...common.define, BUNDLE_HASH: JSON.stringify(hash) } });
+  await build({ ...common, entryPoints: ['src/launcher/code-cache.ts'], format: 'cjs', outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' }, define: { ...common.define, BUNDLE_HASH: JSON.stringify(hash) } });
 };
 /** The heavy entries, one CommonJS bundle each, required by the CLI only when their command runs. */
 const heavy = (entry, out) => build({ ...common, entryPoints: [entry], format: 'cjs', outfile: `dist/${out}.cjs`, logOverride: { 'empty-import-meta': 'silent' } });

@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from './helpers/harness.js';
-import { CLI, cli, makeRepo } from './helpers/repo.js';
+import { CLI, conductor as cli } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
 
 const harnesses: Harness[] = [];

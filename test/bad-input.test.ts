@@ -5,12 +5,12 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LEAN_ENV } from './helpers/race.js';
-import { cli, makeRepo, tempDir } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 import { phaseDir, snapshot, stateDir } from './helpers/state.js';
 
 type Env = Record<string, string | undefined>;
-const run = (cwd: string, args: string[], env: Env = {}) => cli(args, { cwd, env: { ...LEAN_ENV, ...env } });
+const run = (cwd: string, args: string[], env: Env = {}) => conductor(args, { cwd, env: env });
 
 /**
  * Runs `args` (which include --json) and the same without --json; both must
@@ -66,6 +66,13 @@ describe('bad input', () => {
 
     it.each([['renew'], ['complete'], ['abort'], ['unstuck'], ['artifact', 'show']])('refuses a traversal name for %s', (...cmd) => {
       refused(repo, [...cmd, '../x', '--json'], 2, { code: 'E_BAD_PHASE_NAME' });
+    });
+
+    it('exits 2 with a one-line JSON error on a traversal name', () => {
+      const r = conductor(['claim', '../x', '--json'], { cwd: repo });
+      expect(r.code).toBe(2);
+      expect(r.json.error.code).toBe('E_BAD_PHASE_NAME');
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
     });
 
     it('refuses an unknown phase with 2, listing the real ones', () => {

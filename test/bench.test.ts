@@ -1,3 +1,4 @@
+/** npm run bench --quick: the report's shape (a ratio per command and graph, and a verdict), not its timings. */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** The V8 code cache of the CLI bundle: written, reused, rewritten when corrupt, and never read from a directory others can write. */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -2,28 +2,27 @@
  * kill -9 at every step of an append (test-only pause points in the lock
  * protocol), then show that the phase is never blocked for good.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { testEnv } from './helpers/env.js';
-import { LEAN_ENV } from './helpers/race.js';
-import { CLI, cli, makeRepo } from './helpers/repo.js';
+import { conductor, spawnConductor } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
+import { auditEvents, phaseDir, stateDir } from './helpers/state.js';
 
 const POINTS = ['after-mkdir', 'before-rename', 'after-rename'] as const;
 
 /** Runs the CLI until it announces the pause point, then kills it with SIGKILL. */
 function crashAt(point: string, args: string[], cwd: string): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv({ ...LEAN_ENV, CONDUCTOR_TEST_PAUSE: point }) });
+    const child = spawnConductor(args, { cwd, env: { CONDUCTOR_TEST_PAUSE: point } });
     let err = '';
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       fail(new Error(`never paused at ${point}: ${err}${out}`));
     }, 20_000);
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => {
       err += d;
       if (err.includes(`paused at ${point}\n`)) child.kill('SIGKILL');
     });
@@ -35,15 +34,8 @@ function crashAt(point: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-const run = (repo: string, ...args: string[]) => cli([...args, '--json'], { cwd: repo, env: LEAN_ENV });
-const state = (repo: string) => join(repo, '.git', 'conductor');
-const phaseDir = (repo: string, sprint: string, phase: string) => join(state(repo), 'sprints', sprint, 'phases', phase);
+const run = (repo: string, ...args: string[]) => conductor([...args, '--json'], { cwd: repo });
 const listing = (dir: string) => readdirSync(dir).sort();
-const auditEvents = (repo: string) =>
-  readFileSync(join(state(repo), 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { event: string; phase?: string; agent?: string; detail?: string });
 /** Moves a sprint's start (and archive time) into the past, as if it had been left there long ago. */
 function backdate(file: string, ms: number) {
   const s = JSON.parse(readFileSync(file, 'utf8'));
@@ -137,7 +129,7 @@ describe('a claimer killed with SIGKILL', () => {
       expect(run(repo, 'claim', 'think', '--agent', 'a').code).toBe(0);
       // Whatever the crash left behind is not the active sprint: clean removes it once it is
       // older than a start could take, and never the active one.
-      const sprints = join(state(repo), 'sprints');
+      const sprints = join(stateDir(repo), 'sprints');
       const leftovers = listing(sprints).filter((id) => id !== r.json.sprint_id);
       const unarchived = leftovers.filter((id) => JSON.parse(readFileSync(join(sprints, id, 'sprint.json'), 'utf8')).status === 'active');
       expect(unarchived).toHaveLength(1);

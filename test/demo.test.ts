@@ -1,3 +1,4 @@
+/** npm run demo: a whole sprint across three clones, every key event reported. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, makeRepo } from './helpers/repo.js';
+import { conductor as cli } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
 
 const as = (agent: string, args: string[], cwd: string) => cli([...args, '--json', '--agent', agent], { cwd });
 const leftS = (r: { json: { expires_at: string } }) => (Date.parse(r.json.expires_at) - Date.now()) / 1000;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, cli, makeRepo } from './helpers/repo.js';
+import { CLI, conductor as cli } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
 
 const clients: Client[] = [];

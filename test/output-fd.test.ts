@@ -1,10 +1,9 @@
 /** Output goes straight to the file descriptors: no command creates the process.stdout stream. */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from './helpers/env.js';
-import { CLI, makeRepo, tempDir } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 
 describe('output', () => {
   it('never creates process.stdout, in the hooks commands or in status', async () => {
@@ -14,7 +13,7 @@ describe('output', () => {
     writeFileSync(trap, `const d = Object.getOwnPropertyDescriptor(process, 'stdout');
 Object.defineProperty(process, 'stdout', { configurable: true, get() { require('fs').writeSync(2, 'process.stdout created\\n'); return d.get.call(process); } });\n`);
     for (const args of [['hooks', 'status'], ['hooks', 'install'], ['status'], ['start'], ['status']]) {
-      const r = spawnSync(process.execPath, ['-r', trap, CLI, ...args], { cwd: repo, env: testEnv({ CONDUCTOR_AGENT: 'a' }), encoding: 'utf8' });
+      const r = conductor(args, { cwd: repo, agent: 'a', nodeArgs: ['-r', trap] });
       expect(r.stderr, args.join(' ')).not.toContain('process.stdout created');
       expect(r.stdout.length + r.stderr.length, args.join(' ')).toBeGreaterThan(0);
     }

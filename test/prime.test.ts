@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, cli, makeRepo, tempDir } from './helpers/repo.js';
+import { CLI, conductor as cli } from './helpers/cli.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
 
 const hook = (repo: string, args: string[], input: string, env: Record<string, string | undefined> = {}) => {

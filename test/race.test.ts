@@ -1,19 +1,16 @@
+/** Real processes on one machine claiming at the same instant: one winner per phase, distinct phases for next --claim, one sprint from racing starts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conductor } from './helpers/cli.js';
 import { overlapped, race } from './helpers/race.js';
-import { cli, makeRepo } from './helpers/repo.js';
+import { makeRepo } from './helpers/repo.js';
+import { auditEvents, phaseDir } from './helpers/state.js';
 
 const RACERS = 16;
 const TRIALS = 50;
 
-const statePhases = (repo: string, sprint: string, phase: string) => join(repo, '.git', 'conductor', 'sprints', sprint, 'phases', phase);
 const entries = (dir: string) => readdirSync(dir).filter((n) => /^\d+$/.test(n));
-const audit = (repo: string) =>
-  readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
 
 describe(`${RACERS} processes claiming the same phase at the same instant`, () => {
   let repo: string;
@@ -22,7 +19,7 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
     repo = await makeRepo();
     // One independent read phase per trial: every trial races on a fresh phase of one sprint.
     const phases = Array.from({ length: TRIALS }, (_, i) => ({ name: `t${i}`, concurrency: 'read' }));
-    const r = cli(['start', '--json', '--phases', JSON.stringify(phases)], { cwd: repo });
+    const r = conductor(['start', '--json', '--phases', JSON.stringify(phases)], { cwd: repo });
     expect(r.code).toBe(0);
     sprint = r.json.sprint_id;
   });
@@ -42,7 +39,7 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
         expect(l.json.error.message).toContain(winners[0]!.json.agent);
       }
       // The state agrees: one entry, held by the winner.
-      const dir = statePhases(repo, sprint, phase);
+      const dir = phaseDir(repo, sprint, phase);
       expect(entries(dir)).toEqual(['000001']);
       expect(JSON.parse(readFileSync(join(dir, '000001', 'record.json'), 'utf8')).agent).toBe(winners[0]!.json.agent);
       if (overlapped(winners[0]!, losers)) racedTrials++;
@@ -52,7 +49,7 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
     // either way, so a few of those are tolerated; a queue would make every trial one.
     console.log(`${racedTrials} of ${TRIALS} trials overlapped`);
     expect(racedTrials).toBeGreaterThanOrEqual(Math.ceil(TRIALS * 0.9));
-    const claims = audit(repo).filter((e) => e.event === 'claim');
+    const claims = auditEvents(repo).filter((e) => e.event === 'claim');
     expect(claims).toHaveLength(TRIALS);
     console.log(`${TRIALS} trials x ${RACERS} racers in ${Date.now() - t0} ms`);
   });
@@ -60,14 +57,14 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
 
 /** A fresh sprint with the given graph; returns its id. */
 function startSprint(repo: string, phases?: unknown): string {
-  const r = cli(['start', '--json', ...(phases ? ['--phases', JSON.stringify(phases)] : [])], { cwd: repo });
+  const r = conductor(['start', '--json', ...(phases ? ['--phases', JSON.stringify(phases)] : [])], { cwd: repo });
   expect(r.code, r.stderr + r.stdout).toBe(0);
   return r.json.sprint_id;
 }
 
 function finish(repo: string, phase: string, agent = 'lead') {
-  expect(cli(['claim', phase, '--agent', agent, '--json'], { cwd: repo }).code).toBe(0);
-  expect(cli(['complete', phase, '--agent', agent, '--json'], { cwd: repo }).code).toBe(0);
+  expect(conductor(['claim', phase, '--agent', agent, '--json'], { cwd: repo }).code).toBe(0);
+  expect(conductor(['complete', phase, '--agent', agent, '--json'], { cwd: repo }).code).toBe(0);
 }
 
 describe('different phases claimed at the same instant', () => {
@@ -89,7 +86,7 @@ describe('different phases claimed at the same instant', () => {
         [0, 'security', 's'],
         [0, 'qa', 'q'],
       ]);
-      const s = cli(['status', '--json'], { cwd: repo }).json;
+      const s = conductor(['status', '--json'], { cwd: repo }).json;
       expect([s.phases.review.state, s.phases.security.state, s.phases.qa.state]).toEqual(['running', 'running', 'running']);
       raced = racers.some((r, i) => overlapped(r, racers.filter((_, j) => j !== i)));
     }
@@ -106,7 +103,7 @@ describe('different phases claimed at the same instant', () => {
       const won = new Set(racers.filter((r) => r.code === 0).map((r) => r.json.phase));
       outcomes[won.size === 2 ? 'both' : won.size === 1 ? 'one' : 'none']++;
       // The state agrees with the exit codes: at most one write phase is running now.
-      const s = cli(['status', '--json'], { cwd: repo }).json;
+      const s = conductor(['status', '--json'], { cwd: repo }).json;
       const running = ['w1', 'w2'].filter((p) => s.phases[p].state === 'running');
       expect(running.length).toBeLessThanOrEqual(1);
       expect(running).toEqual([...won]);
@@ -127,7 +124,7 @@ describe('next --claim racing', () => {
     expect(got.map((r) => r.json.phase).sort()).toEqual(names);
     for (const r of got) expect(r.json.claimed).toMatchObject({ phase: r.json.phase, kind: 'claim' });
     expect(racers.filter((r) => r.json.phase === null)).toHaveLength(4);
-    const s = cli(['status', '--json'], { cwd: repo }).json;
+    const s = conductor(['status', '--json'], { cwd: repo }).json;
     for (const r of got) expect(s.phases[r.json.phase].agent).toBe(r.json.claimed.agent);
   });
 });
@@ -138,7 +135,7 @@ describe('other races', () => {
     startSprint(repo, Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, concurrency: 'read' })));
     const expiries: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const c = cli(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo });
+      const c = conductor(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo });
       expect(c.code).toBe(0);
       expiries.push(Date.parse(c.json.expires_at));
     }
@@ -150,7 +147,7 @@ describe('other races', () => {
       expect(winners[0]!.json).toMatchObject({ kind: 'takeover', previous: { agent: 'gone' } });
       for (const r of racers) if (r.code) expect(r.code).toBe(3);
     }
-    expect(audit(repo).filter((e) => e.event === 'takeover')).toHaveLength(5);
+    expect(auditEvents(repo).filter((e) => e.event === 'takeover')).toHaveLength(5);
   });
 
   it('concurrent starts leave exactly one active sprint, the one the head names', async () => {
@@ -159,7 +156,7 @@ describe('other races', () => {
       const racers = await race(repo, Array.from({ length: 8 }, () => ['start', '--json']));
       for (const r of racers) expect([0, 3], r.stdout + r.stderr).toContain(r.code);
       expect(racers.some((r) => r.code === 0)).toBe(true);
-      const head = cli(['status', '--json'], { cwd: repo }).json.sprint_id;
+      const head = conductor(['status', '--json'], { cwd: repo }).json.sprint_id;
       const sprints = join(repo, '.git', 'conductor', 'sprints');
       const active = readdirSync(sprints).filter((id) => JSON.parse(readFileSync(join(sprints, id, 'sprint.json'), 'utf8')).status === 'active');
       expect(active).toEqual([head]);

@@ -1,5 +1,7 @@
+/** Clones racing for one phase through one remote: exactly one winner, and every loser rolled back and told who won. */
 import { describe, expect, it } from 'vitest';
-import { cliAsync, gitSync } from './helpers/repo.js';
+import { conductorAsync } from './helpers/cli.js';
+import { git } from './helpers/git.js';
 import { independentPhases, makeBare, makeClone, type Clone } from './helpers/remote.js';
 
 const CLONES = 8;
@@ -24,7 +26,7 @@ describe('clones racing through one remote', () => {
         expect(r.json.error.message).toContain(winner.agent);
       }
       // The remote holds exactly one entry: the winner's claim.
-      expect(gitSync(['log', '--format=%s', `refs/conductor/sprints/${results[winners[0]!]!.json.sprint_id}/phases/${phase}`], bare)).toBe(`claim ${phase} by ${winner.agent}@${results[winners[0]!]!.json.host}`);
+      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${results[winners[0]!]!.json.sprint_id}/phases/${phase}`)).toBe(`claim ${phase} by ${winner.agent}@${results[winners[0]!]!.json.host}`);
       // Every loser's local view (no fetch) shows the winner: its own claim was rolled back.
       if (t % 5 === 1) {
         const views = await Promise.all(clones.map((c) => c.runAsync(['status'])));
@@ -46,7 +48,7 @@ describe('clones racing through one remote', () => {
     for (let t = 1; t <= trials; t++) {
       // A same-clone loser may meet the local winner's entry while it is still being pushed (and may yet lose):
       // it must wait for the outcome rather than name a holder that never held the phase.
-      const results = await Promise.all(racers.map((r) => cliAsync(['claim', `p${t}`, '--json'], { cwd: r.dir, env: { CONDUCTOR_AGENT: r.agent } })));
+      const results = await Promise.all(racers.map((r) => conductorAsync(['claim', `p${t}`, '--json'], { cwd: r.dir, agent: r.agent })));
       const winners = results.filter((r) => r.code === 0);
       expect(winners, `trial ${t}: ${results.map((r) => r.code + (r.code ? ':' + r.json?.error?.code : '')).join(' ')}`).toHaveLength(1);
       const winner = winners[0]!.json.agent as string;

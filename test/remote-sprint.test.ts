@@ -1,7 +1,9 @@
+/** A whole sprint across machines (git daemon and file:// remotes): claims, completions, takeovers and artifacts seen by every clone. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, gitSync } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { git } from './helpers/git.js';
 import { makeBare, makeClone, sleep, startDaemon, type Clone } from './helpers/remote.js';
 
 const PHASES = ['think', 'plan', 'build', 'review', 'security', 'qa', 'ship'];
@@ -42,12 +44,12 @@ describe('a sprint across machines, through git daemon', () => {
     const sprintId = clones[0]!.run(['status']).json.sprint_id;
     for (const phase of PHASES) {
       const ref = `refs/conductor/sprints/${sprintId}/phases/${phase}`;
-      const subjects = gitSync(['log', '--format=%s', ref], bare).split('\n');
+      const subjects = git(bare, 'log', '--format=%s', ref).split('\n');
       expect(subjects.filter((s) => s.startsWith('complete ')), `${phase}: ${subjects.join(' | ')}`).toHaveLength(1);
       expect(subjects[0]).toMatch(/^complete /);
-      expect(gitSync(['rev-list', '--merges', '--count', ref], bare)).toBe('0');
+      expect(git(bare, 'rev-list', '--merges', '--count', ref)).toBe('0');
       // One commit per entry, numbered 1..n from the root.
-      const seqs = gitSync(['log', '--reverse', '--format=%b', ref], bare).split('\n').filter(Boolean);
+      const seqs = git(bare, 'log', '--reverse', '--format=%b', ref).split('\n').filter(Boolean);
       expect(seqs).toEqual(seqs.map((_, i) => `seq ${String(i + 1).padStart(6, '0')}`));
     }
     // Every clone sees the same finished sprint, and reads artifacts completed elsewhere.
@@ -77,7 +79,7 @@ describe('a sprint across machines, through git daemon', () => {
     expect(s.json.phases.think).toMatchObject({ state: 'running', agent: 'alice' });
     expect(s.json.phases.think.host).toBeTruthy();
     expect(Date.now() - Date.parse(s.json.remote.as_of)).toBeLessThan(60_000);
-    const text = cli(['status'], { cwd: b.dir, env: { CONDUCTOR_AGENT: 'bob' } }).stdout;
+    const text = conductor(['status'], { cwd: b.dir, agent: 'bob' }).stdout;
     expect(text).toMatch(/think\s+running\s+alice@\S+/);
     expect(text).toMatch(/remote origin \(refs\/conductor\): as of \d+s ago/);
     // A phase completed on A is refused as done on B.
@@ -115,4 +117,34 @@ describe('a sprint across machines, through git daemon', () => {
     const s = a.run(['status', '--fetch']).json;
     expect(s.phases.think.agent).toBe('bob');
   });
+});
+
+const ORPHAN = 'refs/conductor/sprints/99991231-235959-ffffff/phases/x';
+
+describe('a fresh clone finds the sprint the remote head names', () => {
+  it('ignores a sprint ref that sorts after the active one', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'alice');
+    const sprint = a.run(['start']).json.sprint_id;
+    a.git(['push', '-q', '--no-verify', 'origin', `HEAD:${ORPHAN}`]);
+    const b = makeClone(url, 'bob');
+    const s = b.run(['status']);
+    expect(s.code, s.stdout).toBe(0);
+    expect(s.json.sprint_id).toBe(sprint);
+    expect(b.run(['claim', 'think']).code).toBe(0);
+  });
+
+  it('imports a three-entry head without naming a sprint that is missing here', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'alice');
+    a.run(['start']);
+    a.run(['start']);
+    const third = a.run(['start']).json.sprint_id;
+    a.git(['push', '-q', '--no-verify', 'origin', `HEAD:${ORPHAN}`]);
+    const b = makeClone(url, 'bob');
+    const s = b.run(['status']);
+    expect(s.code, s.stdout).toBe(0);
+    expect(s.json.sprint_id).toBe(third);
+  });
+
 });

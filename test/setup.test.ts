@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hookEnv } from './helpers/hooks.js';
-import { cli, makeRepo, tempDir } from './helpers/repo.js';
+import { conductor as cli } from './helpers/cli.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
 
 function tree(root: string): Record<string, string> {

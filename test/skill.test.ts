@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { haltReason, validateArtifact } from '../src/core/artifacts.js';
-import { LEAN_ENV } from './helpers/race.js';
-import { cli, tempDir } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { tempDir } from './helpers/repo.js';
 
 const skill = readFileSync(resolve(__dirname, '../templates/SKILL.md'), 'utf8');
 
@@ -16,7 +16,7 @@ describe('templates/SKILL.md', () => {
     for (const [, cmd, rest] of used) {
       // `artifact show <phase>`: leading plain words are subcommands.
       const sub = /^((?: [a-z]+)*)/.exec(rest!)![1]!.trim().split(' ').filter(Boolean);
-      const help = cli([cmd!, ...sub, '--help'], { cwd, env: LEAN_ENV });
+      const help = conductor([cmd!, ...sub, '--help'], { cwd });
       expect(help.code, `git conductor ${cmd} ${sub.join(' ')}`).toBe(0);
       // Help for an unknown command falls back to its parent's: make sure it is this command's.
       expect(help.stdout).toMatch(new RegExp(`^Usage: git-conductor ${[cmd, ...sub].join(' ')} `));

@@ -1,10 +1,12 @@
+/** One sprint shared by every worktree of a repository, each worktree with its own default agent. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LEAN_ENV } from './helpers/race.js';
-import { cli, gitSync, makeRepo, tempDir } from './helpers/repo.js';
+import { conductor } from './helpers/cli.js';
+import { git } from './helpers/git.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 
-const run = (cwd: string, ...args: string[]) => cli([...args, '--json'], { cwd, env: LEAN_ENV });
+const run = (cwd: string, ...args: string[]) => conductor([...args, '--json'], { cwd });
 
 describe('one sprint shared by every worktree of a repository', () => {
   let main: string;
@@ -12,7 +14,7 @@ describe('one sprint shared by every worktree of a repository', () => {
   beforeAll(async () => {
     main = await makeRepo();
     linked = join(tempDir('conductor-wt-'), 'feature');
-    gitSync(['worktree', 'add', '-b', 'feature', linked], main);
+    git(main, 'worktree', 'add', '-b', 'feature', linked);
     expect(run(main, 'start').code).toBe(0);
   });
 
@@ -38,9 +40,9 @@ describe('one sprint shared by every worktree of a repository', () => {
   });
 
   it('writes nothing into either work tree, index or branch', () => {
-    expect(gitSync(['status', '--porcelain'], main)).toBe('');
-    expect(gitSync(['status', '--porcelain'], linked)).toBe('?? think.json');
-    expect(gitSync(['for-each-ref', '--format=%(refname)'], main).split('\n').sort()).toEqual(['refs/heads/feature', 'refs/heads/main']);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expect(git(linked, 'status', '--porcelain')).toBe('?? think.json');
+    expect(git(main, 'for-each-ref', '--format=%(refname)').split('\n').sort()).toEqual(['refs/heads/feature', 'refs/heads/main']);
   });
 
   it('works from subdirectories of both worktrees', () => {

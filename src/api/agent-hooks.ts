@@ -12,7 +12,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { SESSION_BINDING_VAR, validateAgentId } from '../core/agent.js';
-import { invalid, isConductorError } from '../core/errors.js';
+import { invalid, isCode } from '../core/errors.js';
 import { check } from '../core/schemas.js';
 import { writeFileAtomic } from '../store/fs-atomic.js';
 import { agentOf, openContext, type CommonOptions, type Ctx } from './context.js';
@@ -80,7 +80,7 @@ export async function agentHook(opts: AgentHookOptions): Promise<AgentHookResult
     return await (opts.event === 'session-start' ? sessionStart(o, bound) : stop(o));
   } catch (e) {
     // A user-wide hook also runs outside repositories: there is nothing to say there.
-    if (isConductorError(e) && e.code === 'E_NOT_A_REPO') return {};
+    if (isCode(e, 'E_NOT_A_REPO')) return {};
     throw e;
   }
 }

@@ -7,11 +7,11 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as Crypto from 'node:crypto';
-import { validateArtifact, type ArtifactJson } from '../core/artifacts.js';
+import { MAX_ARTIFACT_BYTES, validateArtifact, type ArtifactJson } from '../core/artifacts.js';
 import { invalid } from '../core/errors.js';
 import type { ArtifactRef } from '../core/schemas.js';
 
-export const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
+export { MAX_ARTIFACT_BYTES };
 
 export interface ArtifactRead {
   ref: ArtifactRef;

@@ -1,12 +1,12 @@
 /** claim, renew, next: taking and keeping phases. */
 import { mayConflict } from '../core/concurrency.js';
-import { blocked, ConductorError, isConductorError } from '../core/errors.js';
+import { blocked, ConductorError, isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { concurrencyConflict, decideClaim, findPhase, requireHolder, type ClaimKind } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
 import { leaseUntil } from '../core/lease.js';
-import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { displacedInTops, withDisplacement, type Displacement } from './displaced.js';
 import { newToken, proofOf } from './identity.js';
 import { leasePolicy, markRenewalDue, renewalDue } from './lease.js';
@@ -46,7 +46,7 @@ export interface IdWarning {
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
-  return claimIn(await withRemote(openContext(opts), opts), opts);
+  return claimIn(await openWithRemote(opts, 'view'), opts);
 }
 
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
@@ -60,17 +60,17 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
   let previous: ClaimResult['previous'];
   let token: ReturnType<typeof newToken> | undefined;
   let capped = false;
-  const { entry } = appendPhase(ctx, sprint, phase, (tops) => {
-    const d = decideClaim(sprint, phase, agent, tops, ctx.now, proof);
+  const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
+    const d = decideClaim(sprint, phase, agent, tops, now, proof);
     kind = d.kind;
     previous = d.previous && holderOf(d.previous);
     const top = tops.get(phase);
     // A renewal keeps the claim's proof; a new claim or a takeover gets its own.
     const held = kind === 'renew' && top ? { session: top.session, token_sha256: top.token_sha256 } : { session: proof.session, token_sha256: (token ??= newToken()).sha256 };
-    const lease = leaseUntil(ctx.now, policy, kind === 'renew' && top?.expires_at ? Date.parse(top.expires_at) : undefined);
+    const lease = leaseUntil(now, policy, kind === 'renew' && top?.expires_at ? Date.parse(top.expires_at) : undefined);
     capped = lease.capped;
     return {
-      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(lease.until), pid: opts.pid, previous, ...held },
+      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(lease.until), pid: opts.pid, previous, ...held },
     };
   });
   if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
@@ -114,7 +114,7 @@ function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, agent: string): 
   const conflict = recheckFailed ? undefined : concurrencyConflict(sprint, findPhase(sprint, phase), ctx.store.tops(sprint, rivals), Date.now());
   if (!conflict && !recheckFailed) return;
   try {
-    appendPhase(ctx, sprint, phase, () => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(Date.now()) } }));
+    appendPhase(ctx, sprint, phase, (_tops, now) => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(now) } }));
   } catch (e) {
     if (!isConductorError(e)) throw e;
     throw new ConductorError(e.code, e.exitCode, `claimed "${phase}" but could not ${recheckFailed ? 're-check it against the phases it excludes' : `roll it back after "${conflict!.name}" was claimed at the same moment`} (${e.message}); release it with 'git conductor abort ${phase}'`, { ...e.data, phase });
@@ -130,7 +130,7 @@ export interface RenewOptions extends CommonOptions {
 
 /** Extends the holder's lease (never shortening it); refused for anyone else, including another session using the same id. */
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   return renewIn(ctx, activeSprint(ctx), validatePhaseName(opts.phase), opts);
 }
 
@@ -141,11 +141,11 @@ export function renewIn(ctx: Ctx, sprint: SprintFile, phase: string, opts: Commo
   let capped = false;
   let entry;
   try {
-    ({ entry } = appendPhase(ctx, sprint, phase, (tops) => {
+    ({ entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
       const top = requireHolder(sprint, phase, agent, tops, 'renew', proof);
-      const lease = leaseUntil(ctx.now, policy, top.expires_at ? Date.parse(top.expires_at) : undefined);
+      const lease = leaseUntil(now, policy, top.expires_at ? Date.parse(top.expires_at) : undefined);
       capped = lease.capped;
-      return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(ctx.now), expires_at: iso(lease.until), session: top.session, token_sha256: top.token_sha256 } };
+      return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(now), expires_at: iso(lease.until), session: top.session, token_sha256: top.token_sha256 } };
     }));
   } catch (e) {
     throw withDisplacement(ctx, sprint, phase, agent, e);
@@ -170,7 +170,7 @@ export interface NextResult {
 
 export async function next(opts: NextOptions): Promise<NextResult> {
   // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
-  const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
+  const ctx = await openWithRemote(opts, 'fetch');
   const sprint = activeSprint(ctx);
   if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
   const tried = new Set<string>();
@@ -181,13 +181,13 @@ export async function next(opts: NextOptions): Promise<NextResult> {
       const d = displacedInTops(sprint, tops, agentOf(ctx, opts.agent).id);
       displaced = d.length ? { displaced: d } : {};
     }
-    const candidates = claimable(sprint, tops, ctx.now).filter((p) => !tried.has(p));
+    const candidates = claimable(sprint, tops, Date.now()).filter((p) => !tried.has(p));
     const phase = candidates[0];
     if (phase === undefined || !opts.claim) return { sprint_id: sprint.id, phase: phase ?? null, ...displaced };
     try {
       return { sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint), ...displaced };
     } catch (e) {
-      if (!isConductorError(e) || (e.exitCode !== 3 && e.exitCode !== 4)) throw e;
+      if (!isRefusal(e)) throw e;
       tried.add(phase);
     }
   }

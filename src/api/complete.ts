@@ -1,11 +1,11 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
 import { haltReason } from '../core/artifacts.js';
 import { validatePhaseName } from '../core/graph.js';
-import { requireHolder } from '../core/phase-state.js';
-import type { ArtifactRef } from '../core/schemas.js';
+import { allDone, requireHolder } from '../core/phase-state.js';
+import type { ArtifactRef, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { withDisplacement } from './displaced.js';
 import { proofOf } from './identity.js';
 import { appendPhase } from './transition.js';
@@ -35,10 +35,18 @@ export interface CompleteResult {
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
+  return completeIn(ctx, activeSprint(ctx), opts);
+}
+
+/**
+ * Completes a phase of `sprint` in an open context (the post-commit hook
+ * completes several phases of one commit in one context). The holder rule is
+ * requireHolder's, decided on the tops of each attempt.
+ */
+export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string }): CompleteResult {
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
-  const sprint = activeSprint(ctx);
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
   // Read and validate the artifact before touching state: a bad one changes nothing.
   const art = opts.artifactBytes
@@ -48,10 +56,10 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   const proof = proofOf(ctx.identity);
   let appended;
   try {
-    appended = appendPhase(ctx, sprint, phase, (t) => {
+    appended = appendPhase(ctx, sprint, phase, (t, now) => {
       requireHolder(sprint, phase, agent, t, 'complete', proof);
       return {
-        record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(ctx.now), artifact: art?.ref, commit: opts.commit, halt },
+        record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, halt },
         payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
       };
     });
@@ -66,9 +74,9 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   const unlocked = sprint.phases
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
     .map((p) => p.name);
-  const sprintDone = sprint.phases.every((p) => tops.get(p.name)?.kind === 'done');
+  const sprintDone = allDone(sprint, tops);
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
-  if (sprintDone) ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(ctx.now) });
+  if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
   return { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone };
 }

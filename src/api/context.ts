@@ -1,15 +1,20 @@
-/** What every command needs: the repository, the state store, the agent, the clock. */
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import type { AgentId, Env } from '../core/agent.js';
-import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
-import { invalid, unavailable } from '../core/errors.js';
-import { check, HOST_RE, ProjectConfig, type SprintFile } from '../core/schemas.js';
+/**
+ * What every command works with: the repository, the state store, the host
+ * and the time the command started, and the coordination remote when the
+ * verb asked for it (remote-attach.ts). A context is never changed once made:
+ * attaching the remote returns a new one, so a function holding a context
+ * knows exactly what it holds.
+ *
+ * The helpers that used to live here have their own modules (host.ts,
+ * project-config.ts, remote-attach.ts, active-sprint.ts) and are re-exported
+ * for the modules that import them from here.
+ */
 import { findRepo, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
-import { resolveIdentity, type IdentityFacts } from './identity.js';
+import type { Env } from '../core/agent.js';
+import { thisHost } from './host.js';
+import type { IdentityFacts } from './identity.js';
 
 export interface CommonOptions {
   /** Where to run, default process.cwd(). Any directory of any worktree works. */
@@ -25,20 +30,20 @@ export interface CommonOptions {
 }
 
 export interface Ctx {
-  cwd: string;
-  repo: RepoPaths;
-  store: StateStore;
-  host: string;
-  now: number;
-  /** Set when a coordination remote is configured (`init`); absent otherwise. */
-  remote?: RemoteLink;
-  deadline?: number;
-  /** Facts for telling who acts (api/identity.ts). */
-  identity: IdentityFacts;
+  readonly cwd: string;
+  readonly repo: RepoPaths;
+  readonly store: StateStore;
+  readonly host: string;
+  /** When the command started. Decisions use the time of their own attempt (see transition.ts). */
+  readonly now: number;
+  /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
+  readonly remote?: RemoteLink;
+  readonly deadline?: number;
+  /** Facts for telling who acts (api/identity.ts); the anchor process in it is read at most once. */
+  readonly identity: IdentityFacts;
 }
 
-export const PROJECT_CONFIG = '.git-conductor.json';
-
+/** A context without the remote: for verbs that need nothing from it. */
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd);
@@ -47,70 +52,7 @@ export function openContext(opts: CommonOptions): Ctx {
   return { cwd, repo, store: new StateStore(repo.commonDir), host, now: Date.now(), deadline: opts.deadline, identity };
 }
 
-/**
- * Attaches the coordination remote, when `init` configured one, and brings the
- * local state up to date with the remote-tracking refs (fetching first when
- * asked). Without a remote this reads one small file and spawns nothing.
- */
-export async function withRemote(ctx: Ctx, opts: { offline?: boolean; fetch?: boolean } = {}): Promise<Ctx> {
-  const config = ctx.store.readConfig();
-  if (!config.remote) return ctx;
-  const { RemoteLink } = await import('../remote/link.js');
-  const link = new RemoteLink(ctx, config, !!opts.offline);
-  ctx.remote = link;
-  if (opts.fetch && !opts.offline) link.refresh();
-  else link.importAll();
-  if (!opts.offline && !link.fetched && !ctx.store.activeSprintId()) {
-    // No sprint known here yet: a teammate may have started one since the last fetch.
-    try {
-      link.refresh();
-    } catch (e) {
-      if (!(e instanceof Error && (e as { exitCode?: number }).exitCode === 5)) throw e;
-    }
-  }
-  return ctx;
-}
-
-export function thisHost(): string {
-  const h = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200);
-  return HOST_RE.test(h) ? h : 'localhost';
-}
-
-export function agentOf(ctx: Ctx, flag: string | undefined): AgentId {
-  return resolveIdentity(ctx.identity, flag);
-}
-
-/** The tracked project config, if the work tree has one. */
-export function projectConfig(ctx: Ctx): ProjectConfig | undefined {
-  if (!ctx.repo.top) return undefined;
-  const file = join(ctx.repo.top, PROJECT_CONFIG);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw invalid('E_BAD_CONFIG', `${file} is not valid JSON: fix it or remove it`);
-  }
-  const r = check(ProjectConfig, raw);
-  if (!r.ok) throw invalid('E_BAD_CONFIG', `${file}: ${r.problem}`);
-  return r.value;
-}
-
-export function leaseMs(ctx: Ctx, ttl: string | undefined): number {
-  if (ttl !== undefined) return parseDuration(ttl);
-  const fromConfig = projectConfig(ctx)?.lease_ttl;
-  return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
-}
-
-export function activeSprint(ctx: Ctx): SprintFile {
-  const id = ctx.store.activeSprintId();
-  if (!id) throw unavailable('E_NO_SPRINT', `no sprint in this repository yet: start one with 'git conductor start'`);
-  return ctx.store.readSprint(id);
-}
-
-export const iso = (ms: number) => new Date(ms).toISOString();
+export { agentOf, thisHost } from './host.js';
+export { leaseMs, PROJECT_CONFIG, projectConfig } from './project-config.js';
+export { openWithRemote, withRemote, type RemoteNeed } from './remote-attach.js';
+export { activeSprint, activeSprintOrNone, iso } from './active-sprint.js';

@@ -10,19 +10,15 @@ export type { Displacement } from './displaced.js';
 export { prime, type PrimeResult } from './prime.js';
 export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
 export { decideNextAction, type NextAction } from '../core/next-action.js';
-
-// setup and the MCP server load on first use, from their own bundles in the CLI (api/heavy.ts).
-export type { SetupOptions, SetupResult, SetupFile } from './setup.js';
-export type { McpOptions } from '../mcp/server.js';
-export const setup: (typeof import('./setup.js'))['setup'] = async (o) => (await loadSetup()).setup(o);
-export const serveMcp: (typeof import('../mcp/server.js'))['serveMcp'] = async (o) => (await loadMcp()).serveMcp(o);
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
-export { postCommit, prePush, type PostCommitResult, type PhaseOutcome, type PrePushOptions, type PrePushResult } from './hook-run.js';
+export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
+export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
 export type { CommonOptions } from './context.js';
-export type { InitOptions, InitResult, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
+export type { RemoteNeed } from './remote-attach.js';
+export type { InitOptions, InitResult, DeinitOptions, DeinitResult, SyncResult, DoctorCheck } from './remote.js';
 
 // The coordination-remote functions load on first use: they bring in the ref,
 // object and push code that the local commands never need.
@@ -32,7 +28,13 @@ export const init: RemoteApi['init'] = async (o) => (await remoteApi()).init(o);
 export const deinit: RemoteApi['deinit'] = async (o) => (await remoteApi()).deinit(o);
 export const sync: RemoteApi['sync'] = async (o) => (await remoteApi()).sync(o);
 export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doctor(o);
-export { ConductorError, ExitCode } from '../core/errors.js';
+// setup and the MCP server load on first use, from their own bundles in the CLI and the library (api/heavy.ts).
+export type { SetupOptions, SetupResult, SetupFile } from './setup.js';
+export type { McpOptions } from '../mcp/server.js';
+export const setup: (typeof import('./setup.js'))['setup'] = async (o) => (await loadSetup()).setup(o);
+export const serveMcp: (typeof import('../mcp/server.js'))['serveMcp'] = async (o) => (await loadMcp()).serveMcp(o);
 import { loadMcp, loadSetup } from './heavy.js';
+export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
+export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';

@@ -5,6 +5,7 @@
  * holder check (same id and same holder session, core/holder-proof.ts), so a
  * commit never renews a claim of another agent that shares the id.
  */
+import { isUnreachable } from '../core/errors.js';
 import { isLive } from '../core/phase-state.js';
 import { sameHolder } from '../core/holder-proof.js';
 import type { SprintFile } from '../core/schemas.js';
@@ -87,7 +88,7 @@ export async function renewAfterCommit(opts: CommonOptions): Promise<CommitRenew
     try {
       r = await renewHeld({ ...opts, onlyDue: true });
     } catch (e) {
-      if (!(e instanceof Error && (e as { exitCode?: number }).exitCode === 5)) throw e;
+      if (!isUnreachable(e)) throw e;
       r = await renewHeld({ ...opts, onlyDue: true, offline: true });
     }
     const ctx = openContext(opts);

@@ -1,14 +1,12 @@
 /** abort and unstuck: giving phases back. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { corrupt, isConductorError, unavailable } from '../core/errors.js';
+import { corrupt, isCode, unavailable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { findPhase, isLive, requireHolder } from '../core/phase-state.js';
+import { findPhase, isLive, requireHolder, type Tops } from '../core/phase-state.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
-import { ARTIFACT_FILE } from '../store/layout.js';
-import { pad } from '../store/seq-log.js';
-import { activeSprint, agentOf, iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
+import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { withDisplacement } from './displaced.js';
 import { proofOf } from './identity.js';
 import { appendPhase, holderOf } from './transition.js';
@@ -55,12 +53,12 @@ const notClaimed = (phase: string, top: PhaseRecord | undefined) =>
 type Check = (
   top: PhaseRecord | undefined,
   agent: string,
-  tops: Map<string, PhaseRecord | undefined>,
+  tops: Tops,
   where: { sprint: ReturnType<typeof activeSprint>; phase: string; proof: ReturnType<typeof proofOf> },
 ) => 'abort' | 'unstuck' | 'force';
 
 async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: Check): Promise<ReleaseResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
   const sprint = activeSprint(ctx);
@@ -72,17 +70,19 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
   const proof = proofOf(ctx.identity);
+  let appended;
   try {
-    appendPhase(ctx, sprint, phase, (tops) => {
+    appended = appendPhase(ctx, sprint, phase, (tops, now) => {
       const top = tops.get(phase);
       reason = allow(top, agent, tops, { sprint, phase, proof });
       released = top!;
-      return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(ctx.now), previous: holderOf(top!) } };
+      return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
     });
   } catch (e) {
     throw withDisplacement(ctx, sprint, phase, agent, e);
   }
-  ctx.store.audit({ at: iso(ctx.now), event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
+  const { entry } = appended;
+  ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
   return { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' };
 }
 
@@ -98,14 +98,14 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
     log.top();
     return undefined;
   } catch (e) {
-    if (!isConductorError(e) || e.code !== 'E_CORRUPT_STATE') throw e;
+    if (!isCode(e, 'E_CORRUPT_STATE')) throw e;
   }
   // A release over a completion would undo finished work. A stored artifact, or a
   // dependant phase that has started, says the bad entry was a completion.
-  const bad = join(log.dir, pad(log.topSeq()));
+  const bad = entryDir(log.dir, log.topSeq());
   const dependants = sprint.phases.filter((p) => p.depends_on.includes(phase) && ctx.store.phaseLog(sprintId, p.name).topSeq() > 0);
-  if (existsSync(join(bad, ARTIFACT_FILE)) || dependants.length) {
-    throw corrupt(join(bad, 'record.json'), 'it was a completion (its artifact is stored beside it, or later phases have started), so a release would undo finished work', 'restore the file by hand, e.g. from a teammate\'s copy or the remote\'s ref');
+  if (existsSync(child(bad, ARTIFACT_FILE)) || dependants.length) {
+    throw corrupt(child(bad, RECORD_FILE), 'it was a completion (its artifact is stored beside it, or later phases have started), so a release would undo finished work', 'restore the file by hand, e.g. from a teammate\'s copy or the remote\'s ref');
   }
   const at = iso(ctx.now);
   const id = randomHex(8);

@@ -1,11 +1,11 @@
 /** start: a new sprint, with its phase graph from the flag, the project, or the default. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { invalid, isConductorError, unavailable } from '../core/errors.js';
+import { invalid, isCode, unavailable } from '../core/errors.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { randomHex } from '../store/fs-atomic.js';
-import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
 
 export interface StartOptions extends CommonOptions {
   /** Inline JSON (starts with `[`) or a path to a JSON file. */
@@ -21,7 +21,7 @@ export interface StartResult {
 
 export async function start(opts: StartOptions): Promise<StartResult> {
   // With a remote, start replaces the remote's active sprint: decide that against a fresh view.
-  const ctx = await withRemote(openContext(opts), { offline: opts.offline, fetch: true });
+  const ctx = await openWithRemote(opts, 'fetch');
   const agent = agentOf(ctx, opts.agent).id;
   if (!opts.offline) ctx.remote?.abandonDivergedHead();
   const { phases, source } = phaseGraph(ctx, opts.phases);
@@ -35,8 +35,8 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   try {
     head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
   } catch (e) {
-    ctx.store.writeSprint({ ...sprint, status: 'archived', archived_at: iso(Date.now()) });
-    if (isConductorError(e) && e.code === 'E_LOST_RACE') {
+    ctx.store.archiveSprint(sprint, iso(Date.now()));
+    if (isCode(e, 'E_LOST_RACE')) {
       throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
     }
     throw e;
@@ -50,7 +50,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
       throw e;
     }
   }
-  if (previous && previous !== id) archive(ctx, previous);
+  if (previous && previous !== id) ctx.store.archiveSprint(previous, iso(ctx.now));
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
   return { sprint_id: id, source, phases, archived: previous };
 }
@@ -69,18 +69,8 @@ function headTop(ctx: Ctx): { seq: number; previous?: string } {
   try {
     return { seq, previous: head.read(seq).record.sprint_id };
   } catch (e) {
-    if (isConductorError(e) && e.code === 'E_CORRUPT_STATE') return { seq };
+    if (isCode(e, 'E_CORRUPT_STATE')) return { seq };
     throw e;
-  }
-}
-
-function archive(ctx: Ctx, id: string): void {
-  try {
-    const s = ctx.store.readSprint(id);
-    if (s.status === 'active') ctx.store.writeSprint({ ...s, status: 'archived', archived_at: iso(ctx.now) });
-  } catch (e) {
-    // An unreadable old sprint must not stop a new one; `clean` removes it later.
-    if (!isConductorError(e)) throw e;
   }
 }
 

@@ -1,14 +1,13 @@
 /** Read-only views: status, batch, log, whoami, artifact. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { validatePhaseName } from '../core/graph.js';
 import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
 import { unavailable } from '../core/errors.js';
-import { ARTIFACT_FILE } from '../store/layout.js';
+import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
-import { activeSprint, agentOf, openContext, withRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
 export interface StatusResult {
   sprint_id: string;
@@ -30,7 +29,7 @@ export interface StatusOptions extends CommonOptions {
 }
 
 export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, opts.fetch ? 'fetch' : 'view');
   const sprint = activeSprint(ctx);
   const tops = ctx.store.tops(sprint);
   const phases: StatusResult['phases'] = {};
@@ -42,7 +41,7 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
 }
 
 export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: string; batches: Batch[] }> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   const sprint = activeSprint(ctx);
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
 }
@@ -66,7 +65,7 @@ export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string;
 
 /** The stored artifact of a done phase: the exact bytes that were completed. */
 export async function artifactShow(opts: CommonOptions & { phase: string }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown }> {
-  const ctx = await withRemote(openContext(opts), opts);
+  const ctx = await openWithRemote(opts, 'view');
   const phase = validatePhaseName(opts.phase);
   const sprint = activeSprint(ctx);
   findPhase(sprint, phase);
@@ -74,6 +73,6 @@ export async function artifactShow(opts: CommonOptions & { phase: string }): Pro
   if (top?.record.kind !== 'done' || !top.record.artifact) {
     throw unavailable('E_NO_ARTIFACT', `phase "${phase}" has no completed artifact yet`);
   }
-  const text = readFileSync(join(top.dir, ARTIFACT_FILE), 'utf8');
+  const text = readFileSync(child(top.dir, ARTIFACT_FILE), 'utf8');
   return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content: JSON.parse(text) };
 }

@@ -46,6 +46,13 @@ export const paint = (to: 1 | 2 | NodeJS.WriteStream) => {
   return (c: Color, s: string) => (on ? `\u001b[${codes[c]}m${s}\u001b[0m` : s);
 };
 
+// Human renderings colour what they print on stdout. Whether to is asked on
+// first use, never at import: every verb's renderer loads at start-up, and
+// most runs (--json, hooks, errors) never colour anything.
+let stdoutPaint: ((c: Color, s: string) => string) | undefined;
+/** `paint(1)`, decided once, on first use. */
+export const color = (c: Color, s: string) => (stdoutPaint ??= paint(1))(c, s);
+
 /**
  * Text from the state may have been crafted: no control characters reach the
  * terminal except the colour codes paint() adds (ESC [ digits m).
@@ -55,22 +62,3 @@ export const clean = (s: string) => s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u
 export const stdout = (s: string) => write(1, clean(s) + '\n');
 export const stderr = (s: string) => write(2, clean(s) + '\n');
 export const json = (v: unknown) => write(1, JSON.stringify(v) + '\n');
-
-export function table(rows: string[][], widths?: number[]): string {
-  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const w = widths ?? rows[0]!.map((_, i) => Math.max(...rows.map((r) => visible(r[i] ?? ''))));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(Math.max(0, w[i]! - visible(c))))).join('  ').trimEnd()).join('\n');
-}
-
-export function ago(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return '';
-  return duration(now - Date.parse(iso)) + ' ago';
-}
-
-export function duration(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 90) return `${s}s`;
-  if (s < 5400) return `${Math.round(s / 60)}m`;
-  if (s < 172800) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
-  return `${Math.round(s / 86400)}d`;
-}

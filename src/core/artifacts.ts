@@ -7,6 +7,9 @@ import * as z from 'zod/mini';
 import { invalid } from './errors.js';
 import { check, lazy } from './schemas.js';
 
+/** The largest artifact accepted, from a file, a commit or a teammate's ref: 4 MiB. */
+export const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
+
 const Finding = () => z.looseObject({
   severity: z.optional(z.enum(['info', 'low', 'medium', 'high', 'critical'])),
   blocking: z.optional(z.boolean()),

@@ -96,15 +96,38 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
   return top?.kind === 'claim' ? { kind: 'takeover', previous: top } : { kind: 'claim' };
 }
 
-/** The holder check shared by renew, complete and abort. */
-export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string, proof?: HolderProof): PhaseRecord {
+/**
+ * The holder rule shared by renew, complete, abort and the post-commit hook:
+ * may `agent` act on `name` as its holder? One rule; requireHolder turns a
+ * refusal into its error, the hook into a skip reason. With a proof, the same
+ * id from another agent session is refused too (core/holder-proof.ts).
+ */
+export type HolderCheck =
+  | { ok: true; top: PhaseRecord }
+  | { ok: false; refusal: 'done'; top: PhaseRecord }
+  | { ok: false; refusal: 'unclaimed'; top?: PhaseRecord }
+  | { ok: false; refusal: 'other-holder'; top: PhaseRecord }
+  | { ok: false; refusal: 'other-session'; top: PhaseRecord };
+
+export function checkHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, proof?: HolderProof): HolderCheck {
   findPhase(sprint, name);
   const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
-  if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-  if (top.agent !== agent) {
-    throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: top });
-  }
-  if (proof && !sameHolder(top, proof)) throw twinHeld(name, top);
-  return top;
+  if (top?.kind === 'done') return { ok: false, refusal: 'done', top };
+  if (top?.kind !== 'claim') return { ok: false, refusal: 'unclaimed', top };
+  if (top.agent !== agent) return { ok: false, refusal: 'other-holder', top };
+  if (proof && !sameHolder(top, proof)) return { ok: false, refusal: 'other-session', top };
+  return { ok: true, top };
 }
+
+/** The holder check as an error, for the commands (renew, complete, abort). */
+export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string, proof?: HolderProof): PhaseRecord {
+  const c = checkHolder(sprint, name, agent, tops, proof);
+  if (c.ok) return c.top;
+  if (c.refusal === 'other-session') throw twinHeld(name, c.top);
+  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, { holder: c.top });
+  if (c.refusal === 'unclaimed') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
+  throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: c.top });
+}
+
+/** Every phase of the sprint is done: the sprint is finished and is archived. */
+export const allDone = (sprint: SprintFile, tops: Tops): boolean => sprint.phases.every((p) => tops.get(p.name)?.kind === 'done');

@@ -3,14 +3,14 @@
  * sprint still lacks before it may ship.
  */
 import { invalid } from './errors.js';
+import { CONDUCTOR_REF_PREFIXES } from './ref-prefixes.js';
 import { haltOf, viewPhase, type PhaseView, type Tops } from './phase-state.js';
 import type { SprintFile } from './schemas.js';
 
 /** The phase whose prerequisites gate a release. */
 export const GATE_PHASE = 'ship';
 export const DEFAULT_TAG_PATTERN = 'refs/tags/v*';
-/** Refs this tool writes itself (issue 3's mirror and its remote-tracking copies): never gated. */
-export const CONDUCTOR_REF_PREFIXES = ['refs/conductor/', 'refs/conductor-remotes/'];
+export { CONDUCTOR_REF_PREFIXES };
 
 const PATTERN_RE = /^[A-Za-z0-9._/*-]{1,200}$/;
 

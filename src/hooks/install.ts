@@ -8,9 +8,9 @@
  * shebang line), and uninstall cuts exactly that block out again.
  * Both are idempotent: installing twice changes nothing the second time.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { randomHex } from '../store/fs-atomic.js';
+import { replaceFile } from '../store/fs-atomic.js';
 import { blockText, CHAINED_SUFFIX, CREATED_LINE, findBlock, stubText, type HookName } from './stubs.js';
 
 export type HookAction = 'created' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'absent' | 'left';
@@ -36,15 +36,7 @@ function readText(file: string): string | undefined {
 /** temp + rename, so git never runs a half-written hook; keeps the mode it is given. */
 function writeHook(file: string, text: string, mode: number): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
-  try {
-    writeFileSync(tmp, text, { mode });
-    chmodSync(tmp, mode); // the umask may have taken bits away
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  replaceFile(file, text, { mode });
 }
 
 const isOurs = (hook: HookName, text: string | undefined) => text !== undefined && findBlock(hook, text) !== undefined;

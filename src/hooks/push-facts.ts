@@ -33,9 +33,21 @@ export function parsePushLines(text: string): PushUpdate[] {
  * The pre-commit framework consumes git's stdin itself and hands its hooks
  * one update through the environment instead.
  */
-export function pushLinesFromEnv(env: NodeJS.ProcessEnv): string {
-  const { PRE_COMMIT_REMOTE_BRANCH: ref, PRE_COMMIT_TO_REF: to, PRE_COMMIT_FROM_REF: from, PRE_COMMIT_LOCAL_BRANCH: local } = env;
-  return ref && to && from ? `${local || 'HEAD'} ${to} ${ref} ${from}\n` : '';
+export function pushLinesFromEnv(env: Record<string, string | undefined>): string {
+  return pushLineOf({ remoteBranch: env.PRE_COMMIT_REMOTE_BRANCH, toRef: env.PRE_COMMIT_TO_REF, fromRef: env.PRE_COMMIT_FROM_REF, localBranch: env.PRE_COMMIT_LOCAL_BRANCH });
+}
+
+/** The update the pre-commit framework passes (PRE_COMMIT_REMOTE_BRANCH, _TO_REF, _FROM_REF, _LOCAL_BRANCH), read by the CLI. */
+export interface PreCommitPush {
+  remoteBranch?: string;
+  toRef?: string;
+  fromRef?: string;
+  localBranch?: string;
+}
+
+/** That update as a pre-push input line; empty when it is incomplete. */
+export function pushLineOf(p: PreCommitPush): string {
+  return p.remoteBranch && p.toRef && p.fromRef ? `${p.localBranch || 'HEAD'} ${p.toRef} ${p.remoteBranch} ${p.fromRef}\n` : '';
 }
 
 /**

@@ -81,7 +81,7 @@ export function buildServer(o: McpOptions, agentFor: ReturnType<typeof agentFixe
     'Finish a phase you hold with its artifact: a JSON file path in the repository, or an inline JSON object.',
     z.object({ phase, artifact_path: z.string().optional().describe('repository path of a JSON artifact, e.g. .conductor/build.json'), artifact: z.record(z.string(), z.unknown()).optional().describe('the artifact as an inline JSON object') }),
     (a, c) => {
-      if (a.artifact !== undefined && a.artifact_path !== undefined) return Promise.reject(new api.ConductorError('E_USAGE', 2, 'pass artifact or artifact_path, not both'));
+      if (a.artifact !== undefined && a.artifact_path !== undefined) return Promise.reject(new api.ConductorError('E_USAGE', api.ERROR_CODES.E_USAGE, 'pass artifact or artifact_path, not both'));
       const artifactBytes = a.artifact === undefined ? undefined : { bytes: new TextEncoder().encode(JSON.stringify(a.artifact, null, 2) + '\n'), source: `mcp:inline/${a.phase}.json` };
       return api.complete({ ...c, phase: a.phase, artifact: a.artifact_path, artifactBytes });
     },

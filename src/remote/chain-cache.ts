@@ -4,9 +4,9 @@
  * since the last command cost no git call. Read back, every record is
  * validated again; anything odd just means reading the refs again.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
-import { randomHex } from '../store/fs-atomic.js';
+import { replaceFile } from '../store/fs-atomic.js';
 import { isOid } from './objects.js';
 import type { RefKey } from './ref-names.js';
 import type { ChainCache, ChainEntry } from './tracking.js';
@@ -43,9 +43,7 @@ export function addCached(chains: Record<string, unknown>, refs: { oid: string; 
 /** Not fsynced: a cache lost in a power cut is rebuilt from the refs. */
 export function saveCache(file: string, cache: ChainCache, keep: Set<string>): void {
   try {
-    const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
-    writeFileSync(tmp, cacheToJson(cache, keep));
-    renameSync(tmp, file);
+    replaceFile(file, cacheToJson(cache, keep));
   } catch {
     // Only a cache: the next command reads the refs again.
   }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { haltReason, validateArtifact } from '../core/artifacts.js';
 import type { PhaseRecord } from '../core/schemas.js';
+import { ARTIFACT_FILE } from '../store/layout.js';
 import { objectBytes } from './objects.js';
 import type { ChainEntry } from './tracking.js';
 
@@ -24,5 +25,5 @@ export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: n
     throw new Error(err instanceof SyntaxError ? `${where} is not valid JSON` : (err as Error).message);
   }
   if ((haltReason(phase, json) ?? undefined) !== e.record.halt) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
-  return { 'artifact.json': bytes };
+  return { [ARTIFACT_FILE]: bytes };
 }

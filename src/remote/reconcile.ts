@@ -19,9 +19,10 @@
  * retracted, so the log never gets a hole below a live entry; that phase then
  * stays diverged until the entry's owner resolves it.
  */
-import { isConductorError } from '../core/errors.js';
+import { isCode } from '../core/errors.js';
+import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { child } from '../store/layout.js';
-import { pad, type Entry, type SeqLog } from '../store/seq-log.js';
+import { pad, readConsistently, type Entry, type SeqLog } from '../store/seq-log.js';
 import type { ChainEntry } from './tracking.js';
 
 export const STALE_UNPUBLISHED_MS = 2 * 60 * 1000;
@@ -61,7 +62,7 @@ function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntr
   try {
     return readCovered(log, seq, remote).record.id === remote[seq - 1]!.record.id;
   } catch (e) {
-    if ((e as { code?: string }).code === 'E_ENTRY_GONE') return false; // moved aside while we looked: the slow path reads again
+    if (isCode(e, 'E_ENTRY_GONE')) return false; // moved aside while we looked: the slow path reads again
     throw e;
   }
 }
@@ -69,7 +70,6 @@ function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntr
 export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: number }) =>
   rules.ownIds.has(r.id) || r.offline === true || rules.now - Date.parse(r.at) > STALE_UNPUBLISHED_MS;
 
-const isCorrupt = (e: unknown) => isConductorError(e) && e.code === 'E_CORRUPT_STATE';
 
 /**
  * The local log, read consistently (a racer may retract its own entry while
@@ -79,20 +79,14 @@ const isCorrupt = (e: unknown) => isConductorError(e) && e.code === 'E_CORRUPT_S
  * remote lacks throws E_CORRUPT_STATE (its repair is `abort <phase> --force`).
  */
 export function localEntries<R extends { seq: number }>(log: SeqLog<R>, remote: ChainEntry<R>[]): Entry<R>[] {
-  for (let i = 0; ; i++) {
-    try {
-      return log.seqs().map((seq) => readCovered(log, seq, remote));
-    } catch (e) {
-      if (i >= 9 || (e as { code?: string }).code !== 'E_ENTRY_GONE') throw e;
-    }
-  }
+  return readConsistently(() => log.seqs().map((seq) => readCovered(log, seq, remote)));
 }
 
 function readCovered<R extends { seq: number }>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): Entry<R> {
   try {
     return log.read(seq);
   } catch (e) {
-    if (!isCorrupt(e) || seq > remote.length) throw e;
+    if (!isCode(e, 'E_CORRUPT_STATE') || seq > remote.length) throw e;
     return { seq, record: remote[seq - 1]!.record, dir: child(log.dir, pad(seq)) };
   }
 }
@@ -102,11 +96,10 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
   // An import that loses its number is looked at again: the winner may be another importer of the same
   // entry (the next pass finds the log in line), or a racer of this clone that appended into the number
   // a retraction had just freed (the next pass sees that entry diverge, and says so).
-  for (let pass = 1; pass <= MAX_PASSES && reconcileOnce(log, remote, rules, out) === 'again'; pass++);
+  for (let pass = 1; pass <= RETRY_BOUNDS.RECONCILE_PASSES && reconcileOnce(log, remote, rules, out) === 'again'; pass++);
   return out;
 }
 
-const MAX_PASSES = 3;
 
 function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>, out: Reconciled<R>): 'settled' | 'again' {
   out.unpublished = [];
@@ -117,8 +110,7 @@ function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], r
   const entries = localEntries(log, remote);
   const seqs = entries.map((e) => e.seq);
   const local = new Map(entries.map((e) => [e.seq, e.record]));
-  let common = 0;
-  while (common < remote.length && local.get(common + 1)?.id === remote[common]!.record.id) common++;
+  const common = sharedPrefix(entries, remote);
   const localSuffix = seqs.filter((s) => s > common).map((s) => local.get(s)!);
   const remoteSuffix = remote.slice(common);
   if (!remoteSuffix.length) {
@@ -147,10 +139,21 @@ function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], r
       log.append(e.record.seq - 1, rest as Omit<R, 'seq'>, payload);
       out.imported.push(e.record);
     } catch (err) {
-      if (isConductorError(err) && err.code === 'E_LOST_RACE') return 'again';
+      if (isCode(err, 'E_LOST_RACE')) return 'again';
       out.problem = err instanceof Error ? err.message : String(err);
       return 'settled';
     }
   }
   return 'settled';
+}
+
+/**
+ * How many entries two chains share from the start, matched by record id: the
+ * one home of "where do the local log and the remote part". Positions, not
+ * seq numbers: a local log is contiguous from 1 (retraction only takes its top).
+ */
+export function sharedPrefix(local: readonly { record: { id: string } }[], remote: readonly { record: { id: string } }[]): number {
+  let common = 0;
+  while (common < remote.length && local[common]?.record.id === remote[common]!.record.id) common++;
+  return common;
 }

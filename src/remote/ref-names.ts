@@ -14,9 +14,9 @@
  */
 import { PHASE_NAME_RE, SPRINT_ID_RE } from '../core/schemas.js';
 
-export const DEFAULT_NAMESPACE = 'refs/conductor';
-export const FALLBACK_NAMESPACE = 'refs/heads/conductor';
-export const TRACKING_ROOT = 'refs/conductor-remotes';
+import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, TRACKING_ROOT } from '../core/ref-prefixes.js';
+
+export { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, TRACKING_ROOT };
 const NAMESPACE_RE = /^refs\/[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/;
 export const REMOTE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 

@@ -12,6 +12,7 @@
 import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { git } from '../git/git.js';
 import { readRefs } from '../git/ref-files.js';
+import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE } from '../store/layout.js';
 import { commitParents, isOid, objectBytes, objectInfo, parseTree } from './objects.js';
 import { keyId, type RefKey, type RefNames } from './ref-names.js';
 
@@ -86,9 +87,9 @@ export function listTracking(cwd: string, names: RefNames, commonDir?: string): 
 }
 
 const FILES: Record<RefKey['kind'], { main: string; optional?: string }> = {
-  head: { main: 'record.json' },
-  sprint: { main: 'sprint.json' },
-  phase: { main: 'record.json', optional: 'artifact.json' },
+  head: { main: RECORD_FILE },
+  sprint: { main: SPRINT_FILE },
+  phase: { main: RECORD_FILE, optional: ARTIFACT_FILE },
 };
 const CAP: Record<RefKey['kind'], number> = { head: MAX_RECORD_BYTES, sprint: MAX_SPRINT_BYTES, phase: MAX_RECORD_BYTES };
 

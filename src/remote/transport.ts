@@ -12,6 +12,7 @@
  * rejection instead of a silent no-op.
  */
 import { unreachable } from '../core/errors.js';
+import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { git, type GitResult } from '../git/git.js';
 import type { RefNames } from './ref-names.js';
 
@@ -53,7 +54,7 @@ export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], 
   for (let i = 0; ; i++) {
     const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(names.remote, deadline) });
     if (r.code === 0) return;
-    if (!isLockRace(r) || i >= 4) throw cannotReach(names.remote, r);
+    if (!isLockRace(r) || i >= RETRY_BOUNDS.FETCH_LOCK_TRIES - 1) throw cannotReach(names.remote, r);
     sleep(20 + Math.random() * 60);
   }
 }
@@ -133,6 +134,29 @@ export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = 
 }
 
 export { cannotReach };
+
+/**
+ * What the link needs from the network, and nothing more: the seam that lets
+ * the link's decisions run against an in-memory remote in unit tests. Every
+ * call throws exit 5 when the remote cannot be reached.
+ */
+export interface Transport {
+  /** Fetches `refspecs` into the tracking refs (`prune`: only for our whole namespace). */
+  fetch(refspecs: string[], prune: boolean): void;
+  /** The remote's actual values for `refs` (absent = no such ref). */
+  lsRemote(refs: string[]): Map<string, string>;
+  /** One compare-and-swap push of every lease: won, or lost to someone who moved a ref first. */
+  pushCas(leases: Lease[], atomic: boolean): 'won' | 'lost';
+}
+
+/** The real transport: git fetch, ls-remote and push, each bounded by the deadline. */
+export function gitTransport(cwd: string, names: RefNames, deadline: number | undefined): Transport {
+  return {
+    fetch: (refspecs, prune) => fetchRefspecs(cwd, names, refspecs, prune, deadline),
+    lsRemote: (refs) => lsRemote(cwd, names.remote, refs, deadline),
+    pushCas: (leases, atomic) => pushCas(cwd, names, leases, atomic, deadline),
+  };
+}
 
 export function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -1,5 +1,5 @@
 /** Small file-system primitives with the atomicity the state directory relies on. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Random hex for unique names. Math.random is enough: names only need to differ, and crypto costs start-up time. */
@@ -20,12 +20,24 @@ export function writeFileDurable(file: string, data: string | Uint8Array): void 
   }
 }
 
-/** temp file + rename: readers see the old bytes or the new ones, never a mix. */
+/** temp file + rename, fsynced: readers see the old bytes or the new ones, never a mix, even after a power cut. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
+  replaceFile(file, data, { durable: true });
+}
+
+/**
+ * The one write-temp-then-rename: `file` gets `data` in one rename, so a
+ * reader (or git running a hook) never sees half of it; the temp file never
+ * outlives a failure. `durable`: fsync before the rename (state files; a
+ * cache need not). `mode`: exactly these bits, whatever the umask.
+ */
+export function replaceFile(file: string, data: string | Uint8Array, opts: { durable?: boolean; mode?: number } = {}): void {
   const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
   try {
-    writeFileDurable(tmp, data);
+    if (opts.durable) writeFileDurable(tmp, data);
+    else writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
+    if (opts.mode !== undefined) chmodSync(tmp, opts.mode);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -58,7 +58,7 @@ export class Layout {
     return child(this.sprints, segment(id));
   }
   sprintFile(id: string) {
-    return child(this.sprint(id), 'sprint.json');
+    return child(this.sprint(id), SPRINT_FILE);
   }
   /** The directory holding one log per phase that has ever been claimed. */
   phases(id: string) {
@@ -77,6 +77,16 @@ export class Layout {
 export const child = (dir: string, name: string) => dir + sep + name;
 
 export const ARTIFACT_FILE = 'artifact.json';
+/** The file of each log entry that holds its record. */
+export const RECORD_FILE = 'record.json';
+/** The file of each sprint directory that holds its definition. */
+export const SPRINT_FILE = 'sprint.json';
+
+/** A log entry's directory: `<log dir>/<seq, zero-padded>`. */
+export const entryDir = (logDir: string, seq: number) => child(logDir, pad(seq));
+
+/** An entry's name in its log: fixed width, so names sort as numbers. */
+export const pad = (seq: number) => String(seq).padStart(6, '0');
 
 /** One path segment made of safe characters: no separators, no `.` or `..`. */
 function segment(name: string): string {

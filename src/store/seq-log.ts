@@ -22,16 +22,16 @@
  * entry is complete, and a claim in it is a lease that expires.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { corrupt, unavailable } from '../core/errors.js';
+import { corrupt, isCode, unavailable } from '../core/errors.js';
+import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
-import { child } from './layout.js';
+import { child, entryDir, pad, RECORD_FILE } from './layout.js';
 import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
 
 const ENTRY_RE = /^\d{6,9}$/;
 const STALE_STAGE_MS = 10 * 60 * 1000;
-export const pad = (seq: number) => String(seq).padStart(6, '0');
+export { pad };
 
 export interface Entry<R> {
   seq: number;
@@ -66,8 +66,8 @@ export class SeqLog<R extends { seq: number }> {
 
   read(seq: number): Entry<R> {
     // Every command reads one entry per phase: plain concatenation, not path.join (see layout.ts).
-    const dir = child(this.dir, pad(seq));
-    const file = child(dir, 'record.json');
+    const dir = entryDir(this.dir, seq);
+    const file = child(dir, RECORD_FILE);
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -94,15 +94,8 @@ export class SeqLog<R extends { seq: number }> {
     return this.consistent(() => this.seqs().map((s) => this.read(s)));
   }
 
-  /** Lists and reads again when an entry was retracted between the listing and the read. */
   private consistent<T>(readAll: () => T): T {
-    for (let i = 0; ; i++) {
-      try {
-        return readAll();
-      } catch (e) {
-        if (i >= 9 || (e as { code?: string }).code !== 'E_ENTRY_GONE') throw e;
-      }
-    }
+    return readConsistently(readAll);
   }
 
   /**
@@ -116,14 +109,14 @@ export class SeqLog<R extends { seq: number }> {
     const valid = check(this.schema, full);
     if (!valid.ok) throw new Error(`refusing to write an invalid record to ${this.dir}: ${valid.problem}`);
     mkdirSync(this.dir, { recursive: true });
-    const stage = join(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
+    const stage = child(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
       pausePoint('after-mkdir');
-      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(join(stage, name), bytes);
-      writeFileDurable(join(stage, 'record.json'), JSON.stringify(full) + '\n');
+      for (const [name, bytes] of Object.entries(payload)) writeFileDurable(child(stage, name), bytes);
+      writeFileDurable(child(stage, RECORD_FILE), JSON.stringify(full) + '\n');
       pausePoint('before-rename');
-      renameSync(stage, join(this.dir, pad(seq)));
+      renameSync(stage, entryDir(this.dir, seq));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
@@ -134,7 +127,7 @@ export class SeqLog<R extends { seq: number }> {
     }
     pausePoint('after-rename');
     this.sweepStages();
-    return { seq, record: full, dir: join(this.dir, pad(seq)) };
+    return { seq, record: full, dir: entryDir(this.dir, seq) };
   }
 
   /**
@@ -145,16 +138,14 @@ export class SeqLog<R extends { seq: number }> {
    * entry is gone or is no longer the one expected (someone else moved it).
    */
   retract(seq: number, id: string): boolean {
-    const from = join(this.dir, pad(seq));
+    const from = entryDir(this.dir, seq);
     try {
       const r = this.read(seq).record as unknown as { id?: string };
       if (r.id !== id) return false;
-      renameSync(from, join(this.dir, `.retracted-${pad(seq)}-${id}-${randomHex(3)}`));
+      renameSync(from, child(this.dir, `.retracted-${pad(seq)}-${id}-${randomHex(3)}`));
       return true;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const conductorCode = (e as { code?: string }).code;
-      if (code === 'ENOENT' || conductorCode === 'E_CORRUPT_STATE' || conductorCode === 'E_ENTRY_GONE') return false;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || isCode(e, 'E_CORRUPT_STATE', 'E_ENTRY_GONE')) return false;
       throw e;
     }
   }
@@ -164,12 +155,27 @@ export class SeqLog<R extends { seq: number }> {
     const now = Date.now();
     for (const n of readdirSync(this.dir)) {
       if (!n.startsWith('.stage-')) continue;
-      const p = join(this.dir, n);
+      const p = child(this.dir, n);
       try {
         if (now - statSync(p).mtimeMs > STALE_STAGE_MS) rmSync(p, { recursive: true, force: true });
       } catch {
         // Gone already: another sweeper got there first.
       }
+    }
+  }
+}
+
+/**
+ * Runs `readAll` (which lists a log and reads its entries) again when an
+ * entry was retracted between the listing and the read: the one home of that
+ * retry, for the store's own reads and for reconciling against the remote.
+ */
+export function readConsistently<T>(readAll: () => T): T {
+  for (let i = 1; ; i++) {
+    try {
+      return readAll();
+    } catch (e) {
+      if (i >= RETRY_BOUNDS.ENTRY_GONE_TRIES || !isCode(e, 'E_ENTRY_GONE')) throw e;
     }
   }
 }

@@ -1,13 +1,11 @@
 /** The local state directory: sprints, their phase logs, the head log, config and audit. */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { corrupt } from '../core/errors.js';
+import { corrupt, isConductorError } from '../core/errors.js';
 import { AuditEntry, check, HeadRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
 import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
-import { Layout } from './layout.js';
+import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
-export type Tops = Map<string, PhaseRecord | undefined>;
 
 const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
 const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
@@ -44,13 +42,29 @@ export class StateStore {
     return r.value;
   }
 
+  /**
+   * Archives an active sprint: the one home of "a finished or replaced sprint
+   * is archived". By id, an unreadable sprint is left alone (it must not stop
+   * the start or import that replaces it; `clean` removes it later).
+   */
+  archiveSprint(sprint: SprintFile | string, at: string): void {
+    let s: SprintFile;
+    try {
+      s = typeof sprint === 'string' ? this.readSprint(sprint) : sprint;
+    } catch (e) {
+      if (isConductorError(e)) return;
+      throw e;
+    }
+    if (s.status === 'active') this.writeSprint({ ...s, status: 'archived', archived_at: at });
+  }
+
   /** The sprint directory appears whole or not at all: staged, then renamed into place. */
   createSprint(sprint: SprintFile): void {
     mkdirSync(this.layout.sprints, { recursive: true });
-    const stage = join(this.layout.sprints, `.stage-${process.pid}-${randomHex(6)}`);
+    const stage = child(this.layout.sprints, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
-      writeFileDurable(join(stage, 'sprint.json'), JSON.stringify(sprint, null, 2) + '\n');
+      writeFileDurable(child(stage, SPRINT_FILE), JSON.stringify(sprint, null, 2) + '\n');
       renameSync(stage, this.layout.sprint(sprint.id));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
@@ -70,7 +84,7 @@ export class StateStore {
    * earlier: an append from such a stale view loses the race and re-reads, and
    * claim's concurrency re-check lists again after its own append.
    */
-  tops(sprint: SprintFile, only: ReadonlyArray<{ name: string }> = sprint.phases): Tops {
+  tops(sprint: SprintFile, only: ReadonlyArray<{ name: string }> = sprint.phases): Map<string, PhaseRecord | undefined> {
     const present = new Set(listDir(this.layout.phases(sprint.id)));
     return new Map(only.map((p) => [p.name, present.has(p.name) ? this.phaseLog(sprint.id, p.name).top()?.record : undefined]));
   }
@@ -81,7 +95,7 @@ export class StateStore {
 
   removeSprint(id: string): void {
     // Rename first so a half-finished delete never looks like a sprint.
-    const doomed = join(this.layout.sprints, `.deleting-${id}-${randomHex(4)}`);
+    const doomed = child(this.layout.sprints, `.deleting-${id}-${randomHex(4)}`);
     renameSync(this.layout.sprint(id), doomed);
     rmSync(doomed, { recursive: true, force: true });
   }

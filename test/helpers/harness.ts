@@ -1,7 +1,7 @@
 /** Drives test/helpers/harness.cjs: one long-lived stand-in agent process whose every command gets its own process session. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
-import { CLI } from './repo.js';
+import { CLI } from './cli.js';
 import { testEnv } from './env.js';
 
 export interface Ran {

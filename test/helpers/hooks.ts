@@ -1,9 +1,9 @@
-/** Repositories with our hooks installed, and git run the way a user runs it: PATH finds `git conductor`. */
-import { spawnSync } from 'node:child_process';
+/** Repositories with our hooks installed, and the environment in which git runs them as a user would: PATH finds `git conductor`. */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { CLI, cli, makeRepo, tempDir } from './repo.js';
-import { testEnv } from './env.js';
+import { CLI, conductor } from './cli.js';
+import { git, gitRun, type RunResult } from './git.js';
+import { makeRepo, tempDir } from './repo.js';
 
 let shimDir: string | undefined;
 
@@ -23,51 +23,30 @@ export function hookEnv(extra: Record<string, string | undefined> = {}, opts: { 
   return { PATH: [...(opts.cli === false ? [] : [shimBin()]), ...path].join(delimiter), ...extra };
 }
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function run(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = hookEnv(), input?: string): Run {
-  const r = spawnSync(cmd, args, { cwd, env: testEnv(env), encoding: 'utf8', input });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-export const git = (args: string[], cwd: string, env?: Record<string, string | undefined>) => run('git', args, cwd, env);
-
-export function gitOk(args: string[], cwd: string, env?: Record<string, string | undefined>): string {
-  const r = git(args, cwd, env);
-  if (r.code !== 0) throw new Error(`git ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-/** The CLI as an agent runs it. */
-export const as = (agent: string, args: string[], cwd: string) => cli([...args, '--json'], { cwd, env: { CONDUCTOR_AGENT: agent } });
-
 /** Commits one file change with the given message paragraphs, as `agent`. */
-export function commit(cwd: string, agent: string, message: string[], files: Record<string, string | Uint8Array> = {}, env: Record<string, string | undefined> = {}): Run {
+export function commit(cwd: string, agent: string, message: string[], files: Record<string, string | Uint8Array> = {}, env: Record<string, string | undefined> = {}): RunResult {
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(join(cwd, f, '..'), { recursive: true });
     writeFileSync(join(cwd, f), text);
-    gitOk(['add', f], cwd);
+    git(cwd, 'add', f);
   }
-  return git(['commit', '--allow-empty', ...message.flatMap((m) => ['-m', m])], cwd, hookEnv({ CONDUCTOR_AGENT: agent, ...env }));
+  return gitRun(cwd, ['commit', '--allow-empty', ...message.flatMap((m) => ['-m', m])], { env: hookEnv({ CONDUCTOR_AGENT: agent, ...env }) });
 }
 
 /** A repository with a bare `origin`, our hooks installed and a sprint whose build is done (by `builder`). */
 export async function sprintRepo(): Promise<{ repo: string; remote: string }> {
   const repo = await makeRepo();
   const remote = join(tempDir('conductor-remote-'), 'origin.git');
-  gitOk(['init', '-q', '--bare', remote], repo);
-  gitOk(['remote', 'add', 'origin', `file://${remote}`], repo);
-  const install = cli(['hooks', 'install', '--json'], { cwd: repo });
+  git(repo, 'init', '-q', '--bare', remote);
+  git(repo, 'remote', 'add', 'origin', `file://${remote}`);
+  const install = conductor(['hooks', 'install', '--json'], { cwd: repo });
   if (install.code !== 0) throw new Error(install.stderr);
-  as('builder', ['start'], repo);
+  const builder = (...args: string[]) => conductor([...args, '--json'], { cwd: repo, agent: 'builder' });
+  builder('start');
   for (const p of ['think', 'plan', 'build']) {
-    if (as('builder', ['claim', p], repo).code !== 0 || as('builder', ['complete', p], repo).code !== 0) throw new Error(`could not finish ${p}`);
+    if (builder('claim', p).code !== 0 || builder('complete', p).code !== 0) throw new Error(`could not finish ${p}`);
   }
   return { repo, remote };
 }
 
-export const phaseOf = (repo: string, phase: string) => cli(['status', '--json'], { cwd: repo }).json.phases[phase];
+export const phaseOf = (repo: string, phase: string) => conductor(['status', '--json'], { cwd: repo }).json.phases[phase];

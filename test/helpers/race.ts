@@ -2,13 +2,11 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLI, tempDir } from './repo.js';
+import { CLI } from './cli.js';
 import { testEnv } from './env.js';
+import { tempDir } from './repo.js';
 
 const RUNNER = resolve(__dirname, 'race-runner.cjs');
-
-/** Racing processes need no TLS; the extra CA bundle alone triples Node's start-up time. */
-export const LEAN_ENV = { NODE_EXTRA_CA_CERTS: undefined };
 
 export interface Racer {
   code: number;
@@ -34,7 +32,7 @@ export async function raceEach(runsOf: { cwd: string; args: string[]; env?: Reco
   const runs = runsOf.map(
     ({ cwd, args, env }) =>
       new Promise<Racer>((done) => {
-        const child = spawn(process.execPath, [RUNNER, goFile, CLI, ...args], { cwd, env: testEnv({ ...LEAN_ENV, ...env }) });
+        const child = spawn(process.execPath, [RUNNER, goFile, CLI, ...args], { cwd, env: testEnv(env) });
         let stdout = '';
         let stderr = '';
         let announced = false;

@@ -5,21 +5,24 @@ import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { testEnv } from './env.js';
-import { cli, cliAsync, gitSync, tempDir, type CliResult } from './repo.js';
+import { conductor, conductorAsync, type CliResult } from './cli.js';
+import { git } from './git.js';
+import { tempDir } from './repo.js';
+import { phaseDir } from './state.js';
 
 /** A bare repository under a fresh base directory (the daemon's --base-path). */
 export function makeBare(name = 'shared.git'): { base: string; bare: string; url: string } {
   const base = tempDir('conductor-remote-');
   const bare = join(base, name);
-  gitSync(['init', '-q', '--bare', bare], base);
+  git(base, 'init', '-q', '--bare', bare);
   return { base, bare, url: `file://${bare}` };
 }
 
 /** A clone of `url` with one commit, its coordination remote set up with `init`, acting as `agent`. */
 export function makeClone(url: string, agent: string, opts: { init?: boolean } = {}): Clone {
   const dir = join(tempDir('conductor-clone-'), 'work');
-  gitSync(['clone', '-q', url, dir], '/');
-  gitSync(['commit', '-q', '--allow-empty', '-m', 'initial'], dir);
+  git('/', 'clone', '-q', url, dir);
+  git(dir, 'commit', '-q', '--allow-empty', '-m', 'initial');
   const c = new Clone(dir, agent);
   if (opts.init !== false) {
     const r = c.run(['init']);
@@ -33,20 +36,26 @@ export class Clone {
     readonly dir: string,
     readonly agent: string,
   ) {}
+  /** The environment this clone's agent runs in, for processes started some other way (e.g. race()). */
   env(extra: Record<string, string> = {}) {
     return { CONDUCTOR_AGENT: this.agent, ...extra };
   }
-  /** Runs the CLI with --json in this clone. */
-  run(args: string[], extra: Record<string, string> = {}): CliResult {
-    return cli([...args, '--json'], { cwd: this.dir, env: this.env(extra) });
+  /** conductor() with --json, in this clone, as its agent. */
+  run(args: string[], env: Record<string, string> = {}): CliResult {
+    return conductor([...args, '--json'], { cwd: this.dir, agent: this.agent, env });
   }
-  runAsync(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-    return cliAsync([...args, '--json'], { cwd: this.dir, env: this.env(extra) });
+  runAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return conductorAsync([...args, '--json'], { cwd: this.dir, agent: this.agent, env });
   }
+  /** git() in this clone. */
   git(args: string[]): string {
-    return gitSync(args, this.dir);
+    return git(this.dir, ...args);
   }
 }
+
+/** The record file of entry `seq` of `phase` in this clone's state, e.g. to corrupt it. */
+export const entryFile = (c: Clone, sprint: string, phase: string, seq: number) =>
+  join(phaseDir(c.dir, sprint, phase), String(seq).padStart(6, '0'), 'record.json');
 
 /** Phase graph of `n` independent read phases p1..pn: claims on different phases never block each other. */
 export const independentPhases = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, depends_on: [], concurrency: 'read' })));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { holderSession, resolveAgent, SESSION_VARS } from '../../src/core/agent.js';
 import { DEFAULT_TTL_MS, parseDuration } from '../../src/core/duration.js';
 import { ConductorError } from '../../src/core/errors.js';
+import { AGENT_ID_RE } from '../../src/core/schemas.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -98,6 +99,15 @@ describe('agent id rule', () => {
     } catch (e) {
       expect((e as ConductorError).exitCode).toBe(2);
       expect((e as Error).message).toContain(`from ${source}`);
+    }
+  });
+});
+
+describe('the default agent id', () => {
+  it('is valid for user names that start with punctuation', () => {
+    for (const user of ['_svc', '.hidden', '--', 'ü']) {
+      const { id } = resolveAgent({ env: {}, user, worktree: '/w', anchor: { key: 's', kind: 'harness', stable: true, what: 'p' } });
+      expect(id).toMatch(AGENT_ID_RE);
     }
   });
 });

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Command, CommanderError } from 'commander';
-import { json, stderr, write } from '../output.js';
+import type { SetupResult } from '../../api/index.js';
+import { color as c, json, stderr, stdout, write } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
 const TOOLS = ['claude', 'codex', 'cursor', 'opencode', 'gemini'];
@@ -26,9 +27,7 @@ export function register(program: Command): void {
     .option('--remove', 'undo: restore every file setup changed, byte for byte, and delete the ones it created')
     .option('--mcp', "also register the MCP server ('git conductor mcp') in the agent's MCP config")
     .option('--user', "the agent's configuration in your home directory, not the repository's")
-    .action(async (agent: string, o) =>
-      run((await api()).setup, async (r) => (await import('../render-agents.js')).renderSetup(r, o))({ ...o, agent: toolArg(agent), home: homedir() }),
-    );
+    .action(async (agent: string, o) => run(setup, (r) => renderSetup(r, o))({ ...o, agent: toolArg(agent), home: homedir() }));
 
   program
     .command('mcp')
@@ -51,4 +50,30 @@ export function register(program: Command): void {
         stderr(`git-conductor - agent hook ${event}: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
+}
+
+/**
+ * setup runs from its own bundle (src/api/heavy.ts), whose errors are its own
+ * ConductorError class: they become the library's here, so the one catch in
+ * cli/index.ts maps them to their exit codes like every other refusal.
+ */
+async function setup(o: Parameters<Awaited<ReturnType<typeof api>>['setup']>[0]): Promise<SetupResult> {
+  const lib = await api();
+  try {
+    return await lib.setup(o);
+  } catch (e) {
+    const x = e as { code?: unknown; exitCode?: unknown; message?: string; data?: Record<string, unknown> };
+    if (e instanceof Error && typeof x.code === 'string' && x.code in lib.ERROR_CODES && typeof x.exitCode === 'number') {
+      throw new lib.ConductorError(x.code as keyof typeof lib.ERROR_CODES, x.exitCode as never, e.message, x.data);
+    }
+    throw e;
+  }
+}
+
+function renderSetup(r: SetupResult, o: { check?: boolean; remove?: boolean }): void {
+  const changed = r.files.filter((f) => f.action !== 'unchanged');
+  if (o.check) return stdout(`${c('green', '✓')} setup ${r.agent} is in place (${r.files.length} file(s) in ${r.root})`);
+  if (o.remove && !r.files.length) return stdout(`setup ${r.agent} was not installed here: nothing to remove`);
+  for (const f of changed) stdout(`  ${f.action.padEnd(12)} ${f.path}`);
+  stdout(`${c('green', '✓')} setup ${r.agent}${o.remove ? ' removed' : ''}: ${changed.length ? `${changed.length} file(s) changed` : 'already in place, nothing changed'} in ${r.root}`);
 }

@@ -1,65 +1,62 @@
-/** hooks install | uninstall | status, and `hook <name>`, the command the installed hooks run. */
-import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { stderr } from '../output.js';
+/** hooks install | uninstall | status, and the rendering of a hooks result (init and deinit print one too). */
+import type { Command } from 'commander';
+import type { HooksResult, HooksStatus } from '../../api/index.js';
+import { color as c, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
-/** post-commit must finish in bounded time, whatever the state or a remote does. */
-const postCommitBudgetMs = () => {
-  const v = Number(process.env.CONDUCTOR_HOOK_TIMEOUT_MS);
-  return Number.isFinite(v) && v > 0 ? v : 10_000;
+const VERB: Record<string, string> = {
+  created: 'installed',
+  chained: 'installed (the existing hook still runs, after it)',
+  updated: 'updated',
+  unchanged: 'already installed',
+  removed: 'removed',
+  restored: 'removed (the earlier hook is back as it was)',
+  absent: 'not installed',
+  left: 'left alone',
 };
 
 export function register(program: Command): void {
   const hooks = program.command('hooks').description('git hooks: commits complete phases, pushes to the release branch wait for review, qa and security');
-  const render = () => import('../render-hooks.js');
 
   withCommon(hooks.command('install'))
     .description('install the post-commit and pre-push hooks where git runs them (existing hooks keep running)')
-    .action(async (o) => run((await api()).installHooks, async (r) => (await render()).renderHooks(r, 'install'))(o));
+    .action(async (o) => run((await api()).installHooks, (r) => renderHooks(r, 'install'))(o));
 
   withCommon(hooks.command('uninstall'))
     .description('remove our hooks and put back exactly what was there before')
-    .action(async (o) => run((await api()).uninstallHooks, async (r) => (await render()).renderHooks(r, 'uninstall'))(o));
+    .action(async (o) => run((await api()).uninstallHooks, (r) => renderHooks(r, 'uninstall'))(o));
 
   withCommon(hooks.command('status'))
     .description('where git runs hooks, whether ours are in place, and whether they can find the CLI')
-    .action(async (o) => run((await api()).hooksStatus, async (r) => (await render()).renderHooksStatus(r))(o));
-
-  program
-    .command('hook <name> [args...]')
-    .description('run by the installed git hooks (post-commit, pre-push)')
-    .allowUnknownOption()
-    .action(async (name: string, args: string[]) => {
-      if (process.env.CONDUCTOR_HOOKS === '0') return;
-      if (name === 'post-commit') return postCommit();
-      if (name === 'pre-push') return prePush(args);
-      // A newer stub calling an older CLI must never break the user's git.
-      stderr(`git-conductor - unknown hook "${name}" ignored (upgrade git-conductor?)`);
-    });
+    .action(async (o) => run((await api()).hooksStatus, renderHooksStatus)(o));
 }
 
-async function postCommit(): Promise<void> {
-  // The work is synchronous (git calls, file locks), so a timer could never
-  // interrupt it: the budget is a deadline for every network call instead,
-  // keeping back a little for completing offline when the remote is too slow.
-  const budget = postCommitBudgetMs();
-  const deadline = Date.now() + budget - Math.min(1000, budget / 4);
-  try {
-    const r = await (await api()).postCommit({ deadline, env: process.env });
-    (await import('../render-hooks.js')).renderPostCommit(r);
-  } catch (e) {
-    // Bookkeeping never fails a commit: say what went wrong and carry on.
-    stderr(`git-conductor - post-commit: ${e instanceof Error ? e.message : String(e)}; the commit stands`);
+export function renderHooks(r: HooksResult, what: 'install' | 'uninstall'): void {
+  if (r.manager) return renderManager(r, what);
+  stdout(`${r.mode === 'husky' ? `husky: ${r.scripts_dir}` : `hooks directory: ${r.hooks_dir}`}`);
+  for (const h of r.hooks) {
+    stdout(`${h.action === 'left' ? c('yellow', '!') : c('green', '✓')} ${h.hook.padEnd(12)}${VERB[h.action]}  ${c('dim', h.file)}`);
+    if (h.note) stdout(`  ${h.note}`);
   }
+  if (r.mode === 'husky' && what === 'install') stdout(c('dim', `commit the changed ${r.scripts_dir} scripts so the whole team gets the hooks`));
 }
 
-async function prePush(args: string[]): Promise<void> {
-  const input = process.stdin.isTTY ? '' : readFileSync(0, 'utf8');
-  const r = await (await api()).prePush({ env: process.env, remote: args[0], url: args[1], input, bypass: process.env.CONDUCTOR_SHIP_BYPASS === '1' });
-  for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
-  if (r.bypassed) {
-    const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');
-    stderr(`git-conductor - ship gate bypassed for ${r.protected_refs.join(', ')} (${why}); recorded in the audit log`);
+/** Another tool owns the hooks: we write nothing and say what to add to its config instead. */
+function renderManager(r: HooksResult, what: string): void {
+  const m = r.manager!;
+  stdout(`${m.name} manages this repository's hooks (${m.config_file}): nothing was written.`);
+  stdout(what === 'install' ? `Add these lines to ${m.add_to}, then run '${m.then}':` : `Remove these lines from ${m.add_to}, then run '${m.then}':`);
+  stdout('');
+  stdout(m.lines);
+}
+
+function renderHooksStatus(r: HooksStatus): void {
+  if (r.manager) return renderManager({ ...r, hooks: [] }, 'install');
+  stdout(`${r.mode === 'husky' ? `husky: ${r.scripts_dir} (hooks path ${r.hooks_dir})` : `hooks directory: ${r.hooks_dir}`}`);
+  for (const h of r.hooks) {
+    const mark = h.state === 'installed' ? c('green', '✓') : c('yellow', '!');
+    const advice = h.state === 'installed' ? '' : h.state === 'outdated' ? ' (run: git conductor hooks install)' : h.state === 'missing' ? ' (run: git conductor hooks install)' : ' (another hook; install chains it)';
+    stdout(`${mark} ${h.hook.padEnd(12)}${h.state}${advice}${h.chained ? `; then runs ${h.chained}` : ''}`);
   }
+  stdout(r.cli ? `CLI for the hooks: ${r.cli}` : c('yellow', 'the hooks cannot find git-conductor on PATH or in node_modules/.bin: install it, or commits will not complete phases and pushes will be refused'));
 }

@@ -1,9 +1,12 @@
-/** What every command module uses: lazy loaders, the JSON-or-human runner, the common flags. */
+/**
+ * What every verb module uses: the library loader, the JSON-or-human runner,
+ * the common flags. The library is reached only through its public index and
+ * only by `api()`, so it initialises when a command runs, never at start-up.
+ */
 import { Command, Option } from 'commander';
 import { json } from '../output.js';
 
 export const api = () => import('../../api/index.js');
-export const render = () => import('../render.js');
 
 /** Runs one command: JSON for --json, the human renderer otherwise. The environment is read here, the one layer that may. */
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
@@ -14,5 +17,9 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
   };
 }
 
-export const withCommon = (cmd: Command) =>
-  cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)')).addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
+/** --json and --agent on every command; --offline on those that change a phase or the sprint. */
+export function withCommon(cmd: Command, { offline = false } = {}): Command {
+  cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)'));
+  cmd.addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
+  return offline ? cmd.option('--offline', 'with a coordination remote: act locally, publish later with sync') : cmd;
+}

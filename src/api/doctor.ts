@@ -1,0 +1,44 @@
+/** doctor: git version, configuration, reachability, and whether the remote accepts refs in our namespace. */
+import { invalid } from '../core/errors.js';
+import { probeCustomRefs, reachRemote } from '../remote/probe.js';
+import { DEFAULT_NAMESPACE, RefNames, validRemoteName } from '../remote/ref-names.js';
+import { gitVersion, hasRefspec, remoteExists } from '../remote/setup.js';
+import { iso, openContext, type CommonOptions } from './context.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const MIN_GIT: [number, number] = [2, 30];
+
+export async function doctor(opts: CommonOptions & { remote?: string } = {}): Promise<{ ok: boolean; checks: DoctorCheck[] }> {
+  const ctx = openContext(opts);
+  const checks: DoctorCheck[] = [];
+  const v = gitVersion(ctx.cwd);
+  const gitOk = !!v && (v.major > MIN_GIT[0] || (v.major === MIN_GIT[0] && v.minor >= MIN_GIT[1]));
+  checks.push({ name: 'git version', ok: gitOk, detail: gitOk ? `git ${v!.text}` : `git ${v?.text ?? 'unknown'} is older than ${MIN_GIT.join('.')}: upgrade git` });
+  const config = ctx.store.readConfig();
+  const remote = opts.remote ?? config.remote;
+  if (remote !== undefined && !validRemoteName(remote)) throw invalid('E_BAD_REMOTE', `invalid remote name ${JSON.stringify(remote)}: use the name of a configured remote, like origin`);
+  if (!remote) {
+    checks.push({ name: 'coordination remote', ok: false, detail: `none configured: run 'git conductor init [--remote NAME]'` });
+    return { ok: false, checks };
+  }
+  const names = new RefNames(config.namespace ?? DEFAULT_NAMESPACE, remote);
+  const exists = remoteExists(ctx.cwd, remote);
+  checks.push({ name: 'coordination remote', ok: exists, detail: exists ? `${remote}${config.remote === remote ? '' : ' (not the configured one)'}` : `no remote named "${remote}": 'git remote add ${remote} <url>'` });
+  if (!exists) return { ok: false, checks };
+  const hasSpec = hasRefspec(ctx.cwd, names);
+  checks.push({ name: 'fetch refspec', ok: hasSpec, detail: hasSpec ? names.fetchRefspec : `missing ${names.fetchRefspec}: run 'git conductor init --remote ${remote}'` });
+  try {
+    reachRemote(ctx.cwd, names);
+    checks.push({ name: 'remote reachable', ok: true, detail: 'ls-remote answered' });
+  } catch (e) {
+    checks.push({ name: 'remote reachable', ok: false, detail: e instanceof Error ? e.message : String(e) });
+    return { ok: false, checks };
+  }
+  checks.push(probeCustomRefs(ctx.cwd, names, iso(Date.now())));
+  return { ok: checks.every((c) => c.ok), checks };
+}

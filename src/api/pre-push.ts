@@ -1,0 +1,134 @@
+/**
+ * The pre-push hook as a library call: the ship gate. A push that updates a
+ * protected ref (the default branch and v* tags, or `protected_refs` in
+ * .git-conductor.json) is refused while the active sprint's ship
+ * prerequisites are not all done, or while it is halted. Other refs,
+ * deletions and conductor refs pass untouched; so does every push when no
+ * sprint is active. Everything it knows of the environment (the pre-commit
+ * framework's variables, the bypass) comes in as options from the CLI.
+ */
+import { blocked, isUnreachable } from '../core/errors.js';
+import type { Tops } from '../core/phase-state.js';
+import type { SprintFile } from '../core/schemas.js';
+import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
+import { defaultBranch, parsePushLines, pushLineOf, type PreCommitPush } from '../hooks/push-facts.js';
+import { loggedPushes } from '../hooks/push-reflog.js';
+import { activeSprintOrNone, agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+
+export type { PreCommitPush };
+
+export interface PrePushOptions extends CommonOptions {
+  /** The hook's arguments: remote name (or URL) and URL. */
+  remote?: string;
+  url?: string;
+  /** The hook's stdin: one line per ref update (empty: use `preCommit`). */
+  input: string;
+  /**
+   * The one update the pre-commit framework passes in PRE_COMMIT_* variables
+   * (it reads git's stdin itself), and its PRE_COMMIT_REMOTE_NAME.
+   */
+  preCommit?: PreCommitPush & { remoteName?: string };
+  /** Push anyway (CONDUCTOR_SHIP_BYPASS=1); recorded in the audit log. */
+  bypass?: boolean;
+}
+
+export interface PrePushResult {
+  /** The protected refs this push updates. */
+  protected_refs: string[];
+  sprint_id?: string;
+  bypassed?: { missing: string[]; halt?: string };
+  /** Earlier pushes that skipped the hook (--no-verify), found in the reflog and recorded now. */
+  recorded_skips: string[];
+}
+
+export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
+  // Teammates' phases arrive in the remote-tracking refs (git fetch): the gate judges that view too.
+  const ctx = await openWithRemote({ ...opts, offline: undefined }, 'view');
+  const cwd = ctx.repo.top ?? ctx.repo.gitDir;
+  const input = opts.input || (opts.preCommit ? pushLineOf(opts.preCommit) : '');
+  const remote = opts.remote ?? opts.preCommit?.remoteName;
+  const updates = parsePushLines(input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
+  let sprint = activeSprintOrNone(ctx);
+  if (!sprint) return { protected_refs: [], recorded_skips: [] };
+  const isProtected = protectedMatcher(cwd, remote, ctx);
+  let tops: Tops = ctx.store.tops(sprint);
+  const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
+  const hits = updates.filter((u) => isProtected(u.remoteRef));
+  const refs = hits.map((u) => u.remoteRef);
+  let blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
+  if (blockers && ctx.remote && !ctx.remote.fetched && refreshed(ctx)) {
+    // As with claims, a stale view never refuses: fetch once and decide again.
+    sprint = activeSprintOrNone(ctx);
+    if (!sprint) return { protected_refs: refs, recorded_skips };
+    tops = ctx.store.tops(sprint);
+    blockers = shipBlockers(sprint, tops, Date.now());
+  }
+  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
+  const missing = blockers.missing.map(describeMissing);
+  const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
+  const why = [...missing, ...(halt ? [halt] : [])].join('; ');
+  if (opts.bypass) {
+    const agent = agentOf(ctx, opts.agent).id;
+    const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
+    const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${remote ?? 'a remote'} while ${why}`;
+    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
+  }
+  throw blocked(
+    'E_SHIP_GATE',
+    `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why}). Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
+    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt },
+  );
+}
+
+/** Fetches the coordination remote; unreachable means the gate decides on what it has. */
+function refreshed(ctx: Ctx): boolean {
+  try {
+    ctx.remote!.refresh();
+    return true;
+  } catch (e) {
+    if (isUnreachable(e)) return false;
+    throw e;
+  }
+}
+
+/** Is this remote ref protected? The default branch costs a few git calls: asked only when a branch is. */
+function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (ref: string) => boolean {
+  const configured = projectConfig(ctx)?.protected_refs;
+  let patterns: string[] | undefined;
+  const get = () =>
+    (patterns ??= configured ? normalizePatterns(configured, PROJECT_CONFIG) : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
+  return (ref) => (!configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref)));
+}
+
+/**
+ * Records, once each, pushes to protected branches of `remote` that the
+ * reflog shows but the gate never saw (it would have refused them), made
+ * since this sprint started while it was not ready to ship.
+ */
+function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: string, isProtected: (ref: string) => boolean, agentFlag?: string): string[] {
+  const logged = loggedPushes(ctx.repo.commonDir, remote, Date.parse(sprint.started_at));
+  const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.latest) })).filter((p) => p.missing);
+  if (!suspects.length) return [];
+  const known = ctx.store.readAudit().entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id).map((e) => e.detail ?? '');
+  const agent = agentOf(ctx, agentFlag).id;
+  const recorded: string[] = [];
+  for (const p of suspects) {
+    const tag = `${p.ref}@${p.oid}`;
+    if (!isProtected(p.ref) || known.some((d) => d.includes(tag)) || recorded.includes(tag)) continue;
+    const detail = `push of ${tag} to ${remote} at ${iso(p.at)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
+    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    recorded.push(tag);
+  }
+  return recorded;
+}
+
+/** The configured conductor namespace, when `init --namespace` chose one (for hosts that refuse refs/conductor/*). */
+function namespaces(ctx: Ctx): string[] {
+  try {
+    const ns = ctx.store.readConfig().namespace;
+    return ns ? [`${ns}/`] : [];
+  } catch {
+    return [];
+  }
+}

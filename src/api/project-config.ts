@@ -1,0 +1,41 @@
+/**
+ * The tracked project config (`.git-conductor.json` in the work tree): the
+ * team's phase graph, lease length and protected refs. Validated on every
+ * read; a bad file is an error that names it, never a silent default.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
+import { invalid } from '../core/errors.js';
+import { check, ProjectConfig } from '../core/schemas.js';
+import type { Ctx } from './context.js';
+
+export const PROJECT_CONFIG = '.git-conductor.json';
+
+/** The tracked project config, if the work tree has one. */
+export function projectConfig(ctx: Pick<Ctx, 'repo'>): ProjectConfig | undefined {
+  if (!ctx.repo.top) return undefined;
+  const file = join(ctx.repo.top, PROJECT_CONFIG);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw invalid('E_BAD_CONFIG', `${file} is not valid JSON: fix it or remove it`);
+  }
+  const r = check(ProjectConfig, raw);
+  if (!r.ok) throw invalid('E_BAD_CONFIG', `${file}: ${r.problem}`);
+  return r.value;
+}
+
+/** The lease length: the flag, else the project's lease_ttl, else the default. */
+export function leaseMs(ctx: Pick<Ctx, 'repo'>, ttl: string | undefined): number {
+  if (ttl !== undefined) return parseDuration(ttl);
+  const fromConfig = projectConfig(ctx)?.lease_ttl;
+  return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
+}

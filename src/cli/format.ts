@@ -1,0 +1,21 @@
+/** Formatting shared by several verbs' human output: aligned columns and short durations. Pure: strings in, strings out. */
+
+/** Columns padded to their widest cell, measured without colour codes; the last column is never padded. */
+export function table(rows: string[][], widths?: number[]): string {
+  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const w = widths ?? rows[0]!.map((_, i) => Math.max(...rows.map((r) => visible(r[i] ?? ''))));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(Math.max(0, w[i]! - visible(c))))).join('  ').trimEnd()).join('\n');
+}
+
+export function ago(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  return duration(now - Date.parse(iso)) + ' ago';
+}
+
+export function duration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 90) return `${s}s`;
+  if (s < 5400) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
+  return `${Math.round(s / 86400)}d`;
+}

@@ -1,0 +1,33 @@
+/** clean: archived sprints older than N days go, the active one never, and each removal is audited. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoPerTest } from './helpers/sprint.js';
+import { auditEvents, stateDir } from './helpers/state.js';
+
+const t = repoPerTest();
+const { ok } = t;
+
+describe('clean', () => {
+  it('clean --days removes archived sprints older than N days, never the active one', () => {
+    const ids = [ok('start').sprint_id, ok('start').sprint_id, ok('start').sprint_id];
+    const active = ok('start').sprint_id;
+    // Age the first two: archived 10 and 3 days ago.
+    ids.slice(0, 2).forEach((id, i) => {
+      const f = join(stateDir(t.repo), 'sprints', id, 'sprint.json');
+      const s = JSON.parse(readFileSync(f, 'utf8'));
+      s.archived_at = new Date(Date.now() - [10, 3][i]! * 86_400_000).toISOString();
+      writeFileSync(f, JSON.stringify(s));
+    });
+    expect(ok('clean')).toEqual({ removed: [ids[0]], kept: 3 });
+    expect(ok('clean', '--days', '2')).toEqual({ removed: [ids[1]], kept: 2 });
+    expect(ok('clean', '--days', '0')).toEqual({ removed: [ids[2]], kept: 1 });
+    expect(ok('status').sprint_id).toBe(active);
+    const cleans = auditEvents(t.repo).filter((e) => e.event === 'clean');
+    expect(cleans.map((e) => e.detail)).toEqual([
+      'removed 1 archived sprint(s) older than 7 day(s)',
+      'removed 1 archived sprint(s) older than 2 day(s)',
+      'removed 1 archived sprint(s) older than 0 day(s)',
+    ]);
+  });
+});

@@ -1,0 +1,105 @@
+/** complete: only the holder completes, the artifact stored with its sha256, artifacts that halt the sprint, and the last completion archiving it. */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { conductor, conductorAsync } from './helpers/cli.js';
+import { makeRepo } from './helpers/repo.js';
+import { repoPerTest } from './helpers/sprint.js';
+import { auditEvents } from './helpers/state.js';
+
+const t = repoPerTest();
+const { ok, no, finish, sprintFile } = t;
+
+describe('completion', () => {
+  beforeEach(() => ok('start'));
+
+  it('only the holder completes (3); a done phase cannot be completed or claimed again (3)', () => {
+    no(3, 'E_NOT_CLAIMED', 'complete', 'think', '--agent', 'a');
+    ok('claim', 'think', '--agent', 'a');
+    no(3, 'E_NOT_HOLDER', 'complete', 'think', '--agent', 'b');
+    expect(ok('complete', 'think', '--agent', 'a').unlocked).toEqual(['plan']);
+    no(3, 'E_ALREADY_DONE', 'complete', 'think', '--agent', 'a');
+    no(3, 'E_ALREADY_DONE', 'claim', 'think', '--agent', 'a');
+    no(3, 'E_ALREADY_DONE', 'claim', 'think', '--agent', 'b');
+    no(3, 'E_ALREADY_DONE', 'abort', 'think', '--agent', 'a', '--force');
+    no(3, 'E_ALREADY_DONE', 'renew', 'think', '--agent', 'a');
+  });
+
+  it('stores the artifact bytes with their sha256: later edits of the file change nothing', () => {
+    const text = '{"summary":"the problem", "risks":["x"]}';
+    mkdirSync(join(t.repo, '.conductor'));
+    writeFileSync(join(t.repo, '.conductor', 'think.json'), text);
+    ok('claim', 'think', '--agent', 'a');
+    const done = ok('complete', 'think', '--agent', 'a', '--artifact', '.conductor/think.json');
+    expect(done.artifact).toEqual({ sha256: createHash('sha256').update(text).digest('hex'), bytes: text.length, source: '.conductor/think.json' });
+    writeFileSync(join(t.repo, '.conductor', 'think.json'), '{"summary":"rewritten"}');
+    const shown = ok('artifact', 'show', 'think');
+    expect(shown.content).toEqual({ summary: 'the problem', risks: ['x'] });
+    expect(shown.sha256).toBe(done.artifact.sha256);
+    no(3, 'E_NO_ARTIFACT', 'artifact', 'show', 'plan');
+  });
+
+  it('completing every phase of the default graph archives the sprint', () => {
+    const id = ok('status').sprint_id;
+    expect(finish('think').unlocked).toEqual(['plan']);
+    expect(finish('plan').unlocked).toEqual(['build']);
+    no(4, 'E_DEPENDENCY', 'claim', 'ship', '--agent', 'x');
+    expect(finish('build').unlocked).toEqual(['review', 'security', 'qa']);
+    expect(no(4, 'E_DEPENDENCY', 'claim', 'ship', '--agent', 'x')).toContain('review, security, qa not done yet');
+    expect(finish('review', 'r', { findings: [{ severity: 'low', blocking: false }] }).unlocked).toEqual([]);
+    expect(finish('security', 's', { findings: [{ severity: 'high', fixed: true }] }).unlocked).toEqual([]);
+    const qa = finish('qa', 'q', { tests: { total: 10, failed: 2 } });
+    expect(qa).toMatchObject({ unlocked: ['ship'], sprint_done: false });
+    expect(qa.halt).toBeUndefined();
+    const ship = finish('ship');
+    expect(ship).toMatchObject({ sprint_done: true, unlocked: [] });
+    expect(sprintFile(id)).toMatchObject({ status: 'archived' });
+    const s = ok('status');
+    expect(s.status).toBe('archived');
+    expect(Object.values(s.phases).every((p: any) => p.state === 'done')).toBe(true);
+    expect(ok('next').phase).toBeNull();
+    no(3, 'E_SPRINT_ARCHIVED', 'claim', 'think', '--agent', 'z');
+  });
+});
+
+describe('halts', () => {
+  beforeEach(() => {
+    ok('start');
+    for (const p of ['think', 'plan', 'build']) finish(p);
+  });
+
+  it.each([
+    ['review', { findings: [{ severity: 'medium', blocking: true, title: 'needs a decision' }] }, 'review has 1 blocking finding(s) that need a human'],
+    ['security', { vulnerabilities: [{ severity: 'critical' }] }, 'security found 1 critical or high finding(s)'],
+    ['qa', { tests: { total: 10, failed: 3 } }, 'qa failure rate 30% is over the 20% threshold'],
+    ['qa', { tests: { total: 100, failed: 6 }, wtf_threshold: 0.05 }, 'qa failure rate 6% is over the 5% threshold'],
+    ['review', { budget: { limit: 1000, used: 1000 } }, 'budget exhausted (1000 of 1000 used)'],
+    ['security', { consecutive_failures: 3, stuck_on: 'the login test' }, 'circuit breaker: 3 consecutive failed attempts on the login test'],
+    ['qa', { consecutive_failures: 5, stuck_on: 'red \u001b[31m\nalert' }, 'circuit breaker: 5 consecutive failed attempts on red ?[31m?alert'],
+  ])('%s artifact %j halts the sprint', (phase, artifact, reason) => {
+    const done = finish(phase, 'x', artifact);
+    expect(done.halt).toBe(reason);
+    expect(ok('status').halted).toEqual({ phase, reason });
+    const other = ['review', 'security', 'qa'].find((p) => p !== phase)!;
+    expect(no(4, 'E_HALTED', 'claim', other, '--agent', 'y')).toContain(`halted by ${phase}: ${reason}`);
+    expect(ok('next').phase).toBeNull();
+    expect(auditEvents(t.repo).filter((e) => e.event === 'halt')).toEqual([expect.objectContaining({ phase, detail: reason })]);
+  });
+});
+
+describe('completing the last phases at the same moment', () => {
+  it('archives the sprint whichever completion lands last (8 trials)', async () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const repo = await makeRepo();
+      const run = (...a: string[]) => conductor([...a, '--json'], { cwd: repo });
+      expect(run('start', '--phases', '[{"name":"x","concurrency":"read"},{"name":"y","concurrency":"read"}]').code).toBe(0);
+      expect(run('claim', 'x', '--agent', 'a').code).toBe(0);
+      expect(run('claim', 'y', '--agent', 'b').code).toBe(0);
+      const [x, y] = await Promise.all([conductorAsync(['complete', 'x', '--agent', 'a', '--json'], { cwd: repo }), conductorAsync(['complete', 'y', '--agent', 'b', '--json'], { cwd: repo })]);
+      expect([x.code, y.code]).toEqual([0, 0]);
+      expect(x.json.sprint_done || y.json.sprint_done).toBe(true);
+      expect(run('status').json.status).toBe('archived');
+    }
+  });
+});

@@ -1,0 +1,105 @@
+/** post-commit: a Conductor-Phase trailer completes the committer's phase, with the committed artifact. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conductor } from './helpers/cli.js';
+import { git, gitRun } from './helpers/git.js';
+import { commit, hookEnv, phaseOf, sprintRepo } from './helpers/hooks.js';
+
+describe('post-commit hook', () => {
+  let repo: string;
+  beforeAll(async () => {
+    ({ repo } = await sprintRepo());
+  });
+
+  it('completes the phase the committer holds, with the artifact the commit adds, and records the commit', () => {
+    expect(conductor(['claim', 'review', '--json'], { cwd: repo, agent: 'rita' }).code).toBe(0);
+    const artifact = '{"summary":"looks good","findings":[{"severity":"low","title":"typo"}]}\n';
+    const r = commit(repo, 'rita', ['review: looks good', 'Conductor-Phase: review'], { '.conductor/review.json': artifact });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('completed review with .conductor/review.json');
+    const head = git(repo, 'rev-parse', 'HEAD');
+    const p = phaseOf(repo, 'review');
+    expect(p.state).toBe('done');
+    expect(p.agent).toBe('rita');
+    expect(p.commit).toBe(head);
+    expect(p.artifact.source).toBe('.conductor/review.json');
+    const shown = conductor(['artifact', 'show', 'review', '--json'], { cwd: repo }).json;
+    expect(shown.content).toEqual(JSON.parse(artifact));
+    // Never amends: the commit is exactly the one git made (one reflog entry for it).
+    expect(git(repo, 'log', '-1', '--format=%B')).toContain('Conductor-Phase: review');
+    expect(git(repo, 'reflog', '-1', '--format=%H')).toBe(head);
+  });
+
+  it('uses the committed bytes, not the work tree, and never stages anything', () => {
+    expect(conductor(['claim', 'qa', '--json'], { cwd: repo, agent: 'quinn' }).code).toBe(0);
+    writeFileSync(join(repo, 'notes.txt'), 'unstaged work\n');
+    git(repo, 'add', '-N', 'notes.txt');
+    const before = git(repo, 'status', '--porcelain');
+    const committed = '{"tests":{"total":10,"failed":0}}\n';
+    const r = commit(repo, 'quinn', ['qa: all green', 'Conductor-Phase: qa'], { '.conductor/qa.json': committed });
+    // Change the work-tree copy after committing the real one: the hook must read the commit.
+    writeFileSync(join(repo, '.conductor/qa.json'), '{"tests":{"total":10,"failed":9}}\n');
+    expect(r.code).toBe(0);
+    expect(conductor(['artifact', 'show', 'qa', '--json'], { cwd: repo }).json.content).toEqual(JSON.parse(committed));
+    expect(git(repo, 'status', '--porcelain', '--', 'notes.txt')).toBe(before.split('\n').find((l) => l.includes('notes.txt')));
+    git(repo, 'checkout', '--', '.conductor/qa.json');
+  });
+
+  it('ignores a trailer from an agent that does not hold the phase', () => {
+    expect(conductor(['claim', 'security', '--json'], { cwd: repo, agent: 'sam' }).code).toBe(0);
+    const r = commit(repo, 'mallory', ['drive-by', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings":[]}' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Conductor-Phase security ignored: held by sam@\S+, not by mallory/);
+    expect(phaseOf(repo, 'security')).toMatchObject({ state: 'running', agent: 'sam' });
+  });
+
+  it('keeps the commit but does not complete the phase when the committed artifact is invalid', () => {
+    const r = commit(repo, 'sam', ['security: oops', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings": "none"' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/security NOT completed: artifact \.conductor\/security\.json is not valid JSON/);
+    expect(git(repo, 'log', '-1', '--format=%s')).toBe('security: oops');
+    expect(phaseOf(repo, 'security').state).toBe('running');
+    const wrongShape = commit(repo, 'sam', ['security: wrong shape', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings":"none"}' });
+    expect(wrongShape.stderr).toMatch(/does not fit the security schema/);
+    expect(phaseOf(repo, 'security').state).toBe('running');
+  });
+
+  it('says nothing and changes nothing for a commit without the trailer by an agent holding nothing', () => {
+    const before = readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8');
+    const r = commit(repo, 'nora', ['plain work'], { 'src.txt': 'x\n' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('git-conductor');
+    expect(readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8')).toBe(before);
+  });
+
+  it("renews the committer's held phase on a commit without the trailer, once half its lease has run", async () => {
+    expect(conductor(['abort', 'security'], { cwd: repo, agent: 'sam' }).code).toBe(0);
+    expect(conductor(['claim', 'security', '--ttl', '2s'], { cwd: repo, agent: 'sam' }).code).toBe(0);
+    const early = commit(repo, 'sam', ['early work'], { 'src1.txt': 'w\n' });
+    expect(early.stderr).toBe('');
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = phaseOf(repo, 'security').expires_at;
+    const r = commit(repo, 'sam', ['more work'], { 'src2.txt': 'y\n' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('git-conductor: renewed security for sam');
+    expect(Date.parse(phaseOf(repo, 'security').expires_at) - Date.parse(before)).toBeGreaterThan(3_000_000);
+    // Freshly renewed: the next commit does not even start the CLI.
+    expect(commit(repo, 'sam', ['even more'], { 'src3.txt': 'z\n' }).stderr).toBe('');
+  });
+
+  it('warns and lets the commit through when the CLI cannot be found, or when CONDUCTOR_HOOKS=0', () => {
+    const missing = gitRun(repo, ['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], { env: hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }) });
+    expect(missing.code).toBe(0);
+    expect(missing.stderr).toContain('git-conductor - CLI not found on PATH: the commit stands');
+    const off = commit(repo, 'sam', ['sec', 'Conductor-Phase: security'], {}, { CONDUCTOR_HOOKS: '0' });
+    expect(off.code).toBe(0);
+    expect(off.stderr).toBe('');
+    expect(phaseOf(repo, 'security').state).toBe('running');
+    // Without an artifact in the commit, the trailer completes the phase bare.
+    const bare = commit(repo, 'sam', ['security: fine', 'Conductor-Phase: security']);
+    expect(bare.stderr).toContain('completed security (commit');
+    expect(phaseOf(repo, 'security').state).toBe('done');
+    expect(phaseOf(repo, 'security').artifact).toBeUndefined();
+  });
+});

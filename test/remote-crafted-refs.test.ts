@@ -1,0 +1,91 @@
+/** Crafted refs on the remote (bad JSON, ../ tree entries, huge blobs, escapes, done entries that hide a halt): reported cleanly, never trusted. */
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { conductor } from './helpers/cli.js';
+import { hasRef } from './helpers/git.js';
+import { independentPhases, makeBare, makeClone, type Clone } from './helpers/remote.js';
+
+describe('crafted refs', () => {
+  it('crafted refs (bad JSON, ../ tree entries, huge blobs, escapes) are reported cleanly and never trusted', () => {
+    const { bare, url } = makeBare();
+    const victim = makeClone(url, 'victim');
+    const sprintId = victim.run(['start', '--phases', independentPhases(6)]).json.sprint_id;
+    const evil = makeClone(url, 'mallory', { init: false });
+    const { blob, treeOf } = objectWriter(evil);
+    const record = (extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ v: 1, seq: 1, id: '0123456789abcdef', kind: 'claim', agent: 'mallory', host: 'evil', at: new Date().toISOString(), expires_at: new Date(Date.now() + 3600e3).toISOString(), ...extra });
+    const commit = (tree: string) => evil.git(['commit-tree', tree, '-m', 'claim']);
+    const ref = (p: string) => `refs/conductor/sprints/${sprintId}/phases/${p}`;
+    const crafted: [string, string][] = [
+      [ref('p1'), commit(treeOf([['record.json', blob('{not json')]]))],
+      [ref('p2'), commit(treeOf([['../x', blob('{}')], ['record.json', blob(record())]]))],
+      [ref('p3'), commit(treeOf([['record.json', blob(Buffer.alloc(2 * 1024 * 1024, 32))]]))],
+      [ref('p4'), commit(treeOf([['record.json', blob(record({ agent: '\u001b[31mevil' }))]]))],
+      ['refs/conductor/sprints/evil/phases/p1', commit(treeOf([['record.json', blob(record())]]))],
+    ];
+    evil.git(['push', '-q', url, ...crafted.map(([r, c]) => `${c}:${r}`)]);
+
+    const s = victim.run(['status', '--fetch']);
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    const problems: string[] = s.json.remote.problems;
+    const about = (p: string) => problems.find((x) => x.includes(`${sprintId}/phases/${p} `));
+    expect(problems.find((x) => x.includes('sprints/evil/'))).toMatch(/not a name this tool writes/);
+    expect(about('p1')).toMatch(/not valid JSON/);
+    expect(about('p2')).toMatch(/unexpected tree entry/);
+    expect(about('p3')).toMatch(/cap/);
+    expect(about('p4')).toMatch(/invalid/);
+    for (const p of ['p1', 'p2', 'p3', 'p4']) expect(s.json.phases[p].state).toBe('ready');
+    const human = conductor(['status'], { cwd: victim.dir, agent: 'victim' });
+    expect(human.code).toBe(0);
+    expect(human.stdout).not.toContain('\u001b');
+    expect(human.stdout).toContain('unexpected tree entry');
+    const bad = victim.run(['claim', 'p2']);
+    expect(bad.code).toBe(1);
+    expect(bad.json.error.code).toBe('E_BAD_REMOTE_REF');
+    expect(victim.run(['claim', 'p5']).code).toBe(0);
+    expect(existsSync(join(victim.dir, '.git', 'conductor', 'sprints', sprintId, 'phases', 'x'))).toBe(false);
+    expect(existsSync(join(victim.dir, '.git', 'conductor', 'sprints', sprintId, 'x'))).toBe(false);
+    expect(hasRef(bare, ref('p5'))).toBe(true);
+  });
+});
+
+describe('imported completions are checked against their artifact', () => {
+  it('a crafted done entry that hides a critical security finding is refused, not trusted', () => {
+    const { url } = makeBare();
+    const victim = makeClone(url, 'victim');
+    const sprintId = victim.run(['start', '--phases', '[{"name":"security","concurrency":"read"},{"name":"ship","depends_on":["security"]}]']).json.sprint_id;
+    const evil = makeClone(url, 'mallory', { init: false });
+    const { blob, treeOf: tree } = objectWriter(evil);
+    const now = Date.now();
+    const base = { v: 1, agent: 'mallory', host: 'evil' };
+    const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
+    const artifact = JSON.stringify({ findings: [{ severity: 'critical', title: 'sql injection' }] });
+    const sha256 = createHash('sha256').update(artifact).digest('hex');
+    const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString(), artifact: { sha256, bytes: artifact.length, source: 'security.json' } };
+    const c1 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(claim))]]), '-m', 'claim security by mallory@evil']);
+    const c2 = evil.git(['commit-tree', tree([['artifact.json', blob(artifact)], ['record.json', blob(JSON.stringify(done))]]), '-p', c1, '-m', 'complete security by mallory@evil']);
+    evil.git(['push', '-q', url, `${c2}:refs/conductor/sprints/${sprintId}/phases/security`]);
+
+    const s = victim.run(['status', '--fetch']);
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    expect(s.json.phases.security.state).not.toBe('done');
+    expect(s.json.remote.problems.join('\n')).toMatch(/halt does not match/);
+    expect(victim.run(['claim', 'ship']).code).not.toBe(0);
+  });
+});
+
+/** Writes raw objects into a clone, as an attacker would: any names, any bytes. */
+function objectWriter(c: Clone) {
+  const write = (content: string | Buffer, ...type: string[]) => {
+    const f = join(c.dir, '.git', 'object.tmp');
+    writeFileSync(f, content);
+    return c.git(['hash-object', ...type, '-w', '--literally', f]);
+  };
+  return {
+    blob: (content: string | Buffer) => write(content),
+    treeOf: (entries: [string, string][]) =>
+      write(Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')]))), '-t', 'tree'),
+  };
+}
