@@ -16,8 +16,9 @@
  *   the boot id, so a reused pid or a reboot never makes a new process look
  *   like an old one. Both rules name the process the same way, so a command
  *   started with `setsid` from a terminal's shell is still that terminal.
- * An anchor that is pid 1 or a service manager (an orphan reparented there),
- * or no /proc at all, is reported as not stable: the caller says so.
+ * An anchor that would be pid 1 or a service manager (where orphans are
+ * reparented, so every orphan would share it), or no /proc at all, is
+ * reported as not stable: the caller says so.
  */
 import { readFileSync } from 'node:fs';
 
@@ -64,7 +65,7 @@ function argv(pid: number): string[] {
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'busybox']);
 /** Helpers made per command: never the agent. */
 const HELPERS = new Set(['git', 'setsid', 'env', 'nice', 'nohup', 'timeout', 'stdbuf', 'xargs', 'time', 'sudo', 'su', 'doas', 'script', 'npm', 'npx', 'pnpm', 'yarn', 'git-conductor', 'flock', 'ionice', 'chrt', 'taskset', 'unshare', 'strace', 'ltrace']);
-const MANAGERS = new Set(['systemd', 'init', 'launchd', 'tini', 'dumb-init', 'containerd-shim', 'supervisord']);
+const MANAGERS = new Set(['systemd', 'init', 'launchd', 'tini', 'dumb-init', 'docker-init', 'catatonit', 'containerd-shim', 'supervisord', 'runsv', 's6-supervise']);
 
 /** A shell that runs a command string or a script ends with it: it is not where the agent lives. */
 function isOneShotShell(p: Proc): boolean {
@@ -101,6 +102,8 @@ export function findAnchor(env: Record<string, string | undefined>): Anchor {
   for (let i = 0; i < MAX_DEPTH && p; i++) {
     const parent: Proc | undefined = p.ppid > 0 ? readProc(p.ppid) : undefined;
     if (!parent) break;
+    // Orphans are adopted by pid 1 (or a service manager): every orphan on the machine would share it, so it
+    // never anchors, even when it is a harness running as a container's first process (that one binds an id).
     if (parent.pid === 1 || MANAGERS.has(parent.comm)) {
       return { key: `orphan:${nameOf(p)}`, kind: 'harness', stable: false, what: `no long-lived parent (${parent.comm}, pid ${parent.pid}, adopted this command)` };
     }
