@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import type { SetupResult } from '../../api/index.js';
-import { color as c, json, stderr, stdout, write } from '../output.js';
+import { color as c, json, stderr, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
 const TOOLS = ['claude', 'codex', 'cursor', 'opencode', 'gemini'];
@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .description('a short brief for an agent that starts or wakes up: who you are, what you hold, what to do next')
     .option('--hook-json', 'print it as a SessionStart hook answer (hookSpecificOutput.additionalContext)')
     .action(async (o) =>
-      run((await api()).prime, (r) => write(1, o.hookJson ? JSON.stringify({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: r.text } }) + '\n' : r.text + '\n'))({ ...o, json: o.json && !o.hookJson }),
+      run((await api()).prime, (r) => (o.hookJson ? json({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: r.text } }) : stdout(r.text)))({ ...o, json: o.json && !o.hookJson }),
     );
 
   withCommon(program.command('setup <agent>'))
