@@ -23,7 +23,7 @@ export type Edit =
 export const BLOCK_START = '<!-- >>> git-conductor (managed by `git conductor setup`; edits inside are overwritten) -->\n';
 export const BLOCK_END = '<!-- <<< git-conductor -->\n';
 
-/** The text `path` should have; undefined: it should not exist. */
+/** The text `path` should have. */
 export async function desired(e: Edit, current: string | undefined): Promise<string> {
   switch (e.kind) {
     case 'file':
@@ -49,12 +49,12 @@ export async function without(e: Edit, current: string): Promise<string | undefi
     case 'block': {
       const b = findBlock(current);
       if (!b) return current;
-      const out = current.slice(0, b.start).replace(/\n\n$/, '\n') + current.slice(b.end);
+      const out = current.slice(0, b.start).replace(/\n$/, '') + current.slice(b.end);
       return out === '' ? undefined : out;
     }
     case 'toml': {
       const i = current.indexOf(tomlText(e));
-      const out = i < 0 ? current : (current.slice(0, i).replace(/\n\n$/, '\n') + current.slice(i + tomlText(e).length));
+      const out = i < 0 ? current : current.slice(0, i).replace(/\n$/, '') + current.slice(i + tomlText(e).length);
       return out === '' ? undefined : out;
     }
   }
@@ -86,8 +86,8 @@ function withBlock(text: string, body: string): string {
   const block = BLOCK_START + body + (body.endsWith('\n') ? '' : '\n') + BLOCK_END;
   const b = findBlock(text);
   if (b) return text.slice(0, b.start) + block + text.slice(b.end);
-  if (text === '') return block;
-  return text + (text.endsWith('\n') ? '\n' : '\n\n') + block;
+  // One newline before the block, always: taking exactly that one away again restores the text.
+  return text === '' ? block : `${text}\n${block}`;
 }
 
 const tomlText = (e: Extract<Edit, { kind: 'toml' }>) => `[${e.table}]\n${e.body}`;
@@ -105,7 +105,7 @@ async function tomlAdd(e: Extract<Edit, { kind: 'toml' }>, text: string): Promis
     return v !== undefined;
   };
   if (has(text)) return text;
-  const out = text === '' ? tomlText(e) : text + (text.endsWith('\n') ? '\n' : '\n\n') + tomlText(e);
+  const out = text === '' ? tomlText(e) : `${text}\n${tomlText(e)}`;
   if (!has(out)) throw invalid('E_BAD_CONFIG', `${e.path}: could not add [${e.table}] without breaking the file; add it by hand`);
   return out;
 }
