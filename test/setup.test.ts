@@ -215,3 +215,18 @@ describe('setup --user', () => {
     expect(existsSync(join(home, '.claude'))).toBe(false);
   });
 });
+
+describe('setup in two worktrees', () => {
+  it('keeps one manifest per worktree: removing in one leaves the other installed', async () => {
+    const repo = await makeRepo();
+    const other = join(tempDir(), 'wt2');
+    spawnSync('git', ['worktree', 'add', '-q', other, '-b', 'wt2'], { cwd: repo, env: testEnv() });
+    expect(setupCli(repo, ['claude']).code).toBe(0);
+    expect(setupCli(other, ['claude']).code).toBe(0);
+    expect(setupCli(other, ['claude', '--remove']).code).toBe(0);
+    expect(existsSync(join(other, '.claude'))).toBe(false);
+    expect(setupCli(repo, ['claude', '--check']).code).toBe(0);
+    expect(setupCli(repo, ['claude', '--remove']).json.files.map((f: { action: string }) => f.action)).toEqual(['deleted', 'deleted']);
+    expect(existsSync(join(repo, '.claude'))).toBe(false);
+  });
+});

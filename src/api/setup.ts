@@ -7,7 +7,7 @@
  * - everything is computed and validated before anything is written, so a bad
  *   settings file changes nothing;
  * - the manifest and the original bytes of every file setup changed are saved
- *   (state dir, setup/<scope>-<agent>/) before the file is written, so
+ *   (state dir, setup/repo-<agent>-<worktree hash>/) before the file is written, so
  *   `--remove` puts back each file byte for byte, deletes the files and
  *   directories setup created, and, for a file edited since, removes only our
  *   entries and keeps the rest.
@@ -16,6 +16,7 @@ import type * as Crypto from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as z from 'zod/mini';
+import { fnv1a } from '../core/agent.js';
 import { ConductorError, ExitCode, invalid } from '../core/errors.js';
 import { check } from '../core/schemas.js';
 import { writeFileAtomic } from '../store/fs-atomic.js';
@@ -76,7 +77,8 @@ function where(opts: SetupOptions): { agent: SetupAgent; scope: 'repo' | 'user';
   }
   const repo = findRepo(opts.cwd ?? process.cwd());
   if (!repo.top) throw invalid('E_NO_WORK_TREE', 'setup needs a work tree: run it inside a checkout (or pass --user)');
-  return { agent, scope: 'repo', root: repo.top, stateDir: new Layout(repo.commonDir).setup(`repo-${agent}`) };
+  // Every worktree has its own files (and the state directory is shared): one manifest per worktree.
+  return { agent, scope: 'repo', root: repo.top, stateDir: new Layout(repo.commonDir).setup(`repo-${agent}-${fnv1a(repo.top)}`) };
 }
 
 /** Edits grouped by file, in order; paths stay inside the root (they are ours, but say so once). */

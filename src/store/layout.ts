@@ -8,7 +8,7 @@
  *     remote-cache.json                validated remote-tracking chains, by tip commit id
  *     live-claims                      while a claim is live: when a renewal is next due (read by the post-commit stub)
  *     agent-hooks/reminded.json        holdings the agents' Stop hooks have already reminded of
- *     setup/<agent>/                   what `setup` changed: manifest.json and the original files
+ *     setup/<scope>-<agent>-<hash>/    what `setup` changed in one worktree: manifest.json and the original files
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
