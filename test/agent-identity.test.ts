@@ -11,6 +11,7 @@ import { Harness } from './helpers/harness.js';
 import { CLI, conductor as cli } from './helpers/cli.js';
 import { makeRepo } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const harnesses: Harness[] = [];
 afterEach(() => harnesses.splice(0).forEach((h) => h.stop()));
@@ -24,7 +25,7 @@ async function sprintRepo(): Promise<string> {
   const repo = await makeRepo();
   expect(cli(['start', '--json', '--agent', 'lead'], { cwd: repo }).code).toBe(0);
   mkdirSync(join(repo, '.conductor'));
-  writeFileSync(join(repo, '.conductor', 'think.json'), '{"summary":"thought"}\n');
+  writeFileSync(join(repo, '.conductor', 'think.json'), artifactText('think'));
   return repo;
 }
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, conductor as cli } from './helpers/cli.js';
 import { makeRepo } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
+import { artifact, artifactText } from './helpers/artifacts.js';
 
 const clients: Client[] = [];
 afterEach(async () => {
@@ -30,7 +31,7 @@ describe('mcp server', () => {
     const a = await connect(repo, ['--agent', 'mcp-ann']);
     const { tools } = await a.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual(expect.arrayContaining(['abort', 'artifact_show', 'claim', 'complete', 'next', 'prime', 'renew', 'status']));
+    expect(names).toEqual(expect.arrayContaining(['abort', 'artifact_show', 'artifact_validate', 'claim', 'complete', 'next', 'prime', 'renew', 'status']));
     for (const t of tools) {
       expect(t.description!.split('\n')).toHaveLength(1);
       // Flat input schemas: no nested objects except the inline artifact itself.
@@ -49,11 +50,12 @@ describe('mcp server', () => {
     expect(body(bad).error).toMatchObject({ code: 'E_BAD_PHASE_NAME', exit_code: 2 });
 
     expect(body(await a.callTool({ name: 'renew', arguments: {} })).renewed).toHaveLength(1);
-    const done = await a.callTool({ name: 'complete', arguments: { phase: 'think', artifact: { summary: 'thought it through', risks: ['none'] } } });
+    const inline = artifact('think');
+    const done = await a.callTool({ name: 'complete', arguments: { phase: 'think', artifact: inline } });
     expect(done.isError, JSON.stringify(done)).toBeFalsy();
     expect(body(done)).toMatchObject({ phase: 'think', agent: 'mcp-ann', unlocked: ['plan'], artifact: { source: 'mcp:inline/think.json' } });
     const shown = await b.callTool({ name: 'artifact_show', arguments: { phase: 'think' } });
-    expect(body(shown).content).toEqual({ summary: 'thought it through', risks: ['none'] });
+    expect(body(shown).content).toEqual(inline);
     const status = body(await b.callTool({ name: 'status', arguments: {} }));
     expect(status.phases.think).toMatchObject({ state: 'done', agent: 'mcp-ann' });
     // The CLI sees the same sprint.
@@ -63,10 +65,14 @@ describe('mcp server', () => {
   it('completes with an artifact file of the repository, and refuses a bad one as an error result', async () => {
     const repo = await makeRepo();
     cli(['start', '--agent', 'lead'], { cwd: repo });
-    writeFileSync(join(repo, 'think.json'), '{"summary":"from a file"}\n');
+    writeFileSync(join(repo, 'think.json'), artifactText('think'));
     writeFileSync(join(repo, 'bad.json'), '[1,2]\n');
     const c = await connect(repo, [], { CONDUCTOR_AGENT: 'env-agent' });
     expect(body(await c.callTool({ name: 'claim', arguments: { phase: 'think' } })).agent).toBe('env-agent');
+    expect(body(await c.callTool({ name: 'artifact_validate', arguments: { phase: 'think', artifact_path: 'think.json' } }))).toMatchObject({ phase: 'think', valid: true });
+    const invalid = await c.callTool({ name: 'artifact_validate', arguments: { phase: 'think', artifact_path: 'bad.json' } });
+    expect(invalid.isError).toBe(true);
+    expect(body(invalid).error).toMatchObject({ code: 'E_BAD_ARTIFACT', exit_code: 2 });
     const bad = await c.callTool({ name: 'complete', arguments: { phase: 'think', artifact_path: 'bad.json' } });
     expect(bad.isError).toBe(true);
     expect(body(bad).error.exit_code).toBe(2);

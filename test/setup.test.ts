@@ -12,6 +12,7 @@ import { hookEnv } from './helpers/hooks.js';
 import { conductor as cli } from './helpers/cli.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
+import { artifactText } from './helpers/artifacts.js';
 
 function tree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -106,7 +107,7 @@ describe('setup claude', () => {
     const stop = freshShell(repo, hookCommandOf(settingsText, 'Stop'), {}, stopInput);
     expect(stop.json).toMatchObject({ decision: 'block' });
     expect(freshShell(repo, hookCommandOf(settingsText, 'Stop'), {}, stopInput).stdout).toBe('');
-    writeFileSync(join(repo, 'think.json'), '{"summary":"done thinking"}\n');
+    writeFileSync(join(repo, 'think.json'), artifactText('think'));
     const done = freshShell(repo, src + 'git conductor complete think --artifact think.json --json');
     expect(done.code, done.stdout).toBe(0);
     expect(done.json.agent).toBe(who[0].agent);

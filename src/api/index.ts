@@ -11,7 +11,8 @@ export { prime, type PrimeResult } from './prime.js';
 export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
 export { decideNextAction, type NextAction } from '../core/next-action.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
-export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
+export { status, batch, log, whoami, type StatusResult, type LogOptions } from './status.js';
+export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
@@ -38,3 +39,9 @@ export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
+export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
+
+// Checking an artifact file and printing a schema are rare: their modules initialise on first use.
+type ValidateApi = typeof import('./artifact-validate.js');
+export const validateArtifactFile: ValidateApi['validateArtifactFile'] = async (o) => (await import('./artifact-validate.js')).validateArtifactFile(o);
+export const artifactSchema: (typeof import('./schema.js'))['artifactSchema'] = async (o) => (await import('./schema.js')).artifactSchema(o);

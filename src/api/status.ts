@@ -1,11 +1,7 @@
-/** Read-only views: status, batch, log, whoami, artifact. */
-import { readFileSync } from 'node:fs';
-import { validatePhaseName } from '../core/graph.js';
-import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
+/** Read-only views: status, batch, log, whoami. */
+import { haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
-import { unavailable } from '../core/errors.js';
-import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
@@ -61,18 +57,4 @@ export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string;
   const ctx = openContext(opts);
   const a = agentOf(ctx, opts.agent);
   return { agent: a.id, source: a.source, host: ctx.host, stable: a.stable, ...(a.bind ? { bind: a.bind } : {}) };
-}
-
-/** The stored artifact of a done phase: the exact bytes that were completed. */
-export async function artifactShow(opts: CommonOptions & { phase: string }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown }> {
-  const ctx = await openWithRemote(opts, 'view');
-  const phase = validatePhaseName(opts.phase);
-  const sprint = activeSprint(ctx);
-  findPhase(sprint, phase);
-  const top = ctx.store.phaseLog(sprint.id, phase).top();
-  if (top?.record.kind !== 'done' || !top.record.artifact) {
-    throw unavailable('E_NO_ARTIFACT', `phase "${phase}" has no completed artifact yet`);
-  }
-  const text = readFileSync(child(top.dir, ARTIFACT_FILE), 'utf8');
-  return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content: JSON.parse(text) };
 }

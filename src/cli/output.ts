@@ -8,8 +8,8 @@ import type * as Tty from 'node:tty';
  * on a pipe, more than many commands take; output here is a few lines. A
  * reader that went away (EPIPE: `| head`) just stops the output.
  */
-export function write(fd: 1 | 2, s: string): void {
-  const buf = Buffer.from(s);
+export function write(fd: 1 | 2, s: string | Uint8Array): void {
+  const buf = typeof s === 'string' ? Buffer.from(s) : s;
   for (let off = 0; off < buf.length; ) {
     try {
       off += writeSync(fd, buf, off);
@@ -62,3 +62,9 @@ export const clean = (s: string) => s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u
 export const stdout = (s: string) => write(1, clean(s) + '\n');
 export const stderr = (s: string) => write(2, clean(s) + '\n');
 export const json = (v: unknown) => write(1, JSON.stringify(v) + '\n');
+
+/**
+ * Bytes from the state, as they are for a pipe or a file; on a terminal they
+ * pass through clean() like every other line, so stored text can never drive it.
+ */
+export const rawBytes = (b: Uint8Array) => write(1, isTerminal(1) ? clean(Buffer.from(b).toString('utf8')) : b);

@@ -88,6 +88,9 @@ export function buildServer(o: McpOptions, agentFor: ReturnType<typeof agentFixe
   );
   tool('abort', 'Give back a phase you hold without completing it.', z.object({ phase }), (a, c) => api.abort({ ...c, phase: a.phase }));
   tool('artifact_show', 'The stored artifact of a done phase (the exact completed bytes, parsed).', z.object({ phase }), (a, c) => api.artifactShow({ ...c, phase: a.phase }));
+  tool('artifact_validate', "Check an artifact file against the phase's contract as complete would, storing nothing.", z.object({ phase, artifact_path: z.string().describe('repository path of the JSON artifact') }), (a, c) =>
+    api.validateArtifactFile({ cwd: c.cwd, phase: a.phase, file: a.artifact_path }),
+  );
   return server;
 }
 
