@@ -27,6 +27,8 @@ export interface CommonOptions {
   deadline?: number;
   /** The caller's environment (the CLI passes process.env): agent ids, bindings and claim tokens are read from it. */
   env?: Env;
+  /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
+  clockOffsetMs?: number;
 }
 
 export interface Ctx {
@@ -41,6 +43,8 @@ export interface Ctx {
   readonly deadline?: number;
   /** Facts for telling who acts (api/identity.ts); the anchor process in it is read at most once. */
   readonly identity: IdentityFacts;
+  /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
+  readonly clock: () => number;
 }
 
 /** A context without the remote: for verbs that need nothing from it. */
@@ -49,10 +53,12 @@ export function openContext(opts: CommonOptions): Ctx {
   const repo = findRepo(cwd);
   const host = thisHost();
   const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
-  return { cwd, repo, store: new StateStore(repo.commonDir), host, now: Date.now(), deadline: opts.deadline, identity };
+  const offset = opts.clockOffsetMs ?? 0;
+  const clock = offset ? () => Date.now() + offset : Date.now;
+  return { cwd, repo, store: new StateStore(repo.commonDir), host, now: clock(), deadline: opts.deadline, clock, identity };
 }
 
 export { agentOf, thisHost } from './host.js';
-export { leaseMs, PROJECT_CONFIG, projectConfig } from './project-config.js';
+export { leaseMs, PROJECT_CONFIG, projectConfig, rulesOf } from './project-config.js';
 export { openWithRemote, withRemote, type RemoteNeed } from './remote-attach.js';
 export { activeSprint, activeSprintOrNone, iso } from './active-sprint.js';

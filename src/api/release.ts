@@ -2,11 +2,13 @@
 import { existsSync } from 'node:fs';
 import { corrupt, isCode, unavailable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { findPhase, isLive, requireHolder, type Tops } from '../core/phase-state.js';
+import { blocksOthers } from '../core/hold.js';
+import { findPhase, requireHolder, type Tops } from '../core/phase-state.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
-import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
 import { withDisplacement } from './displaced.js';
 import { proofOf } from './identity.js';
 import { appendPhase, holderOf } from './transition.js';
@@ -28,7 +30,7 @@ export interface ReleaseResult {
 /** Releases a claim. Only the holder, unless `force`. */
 export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
   return release(opts, 'abort', (top, agent, tops, sprintPhase) => {
-    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort', sprintPhase.proof);
+    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort', proofOf(sprintPhase.ctx.identity));
     else if (top?.kind !== 'claim') throw notClaimed(sprintPhase.phase, top);
     return opts.force && top?.agent !== agent ? 'force' : 'abort';
   });
@@ -36,12 +38,14 @@ export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
 
 /** Releases a claim whose lease has expired; a live one only with `force`. */
 export async function unstuck(opts: ReleaseOptions): Promise<ReleaseResult> {
-  return release(opts, 'unstuck', (top, _agent, _tops, { phase }) => {
+  return release(opts, 'unstuck', (top, _agent, _tops, { phase, ctx, now }) => {
     if (top?.kind !== 'claim') throw notClaimed(phase, top);
-    if (isLive(top, Date.now()) && !opts.force) {
+    // Held as everyone else sees it: until the lease's end plus its grace (core/hold.ts).
+    const live = blocksOthers(top, now, rulesOf(ctx));
+    if (live && !opts.force) {
       throw unavailable('E_LEASE_LIVE', `phase "${phase}" is held by ${top.agent}@${top.host} with a live lease until ${top.expires_at}: ask them to abort, wait, or pass --force`, { holder: holderOf(top) });
     }
-    return isLive(top, Date.now()) ? 'force' : 'unstuck';
+    return live ? 'force' : 'unstuck';
   });
 }
 
@@ -54,7 +58,7 @@ type Check = (
   top: PhaseRecord | undefined,
   agent: string,
   tops: Tops,
-  where: { sprint: ReturnType<typeof activeSprint>; phase: string; proof: ReturnType<typeof proofOf> },
+  where: { sprint: ReturnType<typeof activeSprint>; phase: string; ctx: Ctx; now: number },
 ) => 'abort' | 'unstuck' | 'force';
 
 async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: Check): Promise<ReleaseResult> {
@@ -69,12 +73,11 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   }
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
-  const proof = proofOf(ctx.identity);
   let appended;
   try {
     appended = appendPhase(ctx, sprint, phase, (tops, now) => {
       const top = tops.get(phase);
-      reason = allow(top, agent, tops, { sprint, phase, proof });
+      reason = allow(top, agent, tops, { sprint, phase, ctx, now });
       released = top!;
       return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
     });
@@ -109,7 +112,7 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
   }
   const at = iso(ctx.now);
   const id = randomHex(8);
-  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) });
+  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) }, ctx.remote ? creatorPayload(ctx.host) : undefined);
   ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
   return { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true };

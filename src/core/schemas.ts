@@ -138,6 +138,8 @@ export const ProjectConfig = lazy(() => z.looseObject({
   lease_ttl: z.optional(z.string()),
   /** The longest lease anyone may hold; every claim and renewal is capped to it. */
   lease_ttl_max: z.optional(z.string()),
+  /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
+  lease_grace: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;

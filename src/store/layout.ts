@@ -48,6 +48,10 @@ export class Layout {
   setup(agent: string) {
     return child(child(this.root, 'setup'), segment(agent));
   }
+  /** The last clock-skew finding of a fetch (remote/link.ts), until a fetch agrees again. */
+  get clockSkew() {
+    return child(this.root, 'clock-skew.json');
+  }
   get head() {
     return child(this.root, 'head');
   }

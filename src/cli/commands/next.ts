@@ -17,4 +17,5 @@ function renderNext(r: NextResult): void {
   // On stderr, so `$(git conductor next)` still reads just the phase.
   for (const d of r.displaced ?? []) stderr(`! "${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}`);
   if (r.phase) stdout(r.phase);
+  for (const s of r.skipped ?? []) stderr(`! skipped ${s.phase}: ${s.problem}`);
 }
