@@ -35,6 +35,16 @@ export type { McpOptions } from '../mcp/server.js';
 export const setup: (typeof import('./setup.js'))['setup'] = async (o) => (await loadSetup()).setup(o);
 export const serveMcp: (typeof import('../mcp/server.js'))['serveMcp'] = async (o) => (await loadMcp()).serveMcp(o);
 import { loadMcp, loadSetup } from './heavy.js';
+// The server hook and the CI check load on first use too.
+export type { ServerHookResult, ServerStatus, ServerOptions, ServerInstallOptions, PreReceiveOptions } from './server.js';
+export type { VerifyOptions, VerifyResult } from './verify.js';
+type ServerApi = typeof import('./server.js');
+const serverApi = () => import('./server.js');
+export const serverInstall: ServerApi['serverInstall'] = async (o) => (await serverApi()).serverInstall(o);
+export const serverUninstall: ServerApi['serverUninstall'] = async (o) => (await serverApi()).serverUninstall(o);
+export const serverStatus: ServerApi['serverStatus'] = async (o) => (await serverApi()).serverStatus(o);
+export const serverPreReceive: ServerApi['serverPreReceive'] = async (o) => (await serverApi()).serverPreReceive(o);
+export const verify: typeof import('./verify.js')['verify'] = async (o) => (await import('./verify.js')).verify(o);
 export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
