@@ -31,7 +31,7 @@ describe('mcp server', () => {
     const a = await connect(repo, ['--agent', 'mcp-ann']);
     const { tools } = await a.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual(expect.arrayContaining(['abort', 'artifact_show', 'artifact_validate', 'claim', 'complete', 'next', 'prime', 'renew', 'status']));
+    expect(names).toEqual(expect.arrayContaining(['abort', 'artifact_show', 'artifact_validate', 'claim', 'complete', 'context', 'next', 'prime', 'renew', 'resume', 'status']));
     for (const t of tools) {
       expect(t.description!.split('\n')).toHaveLength(1);
       // Flat input schemas: no nested objects except the inline artifact itself.
@@ -40,6 +40,11 @@ describe('mcp server', () => {
     const next = await a.callTool({ name: 'next', arguments: { claim: true } });
     expect(next.isError).toBeFalsy();
     expect(body(next)).toMatchObject({ phase: 'think', claimed: { phase: 'think', agent: 'mcp-ann', kind: 'claim' } });
+
+    const ctx = await a.callTool({ name: 'context', arguments: { phase: 'think' } });
+    expect(ctx.isError).toBeFalsy();
+    expect(body(ctx)).toMatchObject({ phase: 'think', included: [] });
+    expect(body(await a.callTool({ name: 'resume', arguments: {} }))).toMatchObject({ action: 'continue', phase: 'think', agent: 'mcp-ann' });
 
     const b = await connect(repo, ['--agent', 'mcp-bob']);
     const refused = await b.callTool({ name: 'claim', arguments: { phase: 'think' } });

@@ -23,9 +23,9 @@ describe('prime', () => {
     const held = cli(['prime', '--hook-json', '--agent', 'ann'], { cwd: repo });
     const ctx = held.json.hookSpecificOutput;
     expect(ctx.hookEventName).toBe('SessionStart');
-    expect(ctx.additionalContext).toMatch(/You hold "think" \(lease \d+m left/);
+    expect(ctx.additionalContext).toMatch(/Next: continue think: you hold think; its lease ends in \d+m/);
     expect(ctx.additionalContext.length).toBeLessThanOrEqual(1500);
-    expect(cli(['prime', '--json', '--agent', 'bob'], { cwd: repo }).json.next).toMatchObject({ action: 'wait', running: [{ phase: 'think', agent: 'ann' }] });
+    expect(cli(['prime', '--json', '--agent', 'bob'], { cwd: repo }).json.next).toMatchObject({ action: 'wait', phase: 'think', holder: { agent: 'ann' } });
   });
 
   it('SessionStart binds the id in CLAUDE_ENV_FILE; Stop reminds once per holding', async () => {

@@ -88,7 +88,7 @@ describe('setup claude', () => {
     const start = freshShell(repo, hookCommandOf(settingsText, 'SessionStart'), { CLAUDE_ENV_FILE: envFile }, JSON.stringify({ session_id: '2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59', transcript_path: '/tmp/t.jsonl', cwd: repo, hook_event_name: 'SessionStart', source: 'startup' }));
     expect(start.code, start.stderr).toBe(0);
     expect(start.json.hookSpecificOutput.additionalContext).toContain('you are agent claude-2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59');
-    expect(start.json.hookSpecificOutput.additionalContext).toContain('Next: claim "think"');
+    expect(start.json.hookSpecificOutput.additionalContext).toContain('Next: claim think');
     // ...and sources that file before every command, each in a fresh process session.
     const src = `. '${envFile}'; `;
     const who = [freshShell(repo, src + 'git conductor whoami --json').json, freshShell(repo, src + 'git conductor whoami --json').json];

@@ -9,10 +9,13 @@ export { renewHeld, type RenewHeldOptions, type RenewHeldResult } from './keep-l
 export type { Displacement } from './displaced.js';
 export { prime, type PrimeResult } from './prime.js';
 export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
-export { decideNextAction, type NextAction } from '../core/next-action.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
-export { status, batch, log, whoami, type StatusResult, type LogOptions } from './status.js';
+export { status, batch, whoami, type StatusResult } from './status.js';
 export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
+export { log, type LogOptions, type LogResult } from './history.js';
+export { context, type ContextOptions, type ContextResult } from './digest.js';
+export { resume, type ResumeOptions, type ResumeResult } from './resume.js';
+export { journal, type JournalOptions, type JournalResult } from './journal.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
@@ -48,6 +51,7 @@ export const verify: typeof import('./verify.js')['verify'] = async (o) => (awai
 export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
+export { nextAction, type NextAction } from '../core/next-action.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
 export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
 

@@ -1,9 +1,9 @@
-/** prime: the brief for an agent that starts or wakes up (core/prime-text.ts), and the facts behind it. */
-import { decideNextAction, type NextAction } from '../core/next-action.js';
+/** prime: the brief for an agent that starts or wakes up (core/prime-text.ts), on resume's decision (core/next-action.ts). */
+import { nextAction, type NextAction } from '../core/next-action.js';
 import { viewAll } from '../core/phase-state.js';
 import { primeText } from '../core/prime-text.js';
 import type { SprintFile } from '../core/schemas.js';
-import { agentOf, openContext, withRemote, type CommonOptions } from './context.js';
+import { agentOf, openContext, rulesOf, withRemote, type CommonOptions } from './context.js';
 import { displacements, type Displacement } from './displaced.js';
 import { heldBy } from './keep-leases.js';
 
@@ -14,7 +14,8 @@ export interface PrimeResult {
   stable: boolean;
   bind?: string;
   sprint_id: string | null;
-  next: NextAction;
+  /** What to do next, as `resume` says it; null when there is no sprint. */
+  next: NextAction | null;
   displaced: Displacement[];
   /** The brief itself, at most ~1,500 characters. */
   text: string;
@@ -26,11 +27,14 @@ export async function prime(opts: CommonOptions = {}): Promise<PrimeResult> {
   const id = ctx.store.activeSprintId();
   const sprint: SprintFile | undefined = id ? ctx.store.readSprint(id) : undefined;
   const tops = sprint ? ctx.store.tops(sprint) : new Map();
-  const held = sprint && sprint.status === 'active' ? heldBy(ctx, sprint, who.id) : [];
-  const next = decideNextAction({ sprint, tops, now: ctx.now, held });
-  const displaced = sprint && sprint.status === 'active' ? displacements(ctx, sprint, who.id).filter((d) => tops.get(d.phase)?.kind !== 'done') : [];
+  const next = sprint ? nextAction(sprint, tops, who.id, ctx.now, rulesOf(ctx)) : null;
+  const active = sprint?.status === 'active';
+  const held = active ? heldBy(ctx, sprint, who.id) : [];
+  const twinHeld = active ? sprint.phases.filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === who.id && !held.includes(p.name)).map((p) => p.name) : [];
+  const displaced = active ? displacements(ctx, sprint, who.id).filter((d) => tops.get(d.phase)?.kind !== 'done') : [];
   const counts = { done: 0, running: 0, ready: 0, pending: 0 };
   if (sprint) for (const v of viewAll(sprint, tops, ctx.now)) counts[v.state]++;
   const facts = { agent: who.id, source: who.source, host: ctx.host, stable: who.stable, bind: who.bind };
-  return { ...facts, sprint_id: id ?? null, next, displaced, text: primeText({ ...facts, action: next, counts: sprint ? counts : undefined, displaced }) };
+  const text = primeText({ ...facts, sprint_id: sprint?.id, action: next ?? undefined, counts: sprint ? counts : undefined, displaced, twinHeld });
+  return { ...facts, sprint_id: id ?? null, next, displaced, text };
 }

@@ -87,6 +87,10 @@ export function buildServer(o: McpOptions, agentFor: ReturnType<typeof agentFixe
     },
   );
   tool('abort', 'Give back a phase you hold without completing it.', z.object({ phase }), (a, c) => api.abort({ ...c, phase: a.phase }));
+  tool('context', "What the done phases handed over (their checkpoints), fitted to a budget; with phase, that phase's dependencies.", z.object({ phase: phase.optional(), budget: z.number().int().positive().optional().describe('characters, default 2000') }), (a, c) =>
+    api.context({ ...c, phase: a.phase, budget: a.budget }),
+  );
+  tool('resume', 'The one thing to do next (continue, claim, wait, halted, done), why, and the command for it.', z.object({}), (_a, c) => api.resume(c));
   tool('artifact_show', 'The stored artifact of a done phase (the exact completed bytes, parsed).', z.object({ phase }), (a, c) => api.artifactShow({ ...c, phase: a.phase }));
   tool('artifact_validate', "Check an artifact file against the phase's contract as complete would, storing nothing.", z.object({ phase, artifact_path: z.string().describe('repository path of the JSON artifact') }), (a, c) =>
     api.validateArtifactFile({ cwd: c.cwd, phase: a.phase, file: a.artifact_path }),

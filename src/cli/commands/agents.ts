@@ -31,7 +31,7 @@ export function register(program: Command): void {
 
   program
     .command('mcp')
-    .description('serve the sprint as MCP tools over stdio (status, prime, next, claim, renew, complete, abort, artifact_show, artifact_validate)')
+    .description('serve the sprint as MCP tools over stdio (status, prime, next, claim, renew, complete, abort, context, resume, artifact_show, artifact_validate)')
     .option('--agent <id>', 'act as this agent in every call (default: the environment, or the rule of `whoami`)')
     .action(async (o: { agent?: string }) => (await api()).serveMcp({ cwd: process.cwd(), agent: o.agent, env: process.env, version: process.env.CONDUCTOR_VERSION ?? '0.1.0' }));
 
