@@ -12,7 +12,9 @@
 import { findRepo, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
+import type { Env } from '../core/agent.js';
 import { thisHost } from './host.js';
+import type { IdentityFacts } from './identity.js';
 
 export interface CommonOptions {
   /** Where to run, default process.cwd(). Any directory of any worktree works. */
@@ -23,6 +25,8 @@ export interface CommonOptions {
   offline?: boolean;
   /** Epoch ms by which every call to the coordination remote must be over; past it the remote counts as unreachable (exit 5). */
   deadline?: number;
+  /** The caller's environment (the CLI passes process.env): agent ids, bindings and claim tokens are read from it. */
+  env?: Env;
   /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
   clockOffsetMs?: number;
 }
@@ -37,6 +41,8 @@ export interface Ctx {
   /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
   readonly remote?: RemoteLink;
   readonly deadline?: number;
+  /** Facts for telling who acts (api/identity.ts); the anchor process in it is read at most once. */
+  readonly identity: IdentityFacts;
   /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
   readonly clock: () => number;
 }
@@ -45,9 +51,11 @@ export interface Ctx {
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd);
+  const host = thisHost();
+  const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
   const offset = opts.clockOffsetMs ?? 0;
   const clock = offset ? () => Date.now() + offset : Date.now;
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: clock(), deadline: opts.deadline, clock };
+  return { cwd, repo, store: new StateStore(repo.commonDir), host, now: clock(), deadline: opts.deadline, clock, identity };
 }
 
 export { agentOf, thisHost } from './host.js';

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 
 export { CommanderError };
 import { register as abortUnstuck } from './commands/abort-unstuck.js';
+import { register as agents } from './commands/agents.js';
 import { register as artifact } from './commands/artifact.js';
 import { register as batch } from './commands/batch.js';
 import { register as claimRenew } from './commands/claim-renew.js';
@@ -47,7 +48,7 @@ export function buildProgram(version: string, out?: ProgramOutput): Command {
   // Help may go to stderr; error messages never do here: the CLI prints them, once, as one line.
   if (out) program.configureOutput({ ...out, outputError: () => undefined });
   // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote, then enforcing on a server or in CI.
-  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, context, resume, batch, clean, log, journal, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify, completion];
+  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, context, resume, batch, clean, log, journal, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify, agents, completion];
   for (const register of verbs) register(program);
   program
     .command('help [command...]')

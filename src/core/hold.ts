@@ -19,6 +19,7 @@
 import { classesExclude } from './concurrency.js';
 import { MAX_TTL_MS } from './duration.js';
 import { blocked, unavailable } from './errors.js';
+import { sameHolder, twinHeld, type HolderProof } from './holder-proof.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
 export interface LeaseRules {
@@ -84,12 +85,16 @@ export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops,
  * `claim` may be a new claim, a takeover or a renewal; `renew` and `complete`
  * need the agent to be the holder already.
  */
-export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES): HoldDecision {
+export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES, proof?: HolderProof): HoldDecision {
   const name = p.name;
   if (verb !== 'complete' && sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
   if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, holder(top));
-  const mine = top?.kind === 'claim' && top.agent === agent;
+  // The same id from another agent session (core/holder-proof.ts) is not the holder: refused while its
+  // lease blocks others, and otherwise a claim by it is a takeover like anyone's.
+  const twin = top?.kind === 'claim' && top.agent === agent && !!proof && !sameHolder(top, proof);
+  if (twin && (verb !== 'claim' || blocksOthers(top, now, rules))) throw twinHeld(name, top);
+  const mine = top?.kind === 'claim' && top.agent === agent && !twin;
   if (verb !== 'claim' && !mine) {
     if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
     throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(top));
