@@ -8,10 +8,10 @@ import { json } from '../output.js';
 
 export const api = () => import('../../api/index.js');
 
-/** Runs one command: JSON for --json, the human renderer otherwise. */
+/** Runs one command: JSON for --json, the human renderer otherwise. The environment is read here, the one layer that may. */
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean }) => {
-    const r = await call({ ...o, ...envOptions() });
+    const r = await call({ ...o, ...envOptions(), env: process.env });
     if (o.json) json(r);
     else await human(r);
   };
