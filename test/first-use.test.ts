@@ -64,8 +64,8 @@ describe('status', () => {
       for (const l of lines(cols)) expect(l.length, `${cols}: ${l}`).toBeLessThanOrEqual(Math.max(Number(cols), 60));
     }
     expect(lines('200').find((l) => l.startsWith('think'))).toMatch(/agent-x+…/);
-    // Short names: no padding to a fixed width.
-    t.ok('start', '--phases', '[{"name":"think"}]');
+    // Short names: no padding to a fixed width. The long-named agent still holds think: replacing the sprint needs --force.
+    t.ok('start', '--force', '--phases', '[{"name":"think"}]');
     t.ok('claim', 'think', '--agent', 'al');
     expect(lines('200').find((l) => l.startsWith('think'))).toMatch(/^think\s+running\s+al@\S+ {2}\S/);
   });
@@ -75,7 +75,7 @@ describe('next --claim', () => {
   it('says what it claimed, and says clearly (exit 0) when nothing can be claimed and why', () => {
     t.ok('start');
     const first = human('next', '--claim', '--agent', 'ana');
-    expect(first.stdout).toMatch(/^✓ claimed think as ana \(lease 60m, until \S+\)\n$/);
+    expect(first.stdout).toMatch(/^✓ claimed think as ana \(lease 60m, until \S+\)\n {2}claim token \S+: .+\n$/);
     const none = human('next', '--claim', '--agent', 'bo');
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/^nothing to claim now: running: think \(ana@\S+\); plan needs think/);
@@ -89,7 +89,7 @@ describe('whoami', () => {
   it('shows which rule chose the id, and the host', () => {
     const r = conductor(['whoami'], { cwd: t.repo, agent: 'robot-1' });
     expect(r.stdout).toMatch(/^robot-1 \(chosen by CONDUCTOR_AGENT; host \S+\)\n$/);
-    expect(conductor(['whoami'], { cwd: t.repo }).stdout).toMatch(/ \(chosen by the default rule: user, worktree and shell session; host /);
+    expect(conductor(['whoami'], { cwd: t.repo }).stdout).toMatch(/ \(chosen by default \(user, worktree, (terminal session|agent process): .+\); host /);
   });
 });
 

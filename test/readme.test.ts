@@ -95,6 +95,11 @@ describe("the README's --json shapes", () => {
     run('resume', []);
     run('journal', []);
     run('whoami', []);
+    run('prime', []);
+    run('setup', ['claude']);
+    run('setup', ['claude', '--check']);
+    run('setup', ['claude', '--remove']);
+    run('renew --if-held', []);
     run('sync', []);
     run('doctor', []);
     run('hooks status', []);
@@ -124,9 +129,10 @@ describe("the README's --json shapes", () => {
         expect(keys.filter((d) => !d.optional && !printed.includes(d.key)).map((d) => d.key), `${cmd}: documented but not printed`).toEqual([]);
       }
     }
-    // Every command the CLI has is documented, but `hook` (run by git, it prints for people on stderr) and `help` (text; its errors are JSON).
+    // Every command the CLI has is documented, but `hook` (run by git, it prints for people on stderr), `agent-hook`
+    // (run by an agent's harness, it prints that harness's hook JSON), `mcp` (a stdio server) and `help` (text; its errors are JSON).
     const verbs = conductor(['--help'], { cwd: repo }).stdout.split('Commands:')[1]!.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ')[0]!);
     const documented = [...shapes.keys()].map((c) => c.split(' ')[0]!);
-    expect(verbs.filter((v) => !documented.includes(v) && !['hook', 'help'].includes(v))).toEqual([]);
+    expect(verbs.filter((v) => !documented.includes(v) && !['hook', 'agent-hook', 'mcp', 'help'].includes(v))).toEqual([]);
   }, 60_000);
 });

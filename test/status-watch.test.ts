@@ -85,7 +85,8 @@ describe('status --watch through a pipe', () => {
     await w.until(/design ready\n/);
     run(repo, 'ana', 'claim', 'design');
     await w.until(/ design running ana@\S+\n/);
-    run(repo, 'lead', 'start');
+    // ana's lease is live: replacing the sprint under it takes --force.
+    run(repo, 'lead', 'start', '--force');
     expect(await w.exit).toBe(0);
     expect(w.out).not.toMatch(/\u001b/);
     expect(w.out).toMatch(/was replaced by /);

@@ -8,8 +8,12 @@ import { concurrencyConflict, findPhase, haltOf, viewAll, type ClaimKind } from 
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, ledgerRules, openContext, openWithRemote, requireWorkTree, rulesOf, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { leaseUntil } from '../core/lease.js';
+import { activeSprint, agentOf, iso, ledgerRules, openContext, openWithRemote, requireWorkTree, rulesOf, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { displacedInTops, withDisplacement, type Displacement } from './displaced.js';
 import { refuseLedgerHalt } from './halts.js';
+import { newToken, proofOf } from './identity.js';
+import { leasePolicy, markRenewalDue, renewalDue } from './lease.js';
 import { appendPhase, holderOf, pause } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -32,6 +36,19 @@ export interface ClaimResult {
   previous?: { agent: string; host: string; at: string };
   /** The process id given with `--pid`. */
   pid?: number;
+  /** New claims and takeovers only: proof of holding, for acting on this claim from another session (CONDUCTOR_CLAIM_TOKEN). */
+  token?: string;
+  /** The lease was cut to lease_ttl_max. */
+  capped?: true;
+  /** Set when the agent id was derived from something that may not last: the next command may be another agent. */
+  id_warning?: IdWarning;
+}
+
+export interface IdWarning {
+  stable: false;
+  source: string;
+  message: string;
+  bind: string;
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
@@ -54,7 +71,16 @@ export interface RenewOptions extends CommonOptions {
 /** Extends the holder's lease; refused for anyone else. A lease that ran out is renewed only as a claim would be granted. */
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
   const ctx = await openWithRemote(opts, 'view');
-  return hold(ctx, activeSprint(ctx), opts, 'renew');
+  return renewIn(ctx, activeSprint(ctx), opts.phase, opts);
+}
+
+/** renew in an open context (renew --if-held, the post-commit hook); a refusal says who displaced the agent, when it was. */
+export function renewIn(ctx: Ctx, sprint: SprintFile, phase: string, opts: CommonOptions & { ttl?: string }): ClaimResult {
+  try {
+    return hold(ctx, sprint, { ...opts, phase }, 'renew');
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, validatePhaseName(phase), agentOf(ctx, opts.agent).id, e);
+  }
 }
 
 /**
@@ -65,29 +91,59 @@ export async function renew(opts: RenewOptions): Promise<ClaimResult> {
 function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<HoldVerb, 'complete'>): ClaimResult {
   const phase = validatePhaseName(opts.phase);
   const def = findPhase(sprint, phase);
-  const ttlMs = leaseMs(ctx, opts.ttl, sprint);
+  const policy = leasePolicy(ctx, opts.ttl, sprint);
   const rules = rulesOf(ctx);
   const ledger = ledgerRules(ctx);
-  const agent = agentOf(ctx, opts.agent).id;
+  const who = agentOf(ctx, opts.agent);
+  const agent = who.id;
+  const proof = proofOf(ctx.identity);
   let kind = 'claim' as ClaimKind;
   let recheck = true;
   let previous: ClaimResult['previous'];
+  let token: ReturnType<typeof newToken> | undefined;
+  let capped = false;
   const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
     refuseOnSkew(ctx, phase);
-    const d = mayHold(sprint, def, agent, tops, now, verb, rules);
+    const d = mayHold(sprint, def, agent, tops, now, verb, rules, proof);
     // The budget and the circuit breaker halt new work as a phase's halt does; a holder may still renew.
     if (d.kind !== 'renew') refuseLedgerHalt(ctx, sprint, ledger);
     kind = d.kind;
     recheck = d.recheck;
     previous = d.previous && holderOf(d.previous);
     const pid = verb === 'claim' ? opts.pid : undefined;
-    return { record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(now + ttlMs), pid, previous } };
+    const top = tops.get(phase);
+    // A renewal keeps the claim's proof and never ends its lease earlier; a new claim or a takeover gets its own proof.
+    const held = kind === 'renew' && top ? { session: top.session, token_sha256: top.token_sha256 } : { session: proof.session, token_sha256: (token ??= newToken()).sha256 };
+    const lease = leaseUntil(now, policy, kind === 'renew' && top?.expires_at ? Date.parse(top.expires_at) : undefined);
+    capped = lease.capped;
+    return { record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(lease.until), pid, previous, ...held } };
   });
   if (recheck) postCheck(ctx, sprint, phase, entry.record, rules);
+  markRenewalDue(ctx, renewalDue(entry.record));
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous, pid: entry.record.pid };
+  return {
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    host: ctx.host,
+    claimed_at: entry.record.at,
+    expires_at: entry.record.expires_at!,
+    kind,
+    previous,
+    pid: entry.record.pid,
+    ...(kind !== 'renew' && token ? { token: token.token } : {}),
+    ...(capped ? { capped: true as const } : {}),
+    ...(who.stable ? {} : { id_warning: idWarning(who.source, who.bind!) }),
+  };
 }
+
+const idWarning = (source: string, bind: string): IdWarning => ({
+  stable: false,
+  source,
+  message: `this agent id comes from ${source}, which may not be the same for your next command: then nobody can renew or complete this claim until its lease expires`,
+  bind,
+});
 
 /**
  * A lease granted or judged by a clock that disagrees with the teammates'
@@ -169,6 +225,8 @@ export interface NextResult {
   reason?: string;
   /** Candidates passed over because the remote's ref of the phase is invalid (each with the problem): ask whoever wrote it. */
   skipped?: { phase: string; code: string; problem: string }[];
+  /** Phases just taken from you: who, when, why. */
+  displaced?: Displacement[];
 }
 
 export async function next(opts: NextOptions): Promise<NextResult> {
@@ -187,7 +245,8 @@ export async function next(opts: NextOptions): Promise<NextResult> {
   const rules = rulesOf(ctx);
   const tried = new Set<string>();
   const skipped: NonNullable<NextResult['skipped']> = [];
-  const done = (r: NextResult): NextResult => (skipped.length ? { ...r, skipped } : r);
+  const displaced = displacedInTops(sprint, ctx.store.tops(sprint), agent);
+  const done = (r: NextResult): NextResult => ({ ...r, ...(skipped.length ? { skipped } : {}), ...(displaced.length ? { displaced } : {}) });
   for (;;) {
     const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.clock(), agent, rules).filter((p) => !tried.has(p));
     const phase = candidates[0];

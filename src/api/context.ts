@@ -12,7 +12,9 @@
 import { findRepo, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
+import type { Env } from '../core/agent.js';
 import { thisHost } from './host.js';
+import type { IdentityFacts } from './identity.js';
 
 export interface CommonOptions {
   /** Where to run, default process.cwd(). Any directory of any worktree works. */
@@ -23,8 +25,16 @@ export interface CommonOptions {
   offline?: boolean;
   /** Epoch ms by which every call to the coordination remote must be over; past it the remote counts as unreachable (exit 5). */
   deadline?: number;
+  /** The caller's environment (the CLI passes process.env): agent ids, bindings and claim tokens are read from it. */
+  env?: Env;
   /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
   clockOffsetMs?: number;
+  /** The most one call to the coordination remote may take, ms (default 30 s; the CLI reads CONDUCTOR_REMOTE_TIMEOUT_MS). */
+  remoteTimeoutMs?: number;
+  /** The executable search path, as PATH spells it: where hooks will look for the CLI (the CLI passes its PATH). */
+  path?: string;
+  /** Test-only: the named pause point of an append hangs until killed (the CLI reads CONDUCTOR_TEST_PAUSE). */
+  testPause?: string;
 }
 
 export interface Ctx {
@@ -37,6 +47,9 @@ export interface Ctx {
   /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
   readonly remote?: RemoteLink;
   readonly deadline?: number;
+  readonly remoteTimeoutMs?: number;
+  /** Facts for telling who acts (api/identity.ts); the anchor process in it is read at most once. */
+  readonly identity: IdentityFacts;
   /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
   readonly clock: () => number;
 }
@@ -45,9 +58,12 @@ export interface Ctx {
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd);
+  const host = thisHost();
+  const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
   const offset = opts.clockOffsetMs ?? 0;
   const clock = offset ? () => Date.now() + offset : Date.now;
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: clock(), deadline: opts.deadline, clock };
+  const store = new StateStore(repo.commonDir, { testPause: opts.testPause });
+  return { cwd, repo, store, host, now: clock(), deadline: opts.deadline, remoteTimeoutMs: opts.remoteTimeoutMs, clock, identity };
 }
 
 export { agentOf, thisHost } from './host.js';

@@ -9,6 +9,8 @@ import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
 import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { withDisplacement } from './displaced.js';
+import { proofOf } from './identity.js';
 import { appendPhase, holderOf } from './transition.js';
 
 export interface ReleaseOptions extends CommonOptions {
@@ -28,7 +30,7 @@ export interface ReleaseResult {
 /** Releases a claim. Only the holder, unless `force`. */
 export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
   return release(opts, 'abort', (top, agent, tops, sprintPhase) => {
-    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort');
+    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort', proofOf(sprintPhase.ctx.identity));
     else if (top?.kind !== 'claim') throw notClaimed(sprintPhase.phase, top);
     return opts.force && top?.agent !== agent ? 'force' : 'abort';
   });
@@ -71,12 +73,18 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   }
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
-  const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
-    const top = tops.get(phase);
-    reason = allow(top, agent, tops, { sprint, phase, ctx, now });
-    released = top!;
-    return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
-  });
+  let appended;
+  try {
+    appended = appendPhase(ctx, sprint, phase, (tops, now) => {
+      const top = tops.get(phase);
+      reason = allow(top, agent, tops, { sprint, phase, ctx, now });
+      released = top!;
+      return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
+    });
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, phase, agent, e);
+  }
+  const { entry } = appended;
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
   return { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' };
 }

@@ -69,8 +69,8 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
 }
 
-export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {
+export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string; stable: boolean; bind?: string }> {
   const ctx = openContext(opts);
   const a = agentOf(ctx, opts.agent);
-  return { agent: a.id, source: a.source, host: ctx.host };
+  return { agent: a.id, source: a.source, host: ctx.host, stable: a.stable, ...(a.bind ? { bind: a.bind } : {}) };
 }

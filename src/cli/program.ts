@@ -8,12 +8,11 @@ import { Command, CommanderError } from 'commander';
 
 export { CommanderError };
 import { register as abortUnstuck } from './commands/abort-unstuck.js';
-import { register as attempt } from './commands/attempt.js';
-import { register as budget } from './commands/budget.js';
-import { register as override } from './commands/override.js';
-import { register as reopen } from './commands/reopen.js';
+import { register as agents } from './commands/agents.js';
 import { register as artifact } from './commands/artifact.js';
+import { register as attempt } from './commands/attempt.js';
 import { register as batch } from './commands/batch.js';
+import { register as budget } from './commands/budget.js';
 import { register as claimRenew } from './commands/claim-renew.js';
 import { register as clean } from './commands/clean.js';
 import { register as complete } from './commands/complete.js';
@@ -26,6 +25,8 @@ import { register as initDeinit } from './commands/init-deinit.js';
 import { register as journal } from './commands/journal.js';
 import { register as log } from './commands/log.js';
 import { register as next } from './commands/next.js';
+import { register as override } from './commands/override.js';
+import { register as reopen } from './commands/reopen.js';
 import { register as resume } from './commands/resume.js';
 import { register as schema } from './commands/schema.js';
 import { register as server } from './commands/server.js';
@@ -51,7 +52,7 @@ export function buildProgram(version: string, out?: ProgramOutput): Command {
   // Help may go to stderr; error messages never do here: the CLI prints them, once, as one line.
   if (out) program.configureOutput({ ...out, outputError: () => undefined });
   // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote, then enforcing on a server or in CI.
-  const verbs = [start, claimRenew, complete, abortUnstuck, reopen, override, budget, attempt, status, next, context, resume, batch, clean, log, journal, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify, completion];
+  const verbs = [start, claimRenew, complete, abortUnstuck, reopen, override, budget, attempt, status, next, context, resume, batch, clean, log, journal, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify, agents, completion];
   for (const register of verbs) register(program);
   program
     .command('help [command...]')

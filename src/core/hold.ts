@@ -19,6 +19,7 @@
 import { classesExclude } from './concurrency.js';
 import { MAX_TTL_MS } from './duration.js';
 import { blocked, unavailable } from './errors.js';
+import { sameHolder, twinHeld, type HolderProof } from './holder-proof.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
 export interface LeaseRules {
@@ -87,12 +88,16 @@ export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops,
  * `claim` may be a new claim, a takeover or a renewal; `renew` and `complete`
  * need the agent to be the holder already.
  */
-export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES): HoldDecision {
+export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES, proof?: HolderProof): HoldDecision {
   const name = p.name;
   if (verb !== 'complete' && sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
   if (isDone(top)) throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top!)}); to redo it, reopen it with 'git conductor reopen ${name} --reason "..."'`, holder(top!));
-  const mine = top?.kind === 'claim' && top.agent === agent;
+  // The same id from another agent session (core/holder-proof.ts) is not the holder: refused while its
+  // lease blocks others, and otherwise a claim by it is a takeover like anyone's.
+  const twin = top?.kind === 'claim' && top.agent === agent && !!proof && !sameHolder(top, proof);
+  if (twin && (verb !== 'claim' || blocksOthers(top, now, rules))) throw twinHeld(name, top);
+  const mine = top?.kind === 'claim' && top.agent === agent && !twin;
   if (verb !== 'claim' && !mine) {
     if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
     throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(top));
@@ -106,7 +111,7 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
   }
   const missing = p.depends_on.filter((d) => !isDone(tops.get(d)));
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });
-  const halt = haltIn(sprint, tops);
+  const halt = haltOf(sprint, tops);
   if (halt) throw blocked('E_HALTED', `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}; clear it with 'git conductor reopen ${halt.phase} --reason "..."' (then fix and complete it) or 'git conductor override ${halt.phase} --reason "..."' (see 'git conductor status')`, { halt });
   const conflict = concurrencyConflict(sprint, p, tops, now, rules);
   if (conflict) {
@@ -118,10 +123,25 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
   return top?.kind === 'claim' ? { kind: 'takeover', previous: top, recheck: true } : { kind: 'claim', recheck: true };
 }
 
-function haltIn(sprint: SprintFile, tops: Tops): { phase: string; reason: string } | undefined {
+export interface PhaseHalt {
+  phase: string;
+  /** The rule that halted it, as the completion recorded it. */
+  reason: string;
+  /** When the halting artifact was completed, and by whom. */
+  since: string;
+  agent: string;
+  host: string;
+  artifact?: PhaseRecord['artifact'];
+}
+
+/**
+ * The halt of the sprint, if any completed phase's artifact halted it and no human overrode it
+ * (an override entry tops the done one); status, the ship gate and holding all read it here.
+ */
+export function haltOf(sprint: SprintFile, tops: Tops): PhaseHalt | undefined {
   for (const p of sprint.phases) {
     const t = tops.get(p.name);
-    if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt };
+    if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt, since: t.at, agent: t.agent, host: t.host, artifact: t.artifact };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { invalid, unavailable } from './errors.js';
 import { concurrencyConflict, DEFAULT_RULES, holdsLive, isDone, leaseEnd, mayHold, type ClaimKind, type LeaseRules, type Tops } from './hold.js';
+import { sameHolder, twinHeld, type HolderProof } from './holder-proof.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
 export type PhaseStateName = 'pending' | 'ready' | 'running' | 'done';
@@ -75,25 +76,7 @@ export function findPhase(sprint: SprintFile, name: string): PhaseDef {
   return p;
 }
 
-export interface PhaseHalt {
-  phase: string;
-  /** The rule that halted it, as the completion recorded it. */
-  reason: string;
-  /** When the halting artifact was completed, and by whom. */
-  since: string;
-  agent: string;
-  host: string;
-  artifact?: PhaseRecord['artifact'];
-}
-
-/** The halt of the sprint, if any completed phase's artifact halted it (and no human overrode it). */
-export const haltOf = (sprint: SprintFile, tops: Tops): PhaseHalt | undefined => {
-  for (const p of sprint.phases) {
-    const t = tops.get(p.name);
-    if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt, since: t.at, agent: t.agent, host: t.host, artifact: t.artifact };
-  }
-  return undefined;
-};
+export { haltOf, type PhaseHalt } from './hold.js';
 
 /** Decides whether `agent` may claim `name` now (core/hold.ts's mayHold); throws the refusal with its exit code. */
 export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES): { kind: ClaimKind; previous?: PhaseRecord; recheck: boolean } {
@@ -107,27 +90,31 @@ const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at
 /**
  * The holder rule shared by renew, complete, abort and the post-commit hook:
  * may `agent` act on `name` as its holder? One rule; requireHolder turns a
- * refusal into its error, the hook into a skip reason.
+ * refusal into its error, the hook into a skip reason. With a proof, the same
+ * id from another agent session is refused too (core/holder-proof.ts).
  */
 export type HolderCheck =
   | { ok: true; top: PhaseRecord }
   | { ok: false; refusal: 'done'; top: PhaseRecord }
   | { ok: false; refusal: 'unclaimed'; top?: PhaseRecord }
-  | { ok: false; refusal: 'other-holder'; top: PhaseRecord };
+  | { ok: false; refusal: 'other-holder'; top: PhaseRecord }
+  | { ok: false; refusal: 'other-session'; top: PhaseRecord };
 
-export function checkHolder(sprint: SprintFile, name: string, agent: string, tops: Tops): HolderCheck {
+export function checkHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, proof?: HolderProof): HolderCheck {
   findPhase(sprint, name);
   const top = tops.get(name);
   if (isDone(top)) return { ok: false, refusal: 'done', top: top! };
   if (top?.kind !== 'claim') return { ok: false, refusal: 'unclaimed', top };
   if (top.agent !== agent) return { ok: false, refusal: 'other-holder', top };
+  if (proof && !sameHolder(top, proof)) return { ok: false, refusal: 'other-session', top };
   return { ok: true, top };
 }
 
 /** The holder check as an error, for the commands (renew, complete, abort). */
-export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string): PhaseRecord {
-  const c = checkHolder(sprint, name, agent, tops);
+export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string, proof?: HolderProof): PhaseRecord {
+  const c = checkHolder(sprint, name, agent, tops, proof);
   if (c.ok) return c.top;
+  if (c.refusal === 'other-session') throw twinHeld(name, c.top);
   if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); to redo it, reopen it with 'git conductor reopen ${name} --reason "..."'`, holder(c.top));
   if (c.refusal === 'unclaimed') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
   throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(c.top));

@@ -110,6 +110,9 @@ export const PhaseRecord = lazy(() => z.strictObject({
   overridden: z.optional(safeText(500)),
   /** reopen --cascade: the phase whose reopening reopened this dependant. */
   cascade_from: z.optional(phaseName()),
+  /** The claimer's holder session (core/agent.ts holderSession) and the sha256 of its claim token (core/holder-proof.ts). */
+  session: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
+  token_sha256: z.optional(z.string().check(z.regex(SHA256_RE))),
   /** Which rule of contract/halts.ts the halt comes from. */
   halt_rule: z.optional(z.enum(HALT_RULES)),
   /** The security grade its artifact earned (contract/grade.ts). */
@@ -191,6 +194,8 @@ export type LocalConfig = z.infer<ReturnType<typeof LocalConfig>>;
 export const ProjectConfig = lazy(() => z.looseObject({
   phases: z.optional(z.array(PhaseInput())),
   lease_ttl: z.optional(z.string()),
+  /** The longest lease anyone may hold; every claim and renewal is capped to it. */
+  lease_ttl_max: z.optional(z.string()),
   /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
   lease_grace: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),

@@ -46,9 +46,9 @@ export function replaceFile(file: string, data: string | Uint8Array, opts: { dur
 }
 
 
-/** Test-only crash points: the process announces itself and hangs until killed. */
-export function pausePoint(name: string): void {
-  if (process.env.CONDUCTOR_TEST_PAUSE !== name) return;
+/** Test-only crash points: at the point `chosen` names (the CLI reads CONDUCTOR_TEST_PAUSE), the process announces itself and hangs until killed. */
+export function pausePoint(name: string, chosen: string | undefined): void {
+  if (chosen !== name) return;
   process.stderr.write(`paused at ${name}\n`);
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { PostCommitResult, PrePushResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
 import { stderr } from '../output.js';
-import { api, testClock } from './shared.js';
+import { api, envOptions } from './shared.js';
 
 /** post-commit must finish in bounded time, whatever the state or a remote does. */
 const postCommitBudgetMs = () => {
@@ -37,7 +37,7 @@ async function postCommit(): Promise<void> {
   const budget = postCommitBudgetMs();
   const deadline = Date.now() + budget - Math.min(1000, budget / 4);
   try {
-    renderPostCommit(await (await api()).postCommit({ deadline, ...testClock() }));
+    renderPostCommit(await (await api()).postCommit({ deadline, ...envOptions(), env: process.env }));
   } catch (e) {
     // Bookkeeping never fails a commit: say what went wrong and carry on.
     stderr(`git-conductor - post-commit: ${e instanceof Error ? e.message : String(e)}; the commit stands`);
@@ -55,7 +55,7 @@ async function prePush(args: string[]): Promise<void> {
     fromRef: env.PRE_COMMIT_FROM_REF,
     localBranch: env.PRE_COMMIT_LOCAL_BRANCH,
   };
-  renderPrePush(await (await api()).prePush({ remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1' }));
+  renderPrePush(await (await api()).prePush({ env, remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', ...envOptions() }));
 }
 
 function renderPostCommit(r: PostCommitResult): void {
@@ -76,6 +76,9 @@ function renderPostCommit(r: PostCommitResult): void {
       stderr(`git-conductor: Conductor-Phase ${o.phase} ignored: ${o.reason}`);
     }
   }
+  for (const c of r.renewed ?? []) stderr(`git-conductor: renewed ${c.phase} for ${c.agent} (lease until ${c.expires_at})`);
+  for (const d of r.displaced ?? []) stderr(`git-conductor: "${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}`);
+  if (r.renew_problem) stderr(`git-conductor: could not renew your lease: ${r.renew_problem}`);
 }
 
 /** A refused push is the api's error (exit code and message); what is left to say is what was recorded. */

@@ -19,6 +19,8 @@ export function register(program: Command): void {
  * could be (exit 0 either way: nothing to do yet is not an error).
  */
 function renderNext(r: NextResult, claim: boolean): void {
+  // On stderr, so `$(git conductor next)` still reads just the phase.
+  for (const d of r.displaced ?? []) stderr(`! "${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}`);
   for (const s of r.skipped ?? []) stderr(`! skipped ${s.phase}: ${s.problem}`);
   if (r.claimed) return renderClaim(r.claimed);
   if (!claim) return r.phase ? stdout(r.phase) : undefined;

@@ -8,10 +8,10 @@ import { json, stderr } from '../output.js';
 
 export const api = () => import('../../api/index.js');
 
-/** Runs one command: JSON for --json, the human renderer otherwise. */
+/** Runs one command: JSON for --json, the human renderer otherwise. The environment is read here, the one layer that may. */
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean }) => {
-    const r = await call({ ...o, ...testClock() });
+    const r = await call({ ...o, ...envOptions(), env: process.env });
     if (o.json) json(r);
     else await human(r);
   };
@@ -24,10 +24,10 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
  */
 export function runChange<O extends { agent?: string }, R extends object>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean }) => {
-    const r = await call({ ...o, ...testClock() });
+    const r = await call({ ...o, ...envOptions(), env: process.env });
     // The verb's own (what an artifact reports, the ledger a ledger verb just changed), then the sprint's, once each.
     const own = (r as { warnings?: { code: string; message: string }[] }).warnings ?? [];
-    const sprint = await (await api()).warnings({ agent: o.agent, ...testClock() });
+    const sprint = await (await api()).warnings({ agent: o.agent, ...envOptions(), env: process.env });
     const warnings = [...own, ...sprint.filter((w) => !own.some((x) => x.message === w.message))];
     if (o.json) json({ ...r, warnings });
     else {
@@ -42,6 +42,22 @@ export function withCommon(cmd: Command, { offline = false } = {}): Command {
   cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)'));
   cmd.addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
   return offline ? cmd.option('--offline', 'with a coordination remote: act locally, publish later with sync') : cmd;
+}
+
+/**
+ * What the environment means for every library call, read here and nowhere
+ * below: CONDUCTOR_REMOTE_TIMEOUT_MS (the most one network call may take),
+ * PATH (where the hooks will find the CLI), and the test-only clock offset
+ * and pause point (CONDUCTOR_TEST_PAUSE: an append hangs there until killed).
+ */
+export function envOptions(): { clockOffsetMs?: number; remoteTimeoutMs?: number; path?: string; testPause?: string } {
+  const timeout = Number(process.env.CONDUCTOR_REMOTE_TIMEOUT_MS);
+  return {
+    ...testClock(),
+    ...(Number.isFinite(timeout) && timeout > 0 ? { remoteTimeoutMs: timeout } : {}),
+    path: process.env.PATH ?? '',
+    ...(process.env.CONDUCTOR_TEST_PAUSE ? { testPause: process.env.CONDUCTOR_TEST_PAUSE } : {}),
+  };
 }
 
 /**
