@@ -67,9 +67,14 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   if (!suffix) return 'lost';
   if (!suffix.length) return 'in-sync';
   const leases: (Lease & { key: RefKey })[] = [];
+  const top = suffix.at(-1)!.record.sprint_id;
+  const kept = new Set(store.sprintIds());
   for (const id of new Set(suffix.map((e) => e.record.sprint_id))) {
     const key: RefKey = { kind: 'sprint', sprint: id };
     if (view.tracking.sprints.has(id) || view.present.has(view.names.trackingRef(key))) continue;
+    // A sprint `clean` removed here is history: its head entry is published, its
+    // definition is gone. Importers only ever need the sprint the top names.
+    if (id !== top && !kept.has(id)) continue;
     const sprint = store.readSprint(id);
     const file = store.layout.sprintFile(id);
     const commit = writeCommit(view.cwd, { files: [{ name: SPRINT_FILE, path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at }, view.ctx.repo.commonDir);
