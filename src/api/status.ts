@@ -2,6 +2,8 @@
 import { haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
+import { invalid } from '../core/errors.js';
+import { readAuditTail } from '../store/audit-log.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
@@ -45,12 +47,21 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
 export interface LogOptions extends CommonOptions {
   /** Only this sprint's events; default: all. */
   sprint?: string;
+  /** The newest N matching events (0: all); default DEFAULT_LOG_LIMIT. */
+  limit?: number;
 }
 
-export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number }> {
+/** A screenful. */
+export const DEFAULT_LOG_LIMIT = 50;
+
+/** The newest events, oldest first; `more` says older ones were not read. */
+export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number; more: boolean }> {
+  const limit = opts.limit ?? DEFAULT_LOG_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0) throw invalid('E_USAGE', `invalid --limit ${opts.limit}: use a whole number of events, or 0 for all`);
   const ctx = openContext(opts);
-  const { entries, bad } = ctx.store.readAudit();
-  return { entries: opts.sprint ? entries.filter((e) => e.sprint_id === opts.sprint) : entries, skipped_invalid_lines: bad };
+  const { layout } = ctx.store;
+  const { entries, bad, more } = readAuditTail({ live: layout.audit, rotated: layout.auditRotated }, { limit, sprint: opts.sprint });
+  return { entries, skipped_invalid_lines: bad, more };
 }
 
 export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {
