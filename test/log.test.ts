@@ -47,7 +47,7 @@ describe('log --limit and --sprint', () => {
     expect(all.more).toBe(true);
     expect(all.entries.at(-1).detail).toBe('n799');
     expect(all.entries[0].detail).toBe('n750');
-    expect(ok('log', '--limit', '3').entries.map((e: { detail: string }) => e.detail)).toEqual(['n117', 'n118', 'n799']);
+    expect(ok('log', '--limit', '3').entries.map((e: { detail: string }) => e.detail)).toEqual(['n797', 'n798', 'n799']);
     const full = ok('log', '--limit', '0');
     expect(full.entries).toHaveLength(802);
     expect(full.skipped_invalid_lines).toBe(1);
