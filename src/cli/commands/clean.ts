@@ -7,7 +7,13 @@ export function register(program: Command): void {
   withCommon(program.command('clean'))
     .description('delete archived sprints older than N days')
     .option('--days <n>', 'age in days (default 7)', parseDays)
-    .action(async (o) => run((await api()).clean, (r) => write(1, `removed ${r.removed.length} archived sprint(s), kept ${r.kept}\n`))(o));
+    .option('--remote', "also delete the coordination remote's refs of archived sprints (older than --days, else by keep_sprints/keep_days)")
+    .action(async (o) =>
+      run((await api()).clean, (r) => {
+        write(1, `removed ${r.removed.length} archived sprint(s), kept ${r.kept}\n`);
+        if (r.remote) write(1, `remote: deleted ${r.remote.deleted} ref(s) of ${r.remote.sprints.length} archived sprint(s)${r.remote.kept.length ? `; left ${r.remote.kept.length} that moved since read` : ''}\n`);
+      })(o),
+    );
 }
 
 function parseDays(v: string): number {
