@@ -1,5 +1,5 @@
 /** Bounded remote: clean --remote deletes archived sprints' refs by compare-and-swap; retention keeps the ref count bounded. */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from './helpers/git.js';
@@ -53,5 +53,30 @@ describe('clean --remote', () => {
     expect(sprintsOn(bare).sort()).toEqual(['refs/conductor/head', `refs/conductor/sprints/${s3}/phases/think`, `refs/conductor/sprints/${s3}/sprint`]);
     expect(json(b, ['complete', 'think', '--agent', 'alice']).phase).toBe('think');
     expect(json(a, ['status', '--fetch']).phases.think.state).toBe('done');
+  });
+});
+
+describe('retention', () => {
+  it('keeps the remote at (phases + 2) x keep_sprints refs over many sprints, and the local state too', () => {
+    const { url, bare } = makeBare();
+    const a = makeClone(url, 'alice');
+    writeFileSync(join(a.dir, '.git-conductor.json'), JSON.stringify({ keep_sprints: 3, phases: JSON.parse(GRAPH) }));
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      ids.push(json(a, ['start']).sprint_id);
+      json(a, ['claim', 'think']);
+    }
+    const refs = sprintsOn(bare);
+    // Per kept sprint: its sprint ref and one phase ref (think); and the head.
+    expect(refs.length).toBeLessThanOrEqual((2 + 2) * 3);
+    const kept = [...new Set(refs.filter((r) => r.includes('/sprints/')).map((r) => r.split('/')[3]))].sort();
+    expect(kept).toEqual(ids.slice(-3).sort());
+    expect(refs).toHaveLength(1 + 3 * 2);
+    const local = a.git(['for-each-ref', '--format=%(refname)', 'refs/conductor-remotes/origin/']).split('\n').filter(Boolean);
+    expect(local).toHaveLength(refs.length);
+    expect(readdirSync(join(a.dir, '.git', 'conductor', 'sprints')).filter((n) => !n.startsWith('.')).sort()).toEqual(ids.slice(-3).sort());
+    // A new teammate joins the active sprint as usual.
+    const b = makeClone(url, 'bob');
+    expect(json(b, ['status']).sprint_id).toBe(ids.at(-1));
   });
 });
