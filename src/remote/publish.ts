@@ -13,9 +13,9 @@ import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE, child } from '../store/layout.js';
 import { pad } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
-import { localEntries, sharedPrefix } from './reconcile.js';
+import { chainTop, localEntries, sharedPrefix } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
-import type { Chain, ChainEntry } from './tracking.js';
+import { HEAD_WINDOW, type Chain, type ChainEntry } from './tracking.js';
 import type { Lease, Transport } from './transport.js';
 import type { Published, RemoteView } from './view.js';
 
@@ -24,9 +24,9 @@ export type Outcome = 'won' | 'lost';
 export type PublishResult = Published | 'lost' | 'in-sync';
 
 /** The local entries beyond what the remote has; undefined when the remote has one we lack (we lost). */
-function suffixOf<R extends { id: string }>(local: { record: R }[], remote: { record: { id: string } }[]): { record: R }[] | undefined {
+function suffixOf<R extends { id: string }>(local: { seq: number; record: R }[], remote: { record: { id: string; seq: number } }[]): { record: R }[] | undefined {
   const common = sharedPrefix(local, remote);
-  return common < remote.length ? undefined : local.slice(common);
+  return common < chainTop(remote) ? undefined : local.filter((e) => e.seq > common);
 }
 
 /** Publishes the phase's local entries beyond the tracking chain. */
@@ -90,7 +90,8 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   leases.push({ key: headKey, ref: view.names.remoteRef(headKey), expect: head?.tip, next: parent! });
   const out = transport.pushCas(leases, true);
   if (out !== 'won') return out;
-  const entries: ChainEntry<HeadRecord>[] = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))];
+  // Kept as the window a reader would read (tracking.ts), so the cache never grows with the head.
+  const entries: ChainEntry<HeadRecord>[] = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))].slice(-HEAD_WINDOW);
   return { chain: { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries }, oldTip: head?.tip, moved: leases.map((l) => ({ key: l.key, tip: l.next! })) };
 }
 

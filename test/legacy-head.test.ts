@@ -1,0 +1,35 @@
+/** A remote whose head already has thousands of entries (the ref format before windows) works for a new clone. */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module shared with the benchmarks
+import { writeLegacyHead } from '../scripts/lib/legacy-head.mjs';
+import { makeBare, makeClone, type Clone } from './helpers/remote.js';
+
+const json = (c: Clone, args: string[]) => {
+  const r = c.run(args);
+  if (r.code !== 0) throw new Error(`${args.join(' ')}: exit ${r.code}: ${r.stderr}${r.stdout}`);
+  return JSON.parse(r.stdout);
+};
+
+describe('a long head history', () => {
+  it('a new clone joins a 6,000-entry head, reading only its newest entries, and the team goes on', () => {
+    const { url, bare } = makeBare();
+    const top = writeLegacyHead(bare, 6000) as string;
+    const b = makeClone(url, 'bob');
+    const s = json(b, ['status']);
+    expect(s.sprint_id).toBe(top);
+    expect(s.remote.problems ?? []).toEqual([]);
+    const headLog = readdirSync(join(b.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number);
+    expect(headLog.length).toBeLessThanOrEqual(64);
+    expect(Math.max(...headLog)).toBe(6000);
+    json(b, ['claim', 'think']);
+    const next = json(b, ['start']).sprint_id;
+    const c = makeClone(url, 'carol');
+    expect(json(c, ['status']).sprint_id).toBe(next);
+    expect(Math.max(...readdirSync(join(c.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number))).toBe(6001);
+    // The first clone follows the newer start made elsewhere.
+    json(c, ['start']);
+    expect(json(b, ['status', '--fetch']).sprint_id).not.toBe(next);
+  });
+});
