@@ -1,11 +1,13 @@
 /**
- * clean: delete archived sprints older than N days; rotate the audit log;
+ * clean: delete archived sprints older than N days; trim the local head log
+ * and rotate the audit log;
  * with `remote`, delete the coordination remote's refs of archived sprints
  * too (by compare-and-swap: api/retention.ts, remote/retention.ts).
  */
 import { invalid, isConductorError } from '../core/errors.js';
 import type { PruneResult } from '../remote/retention.js';
 import { rotateAudit } from '../store/audit-log.js';
+import { trimLog } from '../store/trim.js';
 import { agentOf, iso, openContext, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { pruneRemoteRefs, retentionPolicy } from './retention.js';
 
@@ -22,6 +24,8 @@ export interface CleanResult {
   kept: number;
   /** With `remote`: what was deleted on the remote. */
   remote?: PruneResult;
+  /** Old entries of the local head log removed (the newest HEAD_LOG_KEEP stay). */
+  head_entries_trimmed?: number;
   /** The audit log was over its size and rotated. */
   audit_rotated?: boolean;
 }
@@ -61,8 +65,9 @@ export async function clean(opts: CleanOptions = {}): Promise<CleanResult> {
   }
   const policy = opts.days !== undefined ? { keepDays: days } : retentionPolicy(ctx);
   const remote = opts.remote ? await pruneRemoteRefs(ctx, policy, Infinity) : undefined;
+  const head_entries_trimmed = trimLog(ctx.store.headLog());
   const audit_rotated = rotateAudit({ live: ctx.store.layout.audit, rotated: ctx.store.layout.auditRotated });
   const remoteNote = remote ? `; deleted ${remote.deleted} remote ref(s) of ${remote.sprints.length} sprint(s)${remote.kept.length ? `, left ${remote.kept.length} that moved` : ''}` : '';
   ctx.store.audit({ at: iso(ctx.now), event: 'clean', agent, host: ctx.host, detail: `removed ${removed.length} archived sprint(s) older than ${days} day(s)${remoteNote}` });
-  return { removed, kept, ...(remote && { remote }), ...(audit_rotated && { audit_rotated }) };
+  return { removed, kept, ...(head_entries_trimmed && { head_entries_trimmed }), ...(remote && { remote }), ...(audit_rotated && { audit_rotated }) };
 }

@@ -10,6 +10,7 @@
 import { DEFAULT_KEEP_DAYS, DEFAULT_KEEP_SPRINTS, expired, type RetentionPolicy } from '../core/retention.js';
 import { isConductorError } from '../core/errors.js';
 import type { PruneResult } from '../remote/retention.js';
+import { trimLog } from '../store/trim.js';
 import { projectConfig, type Ctx } from './context.js';
 
 /** Refs one opportunistic run may delete: a start stays one push plus at most this. */
@@ -46,6 +47,7 @@ export async function pruneRemoteRefs(ctx: Ctx, policy: RetentionPolicy, maxRefs
 export async function retainAfterStart(ctx: Ctx): Promise<{ local: string[]; remote?: PruneResult }> {
   const policy = retentionPolicy(ctx);
   const local = pruneLocal(ctx, policy, 20);
+  trimLog(ctx.store.headLog(), undefined, 20);
   try {
     return { local, remote: await pruneRemoteRefs(ctx, policy, OPPORTUNISTIC_MAX_REFS) };
   } catch (e) {
