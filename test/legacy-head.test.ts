@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module shared with the benchmarks
 import { writeLegacyHead } from '../scripts/lib/legacy-head.mjs';
+import { git } from './helpers/git.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 
 const json = (c: Clone, args: string[]) => {
@@ -13,23 +14,28 @@ const json = (c: Clone, args: string[]) => {
 };
 
 describe('a long head history', () => {
-  it('a new clone joins a 6,000-entry head, reading only its newest entries, and the team goes on', () => {
+  it('a new clone joins a 6,016-entry head, reading only its newest entries; the next start cuts the chain', () => {
     const { url, bare } = makeBare();
-    const top = writeLegacyHead(bare, 6000) as string;
+    const top = writeLegacyHead(bare, 6016) as string;
     const b = makeClone(url, 'bob');
     const s = json(b, ['status']);
     expect(s.sprint_id).toBe(top);
     expect(s.remote.problems ?? []).toEqual([]);
     const headLog = readdirSync(join(b.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number);
     expect(headLog.length).toBeLessThanOrEqual(64);
-    expect(Math.max(...headLog)).toBe(6000);
+    expect(Math.max(...headLog)).toBe(6016);
     json(b, ['claim', 'think']);
     const next = json(b, ['start']).sprint_id;
+    // Entry 6017 = 1 + 94 x 64 starts a fresh chain, pushed by compare-and-swap over the old tip.
+    expect(git(bare, 'rev-list', '--count', 'refs/conductor/head')).toBe('1');
     const c = makeClone(url, 'carol');
     expect(json(c, ['status']).sprint_id).toBe(next);
-    expect(Math.max(...readdirSync(join(c.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number))).toBe(6001);
-    // The first clone follows the newer start made elsewhere.
-    json(c, ['start']);
-    expect(json(b, ['status', '--fetch']).sprint_id).not.toBe(next);
+    expect(Math.max(...readdirSync(join(c.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number))).toBe(6017);
+    // The first clone follows the newer start made elsewhere, which grows the new chain.
+    const third = json(c, ['start']).sprint_id;
+    expect(git(bare, 'rev-list', '--count', 'refs/conductor/head')).toBe('2');
+    expect(json(b, ['status', '--fetch']).sprint_id).toBe(third);
+    json(b, ['claim', 'think']);
+    expect(json(c, ['status', '--fetch']).phases.think.state).toBe('running');
   });
 });

@@ -15,7 +15,7 @@ import { pad } from '../store/seq-log.js';
 import { writeCommit } from './objects.js';
 import { chainTop, localEntries, sharedPrefix } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
-import { HEAD_WINDOW, type Chain, type ChainEntry } from './tracking.js';
+import { HEAD_WINDOW, isHeadRoot, type Chain, type ChainEntry } from './tracking.js';
 import type { Lease, Transport } from './transport.js';
 import type { Published, RemoteView } from './view.js';
 
@@ -56,7 +56,12 @@ export function publishPhase(view: RemoteView, transport: Transport, sprint: Spr
 
 /**
  * Publishes new head entries, with the sprint refs they name, in one atomic
- * push: a teammate never sees a head naming a sprint that is not there.
+ * push: a teammate never sees a head naming a sprint that is not there. An
+ * entry numbered 1 + k × HEAD_WINDOW is a root (no parent): the head's chain
+ * is cut there and stays at most a window deep. That push replaces the tip
+ * rather than growing it, which the explicit lease (`--force-with-lease=
+ * head:<the tip we built on>`) allows and still makes a compare-and-swap, so
+ * two racing starts still race exactly as before: one wins, one re-decides.
  */
 export function publishHead(view: RemoteView, transport: Transport): PublishResult {
   const { store } = view.ctx;
@@ -83,6 +88,8 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   let parent = remote.at(-1)?.commit;
   const commits: string[] = [];
   for (const e of suffix) {
+    // Every HEAD_WINDOW entries the head starts a fresh chain, so it never grows past a window.
+    if (isHeadRoot(e.record.seq)) parent = undefined;
     parent = writeCommit(view.cwd, { files: [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }], parent, message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`, author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
     commits.push(parent);
   }
@@ -91,7 +98,10 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   const out = transport.pushCas(leases, true);
   if (out !== 'won') return out;
   // Kept as the window a reader would read (tracking.ts), so the cache never grows with the head.
-  const entries: ChainEntry<HeadRecord>[] = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))].slice(-HEAD_WINDOW);
+  const grown: ChainEntry<HeadRecord>[] = [...remote, ...suffix.map((e, i) => ({ commit: commits[i]!, record: e.record }))];
+  let root = grown.length - 1;
+  while (root > 0 && !isHeadRoot(grown[root]!.record.seq)) root--;
+  const entries = grown.slice(root).slice(-HEAD_WINDOW);
   return { chain: { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries }, oldTip: head?.tip, moved: leases.map((l) => ({ key: l.key, tip: l.next! })) };
 }
 

@@ -27,6 +27,8 @@ const MAX_CHAIN = 5000;
  * one does. Every other chain is read whole (a sprint bounds it).
  */
 export const HEAD_WINDOW = 64;
+/** Head entries numbered 1, 65, 129, ... start a fresh chain (remote/publish.ts): the head never grows past a window. */
+export const isHeadRoot = (seq: number) => (seq - 1) % HEAD_WINDOW === 0;
 const MAX_REFS_READ = 2000;
 
 export interface ChainEntry<R> {
@@ -171,14 +173,17 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   for (const [l, commits] of chains) {
     try {
       // A head window starts where it was cut; every other chain at 1.
-      const window = l.key.kind === 'head' && commits.length === HEAD_WINDOW && (parents.get(commits[0]!)?.length ?? 0) > 0;
-      const entries = commits.map((c, i) => entryOf(l, c, window ? undefined : i + 1, (k) => at(c, k), bytes, artifactCap));
-      if (window) {
+      // A head's numbers run on from its first entry: a root numbered 1 + k × HEAD_WINDOW, or where
+      // the window was cut (a head written before roots were cut). Every other chain starts at 1.
+      const head = l.key.kind === 'head';
+      const cut = head && (parents.get(commits[0]!)?.length ?? 0) > 0;
+      const entries = commits.map((c, i) => entryOf(l, c, head ? undefined : i + 1, (k) => at(c, k), bytes, artifactCap));
+      if (head) {
         const first = (entries[0]!.record as { seq: number }).seq;
         entries.forEach((e, i) => {
           if ((e.record as { seq: number }).seq !== first + i) throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${(e.record as { seq: number }).seq} at depth ${first + i}`);
         });
-        if (first <= 1) throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} has a parent`);
+        if (cut ? first <= 1 : !isHeadRoot(first)) throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
       }
       store(state, l, entries);
       cache.set(l.oid, entries);
