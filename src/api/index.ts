@@ -24,6 +24,16 @@ export const init: RemoteApi['init'] = async (o) => (await remoteApi()).init(o);
 export const deinit: RemoteApi['deinit'] = async (o) => (await remoteApi()).deinit(o);
 export const sync: RemoteApi['sync'] = async (o) => (await remoteApi()).sync(o);
 export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doctor(o);
+// The server hook and the CI check load on first use too.
+export type { ServerHookResult, ServerStatus, ServerOptions, ServerInstallOptions, PreReceiveOptions } from './server.js';
+export type { VerifyOptions, VerifyResult } from './verify.js';
+type ServerApi = typeof import('./server.js');
+const serverApi = () => import('./server.js');
+export const serverInstall: ServerApi['serverInstall'] = async (o) => (await serverApi()).serverInstall(o);
+export const serverUninstall: ServerApi['serverUninstall'] = async (o) => (await serverApi()).serverUninstall(o);
+export const serverStatus: ServerApi['serverStatus'] = async (o) => (await serverApi()).serverStatus(o);
+export const serverPreReceive: ServerApi['serverPreReceive'] = async (o) => (await serverApi()).serverPreReceive(o);
+export const verify: typeof import('./verify.js')['verify'] = async (o) => (await import('./verify.js')).verify(o);
 export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';

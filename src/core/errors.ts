@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   E_NO_REMOTE: ExitCode.invalid,
   E_BAD_REMOTE: ExitCode.invalid,
   E_BAD_NAMESPACE: ExitCode.invalid,
+  E_NOT_BARE: ExitCode.invalid,
+  E_NO_CLI: ExitCode.invalid,
+  E_REF_REFUSED: ExitCode.invalid,
   E_HELD: ExitCode.unavailable,
   E_LOST_RACE: ExitCode.unavailable,
   E_ALREADY_DONE: ExitCode.unavailable,
@@ -55,8 +58,10 @@ export const ERROR_CODES = {
   E_CONCURRENCY: ExitCode.blocked,
   E_HALTED: ExitCode.blocked,
   E_SHIP_GATE: ExitCode.blocked,
+  E_CLOCK_SKEW: ExitCode.blocked,
   E_REMOTE_UNREACHABLE: ExitCode.unreachable,
   E_REMOTE_REFUSED: ExitCode.unreachable,
+  E_OUTCOME_UNKNOWN: ExitCode.unreachable,
 } as const satisfies Record<string, ExitCodeValue>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

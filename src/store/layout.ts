@@ -42,6 +42,10 @@ export class Layout {
   get remoteCache() {
     return child(this.root, 'remote-cache.json');
   }
+  /** The last clock-skew finding of a fetch (remote/link.ts), until a fetch agrees again. */
+  get clockSkew() {
+    return child(this.root, 'clock-skew.json');
+  }
   get head() {
     return child(this.root, 'head');
   }

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { PostCommitResult, PrePushResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
 import { stderr } from '../output.js';
-import { api } from './shared.js';
+import { api, testClock } from './shared.js';
 
 /** post-commit must finish in bounded time, whatever the state or a remote does. */
 const postCommitBudgetMs = () => {
@@ -37,7 +37,7 @@ async function postCommit(): Promise<void> {
   const budget = postCommitBudgetMs();
   const deadline = Date.now() + budget - Math.min(1000, budget / 4);
   try {
-    renderPostCommit(await (await api()).postCommit({ deadline }));
+    renderPostCommit(await (await api()).postCommit({ deadline, ...testClock() }));
   } catch (e) {
     // Bookkeeping never fails a commit: say what went wrong and carry on.
     stderr(`git-conductor - post-commit: ${e instanceof Error ? e.message : String(e)}; the commit stands`);
