@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module shared with the benchmarks
 import { writeLegacyHead } from '../scripts/lib/legacy-head.mjs';
+import { conductor } from './helpers/cli.js';
 import { git } from './helpers/git.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 
@@ -37,5 +38,22 @@ describe('a long head history', () => {
     expect(json(b, ['status', '--fetch']).sprint_id).toBe(third);
     json(b, ['claim', 'think']);
     expect(json(c, ['status', '--fetch']).phases.think.state).toBe('running');
+  });
+});
+
+describe('the head cut under the server hook', () => {
+  it("a server with the hook accepts the head's cut and the deletion of archived sprints' refs", () => {
+    const { url, bare } = makeBare();
+    const inst = conductor(['server', 'install', bare, '--json'], { cwd: bare });
+    expect(inst.code, inst.stdout + inst.stderr).toBe(0);
+    writeLegacyHead(bare, 63);
+    const b = makeClone(url, 'bob');
+    const first = json(b, ['start']).sprint_id; // entry 64: grows the chain
+    expect(git(bare, 'rev-list', '--count', 'refs/conductor/head')).toBe('64');
+    const second = json(b, ['start']).sprint_id; // entry 65 = 1 + 64: a fresh root
+    expect(git(bare, 'rev-list', '--count', 'refs/conductor/head')).toBe('1');
+    expect(json(b, ['clean', '--remote', '--days', '0']).remote.sprints).toContain(first);
+    expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/conductor/sprints/')).toBe(`refs/conductor/sprints/${second}/sprint`);
+    expect(json(makeClone(url, 'carol'), ['status']).sprint_id).toBe(second);
   });
 });
