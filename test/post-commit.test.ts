@@ -75,9 +75,12 @@ describe('post-commit hook', () => {
   });
 
   it('warns and lets the commit through when the CLI cannot be found, or when CONDUCTOR_HOOKS=0', () => {
+    // Not on PATH, and not where 'hooks install' recorded it either.
+    git(repo, 'config', '--unset', 'conductor.cli');
     const missing = gitRun(repo, ['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], { env: hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }) });
     expect(missing.code).toBe(0);
-    expect(missing.stderr).toContain('git-conductor - CLI not found on PATH: the commit stands');
+    expect(missing.stderr).toContain('git-conductor - CLI not found on PATH, where');
+    expect(missing.stderr).toContain('the commit stands');
     const off = commit(repo, 'sam', ['sec', 'Conductor-Phase: security'], {}, { CONDUCTOR_HOOKS: '0' });
     expect(off.code).toBe(0);
     expect(off.stderr).toBe('');

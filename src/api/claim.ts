@@ -3,12 +3,12 @@ import { classesExclude, mayConflict } from '../core/concurrency.js';
 import { blocked, ConductorError, isCode, isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { CLOCK_TOLERANCE_MS } from '../core/clock.js';
-import { blocksOthers, mayHold, precedes, type HoldVerb, type LeaseRules } from '../core/hold.js';
-import { findPhase, type ClaimKind } from '../core/phase-state.js';
+import { blocksOthers, mayHold, precedes, type HoldVerb, type LeaseRules, type Tops } from '../core/hold.js';
+import { concurrencyConflict, findPhase, haltOf, viewAll, type ClaimKind } from '../core/phase-state.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, leaseMs, openContext, openWithRemote, requireWorkTree, rulesOf, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf, pause } from './transition.js';
 
 export interface ClaimOptions extends CommonOptions {
@@ -29,14 +29,19 @@ export interface ClaimResult {
   /** claim: new; renew: the same agent again; takeover: an expired lease taken from another agent. */
   kind: ClaimKind;
   previous?: { agent: string; host: string; at: string };
+  /** The process id given with `--pid`. */
+  pid?: number;
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
-  return claimIn(await openWithRemote(opts, 'view'), opts);
+  const local = openContext(opts);
+  requireWorkTree(local.repo, 'claim');
+  return claimIn(await withRemote(local, { offline: opts.offline }), opts);
 }
 
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
 export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activeSprint(ctx)): ClaimResult {
+  requireWorkTree(ctx.repo, 'claim');
   return hold(ctx, sprint, opts, 'claim');
 }
 
@@ -59,7 +64,7 @@ export async function renew(opts: RenewOptions): Promise<ClaimResult> {
 function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<HoldVerb, 'complete'>): ClaimResult {
   const phase = validatePhaseName(opts.phase);
   const def = findPhase(sprint, phase);
-  const ttlMs = leaseMs(ctx, opts.ttl);
+  const ttlMs = leaseMs(ctx, opts.ttl, sprint);
   const rules = rulesOf(ctx);
   const agent = agentOf(ctx, opts.agent).id;
   let kind = 'claim' as ClaimKind;
@@ -77,7 +82,7 @@ function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<Ho
   if (recheck) postCheck(ctx, sprint, phase, entry.record, rules);
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous, pid: entry.record.pid };
 }
 
 /**
@@ -156,6 +161,8 @@ export interface NextResult {
   sprint_id: string;
   phase: string | null;
   claimed?: ClaimResult;
+  /** With no phase: why nothing can be taken now (archived, halted, what runs, what waits). */
+  reason?: string;
   /** Candidates passed over because the remote's ref of the phase is invalid (each with the problem): ask whoever wrote it. */
   skipped?: { phase: string; code: string; problem: string }[];
 }
@@ -164,7 +171,7 @@ export async function next(opts: NextOptions): Promise<NextResult> {
   // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
   const ctx = await openWithRemote(opts, 'fetch');
   const sprint = activeSprint(ctx);
-  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
+  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null, reason: `sprint ${sprint.id} is archived (every phase is done): start a new one with 'git conductor start'` };
   const agent = agentOf(ctx, opts.agent).id;
   const rules = rulesOf(ctx);
   const tried = new Set<string>();
@@ -173,7 +180,8 @@ export async function next(opts: NextOptions): Promise<NextResult> {
   for (;;) {
     const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.clock(), agent, rules).filter((p) => !tried.has(p));
     const phase = candidates[0];
-    if (phase === undefined || !opts.claim) return done({ sprint_id: sprint.id, phase: phase ?? null });
+    if (phase === undefined) return done({ sprint_id: sprint.id, phase: null, reason: nothingClaimable(sprint, ctx.store.tops(sprint), ctx.clock(), tried, rules) });
+    if (!opts.claim) return done({ sprint_id: sprint.id, phase });
     try {
       return done({ sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) });
     } catch (e) {
@@ -185,4 +193,18 @@ export async function next(opts: NextOptions): Promise<NextResult> {
       tried.add(phase);
     }
   }
+}
+
+/** Why no phase can be taken now, in one line: the halt, what runs, what waits for what. */
+function nothingClaimable(sprint: SprintFile, tops: Tops, now: number, lost: ReadonlySet<string>, rules: LeaseRules): string {
+  const halt = haltOf(sprint, tops);
+  if (halt) return `the sprint is halted by ${halt.phase}: ${halt.reason}`;
+  const views = viewAll(sprint, tops, now, rules);
+  const running = views.filter((v) => v.state === 'running').map((v) => `${v.name} (${v.agent}@${v.host})`);
+  const ready = views.filter((v) => v.state === 'ready').map((v) => {
+    const by = concurrencyConflict(sprint, findPhase(sprint, v.name), tops, now, rules);
+    return lost.has(v.name) ? `${v.name} was just taken by someone else` : by ? `${v.name} waits for ${by.name} (${v.concurrency} vs ${by.concurrency})` : v.name;
+  });
+  const pending = views.filter((v) => v.state === 'pending').map((v) => `${v.name} needs ${v.depends_on.filter((d) => tops.get(d)?.kind !== 'done').join(', ')}`);
+  return [running.length ? `running: ${running.join(', ')}` : '', ...ready, ...pending.slice(0, 3)].filter(Boolean).join('; ') || 'every phase is done or taken';
 }

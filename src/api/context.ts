@@ -54,3 +54,4 @@ export { agentOf, thisHost } from './host.js';
 export { leaseMs, PROJECT_CONFIG, projectConfig, rulesOf } from './project-config.js';
 export { openWithRemote, withRemote, type RemoteNeed } from './remote-attach.js';
 export { activeSprint, activeSprintOrNone, iso } from './active-sprint.js';
+export { requireWorkTree } from './work-tree.js';

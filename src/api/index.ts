@@ -6,10 +6,16 @@ export { start, type StartOptions, type StartResult } from './start.js';
 export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
-export { status, batch, log, whoami, type StatusResult, type LogOptions } from './status.js';
+export { status, batch, whoami, type StatusResult } from './status.js';
 export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
+export { log, type LogOptions, type LogResult } from './history.js';
+export { context, type ContextOptions, type ContextResult } from './digest.js';
+export { resume, type ResumeOptions, type ResumeResult } from './resume.js';
+export { journal, type JournalOptions, type JournalResult } from './journal.js';
 export { clean, type CleanOptions } from './clean.js';
-export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
+export { phaseNames } from './phase-names.js';
+export { stateDir } from './state-dir.js';
+export { installHooks, uninstallHooks, hooksStatus, type HooksOptions, type HooksResult, type HooksStatus } from './hooks.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
 export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
 export type { CommonOptions } from './context.js';
@@ -37,6 +43,7 @@ export const verify: typeof import('./verify.js')['verify'] = async (o) => (awai
 export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
+export { nextAction, type NextAction } from '../core/next-action.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
 export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
 

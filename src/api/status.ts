@@ -1,9 +1,6 @@
-/** Read-only views: status, batch, log, whoami. */
-import { haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
+/** Read-only views: status, batch, whoami (log: history.ts). */
+import { concurrencyConflict, findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
-import type { AuditEntry } from '../core/schemas.js';
-import { invalid } from '../core/errors.js';
-import { readAuditTail } from '../store/audit-log.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
@@ -14,7 +11,7 @@ export interface StatusResult {
   started_by: string;
   halted?: { phase: string; reason: string };
   /** In topological-declaration order. */
-  phases: Record<string, PhaseView & { lease_left_s?: number; unpublished?: boolean }>;
+  phases: Record<string, PhaseView & { lease_left_s?: number; unpublished?: boolean; excluded_by?: string }>;
   /** With a coordination remote: which, how fresh the view is, what is not published yet. */
   remote?: RemoteSummary;
 }
@@ -33,6 +30,9 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
   const phases: StatusResult['phases'] = {};
   for (const v of viewAll(sprint, tops, ctx.now)) {
     phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
+    // Ready by its dependencies, yet refused now: a running phase's class excludes it.
+    const excluder = v.state === 'ready' ? concurrencyConflict(sprint, findPhase(sprint, v.name), tops, ctx.now) : undefined;
+    if (excluder) phases[v.name]!.excluded_by = excluder.name;
     if (ctx.remote?.unpublished.has(v.name)) phases[v.name]!.unpublished = true;
   }
   return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases, remote: ctx.remote?.summary() };
@@ -42,26 +42,6 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
   const ctx = await openWithRemote(opts, 'view');
   const sprint = activeSprint(ctx);
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
-}
-
-export interface LogOptions extends CommonOptions {
-  /** Only this sprint's events; default: all. */
-  sprint?: string;
-  /** The newest N matching events (0: all); default DEFAULT_LOG_LIMIT. */
-  limit?: number;
-}
-
-/** A screenful. */
-export const DEFAULT_LOG_LIMIT = 50;
-
-/** The newest events, oldest first; `more` says older ones were not read. */
-export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number; more: boolean }> {
-  const limit = opts.limit ?? DEFAULT_LOG_LIMIT;
-  if (!Number.isInteger(limit) || limit < 0) throw invalid('E_USAGE', `invalid --limit ${opts.limit}: use a whole number of events, or 0 for all`);
-  const ctx = openContext(opts);
-  const { layout } = ctx.store;
-  const { entries, bad, more } = readAuditTail({ live: layout.audit, rotated: layout.auditRotated }, { limit, sprint: opts.sprint });
-  return { entries, skipped_invalid_lines: bad, more };
 }
 
 export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {

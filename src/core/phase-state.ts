@@ -19,6 +19,8 @@ export interface PhaseView {
   expires_at?: string;
   /** A claim whose lease ran out: shown as running, claimable by takeover. */
   expired?: boolean;
+  /** The holder's own long-lived process id, when it gave one (`claim --pid`). */
+  pid?: number;
   artifact?: PhaseRecord['artifact'];
   commit?: string;
   halt?: string;
@@ -41,7 +43,7 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number, rules: LeaseRule
   if (top?.kind === 'claim') {
     // A far-future expiry (crafted, or a skewed clock) is shown as what it is worth: capped.
     const ends = new Date(leaseEnd(top, rules)).toISOString();
-    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: ends, expired: !isLive(top, now, rules) };
+    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: ends, expired: !isLive(top, now, rules), ...(top.pid ? { pid: top.pid } : {}) };
   }
   const depsDone = p.depends_on.every((d) => tops.get(d)?.kind === 'done');
   return { ...base, state: depsDone ? 'ready' : 'pending' };
@@ -72,6 +74,8 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
+/** Who holds (or completed) a phase, as error data: the documented `{agent, host, at}`, not the whole record. */
+const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at: r.at } });
 
 /**
  * The holder rule shared by renew, complete, abort and the post-commit hook:
@@ -97,9 +101,9 @@ export function checkHolder(sprint: SprintFile, name: string, agent: string, top
 export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string): PhaseRecord {
   const c = checkHolder(sprint, name, agent, tops);
   if (c.ok) return c.top;
-  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, { holder: c.top });
+  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, holder(c.top));
   if (c.refusal === 'unclaimed') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-  throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: c.top });
+  throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(c.top));
 }
 
 /** Every phase of the sprint is done: the sprint is finished and is archived. */

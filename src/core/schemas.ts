@@ -62,6 +62,8 @@ export const SprintFile = lazy(() => z.strictObject({
   archived_at: z.optional(isoTime()),
   source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
   phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
+  /** The lease length given with the graph (`start --phases` with an object carrying `lease_ttl`). */
+  lease_ttl: z.optional(z.string().check(z.regex(/^\d{1,7}[smhd]$/))),
 }));
 export type SprintFile = z.infer<ReturnType<typeof SprintFile>>;
 
@@ -136,6 +138,8 @@ export const ProjectConfig = lazy(() => z.looseObject({
   /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
   lease_grace: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
+  /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
+  journal_path: z.optional(z.string().check(z.maxLength(300))),
   /** Retention (core/retention.ts): how many sprints, and how many days of them, keep their refs and local state. */
   keep_sprints: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
   keep_days: z.optional(z.number().check(z.minimum(0), z.maximum(100_000))),

@@ -8,6 +8,7 @@
  *     remote-cache.json                validated remote-tracking chains, by tip commit id
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
+ *     sprints/<id>/journal.md          the journal, written when the last phase completes
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
  *     sprints/<id>/phases/<phase>/<seq>/artifact.json the completed artifact
  *
@@ -57,6 +58,9 @@ export class Layout {
   }
   sprintFile(id: string) {
     return child(this.sprint(id), SPRINT_FILE);
+  }
+  journal(id: string) {
+    return child(this.sprint(id), 'journal.md');
   }
   /** The directory holding one log per phase that has ever been claimed. */
   phases(id: string) {

@@ -10,12 +10,12 @@ describe('parseDuration', () => {
     ['30m', 1_800_000],
     ['1h', 3_600_000],
     ['2d', 172_800_000],
-    ['45', 45_000],
     [' 5m ', 300_000],
     ['366d', 366 * 86_400_000],
   ])('%j is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', '0', '0s', '-5m', '1.5h', '1w', 'h', '10 m', '367d', '1h30m', 'soon', '99999999'])('refuses %j with exit 2, naming the flag', (text) => {
+  // A bare number is refused: "2" must not silently mean two seconds.
+  it.each(['', '0', '45', '2', '0s', '-5m', '1.5h', '1w', 'h', '10 m', '367d', '1h30m', 'soon', '99999999'])('refuses %j with exit 2, naming the flag', (text) => {
     try {
       parseDuration(text, '--ttl');
       throw new Error('accepted');

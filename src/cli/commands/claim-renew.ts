@@ -26,5 +26,5 @@ function parsePid(v: string): number {
 export function renderClaim(r: ClaimResult): void {
   const lease = `lease ${duration(Date.parse(r.expires_at) - Date.parse(r.claimed_at))}, until ${r.expires_at}`;
   const what = r.kind === 'renew' ? 'renewed' : r.kind === 'takeover' ? `took over (from ${r.previous?.agent}@${r.previous?.host}, lease expired)` : 'claimed';
-  stdout(`${c('green', '✓')} ${what} ${c('bold', r.phase)} as ${r.agent} (${lease})`);
+  stdout(`${c('green', '✓')} ${what} ${c('bold', r.phase)} as ${r.agent}${r.pid ? ` (pid ${r.pid})` : ''} (${lease})`);
 }

@@ -1,5 +1,6 @@
 /** clean: delete archived sprints older than a number of days. */
 import { type Command, CommanderError } from 'commander';
+import { plural } from '../format.js';
 import { write } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
@@ -10,8 +11,8 @@ export function register(program: Command): void {
     .option('--remote', "also delete the coordination remote's refs of archived sprints (older than --days, else by keep_sprints/keep_days)")
     .action(async (o) =>
       run((await api()).clean, (r) => {
-        write(1, `removed ${r.removed.length} archived sprint(s), kept ${r.kept}\n`);
-        if (r.remote) write(1, `remote: deleted ${r.remote.deleted} ref(s) of ${r.remote.sprints.length} archived sprint(s)${r.remote.kept.length ? `; left ${r.remote.kept.length} that moved since read` : ''}\n`);
+        write(1, `removed ${plural(r.removed.length, 'archived sprint')}, kept ${r.kept}\n`);
+        if (r.remote) write(1, `remote: deleted ${plural(r.remote.deleted, 'ref')} of ${plural(r.remote.sprints.length, 'archived sprint')}${r.remote.kept.length ? `; left ${r.remote.kept.length} that moved since read` : ''}\n`);
       })(o),
     );
 }

@@ -80,6 +80,7 @@ function renderPostCommit(r: PostCommitResult): void {
 
 /** A refused push is the api's error (exit code and message); what is left to say is what was recorded. */
 function renderPrePush(r: PrePushResult): void {
+  if (r.first_push) stderr(`git-conductor - first push to an empty remote: nothing to protect there yet, so the ship gate lets ${r.protected_refs.join(', ')} through`);
   for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
   if (r.bypassed) {
     const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');

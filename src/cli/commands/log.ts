@@ -1,17 +1,18 @@
-/** log: the audit log, one line an event; text from the log is untrusted and goes through stdout()'s cleaning. */
+/** log: the team's history, one line an event; text from the log and the refs is untrusted and goes through stdout()'s cleaning. */
 import { type Command, CommanderError } from 'commander';
-import type { log } from '../../api/index.js';
+import type { LogResult } from '../../api/index.js';
+import { asOf } from '../format.js';
 import { color as c, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
-type AuditEntry = Awaited<ReturnType<typeof log>>['entries'][number];
-
 export function register(program: Command): void {
   withCommon(program.command('log'))
-    .description('the audit log: every start, claim, complete, abort, takeover, ...')
+    .description("the team's history: this clone's audit log and every fetched phase ref's entries (claims, renewals, takeovers, completions, ...), oldest first")
     .option('--sprint <id>', 'only this sprint')
+    .option('--local', "only this clone's own audit log")
+    .option('--fetch', 'with a coordination remote: fetch it first')
     .option('--limit <n>', 'the newest N events, 0 for all (default 50)', parseLimit)
-    .action(async (o) => run((await api()).log, (r) => renderLog(r.entries, r.more))(o));
+    .action(async (o) => run((await api()).log, renderLog)(o));
 }
 
 function parseLimit(v: string): number {
@@ -19,10 +20,13 @@ function parseLimit(v: string): number {
   return Number(v);
 }
 
-function renderLog(entries: AuditEntry[], more: boolean): void {
-  if (more) stdout(c('dim', `(older events not shown: --limit N, or --limit 0 for all)`));
-  for (const e of entries) {
+function renderLog(r: LogResult): void {
+  if (r.more) stdout(c('dim', '(older events not shown: --limit N, or --limit 0 for all)'));
+  for (const e of r.entries) {
     const who = e.agent ? `${e.agent}@${e.host}` : '';
     stdout([c('dim', e.at), e.event.padEnd(8), (e.phase ?? '').padEnd(10), who, e.detail ? c('dim', e.detail) : ''].join(' ').trimEnd());
   }
+  const fresh = asOf(r.as_of);
+  if (fresh) stdout(c('dim', `with the entries of the remote's refs, ${fresh}; --local for this clone's own log`));
+  for (const p of r.problems ?? []) stdout(c('red', `! ${p}`));
 }
