@@ -152,6 +152,35 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     expect(a.run(['doctor']).json.ok).toBe(true);
   });
 
+  it("takes the tool's reopen, override and ledger entries, and clean --remote deleting an archived sprint's ledger ref", () => {
+    const { bare, a } = seeded(t);
+    const ok = (...args: string[]) => {
+      const r = a.run(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
+      return r.json;
+    };
+    const sprintId = ok('start', '--phases', GRAPH).sprint_id as string;
+    const phaseRef = (p: string) => `refs/conductor/sprints/${sprintId}/phases/${p}`;
+    const ledgerRef = `refs/conductor/sprints/${sprintId}/ledger`;
+    finish(a, 'build');
+    ok('reopen', 'build', '--reason', 'missed a case');
+    expect(git(bare, 'log', '-1', '--format=%s', phaseRef('build'))).toMatch(/^reopen build by alice@/);
+    finish(a, 'build');
+    finish(a, 'security', artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }));
+    expect(ok('status').halts).toHaveLength(1);
+    ok('override', 'security', '--reason', 'accepted: ticket 7');
+    expect(git(bare, 'log', '-1', '--format=%s', phaseRef('security'))).toMatch(/^override security by alice@/);
+    ok('budget', 'set', '--tokens', '1000');
+    ok('budget', 'add', '--tokens', '10', '--phase', 'build');
+    ok('attempt', 'fail', '--key', 'flaky-test');
+    expect(git(bare, 'rev-list', '--count', ledgerRef)).toBe('3');
+    // Archived, the sprint's ledger ref goes with its phase refs, its sprint ref last.
+    ok('start', '--phases', GRAPH, '--force');
+    const cleaned = ok('clean', '--remote', '--days', '0');
+    expect(cleaned.remote).toMatchObject({ sprints: [sprintId], kept: [] });
+    expect(git(bare, 'for-each-ref', '--format=%(refname)', `refs/conductor/sprints/${sprintId}/`)).toBe('');
+  });
+
   it('guards a team on the fallback namespace (refs/heads/conductor) the same way', () => {
     const { bare, a } = seeded(t);
     expect(a.run(['init', '--namespace', 'refs/heads/conductor']).code).toBe(0);

@@ -33,7 +33,9 @@ export function addCached(chains: Record<string, unknown>, refs: { oid: string; 
     const schema = schemaOf(kind);
     const valid = entries.every((e: { commit?: unknown; record?: unknown; artifact?: { oid?: unknown; size?: unknown } }, i) => {
       if (!e || typeof e.commit !== 'string' || !isOid(e.commit) || !check(schema, e.record).ok) return false;
-      if (kind !== 'sprint' && (e.record as { seq?: number }).seq !== i + 1) return false;
+      // A head is cached as the window read (see tracking.ts); other chains whole, from 1.
+      const first = kind === 'head' ? (entries[0] as { record?: { seq?: number } }).record?.seq : 1;
+      if (kind !== 'sprint' && (typeof first !== 'number' || (e.record as { seq?: number }).seq !== first + i)) return false;
       return e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number');
     });
     if (valid && entries.length) into.set(tip, entries as ChainEntry<unknown>[]);

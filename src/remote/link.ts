@@ -18,7 +18,7 @@ import type { LocalConfig, SprintFile } from '../core/schemas.js';
 import { fetchedAt, keptFinding, noteLateRecords, stampFetch } from './fetch-memory.js';
 import { emptyReport, headDivergedMessage, importRemote, type ImportReport } from './import.js';
 import { publishHead, publishLedger, publishPhase, type Outcome } from './publish.js';
-import { localEntries } from './reconcile.js';
+import { chainTop, localEntries } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { retractOwnUnpublished } from './retract.js';
 import { divergedError, lostError, settlingElsewhere } from './settle.js';
@@ -349,7 +349,7 @@ export class RemoteLink {
   }
 
   private retract(target: Target): void {
-    if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), this.view.tracking.head?.entries.length ?? 0, this.ownIds);
+    if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), chainTop(this.view.tracking.head?.entries ?? []), this.ownIds);
     else if (target.kind === 'ledger') retractOwnUnpublished(this.ctx.store.ledgerLog(target.sprint.id), this.view.ledgerChain(target.sprint.id)?.entries.length ?? 0, this.ownIds);
     else retractOwnUnpublished(this.ctx.store.phaseLog(target.sprint.id, target.phase), this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0, this.ownIds);
   }

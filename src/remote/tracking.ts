@@ -20,6 +20,15 @@ export const MAX_RECORD_BYTES = 64 * 1024;
 export const MAX_SPRINT_BYTES = 1024 * 1024;
 const MAX_TREE_BYTES = 1024;
 const MAX_CHAIN = 5000;
+/**
+ * The head is read as a window of its newest entries: only the newest decides
+ * which sprint is active, and a window this deep is far past any race between
+ * starts, so a head with thousands of entries costs a new clone what a fresh
+ * one does. Every other chain is read whole (a sprint bounds it).
+ */
+export const HEAD_WINDOW = 64;
+/** Head entries numbered 1, 65, 129, ... start a fresh chain (remote/publish.ts): the head never grows past a window. */
+export const isHeadRoot = (seq: number) => (seq - 1) % HEAD_WINDOW === 0;
 const MAX_REFS_READ = 2000;
 
 export interface ChainEntry<R> {
@@ -123,13 +132,17 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
     refs = refs.filter((l) => !bad.has(l));
     if (!refs.length) return state;
   }
-  const parents = commitParents(cwd, refs.map((r) => r.oid), MAX_CHAIN * Math.max(1, refs.length));
+  const heads = refs.filter((r) => r.key.kind === 'head');
+  const others = refs.filter((r) => r.key.kind !== 'head');
+  const parents = commitParents(cwd, others.map((r) => r.oid), MAX_CHAIN * Math.max(1, others.length));
+  for (const [c, ps] of commitParents(cwd, heads.map((r) => r.oid), HEAD_WINDOW)) parents.set(c, ps);
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
   const chains = new Map<Listed, string[]>();
   for (const l of refs) {
     try {
       const commits: string[] = [];
       for (let c: string | undefined = l.oid; c; ) {
+        if (l.key.kind === 'head' && commits.length >= HEAD_WINDOW) break;
         const ps = parents.get(c);
         if (!ps) throw new Bad('has a history too long to be ours');
         if (ps.length > 1) throw new Bad(`has a merge commit ${c.slice(0, 12)}`);
@@ -162,7 +175,19 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   const bytes = objectBytes(cwd, [...load]);
   for (const [l, commits] of chains) {
     try {
-      const entries = commits.map((c, i) => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap));
+      // A head window starts where it was cut; every other chain at 1.
+      // A head's numbers run on from its first entry: a root numbered 1 + k × HEAD_WINDOW, or where
+      // the window was cut (a head written before roots were cut). Every other chain starts at 1.
+      const head = l.key.kind === 'head';
+      const cut = head && (parents.get(commits[0]!)?.length ?? 0) > 0;
+      const entries = commits.map((c, i) => entryOf(l, c, head ? undefined : i + 1, (k) => at(c, k), bytes, artifactCap));
+      if (head) {
+        const first = (entries[0]!.record as { seq: number }).seq;
+        entries.forEach((e, i) => {
+          if ((e.record as { seq: number }).seq !== first + i) throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${(e.record as { seq: number }).seq} at depth ${first + i}`);
+        });
+        if (cut ? first <= 1 : !isHeadRoot(first)) throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
+      }
       store(state, l, entries);
       cache.set(l.oid, entries);
     } catch (e) {
@@ -180,7 +205,7 @@ function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]):
   else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
 }
 
-function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
+function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
   const where = `commit ${commit.slice(0, 12)}`;
   const files = FILES[l.key.kind];
   const tree = info(0);
@@ -208,7 +233,7 @@ function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => Re
     if (value.id !== l.key.sprint) throw new Bad(`${where}: sprint.json names sprint ${String(value.id)}, not ${l.key.sprint}`);
     return { commit, record: value };
   }
-  if (value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);
+  if (seq !== undefined && value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);
   const art = info(3);
   const record = value as PhaseRecord;
   if (l.key.kind === 'phase' && (record.kind === 'done' || record.kind === 'override') && record.artifact) {

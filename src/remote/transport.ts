@@ -8,7 +8,8 @@
  * (a background fetch updates the value it compares against, silently
  * defeating it) and never a `+` refspec (with a lease, two racing pushers
  * were measured to both win). Our chains only ever grow, so every update is a
- * fast-forward anyway; the lease makes "someone else appended first" a
+ * fast-forward (but the head's cut every HEAD_WINDOW starts, which the
+ * explicit lease allows); the lease makes "someone else appended first" a
  * rejection instead of a silent no-op.
  */
 import { unreachable } from '../core/errors.js';
