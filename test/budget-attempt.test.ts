@@ -23,12 +23,20 @@ beforeEach(() => {
 describe('budget', () => {
   it('records a limit and spending, by phase, and says where it stands', () => {
     expect(ok('budget', 'status')).toMatchObject({ used: { tokens: 0, usd: 0 }, ratio: null, warn_at: 0.8, halt_at: 1, warnings: [] });
-    expect(ok('budget', 'set', '--tokens', '1000', '--usd', '5')).toMatchObject({ limit: { tokens: 1000, usd: 5 }, ratio: 0, entry: { seq: 1, kind: 'limit' } });
+    expect(ok('budget', 'set', '--tokens', '1000', '--usd', '5')).toMatchObject({
+      limit: { tokens: 1000, usd: 5 },
+      ratio: 0,
+      entry: { seq: 1, kind: 'limit' },
+    });
     ok('budget', 'add', '--tokens', '100', '--usd', '0.25', '--phase', 'think');
     const s = ok('budget', 'add', '--tokens', '50', '--usd', '0.05', '--phase', 'think');
     expect(s).toMatchObject({ used: { tokens: 150, usd: 0.3 }, by_phase: { think: { tokens: 150, usd: 0.3 } }, ratio: 0.15, warnings: [] });
     expect(ok('status').budget).toEqual({ limit: { tokens: 1000, usd: 5 }, used: { tokens: 150, usd: 0.3 }, ratio: 0.15 });
-    expect(auditEvents(t.repo).filter((e) => e.event === 'budget').map((e) => e.detail)).toEqual(['budget set: limit set to 1000 tokens and $5 (0 used)']);
+    expect(
+      auditEvents(t.repo)
+        .filter((e) => e.event === 'budget')
+        .map((e) => e.detail),
+    ).toEqual(['budget set: limit set to 1000 tokens and $5 (0 used)']);
   });
 
   it('warns from 80% in status and in the output of every state-changing command', () => {
@@ -41,7 +49,11 @@ describe('budget', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('git-conductor: warning: budget 80% used (800 of 1000 tokens); halts at 100%\n');
     expect(human('status').stdout).toContain('! budget 80% used');
-    expect(auditEvents(t.repo).filter((e) => e.event === 'budget').map((e) => e.detail)).toContain('budget add: budget past 80%');
+    expect(
+      auditEvents(t.repo)
+        .filter((e) => e.event === 'budget')
+        .map((e) => e.detail),
+    ).toContain('budget add: budget past 80%');
   });
 
   it('halts at 100%: claims are refused naming the budget until the limit is raised', () => {
@@ -58,14 +70,22 @@ describe('budget', () => {
     expect(ok('next').phase).toBeNull();
     const s = ok('status');
     expect(s.halted).toEqual({ gate: 'budget', reason: add.halted.reason, since: add.entry.at });
-    expect(s.halts[0]).toMatchObject({ gate: 'budget', overridable: true, clear: ['git conductor budget set --tokens N (a higher limit)', 'git conductor override budget --reason "..."'] });
+    expect(s.halts[0]).toMatchObject({
+      gate: 'budget',
+      overridable: true,
+      clear: ['git conductor budget set --tokens N (a higher limit)', 'git conductor override budget --reason "..."'],
+    });
     // Still halted after more spending: since stays the first entry of the halt.
     expect(ok('budget', 'add', '--tokens', '5').halted.since).toBe(add.entry.at);
     const raised = ok('budget', 'set', '--tokens', '2000');
     expect(raised.halted).toBeUndefined();
     expect(raised.warnings).toEqual([]);
     ok('claim', 'plan', '--agent', 'b');
-    expect(auditEvents(t.repo).filter((e) => e.event === 'budget').map((e) => e.detail)).toEqual([
+    expect(
+      auditEvents(t.repo)
+        .filter((e) => e.event === 'budget')
+        .map((e) => e.detail),
+    ).toEqual([
       'budget set: limit set to 1000 tokens (0 used)',
       'budget add: budget exhausted: the sprint is halted',
       'budget set: limit set to 2000 tokens (1005 used)',
@@ -82,11 +102,16 @@ describe('budget', () => {
     const o = ok('override', 'budget', '--reason', 'last push, approved', '--agent', 'boss');
     expect(o).toMatchObject({ gate: 'budget', cleared: expect.stringContaining('budget exhausted'), by: 'boss' });
     const b = ok('budget', 'status');
-    expect(b).toMatchObject({ override: { agent: 'boss', why: 'last push, approved' }, warnings: [{ message: expect.stringContaining('overridden by boss') }] });
+    expect(b).toMatchObject({
+      override: { agent: 'boss', why: 'last push, approved' },
+      warnings: [{ message: expect.stringContaining('overridden by boss') }],
+    });
     expect(b.halted).toBeUndefined();
     ok('claim', 'think', '--agent', 'a');
     expect(no(3, 'E_NOT_HALTED', 'override', 'budget', '--reason', 'again')).toContain('overridden by boss@');
-    expect(auditEvents(t.repo).filter((e) => e.event === 'override')).toEqual([expect.objectContaining({ agent: 'boss', detail: expect.stringContaining('last push, approved') })]);
+    expect(auditEvents(t.repo).filter((e) => e.event === 'override')).toEqual([
+      expect.objectContaining({ agent: 'boss', detail: expect.stringContaining('last push, approved') }),
+    ]);
     ok('complete', 'think', '--agent', 'a');
     // A new limit ends the override: at or over it, the sprint is halted again.
     ok('budget', 'set', '--tokens', '5');
@@ -96,9 +121,12 @@ describe('budget', () => {
   it('takes its thresholds from the project config, and refuses bad amounts', () => {
     writeConfig({ budget: { warn_at: 0.5, halt_at: 0.9 } });
     ok('budget', 'set', '--tokens', '100');
-    expect(ok('budget', 'add', '--tokens', '50').warnings).toEqual([{ code: 'W_BUDGET', message: 'budget 50% used (50 of 100 tokens); halts at 90%' }]);
+    expect(ok('budget', 'add', '--tokens', '50').warnings).toEqual([
+      { code: 'W_BUDGET', message: 'budget 50% used (50 of 100 tokens); halts at 90%' },
+    ]);
     expect(ok('budget', 'add', '--tokens', '40').halted).toBeDefined();
-    for (const bad of ['-1', '1.5', 'lots', '1e3']) expect(no(2, 'E_BAD_AMOUNT', 'budget', 'add', '--tokens', bad)).toContain('whole number');
+    for (const bad of ['-1', '1.5', 'lots', '1e3'])
+      expect(no(2, 'E_BAD_AMOUNT', 'budget', 'add', '--tokens', bad)).toContain('whole number');
     expect(no(2, 'E_BAD_AMOUNT', 'budget', 'set', '--tokens', '10', '--usd', 'x')).toContain('dollars');
     expect(no(2, 'E_UNKNOWN_PHASE', 'budget', 'add', '--tokens', '1', '--phase', 'nope')).toContain('unknown phase');
     writeConfig({ budget: { warn_at: 2, halt_at: 1 } });
@@ -108,17 +136,33 @@ describe('budget', () => {
 
 describe('attempts: the circuit breaker', () => {
   it('three consecutive failures on one key halt the sprint naming it; ok resets that key only', () => {
-    expect(ok('attempt', 'fail', '--key', 'test:login', '--note', 'timeout')).toMatchObject({ key: 'test:login', count: 1, halted: false, threshold: 3 });
+    expect(ok('attempt', 'fail', '--key', 'test:login', '--note', 'timeout')).toMatchObject({
+      key: 'test:login',
+      count: 1,
+      halted: false,
+      threshold: 3,
+    });
     ok('attempt', 'fail', '--key', 'build');
     const second = ok('attempt', 'fail', '--key', 'test:login');
-    expect(second.warnings).toEqual([{ code: 'W_ATTEMPTS', message: '2 consecutive failed attempts on "test:login": one more halts the sprint' }]);
+    expect(second.warnings).toEqual([
+      { code: 'W_ATTEMPTS', message: '2 consecutive failed attempts on "test:login": one more halts the sprint' },
+    ]);
     const third = ok('attempt', 'fail', '--key', 'test:login', '--note', 'still red');
     expect(third).toMatchObject({ count: 3, halted: true });
     const msg = no(4, 'E_HALTED', 'claim', 'think', '--agent', 'a');
     expect(msg).toContain('circuit breaker on "test:login"');
     expect(msg).toContain('attempt ok --key test:login');
     const s = ok('status');
-    expect(s.halts).toEqual([{ gate: 'attempts', key: 'test:login', rule: 'circuit breaker: 3 consecutive failed attempts on "test:login" (last: still red)', since: expect.any(String), overridable: false, clear: ['git conductor attempt ok --key test:login (once it passes)'] }]);
+    expect(s.halts).toEqual([
+      {
+        gate: 'attempts',
+        key: 'test:login',
+        rule: 'circuit breaker: 3 consecutive failed attempts on "test:login" (last: still red)',
+        since: expect.any(String),
+        overridable: false,
+        clear: ['git conductor attempt ok --key test:login (once it passes)'],
+      },
+    ]);
     expect(ok('attempt', 'status').failures).toEqual([
       { key: 'test:login', count: 3, since: expect.any(String), note: 'still red', halted: true },
       { key: 'build', count: 1, since: expect.any(String), halted: false },
@@ -130,7 +174,11 @@ describe('attempts: the circuit breaker', () => {
     ok('claim', 'think', '--agent', 'a');
     // Reset means consecutive: one failure after ok is one.
     expect(ok('attempt', 'fail', '--key', 'test:login').count).toBe(1);
-    expect(auditEvents(t.repo).filter((e) => e.event === 'attempt').map((e) => e.detail)).toEqual([
+    expect(
+      auditEvents(t.repo)
+        .filter((e) => e.event === 'attempt')
+        .map((e) => e.detail),
+    ).toEqual([
       'circuit breaker: 3 consecutive failed attempts on "test:login" halt the sprint',
       'attempt ok on "test:login": its halt is cleared',
     ]);
@@ -148,7 +196,10 @@ describe("an artifact's own budget and failed attempts", () => {
   it('warn by the same thresholds when near them', () => {
     ok('claim', 'think', '--agent', 'a');
     const think = JSON.parse(readFileSync(resolve(__dirname, '../templates/artifacts/think.json'), 'utf8'));
-    writeFileSync(join(t.repo, 'think.json'), JSON.stringify({ ...think, budget: { limit: 1000, used: 900 }, consecutive_failures: 2, stuck_on: 'the flaky test' }));
+    writeFileSync(
+      join(t.repo, 'think.json'),
+      JSON.stringify({ ...think, budget: { limit: 1000, used: 900 }, consecutive_failures: 2, stuck_on: 'the flaky test' }),
+    );
     const r = ok('complete', 'think', '--agent', 'a', '--artifact', 'think.json');
     expect(r.halt).toBeUndefined();
     expect(r.warnings).toEqual([

@@ -19,15 +19,44 @@ const checkpoint = { summary: 'where things stand', key_files: [], decisions_mad
 const zero = { critical: 0, high: 0, medium: 0, low: 0 };
 /** An artifact of `phase` that halts the sprint, and one that does not (the fix): the fields the artifact rules read. */
 const halting: Record<string, unknown> = {
-  security: { phase: 'security', summary: { ...zero, critical: 1 }, context_checkpoint: checkpoint, findings: [{ severity: 'critical', description: 'sql injection', title: 'sql injection' }] },
-  review: { phase: 'review', summary: { blocking: 1, should_fix: 0, nitpicks: 0, positive: 0 }, scope_drift: { status: 'clean' }, context_checkpoint: checkpoint, findings: [{ severity: 'blocking', description: 'needs a decision' }] },
-  qa: { phase: 'qa', summary: { status: 'fail', tests_run: 10, tests_failed: 5 }, tests: { total: 10, failed: 5 }, context_checkpoint: checkpoint, findings: [] },
+  security: {
+    phase: 'security',
+    summary: { ...zero, critical: 1 },
+    context_checkpoint: checkpoint,
+    findings: [{ severity: 'critical', description: 'sql injection', title: 'sql injection' }],
+  },
+  review: {
+    phase: 'review',
+    summary: { blocking: 1, should_fix: 0, nitpicks: 0, positive: 0 },
+    scope_drift: { status: 'clean' },
+    context_checkpoint: checkpoint,
+    findings: [{ severity: 'blocking', description: 'needs a decision' }],
+  },
+  qa: {
+    phase: 'qa',
+    summary: { status: 'fail', tests_run: 10, tests_failed: 5 },
+    tests: { total: 10, failed: 5 },
+    context_checkpoint: checkpoint,
+    findings: [],
+  },
 };
 const clean = (phase: string) =>
   ({
     security: { phase, summary: zero, context_checkpoint: checkpoint, findings: [] },
-    review: { phase, summary: { blocking: 0, should_fix: 0, nitpicks: 0, positive: 0 }, scope_drift: { status: 'clean' }, context_checkpoint: checkpoint, findings: [] },
-    qa: { phase, summary: { status: 'pass', tests_run: 10, tests_failed: 0 }, tests: { total: 10, failed: 0 }, context_checkpoint: checkpoint, findings: [] },
+    review: {
+      phase,
+      summary: { blocking: 0, should_fix: 0, nitpicks: 0, positive: 0 },
+      scope_drift: { status: 'clean' },
+      context_checkpoint: checkpoint,
+      findings: [],
+    },
+    qa: {
+      phase,
+      summary: { status: 'pass', tests_run: 10, tests_failed: 0 },
+      tests: { total: 10, failed: 0 },
+      context_checkpoint: checkpoint,
+      findings: [],
+    },
   })[phase];
 
 const writeConfig = (config: unknown) => writeFileSync(join(t.repo, '.git-conductor.json'), JSON.stringify(config));
@@ -48,8 +77,14 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
     const s = ok('status');
     expect(s.halts).toEqual([
       {
-        gate: 'phase', phase, rule: done.halt, since: done.completed_at, agent: 'finder', host: expect.any(String),
-        artifact: { source: `${phase}.json`, sha256: done.artifact.sha256 }, overridable: true,
+        gate: 'phase',
+        phase,
+        rule: done.halt,
+        since: done.completed_at,
+        agent: 'finder',
+        host: expect.any(String),
+        artifact: { source: `${phase}.json`, sha256: done.artifact.sha256 },
+        overridable: true,
         clear: [expect.stringContaining(`git conductor reopen ${phase} --reason`), `git conductor override ${phase} --reason "..."`],
       },
     ]);
@@ -63,7 +98,13 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
   it('is cleared by reopen, claim, fix and complete with a clean artifact; nothing is deleted', () => {
     const done = finish(phase, 'finder', halting[phase]);
     const r = ok('reopen', phase, '--reason', 'fix the finding', '--agent', 'lead');
-    expect(r).toMatchObject({ phase, reason: 'fix the finding', by: 'lead', reopened: [{ phase, seq: 3, previous: { agent: 'finder' } }], warnings: [] });
+    expect(r).toMatchObject({
+      phase,
+      reason: 'fix the finding',
+      by: 'lead',
+      reopened: [{ phase, seq: 3, previous: { agent: 'finder' } }],
+      warnings: [],
+    });
     const s = ok('status');
     expect(s.halts).toEqual([]);
     expect(s.phases[phase]).toMatchObject({ state: 'ready', reopened: { agent: 'lead', why: 'fix the finding' } });
@@ -76,7 +117,9 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
     expect(ok('status').halted).toBeUndefined();
     ok('claim', other, '--agent', 'y');
     expect(done.artifact.sha256).not.toBe(fixed.artifact.sha256);
-    expect(auditEvents(t.repo).filter((e) => e.event === 'reopen')).toEqual([expect.objectContaining({ phase, agent: 'lead', detail: expect.stringContaining('fix the finding') })]);
+    expect(auditEvents(t.repo).filter((e) => e.event === 'reopen')).toEqual([
+      expect.objectContaining({ phase, agent: 'lead', detail: expect.stringContaining('fix the finding') }),
+    ]);
   });
 
   it('is cleared by override, which records who, when and why and keeps the phase done with its artifact', () => {
@@ -85,12 +128,16 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
     expect(o).toMatchObject({ gate: 'phase', phase, cleared: done.halt, by: 'boss', reason: 'accepted risk: ticket 42' });
     const s = ok('status');
     expect(s.halts).toEqual([]);
-    expect(s.overridden).toEqual([{ phase, halt: done.halt, agent: 'boss', host: expect.any(String), at: o.at, why: 'accepted risk: ticket 42' }]);
+    expect(s.overridden).toEqual([
+      { phase, halt: done.halt, agent: 'boss', host: expect.any(String), at: o.at, why: 'accepted risk: ticket 42' },
+    ]);
     expect(s.phases[phase]).toMatchObject({ state: 'done', agent: 'finder', override: { agent: 'boss', halt: done.halt } });
     expect(ok('artifact', 'show', phase)).toMatchObject({ sha256: done.artifact.sha256, content: halting[phase] });
     expect(conductor(['status'], { cwd: t.repo }).stdout).toContain(`□ ${phase}: halt overridden by boss@`);
     ok('claim', other, '--agent', 'y');
-    expect(auditEvents(t.repo).filter((e) => e.event === 'override')).toEqual([expect.objectContaining({ phase, agent: 'boss', detail: `overrode halt "${done.halt}": accepted risk: ticket 42` })]);
+    expect(auditEvents(t.repo).filter((e) => e.event === 'override')).toEqual([
+      expect.objectContaining({ phase, agent: 'boss', detail: `overrode halt "${done.halt}": accepted risk: ticket 42` }),
+    ]);
     // Nothing to override any more; and reopening an overridden phase is still possible.
     expect(no(3, 'E_NOT_HALTED', 'override', phase, '--reason', 'again')).toContain('overridden by boss@');
     ok('reopen', phase, '--reason', 'second thoughts');
@@ -117,9 +164,19 @@ describe('reopen', () => {
     expect(r.reopened.map((x: { phase: string }) => x.phase)).toEqual(['qa', 'security', 'review', 'build', 'plan']);
     expect(r.reopened.slice(0, 4).every((x: { cascade_from?: string }) => x.cascade_from === 'plan')).toBe(true);
     const s = ok('status');
-    expect(['plan', 'build', 'review', 'security', 'qa'].map((p) => s.phases[p].state)).toEqual(['ready', 'pending', 'pending', 'pending', 'pending']);
+    expect(['plan', 'build', 'review', 'security', 'qa'].map((p) => s.phases[p].state)).toEqual([
+      'ready',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     expect(s.phases.think.state).toBe('done');
-    expect(auditEvents(t.repo).filter((e) => e.event === 'reopen').map((e) => e.phase)).toEqual(['qa', 'security', 'review', 'build', 'plan']);
+    expect(
+      auditEvents(t.repo)
+        .filter((e) => e.event === 'reopen')
+        .map((e) => e.phase),
+    ).toEqual(['qa', 'security', 'review', 'build', 'plan']);
   });
 
   it('is refused while a dependant is held, for a phase that is not done, and without a reason', () => {
@@ -150,7 +207,9 @@ describe('the ship gate and overridden halts', () => {
     expect(as('boss', 'override', 'security', '--reason', 'accepted for the demo').code).toBe(0);
     const missingQa = push();
     expect(missingQa.code).not.toBe(0);
-    expect(missingQa.stderr).toMatch(/overridden: security: halt "security found [^"]+" overridden by boss@\S+ at \S+ \(accepted for the demo\)/);
+    expect(missingQa.stderr).toMatch(
+      /overridden: security: halt "security found [^"]+" overridden by boss@\S+ at \S+ \(accepted for the demo\)/,
+    );
     expect(as('x', 'claim', 'qa').code).toBe(0);
     expect(as('x', 'complete', 'qa').code).toBe(0);
     const shipped = push();

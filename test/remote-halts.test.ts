@@ -18,7 +18,12 @@ const GRAPH = JSON.stringify([
 ]);
 const checkpoint = { summary: 'state', key_files: [], decisions_made: [], open_questions: [] };
 const zero = { critical: 0, high: 0, medium: 0, low: 0 };
-const critical = { phase: 'security', summary: { ...zero, critical: 1 }, context_checkpoint: checkpoint, findings: [{ severity: 'critical', description: 'sql injection' }] };
+const critical = {
+  phase: 'security',
+  summary: { ...zero, critical: 1 },
+  context_checkpoint: checkpoint,
+  findings: [{ severity: 'critical', description: 'sql injection' }],
+};
 const cleanSecurity = { phase: 'security', summary: zero, context_checkpoint: checkpoint, findings: [] };
 
 function ok(c: Clone, ...args: string[]) {
@@ -54,7 +59,10 @@ describe('halts across clones', () => {
     const { bare, a, b, sprint } = haltedPair();
     ok(a, 'reopen', 'security', '--reason', 'fix the injection');
     expect(subjects(bare, `refs/conductor/sprints/${sprint}/phases/security`)[0]).toMatch(/^reopen security by ana@/);
-    expect(ok(b, 'status', '--fetch').phases.security).toMatchObject({ state: 'ready', reopened: { agent: 'ana', why: 'fix the injection' } });
+    expect(ok(b, 'status', '--fetch').phases.security).toMatchObject({
+      state: 'ready',
+      reopened: { agent: 'ana', why: 'fix the injection' },
+    });
     finish(b, 'security', cleanSecurity);
     const s = ok(a, 'status', '--fetch');
     expect([s.halts, s.phases.security.state, s.phases.security.agent]).toEqual([[], 'done', 'ben']);
@@ -73,7 +81,10 @@ describe('halts across clones', () => {
 
   it('two clones overriding at once: one override, the other told it lost', async () => {
     const { bare, a, b, sprint } = haltedPair();
-    const [ra, rb] = await Promise.all([a.runAsync(['override', 'security', '--reason', 'ana says go']), b.runAsync(['override', 'security', '--reason', 'ben says go'])]);
+    const [ra, rb] = await Promise.all([
+      a.runAsync(['override', 'security', '--reason', 'ana says go']),
+      b.runAsync(['override', 'security', '--reason', 'ben says go']),
+    ]);
     expect([ra.code, rb.code].sort()).toEqual([0, 3]);
     const loser = ra.code === 0 ? rb : ra;
     expect(['E_LOST_RACE', 'E_NOT_HALTED']).toContain(loser.json.error.code);
@@ -85,7 +96,10 @@ describe('halts across clones', () => {
 
   it('two clones reopening at once: one reopen, the other told it lost', async () => {
     const { bare, a, b, sprint } = haltedPair();
-    const [ra, rb] = await Promise.all([a.runAsync(['reopen', 'security', '--reason', 'ana fixes']), b.runAsync(['reopen', 'security', '--reason', 'ben fixes'])]);
+    const [ra, rb] = await Promise.all([
+      a.runAsync(['reopen', 'security', '--reason', 'ana fixes']),
+      b.runAsync(['reopen', 'security', '--reason', 'ben fixes']),
+    ]);
     expect([ra.code, rb.code].sort()).toEqual([0, 3]);
     const loser = ra.code === 0 ? rb : ra;
     expect(['E_LOST_RACE', 'E_NOT_DONE']).toContain(loser.json.error.code);
@@ -108,7 +122,7 @@ describe('halts across clones', () => {
 });
 
 describe('start across clones', () => {
-  it("refuses to replace a sprint whose phases a teammate holds by a live lease, naming them, unless --force", () => {
+  it('refuses to replace a sprint whose phases a teammate holds by a live lease, naming them, unless --force', () => {
     const { url } = makeBare();
     const a = makeClone(url, 'ana');
     const b = makeClone(url, 'ben');
@@ -193,7 +207,17 @@ describe('the ledger across clones', () => {
     evil.git(['fetch', '-q', url, `refs/conductor/sprints/${sprint}/ledger:refs/evil/ledger`]);
     const parent = evil.git(['rev-parse', 'refs/evil/ledger']);
     // A spend that claims to bring the used tokens back to zero.
-    const record = { v: 1, seq: 3, id: 'fedcba9876543210', kind: 'spend', agent: 'mallory', host: 'evil', at: new Date().toISOString(), tokens: 1, state: { limit: { tokens: 100 }, used: { tokens: 0, usd: 0 }, by_phase: {}, failures: {} } };
+    const record = {
+      v: 1,
+      seq: 3,
+      id: 'fedcba9876543210',
+      kind: 'spend',
+      agent: 'mallory',
+      host: 'evil',
+      at: new Date().toISOString(),
+      tokens: 1,
+      state: { limit: { tokens: 100 }, used: { tokens: 0, usd: 0 }, by_phase: {}, failures: {} },
+    };
     const f = join(evil.dir, '.git', 'record.tmp');
     writeFileSync(f, JSON.stringify(record));
     const blob = evil.git(['hash-object', '-w', f]);
@@ -201,7 +225,7 @@ describe('the ledger across clones', () => {
     const commit = evil.git(['commit-tree', treeOid, '-p', parent, '-m', 'budget add 1 tokens by mallory@evil']);
     evil.git(['push', '-q', url, `${commit}:refs/conductor/sprints/${sprint}/ledger`]);
     const s = ok(victim, 'status', '--fetch');
-    expect(s.remote.problems.join('\n')).toContain("state is not what its spend makes of the entry below it");
+    expect(s.remote.problems.join('\n')).toContain('state is not what its spend makes of the entry below it');
     expect(s.halted).toMatchObject({ gate: 'budget' });
     expect(victim.run(['claim', 'build']).json.error.code).toBe('E_HALTED');
   });

@@ -53,7 +53,9 @@ export async function artifactShow(opts: ArtifactShowOptions): Promise<ArtifactS
     provenance: { completed_at: by.at, agent: by.agent, host: by.host, ...r.provenance, ...(r.commit ? { commit: r.commit } : {}) },
     ...(r.grade ? { grade: r.grade } : {}),
     ...(r.halt ? { halt: r.halt } : {}),
-    ...(r.kind === 'override' ? { overridden: { halt: r.overridden ?? '', agent: r.agent, host: r.host, at: r.at, ...(r.why ? { why: r.why } : {}) } } : {}),
+    ...(r.kind === 'override'
+      ? { overridden: { halt: r.overridden ?? '', agent: r.agent, host: r.host, at: r.at, ...(r.why ? { why: r.why } : {}) } }
+      : {}),
     content: JSON.parse(stored.bytes.toString('utf8')),
   };
 }

@@ -40,14 +40,18 @@ export interface AttemptResult extends AttemptStatus {
 
 function validKey(key: unknown): string {
   if (typeof key !== 'string' || !ATTEMPT_KEY_RE.test(key)) {
-    throw invalid('E_USAGE', `invalid attempt key ${JSON.stringify(String(key)).slice(0, 60)}: use 1-128 letters, digits and . _ : / @ + # -, starting with a letter or digit (e.g. "test:login" or "build")`);
+    throw invalid(
+      'E_USAGE',
+      `invalid attempt key ${JSON.stringify(String(key)).slice(0, 60)}: use 1-128 letters, digits and . _ : / @ + # -, starting with a letter or digit (e.g. "test:login" or "build")`,
+    );
   }
   return key;
 }
 
 function validNote(note: unknown): string | undefined {
   if (note === undefined) return undefined;
-  if (typeof note !== 'string' || note.length > 500 || /[\u0000-\u001f\u007f-\u009f]/.test(note)) throw invalid('E_USAGE', '--note must be one line of at most 500 characters');
+  if (typeof note !== 'string' || note.length > 500 || /[\u0000-\u001f\u007f-\u009f]/.test(note))
+    throw invalid('E_USAGE', '--note must be one line of at most 500 characters');
   return note.trim() || undefined;
 }
 
@@ -71,10 +75,18 @@ async function record(opts: AttemptOptions, kind: 'fail' | 'ok'): Promise<Attemp
   const is = count >= rules.failures;
   // Audited when the breaker trips or is reset, not for every attempt.
   if (is !== was) {
-    const detail = is ? `circuit breaker: ${count} consecutive failed attempts on "${key}" halt the sprint` : `attempt ok on "${key}": its halt is cleared`;
+    const detail = is
+      ? `circuit breaker: ${count} consecutive failed attempts on "${key}" halt the sprint`
+      : `attempt ok on "${key}": its halt is cleared`;
     ctx.store.audit({ at: entry.record.at, event: 'attempt', sprint_id: sprint.id, agent, host: ctx.host, detail });
   }
-  return { ...statusOf(sprint.id, entry.record.state, rules), key, count, halted: is, entry: { seq: entry.seq, at: entry.record.at, agent } };
+  return {
+    ...statusOf(sprint.id, entry.record.state, rules),
+    key,
+    count,
+    halted: is,
+    entry: { seq: entry.seq, at: entry.record.at, agent },
+  };
 }
 
 export async function attemptStatus(opts: CommonOptions = {}): Promise<AttemptStatus> {

@@ -43,7 +43,12 @@ export interface BudgetAddOptions extends BudgetSetOptions {
 export async function budgetSet(opts: BudgetSetOptions): Promise<BudgetChange> {
   const tokens = required(opts.tokens, 'budget set');
   const usd = parseAmount(opts.usd, '--usd');
-  return change(opts, 'budget set', () => ({ kind: 'limit', tokens, ...(usd === undefined ? {} : { usd }) }), (s) => `limit set to ${tokens} tokens${usd === undefined ? '' : ` and $${usd}`} (${s.used.tokens} used)`);
+  return change(
+    opts,
+    'budget set',
+    () => ({ kind: 'limit', tokens, ...(usd === undefined ? {} : { usd }) }),
+    (s) => `limit set to ${tokens} tokens${usd === undefined ? '' : ` and $${usd}`} (${s.used.tokens} used)`,
+  );
 }
 
 /** Records tokens (and USD) spent, by phase when given. */
@@ -89,15 +94,25 @@ async function change(
   const state = entry.record.state;
   // Audited: every change of the limit, and the spending that crossed a threshold.
   const crossed = (s: LedgerState | undefined, at: number) => s !== undefined && (budgetRatio(s) ?? 0) >= at;
-  const detail = auditText?.(state) ?? (crossed(state, rules.halt_at) && !crossed(before, rules.halt_at) ? 'budget exhausted: the sprint is halted' : crossed(state, rules.warn_at) && !crossed(before, rules.warn_at) ? `budget past ${Math.round(rules.warn_at * 100)}%` : undefined);
-  if (detail) ctx.store.audit({ at: entry.record.at, event: 'budget', sprint_id: sprint.id, agent, host: ctx.host, detail: `${verb}: ${detail}` });
+  const detail =
+    auditText?.(state) ??
+    (crossed(state, rules.halt_at) && !crossed(before, rules.halt_at)
+      ? 'budget exhausted: the sprint is halted'
+      : crossed(state, rules.warn_at) && !crossed(before, rules.warn_at)
+        ? `budget past ${Math.round(rules.warn_at * 100)}%`
+        : undefined);
+  if (detail)
+    ctx.store.audit({ at: entry.record.at, event: 'budget', sprint_id: sprint.id, agent, host: ctx.host, detail: `${verb}: ${detail}` });
   return { ...statusOf(ctx, sprint, state), entry: { seq: entry.seq, kind: entry.record.kind, at: entry.record.at, agent } };
 }
 
 function statusOf(ctx: Ctx, sprint: SprintFile, s: LedgerState | undefined): BudgetStatus {
   const rules = ledgerRules(ctx);
   const state = s ?? { used: { tokens: 0, usd: 0 }, by_phase: {}, failures: {} };
-  const halt = s && ledgerHalts(s, rules).some((h) => h.gate === 'budget') ? ledgerHaltsSince(ctx, sprint, rules).find((h) => h.gate === 'budget') : undefined;
+  const halt =
+    s && ledgerHalts(s, rules).some((h) => h.gate === 'budget')
+      ? ledgerHaltsSince(ctx, sprint, rules).find((h) => h.gate === 'budget')
+      : undefined;
   return {
     sprint_id: sprint.id,
     ...(state.limit ? { limit: state.limit } : {}),

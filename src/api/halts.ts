@@ -39,18 +39,42 @@ export function sprintHalts(ctx: Ctx, sprint: SprintFile, tops: Tops, rules: Led
   if (h) {
     const overridable = !forbidden.includes(h.phase);
     out.push({
-      gate: 'phase', phase: h.phase, rule: h.reason, since: h.since, agent: h.agent, host: h.host,
+      gate: 'phase',
+      phase: h.phase,
+      rule: h.reason,
+      since: h.since,
+      agent: h.agent,
+      host: h.host,
       ...(h.artifact ? { artifact: { source: h.artifact.source, sha256: h.artifact.sha256 } } : {}),
       overridable,
-      clear: [`git conductor reopen ${h.phase} --reason "..." (then claim, fix and complete it with a clean artifact)`, ...(overridable ? [`git conductor override ${h.phase} --reason "..."`] : [])],
+      clear: [
+        `git conductor reopen ${h.phase} --reason "..." (then claim, fix and complete it with a clean artifact)`,
+        ...(overridable ? [`git conductor override ${h.phase} --reason "..."`] : []),
+      ],
     });
   }
   for (const l of ledgerHaltsSince(ctx, sprint, rules)) {
     if (l.gate === 'budget') {
       const overridable = !forbidden.includes(BUDGET_GATE);
-      out.push({ gate: 'budget', rule: l.reason, since: l.since, overridable, clear: ['git conductor budget set --tokens N (a higher limit)', ...(overridable ? [`git conductor override ${BUDGET_GATE} --reason "..."`] : [])] });
+      out.push({
+        gate: 'budget',
+        rule: l.reason,
+        since: l.since,
+        overridable,
+        clear: [
+          'git conductor budget set --tokens N (a higher limit)',
+          ...(overridable ? [`git conductor override ${BUDGET_GATE} --reason "..."`] : []),
+        ],
+      });
     } else {
-      out.push({ gate: 'attempts', key: l.key, rule: l.reason, since: l.since, overridable: false, clear: [`git conductor attempt ok --key ${l.key} (once it passes)`] });
+      out.push({
+        gate: 'attempts',
+        key: l.key,
+        rule: l.reason,
+        since: l.since,
+        overridable: false,
+        clear: [`git conductor attempt ok --key ${l.key} (once it passes)`],
+      });
     }
   }
   return out;
@@ -60,6 +84,13 @@ export function sprintHalts(ctx: Ctx, sprint: SprintFile, tops: Tops, rules: Led
 export function refuseLedgerHalt(ctx: Ctx, sprint: SprintFile, rules: LedgerRules): void {
   const l = ledgerHaltsSince(ctx, sprint, rules)[0];
   if (!l) return;
-  const how = l.gate === 'budget' ? `raise the limit with 'git conductor budget set --tokens N' or 'git conductor override ${BUDGET_GATE} --reason "..."'` : `record a passing attempt with 'git conductor attempt ok --key ${l.key}'`;
-  throw blocked('E_HALTED', `sprint ${sprint.id} is halted by the ${l.gate === 'budget' ? 'budget' : `circuit breaker on "${l.key}"`}: ${l.reason}; ${how}`, { halt: { gate: l.gate, ...(l.gate === 'attempts' ? { key: l.key } : {}), reason: l.reason, since: l.since } });
+  const how =
+    l.gate === 'budget'
+      ? `raise the limit with 'git conductor budget set --tokens N' or 'git conductor override ${BUDGET_GATE} --reason "..."'`
+      : `record a passing attempt with 'git conductor attempt ok --key ${l.key}'`;
+  throw blocked(
+    'E_HALTED',
+    `sprint ${sprint.id} is halted by the ${l.gate === 'budget' ? 'budget' : `circuit breaker on "${l.key}"`}: ${l.reason}; ${how}`,
+    { halt: { gate: l.gate, ...(l.gate === 'attempts' ? { key: l.key } : {}), reason: l.reason, since: l.since } },
+  );
 }

@@ -7,7 +7,16 @@
  * so two clones adding at once both count, once each.
  */
 import { invalid, isCode } from '../core/errors.js';
-import { applyLedger, ledgerHalts, ledgerWarnings, MAX_LEDGER_ENTRIES, type LedgerHalt, type LedgerOp, type LedgerRules, type Warning } from '../core/ledger.js';
+import {
+  applyLedger,
+  ledgerHalts,
+  ledgerWarnings,
+  MAX_LEDGER_ENTRIES,
+  type LedgerHalt,
+  type LedgerOp,
+  type LedgerRules,
+  type Warning,
+} from '../core/ledger.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { LedgerRecord, LedgerState, SprintFile } from '../core/schemas.js';
 import { creatorPayload } from '../store/creator.js';
@@ -19,7 +28,8 @@ import { activeSprintOrNone, ledgerRules, openContext, type CommonOptions, type 
 export type DecideLedger = (state: LedgerState | undefined, now: number) => Omit<LedgerOp, 'agent' | 'host' | 'at'>;
 
 /** The ledger's state now (undefined: nothing recorded yet). */
-export const ledgerState = (ctx: Pick<Ctx, 'store'>, sprint: SprintFile): LedgerState | undefined => ctx.store.ledgerLog(sprint.id).top()?.record.state;
+export const ledgerState = (ctx: Pick<Ctx, 'store'>, sprint: SprintFile): LedgerState | undefined =>
+  ctx.store.ledgerLog(sprint.id).top()?.record.state;
 
 /** Appends one operation, re-deciding on fresh state after every lost race, local or remote. */
 export function appendLedger(ctx: Ctx, sprint: SprintFile, agent: string, decide: DecideLedger): Entry<LedgerRecord> {
@@ -48,14 +58,21 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, agent: string, decide: Decide
   for (let i = 1; ; i++) {
     const top = log.top();
     if ((top?.seq ?? 0) >= MAX_LEDGER_ENTRIES) {
-      throw invalid('E_BAD_AMOUNT', `the sprint's ledger is full (${MAX_LEDGER_ENTRIES} entries): record spending per step of work, not per call; a new sprint starts a new ledger`);
+      throw invalid(
+        'E_BAD_AMOUNT',
+        `the sprint's ledger is full (${MAX_LEDGER_ENTRIES} entries): record spending per step of work, not per call; a new sprint starts a new ledger`,
+      );
     }
     const now = ctx.clock();
     const op: LedgerOp = { ...decide(top?.record.state, now), agent, host: ctx.host, at: new Date(now).toISOString() };
     const state = applyLedger(top?.record.state, op);
     try {
       // As for a phase's entry, the creator file tells an entry left by a killed process from one still being published.
-      const entry = log.append(top?.seq ?? 0, { v: 1, id: randomHex(8), ...op, state, ...offline }, ctx.remote ? creatorPayload(ctx.host) : {});
+      const entry = log.append(
+        top?.seq ?? 0,
+        { v: 1, id: randomHex(8), ...op, state, ...offline },
+        ctx.remote ? creatorPayload(ctx.host) : {},
+      );
       // As in transition.ts: with a remote, the entry we built on may have been moved aside and replaced.
       if (ctx.remote && top && !stillThere(log, top.record)) {
         log.retract(entry.seq, entry.record.id);

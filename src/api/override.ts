@@ -42,7 +42,11 @@ export async function override(opts: OverrideOptions): Promise<OverrideResult> {
   // A phase of that name wins: a graph may call a phase "budget"; its budget is then cleared with `budget set`.
   if (opts.target === BUDGET_GATE && !sprint.phases.some((p) => p.name === BUDGET_GATE)) return overrideBudget(ctx, sprint, agent, why);
   if (typeof opts.target !== 'string' || !sprint.phases.some((p) => p.name === opts.target)) {
-    throw invalid('E_UNKNOWN_PHASE', `cannot override ${JSON.stringify(String(opts.target)).slice(0, 70)}: name a halted phase (${sprint.phases.map((p) => p.name).join(', ')}) or "${BUDGET_GATE}"`, { phase: opts.target });
+    throw invalid(
+      'E_UNKNOWN_PHASE',
+      `cannot override ${JSON.stringify(String(opts.target)).slice(0, 70)}: name a halted phase (${sprint.phases.map((p) => p.name).join(', ')}) or "${BUDGET_GATE}"`,
+      { phase: opts.target },
+    );
   }
   const phase = validatePhaseName(opts.target);
   const forbidden = noOverride(ctx);
@@ -51,7 +55,15 @@ export async function override(opts: OverrideOptions): Promise<OverrideResult> {
     return { record, payload: record.artifact ? { [ARTIFACT_FILE]: completionBytes(ctx, sprint, phase, tops.get(phase)!) } : undefined };
   });
   const r = entry.record;
-  ctx.store.audit({ at: r.at, event: 'override', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `overrode halt "${r.overridden}": ${why}`.slice(0, 1000) });
+  ctx.store.audit({
+    at: r.at,
+    event: 'override',
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    host: ctx.host,
+    detail: `overrode halt "${r.overridden}": ${why}`.slice(0, 1000),
+  });
   return { sprint_id: sprint.id, gate: 'phase', phase, cleared: r.overridden ?? '', by: agent, at: r.at, reason: why };
 }
 
@@ -65,7 +77,14 @@ function overrideBudget(ctx: Ctx, sprint: SprintFile, agent: string, why: string
     cleared = ledgerHalts(s, rules).find((h) => h.gate === 'budget')!.reason;
     return { kind: 'override', why };
   });
-  ctx.store.audit({ at: entry.record.at, event: 'override', sprint_id: sprint.id, agent, host: ctx.host, detail: `overrode the budget (${cleared}): ${why}`.slice(0, 1000) });
+  ctx.store.audit({
+    at: entry.record.at,
+    event: 'override',
+    sprint_id: sprint.id,
+    agent,
+    host: ctx.host,
+    detail: `overrode the budget (${cleared}): ${why}`.slice(0, 1000),
+  });
   return { sprint_id: sprint.id, gate: 'budget', cleared, by: agent, at: entry.record.at, reason: why };
 }
 
@@ -76,10 +95,18 @@ function completionBytes(ctx: Ctx, sprint: SprintFile, phase: string, done: Phas
   try {
     bytes = readFileSync(file);
   } catch {
-    throw corrupt(file, 'the completed artifact is missing', `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`);
+    throw corrupt(
+      file,
+      'the completed artifact is missing',
+      `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`,
+    );
   }
   if (createHash('sha256').update(bytes).digest('hex') !== done.artifact!.sha256) {
-    throw corrupt(file, 'its bytes do not match the sha256 recorded at completion', `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`);
+    throw corrupt(
+      file,
+      'its bytes do not match the sha256 recorded at completion',
+      `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`,
+    );
   }
   return bytes;
 }

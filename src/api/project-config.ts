@@ -53,7 +53,11 @@ export function ledgerRules(ctx: Pick<Ctx, 'repo'>): LedgerRules {
     halt_at: c?.budget?.halt_at ?? DEFAULT_LEDGER_RULES.halt_at,
     failures: c?.circuit_breaker?.failures ?? DEFAULT_LEDGER_RULES.failures,
   };
-  if (rules.warn_at > rules.halt_at) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: budget.warn_at (${rules.warn_at}) must not be above budget.halt_at (${rules.halt_at})`);
+  if (rules.warn_at > rules.halt_at)
+    throw invalid(
+      'E_BAD_CONFIG',
+      `${PROJECT_CONFIG}: budget.warn_at (${rules.warn_at}) must not be above budget.halt_at (${rules.halt_at})`,
+    );
   return rules;
 }
 

@@ -63,11 +63,24 @@ export async function reopen(opts: ReopenOptions): Promise<ReopenResult> {
       const r = entry.record;
       reopened.push({ phase: p, seq: r.seq, at: r.at, previous: r.previous, ...(r.cascade_from ? { cascade_from: r.cascade_from } : {}) });
       const by = r.previous ? ` (completed by ${r.previous.agent}@${r.previous.host} at ${r.previous.at})` : '';
-      ctx.store.audit({ at: r.at, event: 'reopen', sprint_id: sprint.id, phase: p, agent, host: ctx.host, detail: `reopened${by}${r.cascade_from ? `, with ${r.cascade_from}` : ''}: ${why}`.slice(0, 1000) });
+      ctx.store.audit({
+        at: r.at,
+        event: 'reopen',
+        sprint_id: sprint.id,
+        phase: p,
+        agent,
+        host: ctx.host,
+        detail: `reopened${by}${r.cascade_from ? `, with ${r.cascade_from}` : ''}: ${why}`.slice(0, 1000),
+      });
     } catch (e) {
       if (e instanceof AlreadyOpen) continue;
       if (!reopened.length || !isConductorError(e)) throw e;
-      throw new ConductorError(e.code, e.exitCode, `reopened ${reopened.map((x) => x.phase).join(', ')}, then stopped at "${p}": ${e.message}; run the same reopen again to finish`, { ...e.data, reopened });
+      throw new ConductorError(
+        e.code,
+        e.exitCode,
+        `reopened ${reopened.map((x) => x.phase).join(', ')}, then stopped at "${p}": ${e.message}; run the same reopen again to finish`,
+        { ...e.data, reopened },
+      );
     }
   }
   return { sprint_id: sprint.id, phase, reason: why, by: agent, reopened };

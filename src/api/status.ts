@@ -43,7 +43,8 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
   const tops = ctx.store.tops(sprint);
   const phases: StatusResult['phases'] = {};
   for (const v of viewAll(sprint, tops, ctx.now)) {
-    phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
+    phases[v.name] =
+      v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
     // Ready by its dependencies, yet refused now: a running phase's class excludes it.
     const excluder = v.state === 'ready' ? concurrencyConflict(sprint, findPhase(sprint, v.name), tops, ctx.now) : undefined;
     if (excluder) phases[v.name]!.excluded_by = excluder.name;
@@ -52,14 +53,37 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
   const rules = ledgerRules(ctx);
   const halts = sprintHalts(ctx, sprint, tops, rules);
   const h = halts[0];
-  const halted = h && { gate: h.gate, ...(h.phase ? { phase: h.phase } : {}), ...(h.key ? { key: h.key } : {}), reason: h.rule, since: h.since };
+  const halted = h && {
+    gate: h.gate,
+    ...(h.phase ? { phase: h.phase } : {}),
+    ...(h.key ? { key: h.key } : {}),
+    reason: h.rule,
+    since: h.since,
+  };
   const ledger = ledgerState(ctx, sprint);
-  const budget = ledger && (ledger.limit || ledger.used.tokens || ledger.used.usd) ? { ...(ledger.limit ? { limit: ledger.limit } : {}), used: ledger.used, ratio: budgetRatio(ledger) ?? null, ...(ledger.override ? { overridden: true } : {}) } : undefined;
+  const budget =
+    ledger && (ledger.limit || ledger.used.tokens || ledger.used.usd)
+      ? {
+          ...(ledger.limit ? { limit: ledger.limit } : {}),
+          used: ledger.used,
+          ratio: budgetRatio(ledger) ?? null,
+          ...(ledger.override ? { overridden: true } : {}),
+        }
+      : undefined;
   const attempts = Object.entries(ledger?.failures ?? {}).map(([key, f]) => ({ key, count: f.count, since: f.since }));
   return {
-    sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by,
-    halted, halts, overridden: overriddenHalts(sprint, tops), budget, attempts, warnings: ledger ? ledgerWarnings(ledger, rules) : [],
-    phases, remote: ctx.remote?.summary(),
+    sprint_id: sprint.id,
+    status: sprint.status,
+    started_at: sprint.started_at,
+    started_by: sprint.started_by,
+    halted,
+    halts,
+    overridden: overriddenHalts(sprint, tops),
+    budget,
+    attempts,
+    warnings: ledger ? ledgerWarnings(ledger, rules) : [],
+    phases,
+    remote: ctx.remote?.summary(),
   };
 }
 
@@ -69,7 +93,9 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
 }
 
-export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string; stable: boolean; bind?: string }> {
+export async function whoami(
+  opts: CommonOptions = {},
+): Promise<{ agent: string; source: string; host: string; stable: boolean; bind?: string }> {
   const ctx = openContext(opts);
   const a = agentOf(ctx, opts.agent);
   return { agent: a.id, source: a.source, host: ctx.host, stable: a.stable, ...(a.bind ? { bind: a.bind } : {}) };

@@ -36,7 +36,8 @@ function dependantsOf(sprint: SprintFile, name: string): string[] {
 }
 
 function requireActive(sprint: SprintFile): void {
-  if (sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
+  if (sprint.status !== 'active')
+    throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
 }
 
 /**
@@ -48,17 +49,30 @@ export function reopenPlan(sprint: SprintFile, name: string, tops: Tops, now: nu
   requireActive(sprint);
   const top = tops.get(name);
   if (!isDone(top)) {
-    const why = top?.kind === 'claim' ? `held by ${who(top)}` : top?.kind === 'reopen' ? `reopened by ${who(top)} at ${top.at}` : 'nobody completed it';
+    const why =
+      top?.kind === 'claim'
+        ? `held by ${who(top)}`
+        : top?.kind === 'reopen'
+          ? `reopened by ${who(top)} at ${top.at}`
+          : 'nobody completed it';
     throw unavailable('E_NOT_DONE', `phase "${name}" is not done (${why}): there is nothing to reopen`, { phase: name });
   }
   const deps = dependantsOf(sprint, name);
   const held = deps.filter((d) => isLive(tops.get(d), now));
   if (held.length) {
-    throw unavailable('E_HELD', `cannot reopen "${name}": ${held.map((d) => `"${d}" (held by ${who(tops.get(d)!)})`).join(', ')} depends on it and is being worked on; ask its holder to abort it first`, { phase: name, held });
+    throw unavailable(
+      'E_HELD',
+      `cannot reopen "${name}": ${held.map((d) => `"${d}" (held by ${who(tops.get(d)!)})`).join(', ')} depends on it and is being worked on; ask its holder to abort it first`,
+      { phase: name, held },
+    );
   }
   const done = deps.filter((d) => isDone(tops.get(d)));
   if (done.length && !cascade) {
-    throw blocked('E_DEPENDANT_DONE', `cannot reopen "${name}": ${done.join(', ')} depend${done.length === 1 ? 's' : ''} on it and ${done.length === 1 ? 'is' : 'are'} done; pass --cascade to reopen ${done.length === 1 ? 'it' : 'them'} too`, { phase: name, dependants: done });
+    throw blocked(
+      'E_DEPENDANT_DONE',
+      `cannot reopen "${name}": ${done.join(', ')} depend${done.length === 1 ? 's' : ''} on it and ${done.length === 1 ? 'is' : 'are'} done; pass --cascade to reopen ${done.length === 1 ? 'it' : 'them'} too`,
+      { phase: name, dependants: done },
+    );
   }
   return [...done.reverse(), name];
 }
@@ -68,41 +82,86 @@ export function reopenPlan(sprint: SprintFile, name: string, tops: Tops, now: nu
  * must still be done and no phase depending on it done or held (the plan's
  * earlier steps reopened them). `root`: the phase the user asked to reopen.
  */
-export function decideReopen(sprint: SprintFile, phase: string, root: string, tops: Tops, now: number, actor: Actor, why: string): NewPhaseRecord {
+export function decideReopen(
+  sprint: SprintFile,
+  phase: string,
+  root: string,
+  tops: Tops,
+  now: number,
+  actor: Actor,
+  why: string,
+): NewPhaseRecord {
   reopenPlan(sprint, phase, tops, now, false);
   const top = tops.get(phase)!;
-  return { kind: 'reopen', reason: 'reopen', ...actor, why, previous: top.kind === 'override' && top.previous ? top.previous : holder(top), ...(phase === root ? {} : { cascade_from: root }) };
+  return {
+    kind: 'reopen',
+    reason: 'reopen',
+    ...actor,
+    why,
+    previous: top.kind === 'override' && top.previous ? top.previous : holder(top),
+    ...(phase === root ? {} : { cascade_from: root }),
+  };
 }
 
 /** The override entry for `phase`, or the refusal: it must be done and halted, and its gate not one the project forbids overriding. */
-export function decideOverride(sprint: SprintFile, phase: string, tops: Tops, actor: Actor, why: string, noOverride: readonly string[]): NewPhaseRecord {
+export function decideOverride(
+  sprint: SprintFile,
+  phase: string,
+  tops: Tops,
+  actor: Actor,
+  why: string,
+  noOverride: readonly string[],
+): NewPhaseRecord {
   findPhase(sprint, phase);
   requireActive(sprint);
   const top = tops.get(phase);
-  if (top?.kind === 'override') throw unavailable('E_NOT_HALTED', `phase "${phase}" is not halted: its halt was overridden by ${who(top)} at ${top.at}`, { phase });
-  if (top?.kind !== 'done' || !top.halt) throw unavailable('E_NOT_HALTED', `phase "${phase}" is not halted: there is nothing to override (see 'git conductor status')`, { phase });
+  if (top?.kind === 'override')
+    throw unavailable('E_NOT_HALTED', `phase "${phase}" is not halted: its halt was overridden by ${who(top)} at ${top.at}`, { phase });
+  if (top?.kind !== 'done' || !top.halt)
+    throw unavailable('E_NOT_HALTED', `phase "${phase}" is not halted: there is nothing to override (see 'git conductor status')`, {
+      phase,
+    });
   if (noOverride.includes(phase)) {
-    throw blocked('E_OVERRIDE_FORBIDDEN', `the project config forbids overriding "${phase}" (no_override in .git-conductor.json): reopen it with 'git conductor reopen ${phase} --reason "..."', fix it and complete it again`, { phase });
+    throw blocked(
+      'E_OVERRIDE_FORBIDDEN',
+      `the project config forbids overriding "${phase}" (no_override in .git-conductor.json): reopen it with 'git conductor reopen ${phase} --reason "..."', fix it and complete it again`,
+      { phase },
+    );
   }
   // What the completion recorded about its artifact travels with it, so every clone judges the artifact alike.
   const { artifact, commit, halt_rule, grade, contract, provenance } = top;
-  return { kind: 'override', reason: 'override', ...actor, why, previous: holder(top), overridden: top.halt, ...defined({ artifact, commit, halt_rule, grade, contract, provenance }) };
+  return {
+    kind: 'override',
+    reason: 'override',
+    ...actor,
+    why,
+    previous: holder(top),
+    overridden: top.halt,
+    ...defined({ artifact, commit, halt_rule, grade, contract, provenance }),
+  };
 }
 
 /**
  * Why an imported entry may not follow `prev` (the entry below it on the
  * remote's chain), or undefined: the rules the local commands follow.
  */
-export function importRefusal(phase: string, prev: PhaseRecord | undefined, e: PhaseRecord, noOverride: readonly string[]): string | undefined {
+export function importRefusal(
+  phase: string,
+  prev: PhaseRecord | undefined,
+  e: PhaseRecord,
+  noOverride: readonly string[],
+): string | undefined {
   if (e.kind === 'reopen' && !isDone(prev)) return `entry ${e.seq} reopens "${phase}", which was not done`;
   if (e.kind !== 'override') return undefined;
   if (prev?.kind !== 'done' || !prev.halt) return `entry ${e.seq} overrides "${phase}", which was not halted`;
-  if (e.overridden !== prev.halt || e.artifact?.sha256 !== prev.artifact?.sha256) return `entry ${e.seq} overrides a halt or an artifact that is not the one below it`;
+  if (e.overridden !== prev.halt || e.artifact?.sha256 !== prev.artifact?.sha256)
+    return `entry ${e.seq} overrides a halt or an artifact that is not the one below it`;
   if (noOverride.includes(phase)) return `entry ${e.seq} overrides "${phase}", which the project config forbids (no_override)`;
   return undefined;
 }
 
-const defined = <T extends Record<string, unknown>>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export interface OverriddenHalt {
   phase: string;

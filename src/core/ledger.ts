@@ -59,14 +59,18 @@ export function applyLedger(prev: LedgerState | undefined, op: LedgerOp): Ledger
         const p = s.by_phase[op.phase] ?? { tokens: 0, usd: 0 };
         s.by_phase[op.phase] = { tokens: p.tokens + (op.tokens ?? 0), usd: money(p.usd + usd) };
       }
-      if (!Number.isSafeInteger(s.used.tokens)) throw invalid('E_BAD_AMOUNT', `the budget's token count would overflow: record smaller amounts`);
+      if (!Number.isSafeInteger(s.used.tokens))
+        throw invalid('E_BAD_AMOUNT', `the budget's token count would overflow: record smaller amounts`);
       break;
     }
     case 'fail': {
       const key = op.key!;
       const was = s.failures[key];
       if (!was && Object.keys(s.failures).length >= MAX_FAILING_KEYS) {
-        throw invalid('E_BAD_AMOUNT', `${MAX_FAILING_KEYS} keys are failing already: reset the ones that pass with 'git conductor attempt ok --key K'`);
+        throw invalid(
+          'E_BAD_AMOUNT',
+          `${MAX_FAILING_KEYS} keys are failing already: reset the ones that pass with 'git conductor attempt ok --key K'`,
+        );
       }
       const note = op.note?.slice(0, 200);
       s.failures[key] = { count: (was?.count ?? 0) + 1, since: was?.since ?? op.at, ...(note ? { note } : {}) };
@@ -85,7 +89,8 @@ export function applyLedger(prev: LedgerState | undefined, op: LedgerOp): Ledger
 /** How much of the limit is used: the larger of the token and the USD fraction; undefined without a limit. */
 export function budgetRatio(s: LedgerState): number | undefined {
   if (!s.limit) return undefined;
-  const part = (used: number, limit: number | undefined) => (limit === undefined ? 0 : limit === 0 ? (used > 0 ? Infinity : 1) : used / limit);
+  const part = (used: number, limit: number | undefined) =>
+    limit === undefined ? 0 : limit === 0 ? (used > 0 ? Infinity : 1) : used / limit;
   return Math.max(part(s.used.tokens, s.limit.tokens), part(s.used.usd, s.limit.usd));
 }
 
@@ -105,7 +110,15 @@ export function ledgerHalts(s: LedgerState, rules: LedgerRules): LedgerHalt[] {
     out.push({ gate: 'budget', reason: `budget exhausted: ${pct(ratio)} used (${spentText(s)}; halts at ${pct(rules.halt_at)})`, ratio });
   }
   for (const [key, f] of Object.entries(s.failures)) {
-    if (f.count >= rules.failures) out.push({ gate: 'attempts', key, reason: `circuit breaker: ${f.count} consecutive failed attempts on "${key}"${f.note ? ` (last: ${f.note})` : ''}`, count: f.count, since: f.since, ...(f.note ? { note: f.note } : {}) });
+    if (f.count >= rules.failures)
+      out.push({
+        gate: 'attempts',
+        key,
+        reason: `circuit breaker: ${f.count} consecutive failed attempts on "${key}"${f.note ? ` (last: ${f.note})` : ''}`,
+        count: f.count,
+        since: f.since,
+        ...(f.note ? { note: f.note } : {}),
+      });
   }
   return out;
 }
@@ -120,11 +133,17 @@ export function ledgerWarnings(s: LedgerState, rules: LedgerRules): Warning[] {
   const out: Warning[] = [];
   const ratio = budgetRatio(s);
   if (ratio !== undefined && ratio >= rules.warn_at) {
-    const state = ratio >= rules.halt_at ? (s.override ? `over its limit, overridden by ${s.override.agent}` : 'exhausted: claims are refused') : `halts at ${pct(rules.halt_at)}`;
+    const state =
+      ratio >= rules.halt_at
+        ? s.override
+          ? `over its limit, overridden by ${s.override.agent}`
+          : 'exhausted: claims are refused'
+        : `halts at ${pct(rules.halt_at)}`;
     out.push({ code: 'W_BUDGET', message: `budget ${pct(ratio)} used (${spentText(s)}); ${state}` });
   }
   for (const [key, f] of Object.entries(s.failures)) {
-    if (f.count === rules.failures - 1) out.push({ code: 'W_ATTEMPTS', message: `${f.count} consecutive failed attempts on "${key}": one more halts the sprint` });
+    if (f.count === rules.failures - 1)
+      out.push({ code: 'W_ATTEMPTS', message: `${f.count} consecutive failed attempts on "${key}": one more halts the sprint` });
   }
   return out;
 }
@@ -132,10 +151,17 @@ export function ledgerWarnings(s: LedgerState, rules: LedgerRules): Warning[] {
 /** The override entry's refusal, if any: only a halted budget, and only where the project allows it. */
 export function checkBudgetOverride(s: LedgerState, rules: LedgerRules, noOverride: readonly string[]): void {
   if (!ledgerHalts(s, rules).some((h) => h.gate === 'budget')) {
-    throw unavailable('E_NOT_HALTED', `the budget is not exhausted${s.override ? ` (overridden by ${s.override.agent}@${s.override.host} at ${s.override.at})` : ''}: there is nothing to override`);
+    throw unavailable(
+      'E_NOT_HALTED',
+      `the budget is not exhausted${s.override ? ` (overridden by ${s.override.agent}@${s.override.host} at ${s.override.at})` : ''}: there is nothing to override`,
+    );
   }
   if (noOverride.includes(BUDGET_GATE)) {
-    throw blocked('E_OVERRIDE_FORBIDDEN', `the project config forbids overriding the budget (no_override in .git-conductor.json): raise the limit with 'git conductor budget set --tokens N'`, { gate: BUDGET_GATE });
+    throw blocked(
+      'E_OVERRIDE_FORBIDDEN',
+      `the project config forbids overriding the budget (no_override in .git-conductor.json): raise the limit with 'git conductor budget set --tokens N'`,
+      { gate: BUDGET_GATE },
+    );
   }
 }
 
@@ -149,12 +175,18 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** Why an imported ledger entry may not follow `prev`, or undefined: its state must be what its operation makes of the one below. */
-export function ledgerImportRefusal(prev: LedgerRecord | undefined, e: LedgerRecord, rules: LedgerRules, noOverride: readonly string[]): string | undefined {
+export function ledgerImportRefusal(
+  prev: LedgerRecord | undefined,
+  e: LedgerRecord,
+  rules: LedgerRules,
+  noOverride: readonly string[],
+): string | undefined {
   const { v: _v, seq: _s, id: _i, state, offline: _o, ...op } = e;
   if ((op.kind === 'fail' || op.kind === 'ok') && !op.key) return `ledger entry ${e.seq} (${op.kind}) names no key`;
   try {
     if (op.kind === 'override') checkBudgetOverride(prev?.state ?? emptyLedger(), rules, noOverride);
-    if (!sameJson(applyLedger(prev?.state, op), state)) return `ledger entry ${e.seq}'s state is not what its ${op.kind} makes of the entry below it`;
+    if (!sameJson(applyLedger(prev?.state, op), state))
+      return `ledger entry ${e.seq}'s state is not what its ${op.kind} makes of the entry below it`;
   } catch (err) {
     return `ledger entry ${e.seq}: ${(err as Error).message}`;
   }
@@ -166,7 +198,11 @@ export function parseAmount(v: number | string | undefined, what: '--tokens' | '
   if (v === undefined) return undefined;
   const n = typeof v === 'number' ? v : /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
   const ok = what === '--tokens' ? Number.isSafeInteger(n) && n >= 0 : Number.isFinite(n) && n >= 0 && n <= 1e12;
-  if (!ok) throw invalid('E_BAD_AMOUNT', `invalid ${what} ${JSON.stringify(String(v)).slice(0, 40)}: use ${what === '--tokens' ? 'a whole number of tokens, e.g. 200000' : 'a number of dollars, e.g. 12.50'}`);
+  if (!ok)
+    throw invalid(
+      'E_BAD_AMOUNT',
+      `invalid ${what} ${JSON.stringify(String(v)).slice(0, 40)}: use ${what === '--tokens' ? 'a whole number of tokens, e.g. 200000' : 'a number of dollars, e.g. 12.50'}`,
+    );
   return n;
 }
 

@@ -24,7 +24,10 @@ export function normalizePatterns(entries: readonly string[], where: string): st
   const out: string[] = [];
   for (const e of entries) {
     if (!PATTERN_RE.test(e) || e.includes('..') || e.startsWith('/') || e.endsWith('/')) {
-      throw invalid('E_BAD_CONFIG', `${where}: protected_refs entry ${JSON.stringify(e)} is not a ref pattern like "main", "release/*" or "refs/tags/v*"`);
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${where}: protected_refs entry ${JSON.stringify(e)} is not a ref pattern like "main", "release/*" or "refs/tags/v*"`,
+      );
     }
     if (e.startsWith('refs/')) out.push(e);
     else out.push(`refs/heads/${e}`, `refs/tags/${e}`);
@@ -33,7 +36,12 @@ export function normalizePatterns(entries: readonly string[], where: string): st
 }
 
 export function matchesRef(pattern: string, ref: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(ref);
 }
 
@@ -90,12 +98,17 @@ export function missingAt(sprint: SprintFile, tops: Tops, at: number): string[] 
 }
 
 /** "security: halt "…" overridden by a@h at T (why)", for the gates' messages. */
-export const overriddenText = (o: readonly OverriddenHalt[]) => o.map((x) => `${x.phase}: halt "${x.halt}" overridden by ${x.agent}@${x.host} at ${x.at}${x.why ? ` (${x.why})` : ''}`).join('; ');
+export const overriddenText = (o: readonly OverriddenHalt[]) =>
+  o.map((x) => `${x.phase}: halt "${x.halt}" overridden by ${x.agent}@${x.host} at ${x.at}${x.why ? ` (${x.why})` : ''}`).join('; ');
 
 /** What stops shipping, in one line: each missing phase, then the halt, then the halts a human overrode. */
 export function blockersText(b: ShipBlockers): string {
   const halt = b.halt && `halted by ${b.halt.phase}: ${b.halt.reason}`;
-  return [...b.missing.map(describeMissing), ...(halt ? [halt] : []), ...(b.overridden.length ? [`overridden: ${overriddenText(b.overridden)}`] : [])].join('; ');
+  return [
+    ...b.missing.map(describeMissing),
+    ...(halt ? [halt] : []),
+    ...(b.overridden.length ? [`overridden: ${overriddenText(b.overridden)}`] : []),
+  ].join('; ');
 }
 
 /**

@@ -12,7 +12,8 @@ import type { RefKey } from './ref-names.js';
 import { schemaOf, type ChainCache, type ChainEntry } from './tracking.js';
 
 /** The cache as stored in the state dir; entries are re-validated when read back (addCached). */
-const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
+const cacheToJson = (cache: ChainCache, keep: Set<string>) =>
+  JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
 
 /** The cache file's chains by tip, parsed but not yet validated; empty when missing or odd. */
 export function readCacheFile(file: string): Record<string, unknown> {
@@ -36,7 +37,9 @@ export function addCached(chains: Record<string, unknown>, refs: { oid: string; 
       // A head is cached as the window read (see tracking.ts); other chains whole, from 1.
       const first = kind === 'head' ? (entries[0] as { record?: { seq?: number } }).record?.seq : 1;
       if (kind !== 'sprint' && (typeof first !== 'number' || (e.record as { seq?: number }).seq !== first + i)) return false;
-      return e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number');
+      return (
+        e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number')
+      );
     });
     if (valid && entries.length) into.set(tip, entries as ChainEntry<unknown>[]);
   }

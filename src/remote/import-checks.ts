@@ -16,7 +16,11 @@ export function importRules(ctx: LinkCtx): ImportRules {
 }
 
 /** Refuses (throws) an imported entry that may not follow the one below it on its chain. */
-export function follows<R extends { seq: number }>(chain: Chain<R> | undefined, e: ChainEntry<R>, refusal: (prev: R | undefined, r: R) => string | undefined): void {
+export function follows<R extends { seq: number }>(
+  chain: Chain<R> | undefined,
+  e: ChainEntry<R>,
+  refusal: (prev: R | undefined, r: R) => string | undefined,
+): void {
   const why = refusal(chain?.entries[e.record.seq - 2]?.record, e.record);
   if (why) throw new Error(`commit ${e.commit.slice(0, 12)}: ${why}`);
 }

@@ -19,7 +19,15 @@ import type { ImportRules, LinkCtx, RemoteView } from './view.js';
 export type NoteLedger = (r: Reconciled<LedgerRecord>, chain: Chain<LedgerRecord> | undefined) => void;
 
 /** The sprint's ledger, like a phase: each imported entry's state must be what its operation makes of the one below. */
-export function importLedger(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>, sprint: SprintFile, out: ImportReport, rules: ImportRules, note: NoteLedger): void {
+export function importLedger(
+  ctx: LinkCtx,
+  view: RemoteView,
+  ownIds: ReadonlySet<string>,
+  sprint: SprintFile,
+  out: ImportReport,
+  rules: ImportRules,
+  note: NoteLedger,
+): void {
   const chain = view.ledgerChain(sprint.id);
   out.ledgerUnpublished = false;
   out.ledgerDiverged = false;
@@ -58,7 +66,13 @@ export function importLedger(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet
  * process that made an entry re-decides its own (api/ledger.ts). An override
  * that no longer applies is rolled back and reported.
  */
-function rebaseOffline(ctx: LinkCtx, sprint: SprintFile, retracted: readonly LedgerRecord[], ownIds: ReadonlySet<string>, rules: ImportRules): LedgerRecord[] {
+function rebaseOffline(
+  ctx: LinkCtx,
+  sprint: SprintFile,
+  retracted: readonly LedgerRecord[],
+  ownIds: ReadonlySet<string>,
+  rules: ImportRules,
+): LedgerRecord[] {
   const log = ctx.store.ledgerLog(sprint.id);
   const done: LedgerRecord[] = [];
   for (const r of [...retracted].reverse()) {

@@ -24,7 +24,10 @@ export type Outcome = 'won' | 'lost';
 export type PublishResult = Published | 'lost' | 'in-sync';
 
 /** The local entries beyond what the remote has; undefined when the remote has one we lack (we lost). */
-function suffixOf<R extends { id: string }>(local: { seq: number; record: R }[], remote: { record: { id: string; seq: number } }[]): { record: R }[] | undefined {
+function suffixOf<R extends { id: string }>(
+  local: { seq: number; record: R }[],
+  remote: { record: { id: string; seq: number } }[],
+): { record: R }[] | undefined {
   const common = sharedPrefix(local, remote);
   return common < chainTop(remote) ? undefined : local.filter((e) => e.seq > common);
 }
@@ -32,7 +35,9 @@ function suffixOf<R extends { id: string }>(local: { seq: number; record: R }[],
 /** Publishes the phase's local entries beyond the tracking chain. */
 export function publishPhase(view: RemoteView, transport: Transport, sprint: SprintFile, phase: string): PublishResult {
   const key: RefKey = { kind: 'phase', sprint: sprint.id, phase };
-  return publishLog(view, transport, key, view.ctx.store.phaseLog(sprint.id, phase), view.phaseChain(sprint.id, phase), (r) => phaseMessage(phase, r));
+  return publishLog(view, transport, key, view.ctx.store.phaseLog(sprint.id, phase), view.phaseChain(sprint.id, phase), (r) =>
+    phaseMessage(phase, r),
+  );
 }
 
 /** Publishes the sprint's ledger entries beyond the tracking chain. */
@@ -42,7 +47,14 @@ export function publishLedger(view: RemoteView, transport: Transport, sprint: Sp
 }
 
 /** One log's local entries beyond its chain, one commit each (with the entry's artifact, if it has one), pushed by CAS. */
-function publishLog<R extends PhaseRecord | LedgerRecord>(view: RemoteView, transport: Transport, key: RefKey, log: SeqLog<R>, chain: Chain<R> | undefined, message: (r: R) => string): PublishResult {
+function publishLog<R extends PhaseRecord | LedgerRecord>(
+  view: RemoteView,
+  transport: Transport,
+  key: RefKey,
+  log: SeqLog<R>,
+  chain: Chain<R> | undefined,
+  message: (r: R) => string,
+): PublishResult {
   const remote = chain?.entries ?? [];
   const local = localEntries(log, remote);
   const suffix = suffixOf(local, remote) as typeof local | undefined;
@@ -53,7 +65,11 @@ function publishLog<R extends PhaseRecord | LedgerRecord>(view: RemoteView, tran
   for (const e of suffix) {
     const files = [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }];
     if (existsSync(child(e.dir, ARTIFACT_FILE))) files.push({ name: ARTIFACT_FILE, path: child(e.dir, ARTIFACT_FILE) });
-    parent = writeCommit(view.cwd, { files, parent, message: message(e.record), author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
+    parent = writeCommit(
+      view.cwd,
+      { files, parent, message: message(e.record), author: author(e.record), at: e.record.at },
+      view.ctx.repo.commonDir,
+    );
     commits.push(parent);
   }
   const out = transport.pushCas([{ ref: view.names.remoteRef(key), expect: chain?.tip, next: parent! }], false);
@@ -91,7 +107,17 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
     if (id !== top && !kept.has(id)) continue;
     const sprint = store.readSprint(id);
     const file = store.layout.sprintFile(id);
-    const commit = writeCommit(view.cwd, { files: [{ name: SPRINT_FILE, path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at }, view.ctx.repo.commonDir);
+    const commit = writeCommit(
+      view.cwd,
+      {
+        files: [{ name: SPRINT_FILE, path: file }],
+        parent: undefined,
+        message: `sprint ${id} (${sprint.phases.length} phases)`,
+        author: author({ agent: sprint.started_by, host: sprint.host }),
+        at: sprint.started_at,
+      },
+      view.ctx.repo.commonDir,
+    );
     leases.push({ key, ref: view.names.remoteRef(key), expect: undefined, next: commit });
   }
   let parent = remote.at(-1)?.commit;
@@ -99,7 +125,17 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   for (const e of suffix) {
     // Every HEAD_WINDOW entries the head starts a fresh chain, so it never grows past a window.
     if (isHeadRoot(e.record.seq)) parent = undefined;
-    parent = writeCommit(view.cwd, { files: [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }], parent, message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`, author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
+    parent = writeCommit(
+      view.cwd,
+      {
+        files: [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }],
+        parent,
+        message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`,
+        author: author(e.record),
+        at: e.record.at,
+      },
+      view.ctx.repo.commonDir,
+    );
     commits.push(parent);
   }
   const headKey: RefKey = { kind: 'head' };
@@ -111,17 +147,39 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   let root = grown.length - 1;
   while (root > 0 && !isHeadRoot(grown[root]!.record.seq)) root--;
   const entries = grown.slice(root).slice(-HEAD_WINDOW);
-  return { chain: { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries }, oldTip: head?.tip, moved: leases.map((l) => ({ key: l.key, tip: l.next! })) };
+  return {
+    chain: { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries },
+    oldTip: head?.tip,
+    moved: leases.map((l) => ({ key: l.key, tip: l.next! })),
+  };
 }
 
 const author = (r: { agent: string; host: string }) => ({ name: r.agent, email: `${r.agent.replace(/@/g, '.')}@${r.host}` });
 
 function ledgerMessage(r: LedgerRecord): string {
-  const what = r.kind === 'limit' ? `budget set ${r.tokens} tokens` : r.kind === 'spend' ? `budget add ${r.tokens} tokens${r.phase ? ` on ${r.phase}` : ''}` : r.kind === 'override' ? 'override budget' : `attempt ${r.kind} ${r.key}`;
+  const what =
+    r.kind === 'limit'
+      ? `budget set ${r.tokens} tokens`
+      : r.kind === 'spend'
+        ? `budget add ${r.tokens} tokens${r.phase ? ` on ${r.phase}` : ''}`
+        : r.kind === 'override'
+          ? 'override budget'
+          : `attempt ${r.kind} ${r.key}`;
   return `${what} by ${r.agent}@${r.host}\n\nseq ${pad(r.seq)}${r.offline ? ', taken offline' : ''}`;
 }
 
 function phaseMessage(phase: string, r: PhaseRecord): string {
-  const verb = r.kind === 'done' ? 'complete' : r.kind === 'reopen' || r.kind === 'override' ? r.kind : r.kind === 'claim' ? (r.reason === 'renew' ? 'renew' : r.reason === 'takeover' ? 'takeover' : 'claim') : (r.reason ?? 'release');
+  const verb =
+    r.kind === 'done'
+      ? 'complete'
+      : r.kind === 'reopen' || r.kind === 'override'
+        ? r.kind
+        : r.kind === 'claim'
+          ? r.reason === 'renew'
+            ? 'renew'
+            : r.reason === 'takeover'
+              ? 'takeover'
+              : 'claim'
+          : (r.reason ?? 'release');
   return `${verb} ${phase} by ${r.agent}@${r.host}\n\nseq ${pad(r.seq)}${r.offline ? ', taken offline' : ''}`;
 }

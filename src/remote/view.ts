@@ -14,7 +14,17 @@ import type { HeadRecord, LedgerRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { addCached, readCacheFile, saveCache } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
-import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Listed, type Problem, type TrackingState } from './tracking.js';
+import {
+  chainKey,
+  listTracking,
+  readTracking,
+  type Chain,
+  type ChainCache,
+  type ChainEntry,
+  type Listed,
+  type Problem,
+  type TrackingState,
+} from './tracking.js';
 
 /** Same cap as `complete --artifact` (one home: core/artifacts.ts). */
 export { ARTIFACT_CAP };
@@ -102,7 +112,13 @@ export class RemoteView {
     if (remoteTop) ids.add(remoteTop);
     this.readIds = ids;
     const rest = this.read((k) => k.kind !== 'head' && ids.has(k.sprint));
-    this.tracking = { head: head.head, sprints: rest.sprints, phases: rest.phases, ledgers: rest.ledgers, problems: [...head.problems, ...rest.problems] };
+    this.tracking = {
+      head: head.head,
+      sprints: rest.sprints,
+      phases: rest.phases,
+      ledgers: rest.ledgers,
+      problems: [...head.problems, ...rest.problems],
+    };
     this.problems = [...problems, ...this.tracking.problems];
   }
 
@@ -151,4 +167,3 @@ export class RemoteView {
     return state;
   }
 }
-

@@ -6,7 +6,6 @@ import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
-
 const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
 const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
 
@@ -30,7 +29,11 @@ export class StateStore {
 
   /** The sprint's budget and attempts. A corrupt entry is repaired by hand or from the remote's ref: it is arithmetic, not a claim. */
   ledgerLog(sprintId: string): SeqLog<LedgerRecord> {
-    return new SeqLog(this.layout.ledger(sprintId), LedgerRecord, `restore it from a teammate's copy or the remote's ledger ref, or start a new sprint`);
+    return new SeqLog(
+      this.layout.ledger(sprintId),
+      LedgerRecord,
+      `restore it from a teammate's copy or the remote's ledger ref, or start a new sprint`,
+    );
   }
 
   activeSprintId(): string | undefined {
@@ -99,7 +102,9 @@ export class StateStore {
   }
 
   sprintIds(): string[] {
-    return listDir(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
+    return listDir(this.layout.sprints)
+      .filter((n) => SPRINT_ID_RE.test(n))
+      .sort();
   }
 
   removeSprint(id: string): void {

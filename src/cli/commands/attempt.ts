@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('--note <text>', 'what went wrong, one line')
     .action(async (o) => runChange((await api()).attemptFail, renderAttempt)(o));
   withCommon(attempt.command('ok'), { offline: true })
-    .description("the key passed: reset its failures (and clear a halt it caused)")
+    .description('the key passed: reset its failures (and clear a halt it caused)')
     .requiredOption('--key <key>', 'the key that passed')
     .action(async (o) => runChange((await api()).attemptOk, renderAttempt)(o));
   withCommon(attempt.command('status'))
@@ -22,10 +22,16 @@ export function register(program: Command): void {
 
 function renderAttempt(r: AttemptResult): void {
   if (r.count === 0) stdout(`${c('green', '✓')} ${c('bold', r.key)}: failures reset`);
-  else stdout(`${r.halted ? c('red', '■') : c('yellow', '✗')} ${c('bold', r.key)}: ${r.count} of ${r.threshold} consecutive failures${r.halted ? ' — the sprint is halted' : ''}`);
+  else
+    stdout(
+      `${r.halted ? c('red', '■') : c('yellow', '✗')} ${c('bold', r.key)}: ${r.count} of ${r.threshold} consecutive failures${r.halted ? ' — the sprint is halted' : ''}`,
+    );
 }
 
 function renderAttempts(r: AttemptStatus): void {
   if (!r.failures.length) stdout(`no failing keys (the breaker trips at ${r.threshold} in a row)`);
-  for (const f of r.failures) stdout(`${f.halted ? c('red', '■') : c('yellow', '✗')} ${f.key}: ${f.count} of ${r.threshold} since ${f.since}${f.note ? c('dim', ` (${f.note})`) : ''}`);
+  for (const f of r.failures)
+    stdout(
+      `${f.halted ? c('red', '■') : c('yellow', '✗')} ${f.key}: ${f.count} of ${r.threshold} since ${f.since}${f.note ? c('dim', ` (${f.note})`) : ''}`,
+    );
 }

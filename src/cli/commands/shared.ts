@@ -22,7 +22,10 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
  * sprint's `warnings` (the budget past its warning threshold, a key one
  * failure from the circuit breaker), in the JSON and as stderr lines.
  */
-export function runChange<O extends { agent?: string }, R extends object>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
+export function runChange<O extends { agent?: string }, R extends object>(
+  call: (o: O) => Promise<R>,
+  human: (r: R) => void | Promise<void>,
+) {
   return async (o: O & { json?: boolean }) => {
     const r = await call({ ...o, ...envOptions(), env: process.env });
     // The verb's own (what an artifact reports, the ledger a ledger verb just changed), then the sprint's, once each.

@@ -21,7 +21,8 @@ export function register(program: Command): void {
 }
 
 function parseInterval(v: string): number {
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < 0.2 || Number(v) > 3600) throw new CommanderError(2, 'E_USAGE', `invalid --interval ${JSON.stringify(v)}: use a number of seconds from 0.2 to 3600, e.g. 2`);
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < 0.2 || Number(v) > 3600)
+    throw new CommanderError(2, 'E_USAGE', `invalid --interval ${JSON.stringify(v)}: use a number of seconds from 0.2 to 3600, e.g. 2`);
   return Number(v);
 }
 
@@ -40,7 +41,12 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
   const rows = [['PHASE', 'STATE', 'AGENT', 'SINCE', 'LEASE']];
   const states: (keyof typeof STATE_COLOR)[] = [];
   for (const p of Object.values(r.phases)) {
-    const left = p.state !== 'running' ? '' : p.expired ? `expired ${duration(now - Date.parse(p.expires_at!))} ago` : `${duration(Date.parse(p.expires_at!) - now)} left`;
+    const left =
+      p.state !== 'running'
+        ? ''
+        : p.expired
+          ? `expired ${duration(now - Date.parse(p.expires_at!))} ago`
+          : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const lease = left && p.pid ? `${left}, pid ${p.pid}` : left;
     const missing = p.depends_on.filter((d) => r.phases[d]?.state !== 'done');
     const who = p.agent
@@ -68,7 +74,11 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
         const p = Object.values(r.phases)[row - 1]!;
         if (col === 1) {
           const marks = (p.unpublished ? c('yellow', '*') : '') + (r.remote?.diverged.includes(p.name) ? c('red', '!') : '');
-          return c(STATE_COLOR[states[row - 1]!], states[row - 1]!) + marks + text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0) + (r.remote?.diverged.includes(p.name) ? 1 : 0));
+          return (
+            c(STATE_COLOR[states[row - 1]!], states[row - 1]!) +
+            marks +
+            text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0) + (r.remote?.diverged.includes(p.name) ? 1 : 0))
+          );
         }
         if (col === 2 && !p.agent) return c('dim', text);
         if (col === 4 && p.expired) return c('red', text);
@@ -77,7 +87,9 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
     }),
   );
   if (r.budget) {
-    const limit = r.budget.limit ? ` of ${r.budget.limit.tokens}${r.budget.ratio === null ? '' : ` (${Math.round(r.budget.ratio * 100)}%)`}` : ' (no limit set)';
+    const limit = r.budget.limit
+      ? ` of ${r.budget.limit.tokens}${r.budget.ratio === null ? '' : ` (${Math.round(r.budget.ratio * 100)}%)`}`
+      : ' (no limit set)';
     lines.push(c('dim', `budget: ${r.budget.used.tokens} tokens used${limit}`));
   }
   for (const w of r.warnings) lines.push(c('yellow', `! ${w.message}`));
@@ -89,12 +101,26 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
 function haltLines(r: StatusResult, now: number): string[] {
   const lines: string[] = [];
   for (const h of r.halts) {
-    const what = h.gate === 'phase' ? `halted by ${h.phase}` : h.gate === 'budget' ? 'halted by the budget' : `halted by the circuit breaker on "${h.key}"`;
+    const what =
+      h.gate === 'phase'
+        ? `halted by ${h.phase}`
+        : h.gate === 'budget'
+          ? 'halted by the budget'
+          : `halted by the circuit breaker on "${h.key}"`;
     const whose = h.agent ? `; artifact ${h.artifact ? `${h.artifact.source} ` : ''}completed by ${h.agent}@${h.host}` : '';
     lines.push(c('red', `■ ${what}: ${h.rule}`) + c('dim', ` (since ${ago(h.since, now)}${whose})`));
-    lines.push(c('dim', `  clear it: ${h.clear.join('  or  ')}${h.overridable || h.gate !== 'phase' ? '' : ' (overriding it is forbidden by the project config)'}`));
+    lines.push(
+      c(
+        'dim',
+        `  clear it: ${h.clear.join('  or  ')}${h.overridable || h.gate !== 'phase' ? '' : ' (overriding it is forbidden by the project config)'}`,
+      ),
+    );
   }
-  for (const o of r.overridden) lines.push(c('yellow', `□ ${o.phase}: halt overridden by ${o.agent}@${o.host} ${ago(o.at, now)}: ${o.why ?? ''}`) + c('dim', ` (was: ${o.halt})`));
+  for (const o of r.overridden)
+    lines.push(
+      c('yellow', `□ ${o.phase}: halt overridden by ${o.agent}@${o.host} ${ago(o.at, now)}: ${o.why ?? ''}`) +
+        c('dim', ` (was: ${o.halt})`),
+    );
   return lines;
 }
 
@@ -103,9 +129,24 @@ function remoteLines(m: NonNullable<StatusResult['remote']>, now: number): strin
   const lines = [c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`)];
   const unpublished = [...m.unpublished, ...(m.ledger_unpublished ? ['the budget and attempts ledger'] : [])];
   if (unpublished.length) lines.push(c('yellow', `* not on the remote yet: ${unpublished.join(', ')} (run 'git conductor sync')`));
-  if (m.diverged.length) lines.push(c('red', `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`));
-  if (m.head_diverged) lines.push(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
-  for (const b of m.rolled_back) lines.push(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
+  if (m.diverged.length)
+    lines.push(
+      c(
+        'red',
+        `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`,
+      ),
+    );
+  if (m.head_diverged)
+    lines.push(
+      c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`),
+    );
+  for (const b of m.rolled_back)
+    lines.push(
+      c(
+        'red',
+        `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`,
+      ),
+    );
   for (const p of m.problems) lines.push(c('red', `! ${p}`));
   if (m.clock_skew) lines.push(c('red', `! clock: ${m.clock_skew.detail}; leases cannot be granted here until the clocks agree`));
   return lines;
