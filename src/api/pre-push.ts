@@ -10,11 +10,30 @@
 import { blocked, isUnreachable } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
-import { blockersData, blockersText, DEFAULT_TAG_PATTERN, isConductorRef, matchesRef, missingAt, normalizePatterns, notReadyMessage, shipBlockers } from '../core/ship-gate.js';
+import {
+  blockersData,
+  blockersText,
+  DEFAULT_TAG_PATTERN,
+  isConductorRef,
+  matchesRef,
+  missingAt,
+  normalizePatterns,
+  notReadyMessage,
+  shipBlockers,
+} from '../core/ship-gate.js';
 import { createsOnly, defaultBranch, parsePushLines, pushLineOf, remoteIsEmpty, type PreCommitPush } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { checkStoredArtifacts } from './stored-artifact.js';
-import { activeSprintOrNone, agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+import {
+  activeSprintOrNone,
+  agentOf,
+  iso,
+  openWithRemote,
+  PROJECT_CONFIG,
+  projectConfig,
+  type CommonOptions,
+  type Ctx,
+} from './context.js';
 
 export type { PreCommitPush };
 
@@ -73,15 +92,28 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const why = blockersText(blockers);
   // The first push to an empty remote has nothing to protect yet: it is a new repository's start, not a release
   // (and refusing it would leave a new remote unusable until a whole sprint is done).
-  if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote)) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, first_push: true };
+  if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote))
+    return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, first_push: true };
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
     const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${remote ?? 'a remote'} while ${why}`;
-    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    ctx.store.audit({
+      at: iso(ctx.now),
+      event: 'bypass',
+      sprint_id: sprint.id,
+      phase: 'ship',
+      agent,
+      host: ctx.host,
+      detail: detail.slice(0, 1000),
+    });
     return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
   }
-  throw blocked('E_SHIP_GATE', `${notReadyMessage(refs, blockers)}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`, blockersData(refs, blockers));
+  throw blocked(
+    'E_SHIP_GATE',
+    `${notReadyMessage(refs, blockers)}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
+    blockersData(refs, blockers),
+  );
 }
 
 /** Fetches the coordination remote; unreachable means the gate decides on what it has. */
@@ -100,8 +132,11 @@ function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (r
   const configured = projectConfig(ctx)?.protected_refs;
   let patterns: string[] | undefined;
   const get = () =>
-    (patterns ??= configured ? normalizePatterns(configured, PROJECT_CONFIG) : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
-  return (ref) => (!configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref)));
+    (patterns ??= configured
+      ? normalizePatterns(configured, PROJECT_CONFIG)
+      : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
+  return (ref) =>
+    !configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref));
 }
 
 /**
@@ -109,18 +144,36 @@ function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (r
  * reflog shows but the gate never saw (it would have refused them), made
  * since this sprint started while it was not ready to ship.
  */
-function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: string, isProtected: (ref: string) => boolean, agentFlag?: string): string[] {
+function recordSkippedPushes(
+  ctx: Ctx,
+  sprint: SprintFile,
+  tops: Tops,
+  remote: string,
+  isProtected: (ref: string) => boolean,
+  agentFlag?: string,
+): string[] {
   const logged = loggedPushes(ctx.repo.commonDir, remote, Date.parse(sprint.started_at));
   const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.latest) })).filter((p) => p.missing);
   if (!suspects.length) return [];
-  const known = ctx.store.readAudit().entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id).map((e) => e.detail ?? '');
+  const known = ctx.store
+    .readAudit()
+    .entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id)
+    .map((e) => e.detail ?? '');
   const agent = agentOf(ctx, agentFlag).id;
   const recorded: string[] = [];
   for (const p of suspects) {
     const tag = `${p.ref}@${p.oid}`;
     if (!isProtected(p.ref) || known.some((d) => d.includes(tag)) || recorded.includes(tag)) continue;
     const detail = `push of ${tag} to ${remote} at ${iso(p.at)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
-    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    ctx.store.audit({
+      at: iso(ctx.now),
+      event: 'bypass',
+      sprint_id: sprint.id,
+      phase: 'ship',
+      agent,
+      host: ctx.host,
+      detail: detail.slice(0, 1000),
+    });
     recorded.push(tag);
   }
   return recorded;

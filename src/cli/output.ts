@@ -10,7 +10,7 @@ import type * as Tty from 'node:tty';
  */
 export function write(fd: 1 | 2, s: string | Uint8Array): void {
   const buf = typeof s === 'string' ? Buffer.from(s) : s;
-  for (let off = 0; off < buf.length; ) {
+  for (let off = 0; off < buf.length;) {
     try {
       off += writeSync(fd, buf, off);
     } catch (e) {
@@ -67,7 +67,8 @@ export const color = (c: Color, s: string) => (stdoutPaint ??= paint(1))(c, s);
  * Text from the state may have been crafted: no control characters reach the
  * terminal except the colour codes paint() adds (ESC [ digits m).
  */
-export const clean = (s: string) => s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) => (m.length > 1 ? m : '?'));
+export const clean = (s: string) =>
+  s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) => (m.length > 1 ? m : '?'));
 
 export const stdout = (s: string) => write(1, clean(s) + '\n');
 export const stderr = (s: string) => write(2, clean(s) + '\n');

@@ -43,7 +43,8 @@ export function hookTarget(repo: RepoPaths): HookTarget {
   const hooksDir = isAbsolute(out) ? out : resolve(cwd, out);
   if (basename(hooksDir) === '_' && existsSync(join(hooksDir, 'h'))) return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir) };
   // husky's generated `_` is untracked, so a linked worktree has the tracked .husky scripts but not `_`.
-  if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky' && !existsSync(hooksDir)) return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir), unset: true };
+  if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky' && !existsSync(hooksDir))
+    return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir), unset: true };
   const manager = repo.top && detectManager(repo.top);
   if (manager) return { mode: 'manager', hooksDir, ...manager };
   return { mode: 'plain', hooksDir };
@@ -106,6 +107,11 @@ export function managerSnippet(manager: HookManager): { file: string; text: stri
   return {
     file: 'package.json',
     then: 'npx simple-git-hooks',
-    text: ['"simple-git-hooks": {', '  "post-commit": "git-conductor hook post-commit",', '  "pre-push": "git-conductor hook pre-push \\"$@\\""', '}'].join('\n'),
+    text: [
+      '"simple-git-hooks": {',
+      '  "post-commit": "git-conductor hook post-commit",',
+      '  "pre-push": "git-conductor hook pre-push \\"$@\\""',
+      '}',
+    ].join('\n'),
   };
 }

@@ -12,7 +12,8 @@ import type { RefKey } from './ref-names.js';
 import type { ChainCache, ChainEntry } from './tracking.js';
 
 /** The cache as stored in the state dir; entries are re-validated when read back (addCached). */
-const cacheToJson = (cache: ChainCache, keep: Set<string>) => JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
+const cacheToJson = (cache: ChainCache, keep: Set<string>) =>
+  JSON.stringify({ v: 1, chains: Object.fromEntries([...cache].filter(([tip]) => keep.has(tip))) });
 
 /** The cache file's chains by tip, parsed but not yet validated; empty when missing or odd. */
 export function readCacheFile(file: string): Record<string, unknown> {
@@ -30,13 +31,17 @@ export function addCached(chains: Record<string, unknown>, refs: { oid: string; 
     const entries = Object.hasOwn(chains, tip) ? chains[tip] : undefined;
     if (into.has(tip) || !isOid(tip) || !Array.isArray(entries)) continue;
     const kind = key.kind;
-    const schema = (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
+    const schema = (
+      kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord
+    ) as () => import('zod/mini').ZodMiniType<unknown>;
     const valid = entries.every((e: { commit?: unknown; record?: unknown; artifact?: { oid?: unknown; size?: unknown } }, i) => {
       if (!e || typeof e.commit !== 'string' || !isOid(e.commit) || !check(schema, e.record).ok) return false;
       // A head is cached as the window read (see tracking.ts); other chains whole, from 1.
       const first = kind === 'head' ? (entries[0] as { record?: { seq?: number } }).record?.seq : 1;
       if (kind !== 'sprint' && (typeof first !== 'number' || (e.record as { seq?: number }).seq !== first + i)) return false;
-      return e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number');
+      return (
+        e.artifact === undefined || (typeof e.artifact.oid === 'string' && isOid(e.artifact.oid) && typeof e.artifact.size === 'number')
+      );
     });
     if (valid && entries.length) into.set(tip, entries as ChainEntry<unknown>[]);
   }

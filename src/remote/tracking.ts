@@ -79,7 +79,8 @@ export function listTracking(cwd: string, names: RefNames, commonDir?: string): 
   const add = (ref: string, oid: string | undefined, type: string | undefined) => {
     const key = names.parseTracking(ref);
     if (!key) problems.push({ ref, problem: 'is not a name this tool writes; ignored' });
-    else if (!oid || !isOid(oid) || (type !== undefined && type !== 'commit')) problems.push({ ref, problem: `points at a ${type ?? 'symbolic ref or nothing'}, not a commit; ignored` });
+    else if (!oid || !isOid(oid) || (type !== undefined && type !== 'commit'))
+      problems.push({ ref, problem: `points at a ${type ?? 'symbolic ref or nothing'}, not a commit; ignored` });
     else refs.push({ ref, key, oid, unchecked: type === undefined });
   };
   const files = commonDir ? readRefs(commonDir, names.trackingPrefix) : undefined;
@@ -112,7 +113,13 @@ class Bad extends Error {}
 export type ChainCache = Map<string, ChainEntry<unknown>[]>;
 
 /** Reads and validates the listed refs whose key `want` accepts. */
-export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map()): TrackingState {
+export function readTracking(
+  cwd: string,
+  listed: Listed[],
+  want: (key: RefKey) => boolean,
+  artifactCap: number,
+  cache: ChainCache = new Map(),
+): TrackingState {
   const state: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
   const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
   for (const l of wanted) {
@@ -123,22 +130,38 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   if (!refs.length) return state;
   const unchecked = refs.filter((l) => l.unchecked);
   if (unchecked.length) {
-    const types = objectInfo(cwd, unchecked.map((l) => l.oid));
+    const types = objectInfo(
+      cwd,
+      unchecked.map((l) => l.oid),
+    );
     const bad = new Set(unchecked.filter((l, i) => types[i]?.type !== 'commit'));
-    unchecked.forEach((l, i) => bad.has(l) && state.problems.push({ ref: l.ref, problem: `points at a ${types[i]?.type ?? 'missing object'}, not a commit; ignored` }));
+    unchecked.forEach(
+      (l, i) =>
+        bad.has(l) &&
+        state.problems.push({ ref: l.ref, problem: `points at a ${types[i]?.type ?? 'missing object'}, not a commit; ignored` }),
+    );
     refs = refs.filter((l) => !bad.has(l));
     if (!refs.length) return state;
   }
   const heads = refs.filter((r) => r.key.kind === 'head');
   const others = refs.filter((r) => r.key.kind !== 'head');
-  const parents = commitParents(cwd, others.map((r) => r.oid), MAX_CHAIN * Math.max(1, others.length));
-  for (const [c, ps] of commitParents(cwd, heads.map((r) => r.oid), HEAD_WINDOW)) parents.set(c, ps);
+  const parents = commitParents(
+    cwd,
+    others.map((r) => r.oid),
+    MAX_CHAIN * Math.max(1, others.length),
+  );
+  for (const [c, ps] of commitParents(
+    cwd,
+    heads.map((r) => r.oid),
+    HEAD_WINDOW,
+  ))
+    parents.set(c, ps);
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
   const chains = new Map<Listed, string[]>();
   for (const l of refs) {
     try {
       const commits: string[] = [];
-      for (let c: string | undefined = l.oid; c; ) {
+      for (let c: string | undefined = l.oid; c;) {
         if (l.key.kind === 'head' && commits.length >= HEAD_WINDOW) break;
         const ps = parents.get(c);
         if (!ps) throw new Bad('has a history too long to be ours');
@@ -181,9 +204,11 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
       if (head) {
         const first = (entries[0]!.record as { seq: number }).seq;
         entries.forEach((e, i) => {
-          if ((e.record as { seq: number }).seq !== first + i) throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${(e.record as { seq: number }).seq} at depth ${first + i}`);
+          if ((e.record as { seq: number }).seq !== first + i)
+            throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${(e.record as { seq: number }).seq} at depth ${first + i}`);
         });
-        if (cut ? first <= 1 : !isHeadRoot(first)) throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
+        if (cut ? first <= 1 : !isHeadRoot(first))
+          throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
       }
       store(state, l, entries);
       cache.set(l.oid, entries);
@@ -198,10 +223,23 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
 function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
   if (l.key.kind === 'head') state.head = { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<HeadRecord>[] };
   else if (l.key.kind === 'sprint') state.sprints.set(l.key.sprint, entries[0]!.record as SprintFile);
-  else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
+  else
+    state.phases.set(`${l.key.sprint}/${l.key.phase}`, {
+      key: l.key,
+      ref: l.ref,
+      tip: l.oid,
+      entries: entries as ChainEntry<PhaseRecord>[],
+    });
 }
 
-function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
+function entryOf(
+  l: Listed,
+  commit: string,
+  seq: number | undefined,
+  info: (i: number) => ReturnType<typeof objectInfo>[number],
+  bytes: Map<string, Buffer>,
+  artifactCap: number,
+): ChainEntry<unknown> {
   const where = `commit ${commit.slice(0, 12)}`;
   const files = FILES[l.key.kind];
   const tree = info(0);
@@ -209,7 +247,8 @@ function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: n
   const entries = parseTree(bytes.get(tree.oid)!, commit.length);
   if (!entries) throw new Bad(`${where}: unreadable tree`);
   for (const e of entries) {
-    if (e.name !== files.main && e.name !== files.optional) throw new Bad(`${where}: unexpected tree entry ${JSON.stringify(e.name.slice(0, 60))}`);
+    if (e.name !== files.main && e.name !== files.optional)
+      throw new Bad(`${where}: unexpected tree entry ${JSON.stringify(e.name.slice(0, 60))}`);
     if (e.mode !== '100644') throw new Bad(`${where}: ${e.name} is not a regular file (mode ${e.mode.slice(0, 8)})`);
   }
   const main = info(l.key.kind === 'sprint' ? 2 : 1);
@@ -234,7 +273,8 @@ function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: n
   const record = value as PhaseRecord;
   if (l.key.kind === 'phase' && record.kind === 'done' && record.artifact) {
     if (!art || art.type !== 'blob') throw new Bad(`${where}: done record without its artifact.json`);
-    if (art.size > artifactCap || art.size !== record.artifact.bytes) throw new Bad(`${where}: artifact.json is ${art.size} bytes, expected ${record.artifact.bytes} (cap ${artifactCap})`);
+    if (art.size > artifactCap || art.size !== record.artifact.bytes)
+      throw new Bad(`${where}: artifact.json is ${art.size} bytes, expected ${record.artifact.bytes} (cap ${artifactCap})`);
     return { commit, record, artifact: { oid: art.oid, size: art.size } };
   }
   return { commit, record };

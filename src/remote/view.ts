@@ -13,7 +13,17 @@ import type { HeadRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { addCached, readCacheFile, saveCache } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
-import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Listed, type Problem, type TrackingState } from './tracking.js';
+import {
+  chainKey,
+  listTracking,
+  readTracking,
+  type Chain,
+  type ChainCache,
+  type ChainEntry,
+  type Listed,
+  type Problem,
+  type TrackingState,
+} from './tracking.js';
 
 /** Same cap as `complete --artifact` (one home: core/artifacts.ts). */
 export { ARTIFACT_CAP };
@@ -133,4 +143,3 @@ export class RemoteView {
     return state;
   }
 }
-

@@ -59,5 +59,8 @@ function resolveRef(commonDir: string, ref: string): string | undefined {
 function fromGit(cwd: string): HeadInfo {
   const b = git(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, allowFail: true });
   const h = git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd, allowFail: true });
-  return { branch: b.code === 0 && b.stdout ? b.stdout : undefined, head: h.code === 0 && /^[0-9a-f]{40,64}$/.test(h.stdout) ? h.stdout : undefined };
+  return {
+    branch: b.code === 0 && b.stdout ? b.stdout : undefined,
+    head: h.code === 0 && /^[0-9a-f]{40,64}$/.test(h.stdout) ? h.stdout : undefined,
+  };
 }

@@ -6,7 +6,6 @@ import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
-
 const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
 const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
 
@@ -94,7 +93,9 @@ export class StateStore {
   }
 
   sprintIds(): string[] {
-    return listDir(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
+    return listDir(this.layout.sprints)
+      .filter((n) => SPRINT_ID_RE.test(n))
+      .sort();
   }
 
   removeSprint(id: string): void {
