@@ -1,9 +1,10 @@
 /** start: a new sprint, with its phase graph from the flag, the project, or the default. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invalid, isCode, unavailable } from '../core/errors.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
+import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
 
@@ -101,11 +102,14 @@ export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseD
 }
 
 function readJsonText(file: string, what: string): string {
+  let text: string | undefined;
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`);
+    text = readBoundedText(file, READ_CAPS.projectConfig);
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw invalid('E_BAD_GRAPH', `${what}: ${e.problem}: pass inline JSON ([{"name":"build"}]) or a regular JSON file of at most ${READ_CAPS.projectConfig} bytes`, { file });
   }
+  if (text === undefined) throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`, { file });
+  return text;
 }
 
 function parse(text: string, where: string): unknown {

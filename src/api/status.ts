@@ -1,10 +1,11 @@
 /** Read-only views: status, batch, log, whoami, artifact. */
-import { readFileSync } from 'node:fs';
 import { validatePhaseName } from '../core/graph.js';
 import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
-import { unavailable } from '../core/errors.js';
+import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
+import { corrupt, unavailable } from '../core/errors.js';
+import { BoundedReadError, readBoundedText } from '../store/bounded-read.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
@@ -64,7 +65,7 @@ export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string;
 }
 
 /** The stored artifact of a done phase: the exact bytes that were completed. */
-export async function artifactShow(opts: CommonOptions & { phase: string }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown }> {
+export async function artifactShow(opts: CommonOptions & { phase: string; raw?: boolean }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown; raw?: string }> {
   const ctx = await openWithRemote(opts, 'view');
   const phase = validatePhaseName(opts.phase);
   const sprint = activeSprint(ctx);
@@ -73,6 +74,22 @@ export async function artifactShow(opts: CommonOptions & { phase: string }): Pro
   if (top?.record.kind !== 'done' || !top.record.artifact) {
     throw unavailable('E_NO_ARTIFACT', `phase "${phase}" has no completed artifact yet`);
   }
-  const text = readFileSync(child(top.dir, ARTIFACT_FILE), 'utf8');
-  return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content: JSON.parse(text) };
+  const file = child(top.dir, ARTIFACT_FILE);
+  const repair = `complete the phase again after 'git conductor abort ${phase} --force', or restore the file from a teammate's copy`;
+  let text: string | undefined;
+  try {
+    text = readBoundedText(file, MAX_ARTIFACT_BYTES);
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw corrupt(file, e.problem, repair);
+    throw e;
+  }
+  if (text === undefined) throw corrupt(file, 'missing', repair);
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    throw corrupt(file, 'not valid JSON', repair);
+  }
+  // `raw`: the exact stored text, for `artifact show --raw` (the CLI decides where it may go).
+  return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content, ...(opts.raw ? { raw: text } : {}) };
 }

@@ -8,8 +8,9 @@
  * shebang line), and uninstall cuts exactly that block out again.
  * Both are idempotent: installing twice changes nothing the second time.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { replaceFile } from '../store/fs-atomic.js';
 import { blockText, CHAINED_SUFFIX, CREATED_LINE, findBlock, stubText, type HookName } from './stubs.js';
 
@@ -26,7 +27,8 @@ export interface HookFileResult {
 
 function readText(file: string): string | undefined {
   try {
-    return lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+    // Not a regular file (a symlink, a FIFO) or huge: treated as someone else's hook, never read.
+    return lstatSync(file).isFile() ? (readBoundedText(file, READ_CAPS.projectConfig, { noFollow: true }) ?? '') : '';
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

@@ -9,15 +9,17 @@
  * record parses, validates and carries the sequence number of its depth. A
  * bad ref becomes a `problem` naming the ref; it never crashes a command.
  */
+import { graphProblem } from '../core/graph.js';
 import { check, HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { git } from '../git/git.js';
 import { readRefs } from '../git/ref-files.js';
+import { READ_CAPS } from '../store/bounded-read.js';
 import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE } from '../store/layout.js';
 import { commitParents, isOid, objectBytes, objectInfo, parseTree } from './objects.js';
 import { keyId, type RefKey, type RefNames } from './ref-names.js';
 
-export const MAX_RECORD_BYTES = 64 * 1024;
-export const MAX_SPRINT_BYTES = 1024 * 1024;
+export const MAX_RECORD_BYTES = READ_CAPS.record;
+export const MAX_SPRINT_BYTES = READ_CAPS.sprint;
 const MAX_TREE_BYTES = 1024;
 const MAX_CHAIN = 5000;
 const MAX_REFS_READ = 2000;
@@ -120,26 +122,16 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
     refs = refs.filter((l) => !bad.has(l));
     if (!refs.length) return state;
   }
-  const parents = commitParents(cwd, refs.map((r) => r.oid), MAX_CHAIN * Math.max(1, refs.length));
+  const parents = commitParents(cwd, [...new Set(refs.map((r) => r.oid))], MAX_CHAIN * Math.max(1, refs.length));
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
+  // Refs sharing a history share its walk: each commit's chain is computed once (chainOf).
   const chains = new Map<Listed, string[]>();
+  const walked = new Map<string, Walked>();
   for (const l of refs) {
-    try {
-      const commits: string[] = [];
-      for (let c: string | undefined = l.oid; c; ) {
-        const ps = parents.get(c);
-        if (!ps) throw new Bad('has a history too long to be ours');
-        if (ps.length > 1) throw new Bad(`has a merge commit ${c.slice(0, 12)}`);
-        if (commits.length >= MAX_CHAIN) throw new Bad(`has more than ${MAX_CHAIN} entries`);
-        if (l.key.kind === 'sprint' && commits.length >= 1) throw new Bad('must be a single commit');
-        commits.push(c);
-        c = ps[0];
-      }
-      chains.set(l, commits.reverse());
-    } catch (e) {
-      if (!(e instanceof Bad)) throw e;
-      state.problems.push({ ref: l.ref, problem: e.message });
-    }
+    const commits = chainOf(l.oid, parents, walked);
+    if (commits instanceof Bad) state.problems.push({ ref: l.ref, problem: commits.message });
+    else if (l.key.kind === 'sprint' && commits.length > 1) state.problems.push({ ref: l.ref, problem: 'must be a single commit' });
+    else chains.set(l, commits);
   }
   const all = [...new Set([...chains.values()].flat())];
   const exprs = all.flatMap((c) => [`${c}^{tree}`, `${c}:record.json`, `${c}:sprint.json`, `${c}:artifact.json`]);
@@ -159,7 +151,7 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   const bytes = objectBytes(cwd, [...load]);
   for (const [l, commits] of chains) {
     try {
-      const entries = commits.map((c, i) => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap));
+      const entries = commits.map((c, i) => memoEntry(l.key.kind, c, artifactCap, () => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap)));
       store(state, l, entries);
       cache.set(l.oid, entries);
     } catch (e) {
@@ -168,6 +160,69 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
     }
   }
   return state;
+}
+
+/**
+ * The first-parent history of `tip`, oldest first, or why it is not one of
+ * ours. Memoised per commit within one read (as a prefix of a shared array),
+ * so a thousand refs on one long history walk it once.
+ */
+type Walked = { all: string[]; len: number } | Bad;
+
+function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>): string[] | Bad {
+  const path: string[] = [];
+  let base: string[] = [];
+  for (let c: string | undefined = tip; c; ) {
+    const known = walked.get(c);
+    if (known instanceof Bad) return remember(path, known, walked);
+    if (known) {
+      base = known.len === known.all.length ? known.all : known.all.slice(0, known.len);
+      break;
+    }
+    const ps = parents.get(c);
+    if (!ps) return remember(path, new Bad('has a history too long to be ours'), walked);
+    if (ps.length > 1) return remember(path, new Bad(`has a merge commit ${c.slice(0, 12)}`), walked);
+    path.push(c);
+    // Too long is not remembered: the commits nearer the root may still be short enough.
+    if (base.length + path.length > MAX_CHAIN) return tooLong;
+    c = ps[0];
+  }
+  if (base.length + path.length > MAX_CHAIN) return tooLong;
+  const all = base.concat(path.reverse());
+  for (let i = base.length; i < all.length; i++) walked.set(all[i]!, { all, len: i + 1 });
+  return all;
+}
+
+const tooLong = new Bad(`has more than ${MAX_CHAIN} entries`);
+
+function remember(path: string[], bad: Bad, walked: Map<string, Walked>): Bad {
+  for (const c of path) walked.set(c, bad);
+  return bad;
+}
+
+/**
+ * Validated entries by commit, for the life of the process: a commit id fixes
+ * its tree, its record and its depth, so an entry valid once is valid for
+ * every ref and every later read (the artifact cap is part of the key).
+ * Bounded: cleared when it grows past what a few long chains need.
+ */
+const ENTRY_MEMO = new Map<string, ChainEntry<unknown> | Bad>();
+const ENTRY_MEMO_MAX = 4 * MAX_CHAIN * 10;
+
+function memoEntry(kind: RefKey['kind'], commit: string, artifactCap: number, make: () => ChainEntry<unknown>): ChainEntry<unknown> {
+  const key = `${kind}:${artifactCap}:${commit}`;
+  const hit = ENTRY_MEMO.get(key);
+  if (hit instanceof Bad) throw hit;
+  if (hit) return hit;
+  if (ENTRY_MEMO.size >= ENTRY_MEMO_MAX) ENTRY_MEMO.clear();
+  try {
+    const e = make();
+    ENTRY_MEMO.set(key, e);
+    return e;
+  } catch (e) {
+    if (e instanceof Bad) ENTRY_MEMO.set(key, e);
+    throw e;
+  }
 }
 
 function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
@@ -202,6 +257,9 @@ function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => Re
   const value = r.value as { seq?: number; id?: string };
   if (l.key.kind === 'sprint') {
     if (value.id !== l.key.sprint) throw new Bad(`${where}: sprint.json names sprint ${String(value.id)}, not ${l.key.sprint}`);
+    // The same graph rules as a local start: no cycle, no duplicate, no dangling dependency.
+    const problem = graphProblem((value as SprintFile).phases);
+    if (problem) throw new Bad(`${where}: sprint.json has an invalid phase graph (${problem})`);
     return { commit, record: value };
   }
   if (value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);

@@ -11,7 +11,7 @@
 import { MAX_ARTIFACT_BYTES as ARTIFACT_CAP } from '../core/artifacts.js';
 import type { HeadRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
-import { addCached, readCacheFile, saveCache } from './chain-cache.js';
+import { addCached, readCacheFile, saveCache, type CacheFile } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
 import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Listed, type Problem, type TrackingState } from './tracking.js';
 
@@ -46,7 +46,7 @@ export class RemoteView {
   private cache: ChainCache = new Map();
   private tips = new Set<string>();
   private listed: Listed[] = [];
-  private cached: Record<string, unknown> = {};
+  private cached: CacheFile = { commits: {} };
   private validated = false;
   private readIds = new Set<string>();
 
@@ -81,16 +81,43 @@ export class RemoteView {
     const remoteTop = head.head?.entries.at(-1)?.record.sprint_id;
     if (remoteTop) ids.add(remoteTop);
     this.readIds = ids;
-    const rest = this.read((k) => k.kind !== 'head' && ids.has(k.sprint));
+    const rest = this.readSprints(ids);
     this.tracking = { head: head.head, sprints: rest.sprints, phases: rest.phases, problems: [...head.problems, ...rest.problems] };
     this.problems = [...problems, ...this.tracking.problems];
+  }
+
+  /**
+   * The sprint refs of `ids`, then only the phase refs those sprints' graphs
+   * name (the remote's graph, else the local one): refs for phases no graph
+   * has are never read, however many someone pushed.
+   */
+  private readSprints(ids: ReadonlySet<string>): TrackingState {
+    const sprints = this.read((k) => k.kind === 'sprint' && ids.has(k.sprint));
+    const graphs = new Map<string, Set<string>>();
+    for (const id of ids) {
+      const names = new Set<string>();
+      for (const p of sprints.sprints.get(id)?.phases ?? []) names.add(p.name);
+      try {
+        if (this.ctx.store.sprintIds().includes(id)) for (const p of this.ctx.store.readSprint(id).phases) names.add(p.name);
+      } catch {
+        // An unreadable local sprint names no phases; its own error comes from whoever reads it.
+      }
+      graphs.set(id, names);
+    }
+    const inGraph = (k: RefKey) => k.kind === 'phase' && !!graphs.get(k.sprint)?.has(k.phase);
+    const stray = this.listed.filter((r) => r.key.kind === 'phase' && ids.has(r.key.sprint) && !inGraph(r.key));
+    const phases = this.read(inGraph);
+    const problems = [...sprints.problems, ...phases.problems];
+    const more = stray.length > 1 ? ` (and ${stray.length - 1} more refs like it)` : '';
+    if (stray.length) problems.push({ ref: stray[0]!.ref, problem: `names a phase its sprint does not have${more}; ignored` });
+    return { sprints: sprints.sprints, phases: phases.phases, problems };
   }
 
   /** Reads one more sprint's refs (the head moved while importing); returns the problems found. */
   readSprint(id: string): Problem[] {
     if (this.readIds.has(id)) return [];
     this.readIds.add(id);
-    const more = this.read((k) => k.kind !== 'head' && k.sprint === id);
+    const more = this.readSprints(new Set([id]));
     for (const [k, v] of more.sprints) this.tracking.sprints.set(k, v);
     for (const [k, v] of more.phases) this.tracking.phases.set(k, v);
     this.tracking.problems.push(...more.problems);

@@ -4,10 +4,11 @@
  * the `.git` file/directory itself (no process spawn on the hot path) and asks
  * git only when GIT_DIR and friends override the usual layout, as in hooks.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { invalid } from '../core/errors.js';
 import { git } from '../git/git.js';
+import { readBoundedText } from './bounded-read.js';
 
 export interface RepoPaths {
   /** The work tree's top directory (undefined in a bare repository). */
@@ -27,7 +28,7 @@ export function findRepo(cwd: string): RepoPaths {
     const st = statSafe(dotgit);
     if (st?.isDirectory() && existsSync(join(dotgit, 'HEAD'))) return withCommon(dir, dotgit);
     if (st?.isFile()) {
-      const m = /^gitdir: (.+)$/m.exec(readFileSync(dotgit, 'utf8'));
+      const m = /^gitdir: (.+)$/m.exec(readBoundedText(dotgit, 4096) ?? '');
       if (m) return withCommon(dir, resolve(dir, m[1]!.trim()));
     }
     const parent = dirname(dir);
@@ -38,7 +39,7 @@ export function findRepo(cwd: string): RepoPaths {
 
 function withCommon(top: string, gitDir: string): RepoPaths {
   const commondir = join(gitDir, 'commondir');
-  const commonDir = existsSync(commondir) ? resolve(gitDir, readFileSync(commondir, 'utf8').trim()) : gitDir;
+  const commonDir = existsSync(commondir) ? resolve(gitDir, (readBoundedText(commondir, 4096) ?? '').trim()) : gitDir;
   return { top, gitDir, commonDir };
 }
 

@@ -1,7 +1,9 @@
 /** The local state directory: sprints, their phase logs, the head log, config and audit. */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { corrupt, isConductorError } from '../core/errors.js';
+import { graphProblem } from '../core/graph.js';
 import { AuditEntry, check, HeadRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
+import { BoundedReadError, READ_CAPS, readBoundedText } from './bounded-read.js';
 import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
@@ -9,6 +11,17 @@ import { SeqLog } from './seq-log.js';
 
 const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
 const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
+const REPAIR_CONFIG = `fix it or remove it and run 'git conductor init' again`;
+
+/** A state file's text (undefined: missing); a device, FIFO or oversized file is corrupt state. */
+function stateText(file: string, cap: number, repair: string): string | undefined {
+  try {
+    return readBoundedText(file, cap);
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw corrupt(file, e.problem, repair);
+    throw e;
+  }
+}
 
 export class StateStore {
   readonly layout: Layout;
@@ -30,15 +43,19 @@ export class StateStore {
 
   readSprint(id: string): SprintFile {
     const file = this.layout.sprintFile(id);
+    const text = stateText(file, READ_CAPS.sprint, REPAIR_SPRINT);
+    if (text === undefined) throw corrupt(file, 'missing', REPAIR_SPRINT);
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw corrupt(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'not valid JSON', REPAIR_SPRINT);
+      raw = JSON.parse(text);
+    } catch {
+      throw corrupt(file, 'not valid JSON', REPAIR_SPRINT);
     }
     const r = check(SprintFile, raw);
     if (!r.ok) throw corrupt(file, r.problem, REPAIR_SPRINT);
     if (r.value.id !== id) throw corrupt(file, `id ${r.value.id} does not match its directory`, REPAIR_SPRINT);
+    const problem = graphProblem(r.value.phases);
+    if (problem) throw corrupt(file, `invalid phase graph (${problem})`, REPAIR_SPRINT);
     return r.value;
   }
 
@@ -101,15 +118,16 @@ export class StateStore {
   }
 
   readConfig(): LocalConfig {
+    const text = stateText(this.layout.config, READ_CAPS.config, REPAIR_CONFIG);
+    if (text === undefined) return { v: 1 };
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(this.layout.config, 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { v: 1 };
-      throw corrupt(this.layout.config, 'not valid JSON', `fix it or remove it and run 'git conductor init' again`);
+      raw = JSON.parse(text);
+    } catch {
+      throw corrupt(this.layout.config, 'not valid JSON', REPAIR_CONFIG);
     }
     const r = check(LocalConfig, raw);
-    if (!r.ok) throw corrupt(this.layout.config, r.problem, `fix it or remove it and run 'git conductor init' again`);
+    if (!r.ok) throw corrupt(this.layout.config, r.problem, REPAIR_CONFIG);
     return r.value;
   }
 
@@ -127,7 +145,8 @@ export class StateStore {
   readAudit(): { entries: AuditEntry[]; bad: number } {
     let text: string;
     try {
-      text = readFileSync(this.layout.audit, 'utf8');
+      // The newest lines only, past the cap: the first (partial) line then fails validation and is counted as bad.
+      text = readBoundedText(this.layout.audit, READ_CAPS.auditTail, { tail: true }) ?? '';
     } catch {
       return { entries: [], bad: 0 };
     }
