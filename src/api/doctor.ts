@@ -4,6 +4,7 @@ import { probeCustomRefs, reachRemote } from '../remote/probe.js';
 import { DEFAULT_NAMESPACE, RefNames, validRemoteName } from '../remote/ref-names.js';
 import { gitVersion, hasRefspec, remoteExists } from '../remote/setup.js';
 import { iso, openContext, type CommonOptions } from './context.js';
+import { hooksMoved } from './hooks-watch.js';
 
 export interface DoctorCheck {
   name: string;
@@ -13,12 +14,15 @@ export interface DoctorCheck {
 
 const MIN_GIT: [number, number] = [2, 30];
 
-export async function doctor(opts: CommonOptions & { remote?: string } = {}): Promise<{ ok: boolean; checks: DoctorCheck[] }> {
+export async function doctor(opts: CommonOptions & { remote?: string; configFiles?: string[] } = {}): Promise<{ ok: boolean; checks: DoctorCheck[] }> {
   const ctx = openContext(opts);
   const checks: DoctorCheck[] = [];
   const v = gitVersion(ctx.cwd);
   const gitOk = !!v && (v.major > MIN_GIT[0] || (v.major === MIN_GIT[0] && v.minor >= MIN_GIT[1]));
   checks.push({ name: 'git version', ok: gitOk, detail: gitOk ? `git ${v!.text}` : `git ${v?.text ?? 'unknown'} is older than ${MIN_GIT.join('.')}: upgrade git` });
+  // Always asked of git here, whatever the stamps say (hooks-watch.ts).
+  const moved = await hooksMoved({ ...opts, cwd: ctx.cwd }, true);
+  if (moved) checks.push({ name: 'hooks', ok: false, detail: `git runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in} where they were installed: run 'git conductor hooks install' again` });
   const config = ctx.store.readConfig();
   const remote = opts.remote ?? config.remote;
   if (remote !== undefined && !validRemoteName(remote)) throw invalid('E_BAD_REMOTE', `invalid remote name ${JSON.stringify(remote)}: use the name of a configured remote, like origin`);

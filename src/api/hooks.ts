@@ -6,6 +6,7 @@ import { HOOK_NAMES, type HookName } from '../hooks/stubs.js';
 import { hookTarget, managerSnippet, type HookManager, type HookTarget } from '../hooks/target.js';
 import { findRepo } from '../store/repo.js';
 import type { CommonOptions } from './context.js';
+import { forgetHooksDir, recordHooksDir, type HooksWatchOptions } from './hooks-watch.js';
 
 export interface HooksResult {
   mode: HookTarget['mode'];
@@ -18,8 +19,9 @@ export interface HooksResult {
   manager?: { name: HookManager; config_file: string; add_to: string; lines: string; then: string };
 }
 
-function open(opts: CommonOptions): HookTarget {
-  return hookTarget(findRepo(opts.cwd ?? process.cwd()));
+function open(opts: CommonOptions): HookTarget & { repo: ReturnType<typeof findRepo> } {
+  const repo = findRepo(opts.cwd ?? process.cwd());
+  return { ...hookTarget(repo), repo };
 }
 
 function managerOf(t: HookTarget): HooksResult['manager'] {
@@ -35,10 +37,12 @@ const base = (t: HookTarget) => ({ mode: t.mode, hooks_dir: t.hooksDir, scripts_
  * (the ship gate). Other hooks are not installed: see the README for why
  * pull, checkout and rebase need none.
  */
-export async function installHooks(opts: CommonOptions = {}): Promise<HooksResult> {
+export async function installHooks(opts: HooksWatchOptions = {}): Promise<HooksResult> {
   const t = open(opts);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? installHusky(h, t.scriptsDir) : installPlain(h, t.hooksDir)));
+  // So that a later core.hooksPath change, which would silently stop our hooks, is noticed (hooks-watch.ts).
+  recordHooksDir(t.repo, t.hooksDir, opts.configFiles);
   return { ...base(t), hooks };
 }
 
@@ -46,6 +50,7 @@ export async function uninstallHooks(opts: CommonOptions = {}): Promise<HooksRes
   const t = open(opts);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? uninstallHusky(h, t.scriptsDir) : uninstallPlain(h, t.hooksDir)));
+  forgetHooksDir(t.repo);
   return { ...base(t), hooks };
 }
 

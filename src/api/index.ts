@@ -9,6 +9,7 @@ export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './relea
 export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
+export { hooksMoved, type HooksMoved, type HooksWatchOptions } from './hooks-watch.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
 export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
 export type { CommonOptions } from './context.js';

@@ -5,13 +5,20 @@
  * prerequisites are not all done, or while it is halted. Other refs,
  * deletions and conductor refs pass untouched; so does every push when no
  * sprint is active. Everything it knows of the environment (the pre-commit
- * framework's variables, the bypass) comes in as options from the CLI.
+ * framework's variables, the bypass, the time budget) comes in as options
+ * from the CLI.
+ *
+ * A push to a protected ref is never allowed on a stale view: the
+ * coordination remote is fetched first (within the deadline), so a sprint a
+ * teammate started since the last fetch is judged. Only when the remote
+ * cannot be reached in time is the last fetched view used, and the result
+ * says so (`view: 'stale'`).
  */
 import { blocked, isUnreachable } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
-import { defaultBranch, parsePushLines, pushLineOf, type PreCommitPush } from '../hooks/push-facts.js';
+import { parsePushLines, pushLineOf, remoteHeadBranch, shippingBranches, type PreCommitPush } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { activeSprintOrNone, agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
 
@@ -39,7 +46,16 @@ export interface PrePushResult {
   bypassed?: { missing: string[]; halt?: string };
   /** Earlier pushes that skipped the hook (--no-verify), found in the reflog and recorded now. */
   recorded_skips: string[];
+  /**
+   * What a protected push was judged on: `fresh` (fetched just now), `stale`
+   * (the remote could not be fetched in time: the last fetched view), or
+   * `local` (no coordination remote). Absent when no protected ref was pushed.
+   */
+  view?: 'fresh' | 'stale' | 'local';
 }
+
+/** How long the destination's default branch is trusted before it is asked again. */
+export const REMOTE_HEAD_TTL_MS = 15 * 60 * 1000;
 
 export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   // Teammates' phases arrive in the remote-tracking refs (git fetch): the gate judges that view too.
@@ -48,22 +64,21 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const input = opts.input || (opts.preCommit ? pushLineOf(opts.preCommit) : '');
   const remote = opts.remote ?? opts.preCommit?.remoteName;
   const updates = parsePushLines(input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
-  let sprint = activeSprintOrNone(ctx);
-  if (!sprint) return { protected_refs: [], recorded_skips: [] };
-  const isProtected = protectedMatcher(cwd, remote, ctx);
-  let tops: Tops = ctx.store.tops(sprint);
-  const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
+  // Without a coordination remote nobody else can start a sprint here: no sprint, nothing to judge.
+  if (!ctx.remote && !activeSprintOrNone(ctx)) return { protected_refs: [], recorded_skips: [] };
+  // Where the push goes: the URL git resolved, else the remote name (a raw-URL push passes the URL as both).
+  const where = opts.url || remote;
+  const isProtected = protectedMatcher(cwd, remote, where, ctx, opts.deadline);
   const hits = updates.filter((u) => isProtected(u.remoteRef));
   const refs = hits.map((u) => u.remoteRef);
-  let blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
-  if (blockers && ctx.remote && !ctx.remote.fetched && refreshed(ctx)) {
-    // As with claims, a stale view never refuses: fetch once and decide again.
-    sprint = activeSprintOrNone(ctx);
-    if (!sprint) return { protected_refs: refs, recorded_skips };
-    tops = ctx.store.tops(sprint);
-    blockers = shipBlockers(sprint, tops, Date.now());
-  }
-  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips };
+  // Never allow a protected push on a stale view: a teammate may have started a sprint since the last fetch.
+  const view = !hits.length ? undefined : !ctx.remote ? 'local' : ctx.remote.fetched || refreshed(ctx) ? 'fresh' : 'stale';
+  const sprint = activeSprintOrNone(ctx);
+  if (!sprint) return { protected_refs: refs, recorded_skips: [], view };
+  const tops: Tops = ctx.store.tops(sprint);
+  const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
+  const blockers = hits.length ? shipBlockers(sprint, tops, Date.now()) : undefined;
+  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view };
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
   const why = [...missing, ...(halt ? [halt] : [])].join('; ');
@@ -72,12 +87,12 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
     const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${remote ?? 'a remote'} while ${why}`;
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
-    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips };
+    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips, view };
   }
   throw blocked(
     'E_SHIP_GATE',
     `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why}). Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
-    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt },
+    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt, view },
   );
 }
 
@@ -92,13 +107,52 @@ function refreshed(ctx: Ctx): boolean {
   }
 }
 
-/** Is this remote ref protected? The default branch costs a few git calls: asked only when a branch is. */
-function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (ref: string) => boolean {
+/**
+ * Is this remote ref protected? `protected_refs` when the project sets it,
+ * else every branch the destination may ship from (shippingBranches) and v*
+ * tags. The branches cost a few git calls and maybe a question to the
+ * remote: asked only when a branch is pushed.
+ */
+function protectedMatcher(cwd: string, remote: string | undefined, where: string | undefined, ctx: Ctx, deadline: number | undefined): (ref: string) => boolean {
   const configured = projectConfig(ctx)?.protected_refs;
   let patterns: string[] | undefined;
   const get = () =>
-    (patterns ??= configured ? normalizePatterns(configured, PROJECT_CONFIG) : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
+    (patterns ??= configured
+      ? normalizePatterns(configured, PROJECT_CONFIG)
+      : [...shippingBranches(cwd, remote, where && destinationHead(ctx, cwd, where, deadline)).map((b) => `refs/heads/${b}`), DEFAULT_TAG_PATTERN]);
   return (ref) => (!configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref)));
+}
+
+interface HeadsCache {
+  v: 1;
+  heads: Record<string, { branch?: string; at: number }>;
+}
+const BRANCH_RE = /^[A-Za-z0-9._/-]{1,200}$/;
+
+/**
+ * The destination's default branch, asked of the remote itself and cached
+ * in the state dir for REMOTE_HEAD_TTL_MS; within the deadline, else (or
+ * when the remote does not answer) the cached answer however old it is.
+ */
+function destinationHead(ctx: Ctx, cwd: string, where: string, deadline: number | undefined): string | undefined {
+  const file = ctx.store.layout.remoteHeads;
+  const raw = ctx.store.readNote(file) as Partial<HeadsCache> | undefined;
+  const heads: HeadsCache['heads'] = raw && raw.v === 1 && raw.heads && typeof raw.heads === 'object' ? raw.heads : {};
+  const hit = Object.hasOwn(heads, where) ? heads[where] : undefined;
+  const cached = hit && typeof hit.at === 'number' && (hit.branch === undefined || (typeof hit.branch === 'string' && BRANCH_RE.test(hit.branch))) ? hit : undefined;
+  if (cached && Date.now() - cached.at < REMOTE_HEAD_TTL_MS) return cached.branch;
+  const left = deadline === undefined ? 5000 : Math.min(5000, deadline - Date.now());
+  const asked = left > 0 ? remoteHeadBranch(cwd, where, left) : { answered: false };
+  if (!asked.answered) return cached?.branch;
+  const branch = asked.branch && BRANCH_RE.test(asked.branch) ? asked.branch : undefined;
+  try {
+    // The newest few destinations only: the cache never grows with the number of URLs pushed to.
+    const kept = Object.entries(heads).filter(([k]) => k !== where).sort((a, b) => b[1].at - a[1].at).slice(0, 31);
+    ctx.store.writeNote(file, { v: 1, heads: { ...Object.fromEntries(kept), [where]: { branch, at: Date.now() } } } satisfies HeadsCache);
+  } catch {
+    // Only a cache.
+  }
+  return branch;
 }
 
 /**

@@ -128,7 +128,7 @@ export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 
 export const AuditEntry = lazy(() => z.looseObject({
   at: isoTime(),
-  event: z.enum(['start', 'claim', 'renew', 'complete', 'abort', 'unstuck', 'takeover', 'rollback', 'clean', 'bypass', 'halt', 'sync']),
+  event: z.enum(['start', 'claim', 'renew', 'complete', 'abort', 'unstuck', 'takeover', 'rollback', 'clean', 'bypass', 'halt', 'sync', 'hooks']),
   sprint_id: z.optional(sprintId()),
   phase: z.optional(phaseName()),
   agent: z.optional(agentId()),

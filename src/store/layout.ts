@@ -5,7 +5,9 @@
  *     config.json                      this clone's settings (init)
  *     audit.jsonl                      one JSON line per event
  *     remote-fetched-at                touched after each fetch of the coordination remote
- *     remote-cache.json                validated remote-tracking chains, by tip commit id
+ *     remote-cache.json                validated remote-tracking chains, by commit id
+ *     remote-heads.json                each push destination's default branch, with when it was asked (a cache)
+ *     hooks.json                       where `hooks install` put the hooks, and the config files' stamps then
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
@@ -33,6 +35,12 @@ export class Layout {
   }
   get remoteCache() {
     return child(this.root, 'remote-cache.json');
+  }
+  get remoteHeads() {
+    return child(this.root, 'remote-heads.json');
+  }
+  get hooksInstall() {
+    return child(this.root, 'hooks.json');
   }
   get head() {
     return child(this.root, 'head');

@@ -4,7 +4,7 @@ import { corrupt, isConductorError } from '../core/errors.js';
 import { graphProblem } from '../core/graph.js';
 import { AuditEntry, check, HeadRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from './bounded-read.js';
-import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
+import { randomHex, replaceFile, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
@@ -133,6 +133,22 @@ export class StateStore {
 
   writeConfig(c: LocalConfig): void {
     writeFileAtomic(this.layout.config, JSON.stringify(c, null, 2) + '\n');
+  }
+
+  /** A small JSON file of this clone's own bookkeeping (a cache, a stamp), parsed but not validated: undefined when missing or unreadable. */
+  readNote(file: string): unknown {
+    try {
+      const text = readBoundedText(file, READ_CAPS.config);
+      return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaced whole; not fsynced (losing it costs a git call, nothing more). */
+  writeNote(file: string, value: unknown): void {
+    mkdirSync(this.layout.root, { recursive: true });
+    replaceFile(file, JSON.stringify(value) + '\n');
   }
 
   /** One write(2) with O_APPEND per line, so concurrent agents' lines never interleave. */

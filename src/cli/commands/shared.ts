@@ -3,17 +3,48 @@
  * the common flags. The library is reached only through its public index and
  * only by `api()`, so it initialises when a command runs, never at start-up.
  */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { json } from '../output.js';
+import { json, stderr } from '../output.js';
 
 export const api = () => import('../../api/index.js');
 
-/** Runs one command: JSON for --json, the human renderer otherwise. */
+/**
+ * The system and global git config files git reads in this environment: the
+ * ones a core.hooksPath change can land in besides the repository's own.
+ */
+export function gitConfigFiles(env = process.env): string[] {
+  const files: string[] = [];
+  if (env.GIT_CONFIG_NOSYSTEM !== '1' && env.GIT_CONFIG_NOSYSTEM !== 'true') files.push(env.GIT_CONFIG_SYSTEM || '/etc/gitconfig');
+  if (env.GIT_CONFIG_GLOBAL) files.push(env.GIT_CONFIG_GLOBAL);
+  else {
+    if (env.XDG_CONFIG_HOME) files.push(join(env.XDG_CONFIG_HOME, 'git', 'config'));
+    else if (env.HOME) files.push(join(env.HOME, '.config', 'git', 'config'));
+    if (env.HOME) files.push(join(env.HOME, '.gitconfig'));
+  }
+  return files;
+}
+
+/** Says so on stderr when git no longer runs the hooks `hooks install` put in place; never fails the command. */
+export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Promise<void> {
+  try {
+    const moved = await (await api()).hooksMoved({ ...o, configFiles: gitConfigFiles() });
+    if (moved) stderr(`git-conductor: warning: git now runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in}: commits no longer complete phases and pushes to the release branch are not gated. Run 'git conductor hooks install' again (recorded in the audit log)`);
+  } catch {
+    // Not in a repository, or the state is unreadable: the verb itself says so.
+  }
+}
+
+/** Runs one command: JSON for --json, the human renderer otherwise; then the hooks check. */
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
-  return async (o: O & { json?: boolean }) => {
-    const r = await call(o);
-    if (o.json) json(r);
-    else await human(r);
+  return async (o: O & { json?: boolean; agent?: string }) => {
+    try {
+      const r = await call({ ...o, configFiles: gitConfigFiles() });
+      if (o.json) json(r);
+      else await human(r);
+    } finally {
+      await warnIfHooksMoved(o);
+    }
   };
 }
 
