@@ -7,6 +7,7 @@ import type { SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
 import { activeSprint, agentOf, iso, leaseMs, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
+import { withWarnings, type Warned } from './warnings.js';
 
 export interface ClaimOptions extends CommonOptions {
   phase: string;
@@ -16,7 +17,7 @@ export interface ClaimOptions extends CommonOptions {
   pid?: number;
 }
 
-export interface ClaimResult {
+export interface ClaimResult extends Warned {
   sprint_id: string;
   phase: string;
   agent: string;
@@ -50,7 +51,7 @@ export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activ
   if (kind !== 'renew') postCheck(ctx, sprint, phase, agent);
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous };
+  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous });
 }
 
 /**
@@ -101,7 +102,7 @@ export async function renew(opts: RenewOptions): Promise<ClaimResult> {
     return { record: { kind: 'claim', reason: 'renew', agent, host: ctx.host, at: iso(now), expires_at: iso(now + ttlMs) } };
   });
   ctx.store.audit({ at: entry.record.at, event: 'renew', sprint_id: sprint.id, phase, agent, host: ctx.host });
-  return { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind: 'renew' };
+  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind: 'renew' as const });
 }
 
 export interface NextOptions extends CommonOptions {

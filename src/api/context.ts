@@ -9,7 +9,7 @@
  * project-config.ts, remote-attach.ts, active-sprint.ts) and are re-exported
  * for the modules that import them from here.
  */
-import { findRepo, type RepoPaths } from '../store/repo.js';
+import { findRepo, type RepoEnv, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
 import { thisHost } from './host.js';
@@ -23,6 +23,8 @@ export interface CommonOptions {
   offline?: boolean;
   /** Epoch ms by which every call to the coordination remote must be over; past it the remote counts as unreachable (exit 5). */
   deadline?: number;
+  /** GIT_DIR / GIT_WORK_TREE / GIT_COMMON_DIR, read by the CLI: the repository when it is not found from `cwd`. */
+  repoEnv?: RepoEnv;
 }
 
 export interface Ctx {
@@ -40,7 +42,7 @@ export interface Ctx {
 /** A context without the remote: for verbs that need nothing from it. */
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
-  const repo = findRepo(cwd);
+  const repo = findRepo(cwd, opts.repoEnv);
   return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now(), deadline: opts.deadline };
 }
 

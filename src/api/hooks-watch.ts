@@ -75,7 +75,7 @@ export function forgetHooksDir(repo: RepoPaths): void {
  * `ask`: always ask git (doctor).
  */
 export async function hooksMoved(opts: HooksWatchOptions = {}, ask = false): Promise<HooksMoved | undefined> {
-  const repo = findRepo(opts.cwd ?? process.cwd());
+  const repo = findRepo(opts.cwd ?? process.cwd(), opts.repoEnv);
   const store = new StateStore(repo.commonDir);
   const installed = readInstalled(store);
   if (!installed) return undefined;

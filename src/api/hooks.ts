@@ -20,7 +20,7 @@ export interface HooksResult {
 }
 
 function open(opts: CommonOptions): HookTarget & { repo: ReturnType<typeof findRepo> } {
-  const repo = findRepo(opts.cwd ?? process.cwd());
+  const repo = findRepo(opts.cwd ?? process.cwd(), opts.repoEnv);
   return { ...hookTarget(repo), repo };
 }
 
@@ -61,7 +61,7 @@ export interface HooksStatus extends Omit<HooksResult, 'hooks'> {
 }
 
 export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus> {
-  const repo = findRepo(opts.cwd ?? process.cwd());
+  const repo = findRepo(opts.cwd ?? process.cwd(), opts.repoEnv);
   const t = hookTarget(repo);
   const hooks = t.mode === 'manager' ? [] : HOOK_NAMES.map((hook) => {
     const file = join(t.mode === 'husky' ? t.scriptsDir : t.hooksDir, hook);

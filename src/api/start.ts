@@ -7,13 +7,14 @@ import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+import { withWarnings, type Warned } from './warnings.js';
 
 export interface StartOptions extends CommonOptions {
   /** Inline JSON (starts with `[`) or a path to a JSON file. */
   phases?: string;
 }
 
-export interface StartResult {
+export interface StartResult extends Warned {
   sprint_id: string;
   source: SprintFile['source'];
   phases: PhaseDef[];
@@ -53,7 +54,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   }
   if (previous && previous !== id) ctx.store.archiveSprint(previous, iso(ctx.now));
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
-  return { sprint_id: id, source, phases, archived: previous };
+  return withWarnings(ctx, { sprint_id: id, source, phases, archived: previous });
 }
 
 /**

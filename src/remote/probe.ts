@@ -6,7 +6,7 @@
 import { randomHex } from '../store/fs-atomic.js';
 import { writeCommit } from './objects.js';
 import { FALLBACK_NAMESPACE, type RefNames } from './ref-names.js';
-import { lsRemote, pushLeases } from './transport.js';
+import { lsRemote, pushLeases, refusalKind } from './transport.js';
 
 export interface ProbeResult {
   name: string;
@@ -26,7 +26,7 @@ export function probeCustomRefs(cwd: string, names: RefNames, at: string): Probe
   const outcome = created instanceof Map ? created.get(ref) : undefined;
   if (!outcome || outcome.status !== 'ok') {
     const why = outcome?.detail ?? (created instanceof Map ? 'no answer' : created.stderr.trim().split('\n').pop() ?? '');
-    const hint = names.namespace === FALLBACK_NAMESPACE ? 'check your push permissions' : `this host refuses refs under ${names.namespace}; use the fallback: 'git conductor init --remote ${names.remote} --namespace ${FALLBACK_NAMESPACE}'`;
+    const hint = names.namespace === FALLBACK_NAMESPACE || refusalKind(why) === 'storage' ? 'the remote looks read-only or full: check your push permissions and its disk space' : `this host refuses refs under ${names.namespace}; use the fallback: 'git conductor init --remote ${names.remote} --namespace ${FALLBACK_NAMESPACE}'`;
     return { name: `custom refs (${names.namespace})`, ok: false, detail: `probe push refused (${why.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200)}): ${hint}` };
   }
   const deleted = pushLeases(cwd, names.remote, [{ ref, expect: commit, next: null }]);

@@ -151,10 +151,27 @@ export class StateStore {
     replaceFile(file, JSON.stringify(value) + '\n');
   }
 
-  /** One write(2) with O_APPEND per line, so concurrent agents' lines never interleave. */
+  /**
+   * What went wrong on the side, after the verb's own change was made (an
+   * audit line that could not be written): the verb still succeeded, and
+   * its result carries these (api/warnings.ts).
+   */
+  readonly warnings: string[] = [];
+
+  /**
+   * One write(2) with O_APPEND per line, so concurrent agents' lines never
+   * interleave. The audit records what already happened: a full disk or an
+   * unwritable file must not turn a claim that stands into a failure, so a
+   * failed append becomes a warning, never an error.
+   */
   audit(entry: AuditEntry): void {
-    mkdirSync(this.layout.root, { recursive: true });
-    appendFileSync(this.layout.audit, JSON.stringify(entry) + '\n');
+    try {
+      mkdirSync(this.layout.root, { recursive: true });
+      appendFileSync(this.layout.audit, JSON.stringify(entry) + '\n');
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+      this.warnings.push(`could not write the audit log ${this.layout.audit} (${why}): the ${entry.event}${entry.phase ? ` of ${entry.phase}` : ''} stands, but is not in the audit log; free some space or fix the file`);
+    }
   }
 
   /** Lines that fail validation are reported, not trusted. */

@@ -25,10 +25,13 @@ export function gitConfigFiles(env = process.env): string[] {
   return files;
 }
 
+/** GIT_DIR and friends, when set: the repository to work on, from anywhere (hooks run with them too). */
+export const repoEnv = (env = process.env) => ({ gitDir: env.GIT_DIR || undefined, workTree: env.GIT_WORK_TREE || undefined, commonDir: env.GIT_COMMON_DIR || undefined });
+
 /** Says so on stderr when git no longer runs the hooks `hooks install` put in place; never fails the command. */
 export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Promise<void> {
   try {
-    const moved = await (await api()).hooksMoved({ ...o, configFiles: gitConfigFiles() });
+    const moved = await (await api()).hooksMoved({ ...o, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
     if (moved) stderr(`git-conductor: warning: git now runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in}: commits no longer complete phases and pushes to the release branch are not gated. Run 'git conductor hooks install' again (recorded in the audit log)`);
   } catch {
     // Not in a repository, or the state is unreadable: the verb itself says so.
@@ -39,14 +42,21 @@ export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Pro
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean; agent?: string }) => {
     try {
-      const r = await call({ ...o, configFiles: gitConfigFiles() });
+      const r = await call({ ...o, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
       if (o.json) json(r);
       else await human(r);
+      // The change stands; what went wrong beside it goes to stderr, in both modes.
+      for (const w of warningsOf(r)) stderr(`git-conductor: warning: ${w}`);
     } finally {
       await warnIfHooksMoved(o);
     }
   };
 }
+
+const warningsOf = (r: unknown): string[] => {
+  const w = r && typeof r === 'object' ? (r as { warnings?: unknown }).warnings : undefined;
+  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string') : [];
+};
 
 /** --json and --agent on every command; --offline on those that change a phase or the sprint. */
 export function withCommon(cmd: Command, { offline = false } = {}): Command {
