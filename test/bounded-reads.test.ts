@@ -135,18 +135,42 @@ describe('shared history is validated once, not once per ref', () => {
     // Before: every ref's 4,990 entries were validated separately (~30 s). A generous bound, as a ratio.
     expect(withJunk / base, `fresh ${base} ms, with junk ${withJunk} ms`).toBeLessThan(4);
   }, 240_000);
+
+  it("1,000 refs of the sprint's own phases, each a bad entry on one shared valid 4,990-entry history, validate that history once", () => {
+    const graph = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ name: `j${String(i).padStart(4, '0')}`, depends_on: [], concurrency: 'read' })));
+    const fresh = remoteWithSprint(graph);
+    const junk = remoteWithSprint(graph);
+    // Each tip repeats seq 4990 at depth 4991: invalid, so nothing is imported, but every chain must be read.
+    pushJunk(junk.evil, junk.url, junk.sprint, 4990, 1000, 4990);
+    for (const c of [fresh.victim, junk.victim]) expect(c.run(['status', '--fetch']).code).toBe(0);
+    const median = (c: Clone) => {
+      const ms: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = Date.now();
+        const r = c.run(['status']);
+        ms.push(Date.now() - t);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+      }
+      return ms.sort((a, b) => a - b)[1]!;
+    };
+    const base = median(fresh.victim);
+    const withJunk = median(junk.victim);
+    const problems: string[] = junk.victim.run(['status']).json.remote.problems;
+    expect(problems.filter((p) => /record seq 4990 at depth 4991/.test(p))).toHaveLength(1000);
+    expect(withJunk / base, `fresh ${base} ms, with junk ${withJunk} ms`).toBeLessThan(5);
+  }, 300_000);
 });
 
-function remoteWithSprint() {
+function remoteWithSprint(phases = '[{"name":"a"},{"name":"b"}]') {
   const { url } = makeBare();
   const victim = makeClone(url, 'victim');
-  const sprint = victim.run(['start', '--phases', '[{"name":"a"},{"name":"b"}]']).json.sprint_id as string;
+  const sprint = victim.run(['start', '--phases', phases]).json.sprint_id as string;
   const evil = makeClone(url, 'mallory', { init: false });
   return { url, victim, evil, sprint };
 }
 
 /** `depth` valid phase records in one chain, then `refs` refs each one more commit on top of it, pushed in one go. */
-function pushJunk(evil: Clone, url: string, sprint: string, depth: number, refs: number): void {
+function pushJunk(evil: Clone, url: string, sprint: string, depth: number, refs: number, tipSeq = depth + 1): void {
   const at = new Date().toISOString();
   const rec = (seq: number) =>
     JSON.stringify({ v: 1, seq, id: seq.toString(16).padStart(16, '0'), kind: seq % 2 ? 'claim' : 'release', reason: seq % 2 ? 'claim' : 'abort', agent: 'mallory', host: 'evil', at, ...(seq % 2 ? { expires_at: at } : {}) });
@@ -156,7 +180,7 @@ function pushJunk(evil: Clone, url: string, sprint: string, depth: number, refs:
     chunks.push(`commit ${ref}\nmark :${mark}\ncommitter m <m@evil> 1700000000 +0000\ndata 0\n${from ? `from :${from}\n` : ''}M 100644 inline record.json\ndata ${Buffer.byteLength(data)}\n${data}\n`);
   };
   for (let s = 1; s <= depth; s++) commit('refs/heads/history', s, s > 1 ? s - 1 : undefined, s);
-  for (let j = 0; j < refs; j++) commit(`refs/conductor/sprints/${sprint}/phases/j${String(j).padStart(4, '0')}`, depth + 1 + j, depth, depth + 1);
+  for (let j = 0; j < refs; j++) commit(`refs/conductor/sprints/${sprint}/phases/j${String(j).padStart(4, '0')}`, depth + 1 + j, depth, tipSeq);
   gitRun(evil.dir, ['fast-import', '--quiet'], { input: chunks.join('') });
   git(evil.dir, 'push', '-q', url, `refs/conductor/sprints/${sprint}/phases/*:refs/conductor/sprints/${sprint}/phases/*`);
 }

@@ -13,7 +13,7 @@ import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { replaceFile } from '../store/fs-atomic.js';
 import { isOid } from './objects.js';
 import type { RefKey } from './ref-names.js';
-import type { ChainCache, ChainEntry } from './tracking.js';
+import type { BadTips, ChainCache, ChainEntry } from './tracking.js';
 
 interface StoredCommit {
   /** The parent commit (absent: the chain's first entry). */
@@ -22,12 +22,25 @@ interface StoredCommit {
   a?: { oid: string; size: number };
 }
 
-/** The cache file as parsed, not yet validated: commits by id, and the tips worth keeping. */
+/** The cache file as parsed, not yet validated: commits by id; and rejected tips, with why. */
 export interface CacheFile {
   commits: Record<string, StoredCommit>;
+  bad?: Record<string, unknown>;
 }
 
-const cacheToJson = (cache: ChainCache, keep: Set<string>) => {
+const MAX_BAD = 5000;
+const BAD_KEY = /^(head|sprint|phase):[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** The rejected tips of the file, checked: a key naming a kind and a commit, a short printable reason. */
+export function badTipsOf(file: CacheFile): BadTips {
+  const out: BadTips = new Map();
+  for (const [k, v] of Object.entries(file.bad ?? {}).slice(0, MAX_BAD)) {
+    if (BAD_KEY.test(k) && typeof v === 'string' && v.length <= 400 && !/[\u0000-\u001f\u007f-\u009f]/.test(v)) out.set(k, v);
+  }
+  return out;
+}
+
+const cacheToJson = (cache: ChainCache, keep: Set<string>, bad: BadTips) => {
   const commits: Record<string, StoredCommit> = {};
   for (const [tip, entries] of cache) {
     if (!keep.has(tip)) continue;
@@ -36,14 +49,17 @@ const cacheToJson = (cache: ChainCache, keep: Set<string>) => {
       commits[e.commit] = { ...(i ? { p: entries[i - 1]!.commit } : {}), r: e.record, ...(e.artifact ? { a: e.artifact } : {}) };
     });
   }
-  return JSON.stringify({ v: 2, commits });
+  // Only tips still listed, so the file never grows beyond the refs that exist.
+  const rejected = Object.fromEntries([...bad].filter(([k]) => keep.has(k.slice(k.indexOf(':') + 1))).slice(0, MAX_BAD));
+  return JSON.stringify({ v: 2, commits, bad: rejected });
 };
 
 /** The cache file, parsed but not yet validated; empty when missing or odd. */
 export function readCacheFile(file: string): CacheFile {
   try {
-    const raw = JSON.parse(readBoundedText(file, READ_CAPS.remoteCache) ?? '{}') as { v?: number; commits?: Record<string, StoredCommit> };
-    return raw?.v === 2 && typeof raw.commits === 'object' && raw.commits ? { commits: raw.commits } : { commits: {} };
+    const raw = JSON.parse(readBoundedText(file, READ_CAPS.remoteCache) ?? '{}') as { v?: number; commits?: Record<string, StoredCommit>; bad?: Record<string, unknown> };
+    if (raw?.v !== 2 || typeof raw.commits !== 'object' || !raw.commits) return { commits: {} };
+    return { commits: raw.commits, bad: raw.bad && typeof raw.bad === 'object' && !Array.isArray(raw.bad) ? raw.bad : undefined };
   } catch {
     return { commits: {} };
   }
@@ -94,9 +110,9 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
 }
 
 /** Not fsynced: a cache lost in a power cut is rebuilt from the refs. */
-export function saveCache(file: string, cache: ChainCache, keep: Set<string>): void {
+export function saveCache(file: string, cache: ChainCache, keep: Set<string>, bad: BadTips = new Map()): void {
   try {
-    replaceFile(file, cacheToJson(cache, keep));
+    replaceFile(file, cacheToJson(cache, keep, bad));
   } catch {
     // Only a cache: the next command reads the refs again.
   }

@@ -104,15 +104,27 @@ class Bad extends Error {}
  */
 export type ChainCache = Map<string, ChainEntry<unknown>[]>;
 
+/** Why a ref was rejected, by `<kind>:<tip commit id>`: the same commit is never read again to say the same. */
+export type BadTips = Map<string, string>;
+const TOO_FAR = 'has a history too long to be ours';
+
 /** Reads and validates the listed refs whose key `want` accepts. */
-export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map()): TrackingState {
+export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map(), bad: BadTips = new Map()): TrackingState {
   const state: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
   const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
   for (const l of wanted) {
     const hit = cache.get(l.oid);
     if (hit) store(state, l, hit);
+    const known = hit ? undefined : bad.get(`${l.key.kind}:${l.oid}`);
+    if (known) state.problems.push({ ref: l.ref, problem: known });
   }
-  let refs = wanted.filter((l) => !cache.has(l.oid));
+  let refs = wanted.filter((l) => !cache.has(l.oid) && !bad.has(`${l.key.kind}:${l.oid}`));
+  // A commit id fixes everything below it, so a ref rejected for what it holds stays rejected:
+  // remembered by tip (not when the walk merely hit rev-list's limit).
+  const reject = (l: Listed, problem: string) => {
+    state.problems.push({ ref: l.ref, problem });
+    if (problem !== TOO_FAR) bad.set(`${l.key.kind}:${l.oid}`, problem);
+  };
   if (!refs.length) return state;
   const unchecked = refs.filter((l) => l.unchecked);
   if (unchecked.length) {
@@ -127,36 +139,57 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   // Refs sharing a history share its walk: each commit's chain is computed once (chainOf).
   const chains = new Map<Listed, string[]>();
   const walked = new Map<string, Walked>();
+  const fresh: string[] = [];
   for (const l of refs) {
-    const commits = chainOf(l.oid, parents, walked);
-    if (commits instanceof Bad) state.problems.push({ ref: l.ref, problem: commits.message });
-    else if (l.key.kind === 'sprint' && commits.length > 1) state.problems.push({ ref: l.ref, problem: 'must be a single commit' });
+    const commits = chainOf(l.oid, parents, walked, fresh);
+    if (commits instanceof Bad) reject(l, commits.message);
+    else if (l.key.kind === 'sprint' && commits.length > 1) reject(l, 'must be a single commit');
     else chains.set(l, commits);
   }
-  const all = [...new Set([...chains.values()].flat())];
+  // Every commit once, however many chains share it (chainOf listed each the first time it walked it).
+  const all = fresh;
   const exprs = all.flatMap((c) => [`${c}^{tree}`, `${c}:record.json`, `${c}:sprint.json`, `${c}:artifact.json`]);
   const info = objectInfo(cwd, exprs);
   const index = new Map(all.map((c, i) => [c, i]));
   const at = (c: string, i: number) => info[index.get(c)! * 4 + i];
   // Load trees and main files only when they are within their caps.
   const load = new Set<string>();
-  for (const [l, commits] of chains) {
-    for (const c of commits) {
-      const tree = at(c, 0);
-      const main = at(c, l.key.kind === 'sprint' ? 2 : 1);
-      if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) load.add(tree.oid);
-      if (main && main.type === 'blob' && main.size <= CAP[l.key.kind]) load.add(main.oid);
-    }
+  for (const c of all) {
+    const tree = at(c, 0);
+    const record = at(c, 1);
+    const sprint = at(c, 2);
+    if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) load.add(tree.oid);
+    if (record && record.type === 'blob' && record.size <= MAX_RECORD_BYTES) load.add(record.oid);
+    if (sprint && sprint.type === 'blob' && sprint.size <= MAX_SPRINT_BYTES) load.add(sprint.oid);
   }
   const bytes = objectBytes(cwd, [...load]);
+  // Validated entries as prefixes of shared arrays, by kind and commit: a chain that extends one already
+  // validated costs only its own new entries.
+  const validated = new Map<string, { entries: ChainEntry<unknown>[]; len: number }>();
   for (const [l, commits] of chains) {
     try {
-      const entries = commits.map((c, i) => memoEntry(l.key.kind, c, artifactCap, () => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap)));
+      const kind = l.key.kind;
+      let j = commits.length - 1;
+      let prefix: ChainEntry<unknown>[] = [];
+      for (; j >= 0; j--) {
+        const v = validated.get(`${kind}:${commits[j]}`);
+        if (v) {
+          prefix = v.len === v.entries.length ? v.entries : v.entries.slice(0, v.len);
+          break;
+        }
+      }
+      const entries = j === commits.length - 1 ? prefix : prefix.slice();
+      for (let i = j + 1; i < commits.length; i++) {
+        const c = commits[i]!;
+        entries.push(memoEntry(kind, c, artifactCap, () => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap)));
+        // Registered at once: a chain rejected at its tip still shares the valid history below it.
+        validated.set(`${kind}:${c}`, { entries, len: i + 1 });
+      }
       store(state, l, entries);
       cache.set(l.oid, entries);
     } catch (e) {
       if (!(e instanceof Bad)) throw e;
-      state.problems.push({ ref: l.ref, problem: e.message });
+      reject(l, e.message);
     }
   }
   return state;
@@ -169,7 +202,7 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
  */
 type Walked = { all: string[]; len: number } | Bad;
 
-function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>): string[] | Bad {
+function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>, fresh: string[]): string[] | Bad {
   const path: string[] = [];
   let base: string[] = [];
   for (let c: string | undefined = tip; c; ) {
@@ -180,7 +213,7 @@ function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string
       break;
     }
     const ps = parents.get(c);
-    if (!ps) return remember(path, new Bad('has a history too long to be ours'), walked);
+    if (!ps) return remember(path, new Bad(TOO_FAR), walked);
     if (ps.length > 1) return remember(path, new Bad(`has a merge commit ${c.slice(0, 12)}`), walked);
     path.push(c);
     // Too long is not remembered: the commits nearer the root may still be short enough.
@@ -189,7 +222,10 @@ function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string
   }
   if (base.length + path.length > MAX_CHAIN) return tooLong;
   const all = base.concat(path.reverse());
-  for (let i = base.length; i < all.length; i++) walked.set(all[i]!, { all, len: i + 1 });
+  for (let i = base.length; i < all.length; i++) {
+    walked.set(all[i]!, { all, len: i + 1 });
+    fresh.push(all[i]!);
+  }
   return all;
 }
 

@@ -11,9 +11,9 @@
 import { MAX_ARTIFACT_BYTES as ARTIFACT_CAP } from '../core/artifacts.js';
 import type { HeadRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
-import { addCached, readCacheFile, saveCache, type CacheFile } from './chain-cache.js';
+import { addCached, badTipsOf, readCacheFile, saveCache, type CacheFile } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
-import { chainKey, listTracking, readTracking, type Chain, type ChainCache, type ChainEntry, type Listed, type Problem, type TrackingState } from './tracking.js';
+import { chainKey, listTracking, readTracking, type BadTips, type Chain, type ChainCache, type ChainEntry, type Listed, type Problem, type TrackingState } from './tracking.js';
 
 /** Same cap as `complete --artifact` (one home: core/artifacts.ts). */
 export { ARTIFACT_CAP };
@@ -44,6 +44,7 @@ export class RemoteView {
   /** What the last load found wrong with the refs themselves (names, types, chains). */
   problems: Problem[] = [];
   private cache: ChainCache = new Map();
+  private bad: BadTips = new Map();
   private tips = new Set<string>();
   private listed: Listed[] = [];
   private cached: CacheFile = { commits: {} };
@@ -74,6 +75,7 @@ export class RemoteView {
     this.tips = new Set(refs.map((r) => r.oid));
     this.cached = readCacheFile(this.ctx.store.layout.remoteCache);
     this.cache = new Map();
+    this.bad = badTipsOf(this.cached);
     this.validated = false;
     const head = this.read((k) => k.kind === 'head');
     const ids = new Set<string>();
@@ -127,7 +129,7 @@ export class RemoteView {
 
   /** Keeps the chains validated by this load for the next command. */
   save(): void {
-    if (this.validated) saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips);
+    if (this.validated) saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips, this.bad);
   }
 
   /**
@@ -144,15 +146,15 @@ export class RemoteView {
     if (p.oldTip) this.tips.delete(p.oldTip);
     this.tips.add(c.tip);
     this.cache.set(c.tip, c.entries as ChainEntry<unknown>[]);
-    saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips);
+    saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips, this.bad);
   }
 
   private read(want: (k: RefKey) => boolean): TrackingState {
     const listed = this.listed.filter((r) => want(r.key));
     addCached(this.cached, listed, this.cache);
-    const known = this.cache.size;
-    const state = readTracking(this.cwd, listed, () => true, ARTIFACT_CAP, this.cache);
-    this.validated ||= this.cache.size > known;
+    const known = this.cache.size + this.bad.size;
+    const state = readTracking(this.cwd, listed, () => true, ARTIFACT_CAP, this.cache, this.bad);
+    this.validated ||= this.cache.size + this.bad.size > known;
     return state;
   }
 }
