@@ -90,7 +90,7 @@ export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseD
   if (project?.phases) return { phases: validateGraph(project.phases, PROJECT_CONFIG), source: 'project' };
   const nano = ctx.repo.top && join(ctx.repo.top, '.nanostack', 'config.json');
   if (nano && existsSync(nano)) {
-    const graph = (parse(readJsonText(nano, nano), nano) as { phase_graph?: unknown }).phase_graph;
+    const graph = (parse(readJsonText(nano, nano, true), nano) as { phase_graph?: unknown }).phase_graph;
     if (graph !== undefined) {
       // nanostack graphs name their phases like ours; keep their known classes.
       const withClasses = Array.isArray(graph)
@@ -102,10 +102,11 @@ export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseD
   return { phases: DEFAULT_PHASES.map((p) => ({ ...p, depends_on: [...p.depends_on] })), source: 'default' };
 }
 
-function readJsonText(file: string, what: string): string {
+/** `tracked`: a file of the work tree, which anyone can commit as a symlink: not followed. */
+function readJsonText(file: string, what: string, tracked = false): string {
   let text: string | undefined;
   try {
-    text = readBoundedText(file, READ_CAPS.projectConfig);
+    text = readBoundedText(file, READ_CAPS.projectConfig, { noFollow: tracked });
   } catch (e) {
     if (e instanceof BoundedReadError) throw invalid('E_BAD_GRAPH', `${what}: ${e.problem}: pass inline JSON ([{"name":"build"}]) or a regular JSON file of at most ${READ_CAPS.projectConfig} bytes`, { file });
   }

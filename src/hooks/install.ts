@@ -10,7 +10,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
+import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { replaceFile } from '../store/fs-atomic.js';
 import { blockText, CHAINED_SUFFIX, CREATED_LINE, findBlock, stubText, type HookName } from './stubs.js';
 
@@ -31,6 +31,7 @@ function readText(file: string): string | undefined {
     return lstatSync(file).isFile() ? (readBoundedText(file, READ_CAPS.projectConfig, { noFollow: true }) ?? '') : '';
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof BoundedReadError) return ''; // replaced by something odd since the lstat: someone else's
     throw e;
   }
 }
