@@ -90,6 +90,27 @@ describe('the ship gate never allows on a stale view', () => {
   });
 });
 
+describe('the fetch before allowing is bounded by the hook budget', () => {
+  it('a coordination remote that hangs on fetch: the push is judged on the last fetched view within CONDUCTOR_HOOK_TIMEOUT_MS, and says so', () => {
+    const { url } = makeBare();
+    const alice = makeClone(url, 'alice');
+    expect(alice.run(['start']).code).toBe(0);
+    // Fetches from origin hang; pushes go to the real repository.
+    alice.git(['config', 'protocol.ext.allow', 'always']);
+    alice.git(['remote', 'set-url', 'origin', 'ext::sh -c exec% sleep% 12% 2>/dev/null% </dev/null']);
+    alice.git(['remote', 'set-url', '--push', 'origin', url]);
+    const branch = alice.git(['rev-parse', '--abbrev-ref', 'HEAD']);
+    const t0 = Date.now();
+    const r = gitRun(alice.dir, ['push', 'origin', branch], { env: hookEnv({ CONDUCTOR_AGENT: 'alice', CONDUCTOR_HOOK_TIMEOUT_MS: '2000' }) });
+    const took = Date.now() - t0;
+    expect(r.code, r.stderr).not.toBe(0);
+    expect(r.stderr).toContain('not ready to ship');
+    expect(r.stderr).toContain('judged on the last fetched view');
+    expect(took).toBeGreaterThan(1500);
+    expect(took).toBeLessThan(10_000);
+  }, 60_000);
+});
+
 describe('core.hooksPath moved after install is noticed', () => {
   const expectNoticed = (r: { cli: (...a: string[]) => { stderr: string; json: any } }, repo: string) => {
     const s = r.cli('status');

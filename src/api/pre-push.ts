@@ -89,9 +89,10 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
     return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips, view };
   }
+  const stale = view === 'stale' ? ' (judged on the last fetched view: the coordination remote could not be fetched in time)' : '';
   throw blocked(
     'E_SHIP_GATE',
-    `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why}). Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
+    `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why})${stale}. Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
     { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt, view },
   );
 }
