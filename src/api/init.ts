@@ -50,7 +50,7 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetched = false;
     fetchError = e.message;
   }
-  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent });
+  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, repoEnv: opts.repoEnv });
   const problems = attached?.remote?.summary().problems ?? [];
   return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, problems, hooks };
 }
