@@ -53,12 +53,12 @@ for (let i = 0; i < RUNS + 2; i++) {
   // The same bookkeeping done by hand, for comparison: `git conductor complete`.
   const other = `p${RUNS + 2 + i}`;
   sh(process.execPath, [CLI, 'claim', other]);
-  writeFileSync(join(repo, `${other}.json`), JSON.stringify({ summary: other }));
+  writeFileSync(join(repo, `${other}.json`), JSON.stringify({ phase: other, summary: other }));
   const complete = time(process.execPath, [CLI, 'complete', other, '--artifact', `${other}.json`]);
   const without = time('git', ['-c', `core.hooksPath=${noHooks}`, 'commit', '-q', '--allow-empty', '-m', 'no hooks']);
   const plain = time('git', ['commit', '-q', '--allow-empty', '-m', 'hooks, no trailer']);
   sh(process.execPath, [CLI, 'claim', `p${i}`]);
-  writeFileSync(join(repo, '.conductor', `p${i}.json`), JSON.stringify({ summary: `phase ${i}` }));
+  writeFileSync(join(repo, '.conductor', `p${i}.json`), JSON.stringify({ phase: `p${i}`, summary: `phase ${i}` }));
   sh('git', ['add', '.conductor']);
   const trailer = time('git', ['commit', '-q', '-m', `p${i} done`, '-m', `Conductor-Phase: p${i}`]);
   if (keep) Object.entries({ floor, startup, complete, without, plain, trailer }).forEach(([k, v]) => t[k].push(v));

@@ -5,7 +5,7 @@
 // and ship. Every step runs the real CLI (and real git hooks) as separate
 // processes. It is also a smoke test: it exits 1 when an expected outcome does
 // not happen. KEEP_DEMO=1 keeps the throwaway directory.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { bold, checkCount, DemoFailure, expectThat, green, Machine, makeWorld, note, race, red, step } from './demo-kit.mjs';
 
@@ -14,6 +14,13 @@ const world = makeWorld();
 const at = (name) => join(world.root, name);
 const rel = (file) => relative(dirname(dirname(file)), file); // .conductor/<phase>.json, from the work tree
 const firstLine = (s) => s.trim().split('\n')[0] ?? '';
+/** An artifact that fits the phase's contract: the example in templates/artifacts/, with these fields changed. */
+const artifactOf = (phase, patch = {}) => {
+  const base = JSON.parse(readFileSync(new URL(`../templates/artifacts/${phase}.json`, import.meta.url), 'utf8'));
+  return { ...base, ...patch, summary: typeof patch.summary === 'object' ? { ...base.summary, ...patch.summary } : (patch.summary ?? base.summary) };
+};
+// Put together at run time, so no credential-shaped string sits in the source.
+const PASTED_KEY = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
 const loserSays = (results) => results.find((r) => r.code === 3 && r.json.error?.code === 'E_LOST_RACE') ?? results.find((r) => r.code === 3);
 
 /** Prints a race's results and returns the winners. */
@@ -88,7 +95,7 @@ async function main() {
 
   step(`${thinker.agent} thinks, and completes think with an artifact`);
   const tm = thinker.machine;
-  const thinkFile = tm.write('.conductor/think.json', { summary: 'users lose drafts on refresh', scope: 'autosave every 5 s' });
+  const thinkFile = tm.write('.conductor/think.json', artifactOf('think', { summary: { value_proposition: 'users lose drafts on refresh', narrowest_wedge: 'autosave every 5 s' } }));
   expectThat(tm.conductor(thinker.agent, 'complete', 'think', '--artifact', rel(thinkFile)).code === 0, 'think done; plan unlocked');
 
   step('Same machine, two terminals: claude, opencode and alice race for "plan" on alice\'s laptop');
@@ -100,7 +107,7 @@ async function main() {
   const [planner, ...extraPlanners] = report(planRace, () => 'claimed plan');
   expectThat(!!planner && extraPlanners.length === 0 && planRace.every((r) => r === planner || r.code === 3), `exactly one winner on one machine: ${planner?.agent}`);
   const pm = planner.machine;
-  const planFile = pm.write('.conductor/plan.json', { files: ['src/autosave.js'], steps: ['debounce input', 'save to localStorage', 'restore on load'], size: 'small' });
+  const planFile = pm.write('.conductor/plan.json', artifactOf('plan', { summary: { planned_files: ['src/autosave.js'] }, steps: ['debounce input', 'save to localStorage', 'restore on load'] }));
   expectThat(pm.conductor(planner.agent, 'complete', 'plan', '--artifact', rel(planFile)).code === 0, 'plan done; build unlocked');
 
   step('codex builds on bob\'s laptop: a commit with a "Conductor-Phase: build" trailer completes build');
@@ -126,10 +133,17 @@ async function main() {
   const shown = ci.conductor('cursor', 'artifact', 'show', 'plan');
   expectThat(shown.code === 0 && shown.stdout.includes('save to localStorage'), 'the artifact travelled in the phase\'s ref');
 
+  step('cursor checks the review artifact against the contract before completing: "low" is not a review severity');
+  const nit = { id: 'R1', severity: 'low', description: 'name the 5000 ms constant', file: 'src/autosave.js', line: 1 };
+  const reviewFile = ci.write('.conductor/review.json', artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [nit] }));
+  const invalid = ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile));
+  expectThat(invalid.code === 2 && invalid.stdout.includes('findings[0].severity: "low" is not allowed; allowed: blocking, should_fix, nitpick, positive'), 'exit 2, naming the path, what was found and what is allowed', invalid.out);
+  ci.write('.conductor/review.json', artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [{ ...nit, severity: 'nitpick' }] }));
+  expectThat(ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile)).code === 0, 'fixed: it fits the review contract');
+
   step('review and qa finish; security is still running');
-  const reviewFile = ci.write('.conductor/review.json', { summary: 'small and clear', findings: [{ severity: 'low', title: 'name the 5000 ms constant' }] });
-  expectThat(ci.conductor('cursor', 'complete', 'review', '--artifact', rel(reviewFile)).code === 0, 'review done (one low finding: no halt)');
-  const qaFile = alice2.write('.conductor/qa.json', { tests: { total: 42, failed: 0 } });
+  expectThat(ci.conductor('cursor', 'complete', 'review', '--artifact', rel(reviewFile)).code === 0, 'review done (one nitpick: no halt)');
+  const qaFile = alice2.write('.conductor/qa.json', artifactOf('qa'));
   expectThat(alice2.conductor('opencode', 'complete', 'qa', '--artifact', rel(qaFile)).code === 0, 'qa done (42 tests, 0 failed)');
 
   step('bob pushes main: the pre-push ship gate refuses while security is running');
@@ -142,15 +156,25 @@ async function main() {
   );
   expectThat(origin.git('rev-parse', 'main') !== head, 'origin\'s main is unchanged');
 
-  step('gemini finishes security; the same push goes through');
-  const secFile = bob.write('.conductor/security.json', { findings: [{ severity: 'info', title: 'drafts stay on this device' }] });
-  expectThat(bob.conductor('gemini', 'complete', 'security', '--artifact', rel(secFile)).code === 0, 'security done');
+  step('gemini finishes security, with a cloud key pasted into a finding by mistake: it is redacted before it is stored or published');
+  const sec = artifactOf('security');
+  sec.findings[0].proof_of_concept = `found ${PASTED_KEY} in a log line`;
+  const secFile = bob.write('.conductor/security.json', sec);
+  const secDone = bob.conductor('gemini', 'complete', 'security', '--artifact', rel(secFile));
+  expectThat(secDone.code === 0 && secDone.stdout.includes('security grade A'), 'security done, graded A (one low finding)', secDone.out);
+  expectThat(secDone.stdout.includes('redacted 1 secret(s) before storing: aws-access-key-id at findings[0].proof_of_concept'), 'the result says what was redacted and where, never the key', secDone.out);
+  alice.git('fetch', '-q');
+  const raw = alice.run('git', ['conductor', 'artifact', 'show', 'security', '--raw'], { agent: 'alice' });
+  note(`alice-laptop: git conductor artifact show security --raw | grep proof_of_concept\n      ${raw.stdout.split('\n').find((l) => l.includes('proof_of_concept'))?.trim()}`);
+  expectThat(raw.code === 0 && raw.stdout.includes('[REDACTED:aws-access-key-id]') && !raw.stdout.includes(PASTED_KEY), "alice's laptop reads the stored bytes: the key never left bob's machine", raw.out);
+
+  step('the same push goes through');
   const pushed = bob.show('bob', 'git', ['push', '-q', 'origin', 'main']);
   expectThat(pushed.code === 0 && origin.git('rev-parse', 'main') === head, `push accepted: origin's main is ${head.slice(0, 12)}`, pushed.out);
 
   step('bob ships; the sprint is archived');
   expectThat(bob.conductor('bob', 'claim', 'ship').code === 0, 'bob holds ship (review, security and qa all done)');
-  const shipFile = bob.write('.conductor/ship.json', { summary: 'released autosave', version: '1.4.0' });
+  const shipFile = bob.write('.conductor/ship.json', artifactOf('ship', { summary: { title: 'released autosave', pr_number: null, pr_url: null, status: 'merged' }, version: '1.4.0' }));
   const shipped = bob.json('bob', 'complete', 'ship', '--artifact', rel(shipFile));
   expectThat(shipped.code === 0 && shipped.json.sprint_done === true, 'ship done: the last phase', shipped.out);
   alice.conductor('alice', 'status', '--fetch');

@@ -6,6 +6,7 @@ import { conductor } from './helpers/cli.js';
 import { entryFile, makeBare, makeClone } from './helpers/remote.js';
 import { makeRepo } from './helpers/repo.js';
 import { repoPerTest, untilExpired } from './helpers/sprint.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const t = repoPerTest();
 const { ok, no } = t;
@@ -48,7 +49,7 @@ describe('abort --force over a corrupt entry', () => {
     const run = (...a: string[]) => conductor([...a, '--json'], { cwd: repo });
     run('start');
     run('claim', 'think', '--agent', 'a');
-    writeFileSync(join(repo, 'think.json'), '{"summary":"x"}');
+    writeFileSync(join(repo, 'think.json'), artifactText('think'));
     expect(run('complete', 'think', '--agent', 'a', '--artifact', 'think.json').code).toBe(0);
     writeFileSync(join(phaseDir(repo, 'think'), '000002', 'record.json'), '{"trunc');
     const r = run('abort', 'think', '--force', '--agent', 'b');

@@ -8,6 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
 import { phaseDir, snapshot, stateDir } from './helpers/state.js';
+import { artifactText } from './helpers/artifacts.js';
 
 type Env = Record<string, string | undefined>;
 const run = (cwd: string, args: string[], env: Env = {}) => conductor(args, { cwd, env: env });
@@ -120,8 +121,8 @@ describe('bad input', () => {
       expect(artifactError('truncated.json')).toContain('is not valid JSON');
       writeFileSync(join(repo, 'list.json'), '[1,2]');
       expect(artifactError('list.json')).toContain('must be a JSON object');
-      writeFileSync(join(repo, 'budget.json'), '{"budget":{"limit":"lots","used":1}}');
-      expect(artifactError('budget.json')).toContain('budget.limit');
+      writeFileSync(join(repo, 'budget.json'), artifactText('think', { budget: { limit: 'lots', used: 1 } }));
+      expect(artifactError('budget.json')).toContain('budget.limit: expected a number, found "lots"');
       mkdirSync(join(repo, 'dir.json'));
       expect(artifactError('dir.json')).toBe('artifact dir.json is not a regular file');
       expect(artifactError('missing.json')).toContain('does not exist');
@@ -133,12 +134,12 @@ describe('bad input', () => {
     });
 
     it('accepts files whose names merely start with dots, and a repository reached through a symlinked path', () => {
-      writeFileSync(join(repo, '..notes.json'), '{"summary":"dots"}');
+      writeFileSync(join(repo, '..notes.json'), artifactText('think'));
       expect(ok(repo, complete('..notes.json').slice(0, -1)).artifact.source).toBe('..notes.json');
       ok(repo, ['claim', 'plan', '--agent', 'a']);
       const alias = join(tempDir(), 'alias');
       symlinkSync(repo, alias);
-      writeFileSync(join(repo, 'plan.json'), '{}');
+      writeFileSync(join(repo, 'plan.json'), artifactText('plan'));
       const r = run(alias, ['complete', 'plan', '--agent', 'a', '--artifact', 'plan.json', '--json']);
       expect(r.code, r.stdout).toBe(0);
       expect(r.json.artifact.source).toBe('plan.json');
@@ -147,7 +148,7 @@ describe('bad input', () => {
     it('leaves the phase claimed after every refusal, and accepts a good artifact', () => {
       writeFileSync(join(repo, 'bad.json'), '{');
       artifactError('bad.json');
-      writeFileSync(join(repo, 'good.json'), '{"summary":"ok"}');
+      writeFileSync(join(repo, 'good.json'), artifactText('think'));
       expect(ok(repo, complete('good.json').slice(0, -1)).artifact.source).toBe('good.json');
     });
   });

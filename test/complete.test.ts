@@ -7,6 +7,7 @@ import { conductor, conductorAsync } from './helpers/cli.js';
 import { makeRepo } from './helpers/repo.js';
 import { repoPerTest } from './helpers/sprint.js';
 import { auditEvents } from './helpers/state.js';
+import { artifact as valid } from './helpers/artifacts.js';
 
 const t = repoPerTest();
 const { ok, no, finish, sprintFile } = t;
@@ -27,15 +28,15 @@ describe('completion', () => {
   });
 
   it('stores the artifact bytes with their sha256: later edits of the file change nothing', () => {
-    const text = '{"summary":"the problem", "risks":["x"]}';
+    const text = JSON.stringify(valid('think', { risks: ['x'] }), null, 3);
     mkdirSync(join(t.repo, '.conductor'));
     writeFileSync(join(t.repo, '.conductor', 'think.json'), text);
     ok('claim', 'think', '--agent', 'a');
     const done = ok('complete', 'think', '--agent', 'a', '--artifact', '.conductor/think.json');
     expect(done.artifact).toEqual({ sha256: createHash('sha256').update(text).digest('hex'), bytes: text.length, source: '.conductor/think.json' });
-    writeFileSync(join(t.repo, '.conductor', 'think.json'), '{"summary":"rewritten"}');
+    writeFileSync(join(t.repo, '.conductor', 'think.json'), JSON.stringify(valid('think', { summary: 'rewritten' })));
     const shown = ok('artifact', 'show', 'think');
-    expect(shown.content).toEqual({ summary: 'the problem', risks: ['x'] });
+    expect(shown.content).toEqual(valid('think', { risks: ['x'] }));
     expect(shown.sha256).toBe(done.artifact.sha256);
     no(3, 'E_NO_ARTIFACT', 'artifact', 'show', 'plan');
   });
@@ -47,9 +48,9 @@ describe('completion', () => {
     no(4, 'E_DEPENDENCY', 'claim', 'ship', '--agent', 'x');
     expect(finish('build').unlocked).toEqual(['review', 'security', 'qa']);
     expect(no(4, 'E_DEPENDENCY', 'claim', 'ship', '--agent', 'x')).toContain('review, security, qa not done yet');
-    expect(finish('review', 'r', { findings: [{ severity: 'low', blocking: false }] }).unlocked).toEqual([]);
-    expect(finish('security', 's', { findings: [{ severity: 'high', fixed: true }] }).unlocked).toEqual([]);
-    const qa = finish('qa', 'q', { tests: { total: 10, failed: 2 } });
+    expect(finish('review', 'r', valid('review', { summary: { blocking: 0 }, findings: [{ severity: 'should_fix', description: 'later' }] })).unlocked).toEqual([]);
+    expect(finish('security', 's', valid('security', { summary: { high: 1 }, findings: [{ severity: 'high', description: 'xss', status: 'fixed' }] })).unlocked).toEqual([]);
+    const qa = finish('qa', 'q', valid('qa', { summary: { status: 'partial', tests_run: 10, tests_passed: 8, tests_failed: 2 } }));
     expect(qa).toMatchObject({ unlocked: ['ship'], sprint_done: false });
     expect(qa.halt).toBeUndefined();
     const ship = finish('ship');
@@ -70,14 +71,14 @@ describe('halts', () => {
   });
 
   it.each([
-    ['review', { findings: [{ severity: 'medium', blocking: true, title: 'needs a decision' }] }, 'review has 1 blocking finding(s) that need a human'],
-    ['security', { vulnerabilities: [{ severity: 'critical' }] }, 'security found 1 critical or high finding(s)'],
-    ['qa', { tests: { total: 10, failed: 3 } }, 'qa failure rate 30% is over the 20% threshold'],
-    ['qa', { tests: { total: 100, failed: 6 }, wtf_threshold: 0.05 }, 'qa failure rate 6% is over the 5% threshold'],
-    ['review', { budget: { limit: 1000, used: 1000 } }, 'budget exhausted (1000 of 1000 used)'],
-    ['security', { consecutive_failures: 3, stuck_on: 'the login test' }, 'circuit breaker: 3 consecutive failed attempts on the login test'],
-    ['qa', { consecutive_failures: 5, stuck_on: 'red \u001b[31m\nalert' }, 'circuit breaker: 5 consecutive failed attempts on red ?[31m?alert'],
-  ])('%s artifact %j halts the sprint', (phase, artifact, reason) => {
+    ['review', valid('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'needs a decision' }] }), 'review has 1 blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)'],
+    ['security', valid('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }), 'security found 1 critical and 0 high finding(s) not fixed'],
+    ['qa', valid('qa', { summary: { status: 'partial', tests_run: 10, tests_passed: 7, tests_failed: 3 } }), 'qa failure rate 30% (3 of 10) is over the 20% threshold'],
+    ['qa', valid('qa', { summary: { status: 'fail', tests_run: 100, tests_passed: 94, tests_failed: 6 } }), 'qa reported status "fail" (6 of 100 tests failed)'],
+    ['review', valid('review', { budget: { limit: 1000, used: 1000 } }), 'budget exhausted (1000 of 1000 used)'],
+    ['security', valid('security', { consecutive_failures: 3, stuck_on: 'the login test' }), 'circuit breaker: 3 consecutive failed attempts on the login test'],
+    ['qa', valid('qa', { consecutive_failures: 5, stuck_on: 'red \u001b[31m\nalert' }), 'circuit breaker: 5 consecutive failed attempts on red ?[31m?alert'],
+  ])('%s artifact %# halts the sprint', (phase, artifact, reason) => {
     const done = finish(phase, 'x', artifact);
     expect(done.halt).toBe(reason);
     expect(ok('status').halted).toEqual({ phase, reason });

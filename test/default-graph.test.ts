@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { makeRepo } from './helpers/repo.js';
+import { artifactText } from './helpers/artifacts.js';
 
 describe('a sprint on one machine', () => {
   let repo: string;
@@ -20,7 +21,7 @@ describe('a sprint on one machine', () => {
     expect(run(['claim', 'plan', '--agent', 'a']).code).toBe(4);
     expect(run(['claim', 'think', '--agent', 'a']).code).toBe(0);
     expect(run(['claim', 'think', '--agent', 'b']).code).toBe(3);
-    writeFileSync(join(repo, 'think.json'), '{"summary":"why"}');
+    writeFileSync(join(repo, 'think.json'), artifactText('think'));
     const done = run(['complete', 'think', '--agent', 'a', '--artifact', join(repo, 'think.json')]);
     expect(done.code).toBe(0);
     expect(done.json.unlocked).toEqual(['plan']);

@@ -20,6 +20,12 @@ describe('npm run demo', () => {
     expect(out).toMatch(/✓ exactly one winner on one machine: \S+/);
     expect(out).toMatch(/git-conductor: completed build \(commit [0-9a-f]{12}\)/);
     expect(out).toContain("✓ the artifact travelled in the phase's ref");
+    // The artifact contract: a wrong severity is named with what is allowed; a pasted key is redacted before it is stored.
+    expect(out).toContain('findings[0].severity: "low" is not allowed; allowed: blocking, should_fix, nitpick, positive');
+    expect(out).toContain('✓ exit 2, naming the path, what was found and what is allowed');
+    expect(out).toContain('redacted 1 secret(s) before storing: aws-access-key-id at findings[0].proof_of_concept');
+    expect(out).toContain('"proof_of_concept": "found [REDACTED:aws-access-key-id] in a log line"');
+    expect(out).not.toMatch(/AKIA[0-9A-Z]{16}/);
     // The ship gate: refused while security runs, then the same push goes through.
     expect(out).toMatch(/refused: sprint \S+ is not ready to ship \(security: running, held by gemini@/);
     expect(out.indexOf('✓ push refused by the ship gate')).toBeLessThan(out.indexOf('✓ push accepted'));

@@ -8,6 +8,7 @@ import { git, gitRun } from './helpers/git.js';
 import { commit, hookEnv, phaseOf } from './helpers/hooks.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
+import { artifactText } from './helpers/artifacts.js';
 
 /** Every file under `dir`: path -> mode and bytes. */
 function snapshot(dir: string): Record<string, string> {
@@ -97,7 +98,7 @@ describe('hooks install next to existing hooks', () => {
     expect(r.json.hooks_dir).toBe(join(repo, '.git', 'hooks'));
     await readyToShip(repo);
     conductor(['claim', 'qa', '--json'], { cwd: wt, agent: 'w' });
-    const c = commit(wt, 'w', ['qa from the worktree', 'Conductor-Phase: qa'], { '.conductor/qa.json': '{"tests":{"total":3,"failed":0}}' });
+    const c = commit(wt, 'w', ['qa from the worktree', 'Conductor-Phase: qa'], { '.conductor/qa.json': artifactText('qa', { summary: { status: 'pass', tests_run: 3, tests_passed: 3, tests_failed: 0 } }) });
     expect(c.stderr).toContain('completed qa with .conductor/qa.json');
     expect(phaseOf(repo, 'qa').commit).toBe(git(wt, 'rev-parse', 'HEAD'));
     expect(conductor(['hooks', 'uninstall', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual(['removed', 'removed']);
@@ -147,7 +148,7 @@ describe('hooks install with husky 9', () => {
 
     await readyToShip(repo);
     conductor(['claim', 'review', '--json'], { cwd: repo, agent: 'r' });
-    const c = commit(repo, 'r', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': '{"findings":[]}' });
+    const c = commit(repo, 'r', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review') });
     expect(c.code).toBe(0);
     expect(phaseOf(repo, 'review').state).toBe('done');
     const remote = join(tempDir('conductor-remote-'), 'o.git');

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { repoPerTest, untilExpired } from './helpers/sprint.js';
+import { artifact } from './helpers/artifacts.js';
 
 const t = repoPerTest();
 const { ok, finish } = t;
@@ -18,7 +19,7 @@ describe('log', () => {
     await untilExpired(ok('claim', 'b', '--agent', 'x', '--ttl', '1s'));
     ok('unstuck', 'c', '--agent', 'y');
     ok('claim', 'b', '--agent', 'y');
-    finish('review', 'z', { findings: [{ blocking: true }] });
+    finish('review', 'z', artifact('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'x' }] }));
     ok('clean');
     const kinds = ok('log').entries.map((e: { event: string }) => e.event);
     expect(kinds).toEqual(['start', 'claim', 'renew', 'complete', 'claim', 'abort', 'claim', 'claim', 'unstuck', 'takeover', 'claim', 'complete', 'halt', 'clean']);

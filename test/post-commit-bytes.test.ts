@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { git } from './helpers/git.js';
 import { commit, phaseOf, sprintRepo } from './helpers/hooks.js';
+import { artifact } from './helpers/artifacts.js';
 
 describe('post-commit artifacts as bytes', () => {
   it('refuses invalid UTF-8 in one artifact and still completes the next one with its exact bytes', async () => {
     const { repo } = await sprintRepo();
     expect(conductor(['claim', 'qa', '--json'], { cwd: repo, agent: 'rita' }).code).toBe(0);
     expect(conductor(['claim', 'review', '--json'], { cwd: repo, agent: 'rita' }).code).toBe(0);
-    const review = '{"summary":"ünïcode ✓ 𝄞 fine","findings":[]}\n';
+    const review = JSON.stringify(artifact('review', { notes: 'ünïcode ✓ 𝄞 fine' })) + '\n';
     const badQa = Buffer.concat([Buffer.from('{"tests":{"total":1,"failed":0},"note":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}\n')]);
     const r = commit(repo, 'rita', ['qa and review', 'Conductor-Phase: qa\nConductor-Phase: review'], { '.conductor/qa.json': badQa, '.conductor/review.json': review });
     expect(r.code).toBe(0);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { git } from './helpers/git.js';
 import { commit } from './helpers/hooks.js';
 import { makeBare, makeClone, serverHook } from './helpers/remote.js';
+import { artifactText } from './helpers/artifacts.js';
 
 describe('post-commit across machines', () => {
   it('gives up on a hanging remote at CONDUCTOR_HOOK_TIMEOUT_MS, completes offline with the commit and its artifact, and sync publishes it', () => {
@@ -16,7 +17,7 @@ describe('post-commit across machines', () => {
     const marker = join(bare, 'hang');
     writeFileSync(marker, '');
     serverHook(bare, 'pre-receive', `i=0; while [ -e "${marker}" ] && [ $i -lt 120 ]; do sleep 0.1; i=$((i+1)); done; exit 1`);
-    const artifact = '{"summary":"the problem, understood"}\n';
+    const artifact = artifactText('think', { summary: { value_proposition: 'the problem, understood' } }) + '\n';
     const t0 = Date.now();
     const r = commit(ana.dir, 'ana', ['think: notes', 'Conductor-Phase: think'], { '.conductor/think.json': artifact }, { CONDUCTOR_HOOK_TIMEOUT_MS: '2000' });
     const took = Date.now() - t0;

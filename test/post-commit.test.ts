@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { git, gitRun } from './helpers/git.js';
 import { commit, hookEnv, phaseOf, sprintRepo } from './helpers/hooks.js';
+import { artifactText } from './helpers/artifacts.js';
 
 describe('post-commit hook', () => {
   let repo: string;
@@ -14,7 +15,7 @@ describe('post-commit hook', () => {
 
   it('completes the phase the committer holds, with the artifact the commit adds, and records the commit', () => {
     expect(conductor(['claim', 'review', '--json'], { cwd: repo, agent: 'rita' }).code).toBe(0);
-    const artifact = '{"summary":"looks good","findings":[{"severity":"low","title":"typo"}]}\n';
+    const artifact = artifactText('review', { summary: { blocking: 0 }, findings: [{ severity: 'nitpick', description: 'typo' }] }) + '\n';
     const r = commit(repo, 'rita', ['review: looks good', 'Conductor-Phase: review'], { '.conductor/review.json': artifact });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('completed review with .conductor/review.json');
@@ -36,10 +37,10 @@ describe('post-commit hook', () => {
     writeFileSync(join(repo, 'notes.txt'), 'unstaged work\n');
     git(repo, 'add', '-N', 'notes.txt');
     const before = git(repo, 'status', '--porcelain');
-    const committed = '{"tests":{"total":10,"failed":0}}\n';
+    const committed = artifactText('qa', { summary: { status: 'pass', tests_run: 10, tests_passed: 10, tests_failed: 0 } }) + '\n';
     const r = commit(repo, 'quinn', ['qa: all green', 'Conductor-Phase: qa'], { '.conductor/qa.json': committed });
     // Change the work-tree copy after committing the real one: the hook must read the commit.
-    writeFileSync(join(repo, '.conductor/qa.json'), '{"tests":{"total":10,"failed":9}}\n');
+    writeFileSync(join(repo, '.conductor/qa.json'), artifactText('qa', { summary: { status: 'fail', tests_run: 10, tests_passed: 1, tests_failed: 9 } }) + '\n');
     expect(r.code).toBe(0);
     expect(conductor(['artifact', 'show', 'qa', '--json'], { cwd: repo }).json.content).toEqual(JSON.parse(committed));
     expect(git(repo, 'status', '--porcelain', '--', 'notes.txt')).toBe(before.split('\n').find((l) => l.includes('notes.txt')));
@@ -48,7 +49,7 @@ describe('post-commit hook', () => {
 
   it('ignores a trailer from an agent that does not hold the phase', () => {
     expect(conductor(['claim', 'security', '--json'], { cwd: repo, agent: 'sam' }).code).toBe(0);
-    const r = commit(repo, 'mallory', ['drive-by', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings":[]}' });
+    const r = commit(repo, 'mallory', ['drive-by', 'Conductor-Phase: security'], { '.conductor/security.json': artifactText('security') });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Conductor-Phase security ignored: held by sam@\S+, not by mallory/);
     expect(phaseOf(repo, 'security')).toMatchObject({ state: 'running', agent: 'sam' });
@@ -60,8 +61,8 @@ describe('post-commit hook', () => {
     expect(r.stderr).toMatch(/security NOT completed: artifact \.conductor\/security\.json is not valid JSON/);
     expect(git(repo, 'log', '-1', '--format=%s')).toBe('security: oops');
     expect(phaseOf(repo, 'security').state).toBe('running');
-    const wrongShape = commit(repo, 'sam', ['security: wrong shape', 'Conductor-Phase: security'], { '.conductor/security.json': '{"findings":"none"}' });
-    expect(wrongShape.stderr).toMatch(/does not fit the security schema/);
+    const wrongShape = commit(repo, 'sam', ['security: wrong shape', 'Conductor-Phase: security'], { '.conductor/security.json': artifactText('security', { findings: 'none' }) });
+    expect(wrongShape.stderr).toMatch(/does not fit the security contract \(schema_version 1\): findings: expected an array, found "none"/);
     expect(phaseOf(repo, 'security').state).toBe('running');
   });
 

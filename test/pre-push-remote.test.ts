@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { gitRun } from './helpers/git.js';
 import { hookEnv } from './helpers/hooks.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const done = (c: Clone, phase: string) => {
   mkdirSync(join(c.dir, '.conductor'), { recursive: true });
-  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), '{"findings":[]}');
+  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), artifactText(phase));
   expect(c.run(['claim', phase]).code).toBe(0);
   expect(c.run(['complete', phase, '--artifact', `.conductor/${phase}.json`]).code).toBe(0);
 };
@@ -30,7 +31,7 @@ describe('the ship gate across machines', () => {
     expect(refused.stderr).toMatch(/not ready to ship \(security: running, held by bob@\S+ since [^)]*\)/);
     expect(gitRun(bare, ['rev-parse', '--verify', '-q', 'HEAD']).code).not.toBe(0);
 
-    writeFileSync(join(bob.dir, '.conductor', 'security.json'), '{"findings":[]}');
+    writeFileSync(join(bob.dir, '.conductor', 'security.json'), artifactText('security'));
     expect(bob.run(['complete', 'security', '--artifact', '.conductor/security.json']).code).toBe(0);
     const ok = push();
     expect(ok.code, ok.stderr).toBe(0);

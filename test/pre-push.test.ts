@@ -6,6 +6,7 @@ import { conductor } from './helpers/cli.js';
 import { git, gitRun, hasRef } from './helpers/git.js';
 import { commit, hookEnv, sprintRepo } from './helpers/hooks.js';
 import { makeRepo } from './helpers/repo.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const push = (repo: string, args: string[], env: Record<string, string | undefined> = {}) => gitRun(repo, ['push', 'origin', ...args], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper', ...env }) });
 
@@ -64,7 +65,7 @@ describe('pre-push ship gate', () => {
   });
 
   it('allows the push once review, qa and security are done', () => {
-    expect(commit(repo, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': '{"findings":[]}' }).code).toBe(0);
+    expect(commit(repo, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review') }).code).toBe(0);
     for (const p of ['qa', 'security']) {
       expect(conductor(['claim', p, '--json'], { cwd: repo, agent: 'tess' }).code).toBe(0);
       expect(conductor(['complete', p, '--json'], { cwd: repo, agent: 'tess' }).code).toBe(0);
@@ -80,13 +81,13 @@ describe('ship gate rules', () => {
   it('refuses while the sprint is halted, even with every prerequisite done', async () => {
     const { repo, remote } = await sprintRepo();
     for (const p of ['review', 'qa', 'security']) expect(conductor(['claim', p, '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
-    writeFileSync(join(repo, 'sec.json'), '{"findings":[{"severity":"critical","title":"sql injection"}]}');
+    writeFileSync(join(repo, 'sec.json'), artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }));
     expect(conductor(['complete', 'security', '--artifact', 'sec.json', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
     expect(conductor(['complete', 'review', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
     expect(conductor(['complete', 'qa', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
     const r = push(repo, ['main']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('halted by security: security found 1 critical or high finding(s)');
+    expect(r.stderr).toContain('halted by security: security found 1 critical and 0 high finding(s) not fixed');
     expect(hasRef(remote, 'refs/heads/main')).toBe(false);
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { git, hasRef } from './helpers/git.js';
 import { independentPhases, makeBare, makeClone, type Clone } from './helpers/remote.js';
+import { artifactText } from './helpers/artifacts.js';
 
 describe('crafted refs', () => {
   it('crafted refs (bad JSON, ../ tree entries, huge blobs, escapes) are reported cleanly and never trusted', () => {
@@ -61,7 +62,7 @@ describe('imported completions are checked against their artifact', () => {
     const now = Date.now();
     const base = { v: 1, agent: 'mallory', host: 'evil' };
     const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
-    const artifact = JSON.stringify({ findings: [{ severity: 'critical', title: 'sql injection' }] });
+    const artifact = artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] });
     const sha256 = createHash('sha256').update(artifact).digest('hex');
     const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString(), artifact: { sha256, bytes: artifact.length, source: 'security.json' } };
     const c1 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(claim))]]), '-m', 'claim security by mallory@evil']);

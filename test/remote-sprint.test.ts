@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { git } from './helpers/git.js';
 import { makeBare, makeClone, sleep, startDaemon, type Clone } from './helpers/remote.js';
+import { artifact, artifactText } from './helpers/artifacts.js';
 
 const PHASES = ['think', 'plan', 'build', 'review', 'security', 'qa', 'ship'];
 
@@ -17,7 +18,7 @@ async function agentLoop(c: Clone, log: string[]): Promise<void> {
       const phase = n.json.phase as string;
       mkdirSync(join(c.dir, '.conductor'), { recursive: true });
       const file = join(c.dir, '.conductor', `${phase}.json`);
-      writeFileSync(file, JSON.stringify({ summary: `${phase} by ${c.agent}`, findings: [] }));
+      writeFileSync(file, JSON.stringify(artifact(phase, { notes: `${phase} by ${c.agent}` })));
       const done = await c.runAsync(['complete', phase, '--artifact', file]);
       if (done.code !== 0) throw new Error(`${c.agent}: complete ${phase} failed: ${done.stdout}${done.stderr}`);
       log.push(`${phase}:${c.agent}`);
@@ -60,7 +61,7 @@ describe('a sprint across machines, through git daemon', () => {
       for (const phase of PHASES) {
         const a = c.run(['artifact', 'show', phase]);
         expect(a.code, a.stdout).toBe(0);
-        expect(a.json.content.summary).toBe(`${phase} by ${log.find((l) => l.startsWith(`${phase}:`))!.split(':')[1]}`);
+        expect(a.json.content.notes).toBe(`${phase} by ${log.find((l) => l.startsWith(`${phase}:`))!.split(':')[1]}`);
       }
     }
     await daemon.kill();
@@ -83,12 +84,12 @@ describe('a sprint across machines, through git daemon', () => {
     expect(text).toMatch(/think\s+running\s+alice@\S+/);
     expect(text).toMatch(/remote origin \(refs\/conductor\): as of \d+s ago/);
     // A phase completed on A is refused as done on B.
-    writeFileSync(join(a.dir, 'think.json'), '{"summary":"x"}');
+    writeFileSync(join(a.dir, 'think.json'), artifactText('think'));
     expect(a.run(['complete', 'think', '--artifact', join(a.dir, 'think.json')]).code).toBe(0);
     const again = b.run(['claim', 'think']);
     expect(again.code).toBe(3);
     expect(again.json.error.code).toMatch(/E_ALREADY_DONE|E_LOST_RACE/);
-    expect(b.run(['artifact', 'show', 'think']).json.content).toEqual({ summary: 'x' });
+    expect(b.run(['artifact', 'show', 'think']).json.content).toEqual(artifact('think'));
   });
 
   it('a sprint started before init is published with its first claim, so teammates find it', () => {

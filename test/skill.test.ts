@@ -30,11 +30,12 @@ describe('templates/SKILL.md', () => {
 
   it('its example artifact is valid and does not halt the sprint', () => {
     const example = JSON.parse(/```json\n(.*)\n```/.exec(skill)![1]!);
+    expect(example.phase).toBe('qa');
     expect(haltReason('qa', validateArtifact('qa', 'example', example))).toBeUndefined();
   });
 
   it('names every field that can halt a sprint', () => {
-    for (const f of ['findings', 'blocking', 'fixed', 'severity', 'vulnerabilities', 'tests', 'wtf_threshold', 'budget', 'consecutive_failures', 'stuck_on']) {
+    for (const f of ['findings', 'blocking', 'fixed', 'wontfix', 'reason', 'severity', 'status', 'tests_run', 'tests_failed', 'critical', 'high', 'budget', 'consecutive_failures', 'stuck_on']) {
       expect(skill).toContain(`\`${f}`);
     }
   });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
 import { git } from './helpers/git.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
+import { artifact } from './helpers/artifacts.js';
 
 const run = (cwd: string, ...args: string[]) => conductor([...args, '--json'], { cwd });
 
@@ -30,12 +31,12 @@ describe('one sprint shared by every worktree of a repository', () => {
   });
 
   it('lets the holder finish from the other worktree, with an artifact from that worktree', () => {
-    writeFileSync(join(linked, 'think.json'), '{"summary":"from the feature worktree"}');
+    writeFileSync(join(linked, 'think.json'), JSON.stringify(artifact('think', { summary: { value_proposition: 'from the feature worktree' } })));
     const done = run(linked, 'complete', 'think', '--agent', 'alice', '--artifact', 'think.json');
     expect(done.code, done.stdout).toBe(0);
     expect(done.json.unlocked).toEqual(['plan']);
     expect(run(main, 'status').json.phases.think.state).toBe('done');
-    expect(run(main, 'artifact', 'show', 'think').json.content).toEqual({ summary: 'from the feature worktree' });
+    expect(run(main, 'artifact', 'show', 'think').json.content).toEqual(artifact('think', { summary: { value_proposition: 'from the feature worktree' } }));
     expect(run(main, 'next').json.phase).toBe('plan');
   });
 
@@ -54,7 +55,7 @@ describe('one sprint shared by every worktree of a repository', () => {
     expect(run(deepMain, 'status').json.phases.plan).toMatchObject({ state: 'running', agent: 'bob' });
     expect(run(deepMain, 'claim', 'plan', '--agent', 'carol').code).toBe(3);
     // A relative artifact path is resolved from where the command runs.
-    writeFileSync(join(deepLinked, 'plan.json'), '{"steps":[]}');
+    writeFileSync(join(deepLinked, 'plan.json'), JSON.stringify(artifact('plan', { steps: [] })));
     expect(run(deepLinked, 'complete', 'plan', '--agent', 'bob', '--artifact', 'plan.json').code).toBe(0);
     expect(run(main, 'status').json.phases.plan.state).toBe('done');
   });

@@ -9,14 +9,18 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as Crypto from 'node:crypto';
 import { MAX_ARTIFACT_BYTES, validateArtifact, type ArtifactJson } from '../core/artifacts.js';
 import { invalid } from '../core/errors.js';
+import { redactArtifact, type Redaction } from '../core/redact.js';
 import type { ArtifactRef } from '../core/schemas.js';
+import type { ArtifactCheck } from './artifact-contract.js';
 
 export { MAX_ARTIFACT_BYTES };
 
 export interface ArtifactRead {
   ref: ArtifactRef;
+  /** What is stored: the author's bytes, with any secret redacted. */
   bytes: Uint8Array;
   json: ArtifactJson;
+  redactions: Redaction[];
 }
 
 const bad = (path: string, problem: string) => invalid('E_BAD_ARTIFACT', `artifact ${path} ${problem}`, { path });
@@ -26,7 +30,7 @@ const inside = (root: string, p: string) => {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 };
 
-export function readArtifact(path: string, cwd: string, roots: string[], phase: string): ArtifactRead {
+export function readArtifact(path: string, cwd: string, roots: string[], phase: string, check?: ArtifactCheck): ArtifactRead {
   const abs = resolve(cwd, path);
   let st;
   try {
@@ -60,7 +64,7 @@ export function readArtifact(path: string, cwd: string, roots: string[], phase: 
   } finally {
     closeSync(fd);
   }
-  return artifactFromBytes(bytes, path, relative(root, abs).split('\\').join('/'), phase);
+  return artifactFromBytes(bytes, path, relative(root, abs).split('\\').join('/'), phase, check);
 }
 
 /**
@@ -68,17 +72,24 @@ export function readArtifact(path: string, cwd: string, roots: string[], phase: 
  * a blob of the commit that completes the phase). `source` is what the done
  * record names.
  */
-export function artifactFromBytes(bytes: Uint8Array, shown: string, source: string, phase: string): ArtifactRead {
+export function artifactFromBytes(bytes: Uint8Array, shown: string, source: string, phase: string, check?: ArtifactCheck): ArtifactRead {
   if (bytes.length > MAX_ARTIFACT_BYTES) throw bad(shown, `is ${bytes.length} bytes, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
   let value: unknown;
+  const text = Buffer.from(bytes).toString('utf8');
   try {
-    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    value = JSON.parse(text);
   } catch (e) {
     throw bad(shown, `is not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  const json = validateArtifact(phase, shown, value);
+  // Secrets go before anything is hashed or judged: what is stored is what was judged.
+  const red = redactArtifact(text, value);
+  const json = validateArtifact(phase, shown, red.value, check);
+  const stored = red.redactions.length ? Buffer.from(red.text) : bytes;
+  if (stored.length > MAX_ARTIFACT_BYTES) throw bad(shown, `is ${stored.length} bytes once redacted, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
   const clean = source.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 4096);
   // crypto is loaded here, not imported: loading it costs every command start-up time.
   const crypto = process.getBuiltinModule('node:crypto') as typeof Crypto;
-  return { ref: { sha256: crypto.createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source: clean }, bytes, json };
+  const ref: ArtifactRef = { sha256: crypto.createHash('sha256').update(stored).digest('hex'), bytes: stored.length, source: clean };
+  if (red.redactions.length) ref.redacted = red.redactions.slice(0, 100);
+  return { ref, bytes: stored, json, redactions: red.redactions };
 }

@@ -1,9 +1,10 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
-import { haltReason } from '../core/artifacts.js';
 import { validatePhaseName } from '../core/graph.js';
 import { allDone, requireHolder } from '../core/phase-state.js';
-import type { ArtifactRef, SprintFile } from '../core/schemas.js';
+import type { ArtifactRef, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
+import { headInfo } from '../store/head.js';
+import { contractSettings, judged, projectSchemaCheck, redactionDetail, type ArtifactCheck } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { withWarnings, type Warned } from './warnings.js';
@@ -29,13 +30,24 @@ export interface CompleteResult extends Warned {
   unlocked: string[];
   /** Set when this artifact stops the sprint (blocking findings, budget, ...). */
   halt?: string;
+  /** Which rule halted it (review_blocking, security_critical_high, qa_failure_rate, qa_failed, budget, circuit_breaker). */
+  halt_rule?: PhaseRecord['halt_rule'];
+  /** The security grade, A to F (security only). */
+  grade?: PhaseRecord['grade'];
+  /** Where it was completed: branch and HEAD commit (recorded beside the artifact, never in it). */
+  provenance: NonNullable<PhaseRecord['provenance']>;
   /** True when this completion finished the sprint, which is then archived. */
   sprint_done: boolean;
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
   const ctx = await openWithRemote(opts, 'view');
-  return completeIn(ctx, activeSprint(ctx), opts);
+  return completeIn(ctx, activeSprint(ctx), { ...opts, check: await artifactCheck(ctx, opts) });
+}
+
+/** The project's JSON Schema check for the phase, loaded before completing (completeIn is synchronous). */
+export async function artifactCheck(ctx: Ctx, o: { phase: string; artifact?: string; artifactBytes?: unknown }): Promise<ArtifactCheck | undefined> {
+  return o.artifactBytes || o.artifact !== undefined ? projectSchemaCheck(ctx, validatePhaseName(o.phase)) : undefined;
 }
 
 /**
@@ -43,19 +55,23 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
  * completes several phases of one commit in one context). The holder rule is
  * requireHolder's, decided on the tops of each attempt.
  */
-export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string }): CompleteResult {
+export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string; check?: ArtifactCheck }): CompleteResult {
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
-  // Read and validate the artifact before touching state: a bad one changes nothing.
+  // Read, redact and validate the artifact before touching state: a bad one changes nothing.
   const art = opts.artifactBytes
-    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase)
-    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase);
-  const halt = art && haltReason(phase, art.json);
+    ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase, opts.check)
+    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase, opts.check);
+  // The project's contract settings matter only to an artifact: a completion without one never reads them.
+  const verdict = art ? judged(phase, art.json, contractSettings(ctx)) : {};
+  const halt = verdict.halt;
+  const h = headInfo(ctx.repo.top ?? ctx.repo.gitDir, ctx.repo.gitDir, ctx.repo.commonDir);
+  const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
   const { entry } = appendPhase(ctx, sprint, phase, (t, now) => {
     requireHolder(sprint, phase, agent, t, 'complete');
     return {
-      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, halt },
+      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
     };
   });
@@ -67,8 +83,8 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
     .map((p) => p.name);
   const sprintDone = allDone(sprint, tops);
-  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}` : undefined });
+  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}${verdict.grade ? ` grade ${verdict.grade}` : ''}${redactionDetail(art.redactions)}`.slice(0, 1000) : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
-  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, sprint_done: sprintDone });
+  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, ...(verdict.halt_rule ? { halt_rule: verdict.halt_rule } : {}), grade: verdict.grade, provenance, sprint_done: sprintDone });
 }

@@ -6,7 +6,8 @@ export { start, type StartOptions, type StartResult } from './start.js';
 export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
-export { status, batch, log, whoami, artifactShow, type StatusResult, type LogOptions } from './status.js';
+export { status, batch, log, whoami, type StatusResult, type LogOptions } from './status.js';
+export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
 export { clean, type CleanOptions } from './clean.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
 export { hooksMoved, type HooksMoved, type HooksWatchOptions } from './hooks-watch.js';
@@ -28,3 +29,9 @@ export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 export type { PhaseDef, PhaseRecord, SprintFile } from '../core/schemas.js';
+export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
+
+// Checking an artifact file and printing a schema are rare: their modules initialise on first use.
+type ValidateApi = typeof import('./artifact-validate.js');
+export const validateArtifactFile: ValidateApi['validateArtifactFile'] = async (o) => (await import('./artifact-validate.js')).validateArtifactFile(o);
+export const artifactSchema: (typeof import('./schema.js'))['artifactSchema'] = async (o) => (await import('./schema.js')).artifactSchema(o);

@@ -19,7 +19,7 @@ import { invalid, isConductorError, isUnreachable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { checkHolder } from '../core/phase-state.js';
 import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
-import { completeIn, type CompleteResult } from './complete.js';
+import { artifactCheck, completeIn, type CompleteResult } from './complete.js';
 import { activeSprintOrNone, agentOf, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { offline } from './remote-attach.js';
 
@@ -82,7 +82,8 @@ export async function postCommit(opts: PostCommitOptions = {}): Promise<PostComm
     try {
       if (art && 'problem' in art) throw invalid('E_BAD_ARTIFACT', `artifact ${art.path} ${art.problem}`);
       const artifactBytes = art ? { bytes: art.bytes, source: art.path } : undefined;
-      outcomes.push(completeOrKeep(ctx, sprint, { agent, phase, commit: head.commit, artifactBytes }));
+      const check = await artifactCheck(ctx, { phase, artifactBytes });
+      outcomes.push(completeOrKeep(ctx, sprint, { agent, phase, commit: head.commit, artifactBytes, check }));
     } catch (e) {
       if (!isConductorError(e)) throw e;
       outcomes.push({ phase, result: 'rejected', reason: e.message });

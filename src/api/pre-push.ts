@@ -20,6 +20,7 @@ import type { SprintFile } from '../core/schemas.js';
 import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
 import { parsePushLines, pushLineOf, remoteHeadBranch, shippingBranches, type PreCommitPush } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
+import { checkStoredArtifacts } from './stored-artifact.js';
 import { activeSprintOrNone, agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
 
 export type { PreCommitPush };
@@ -78,6 +79,8 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const tops: Tops = ctx.store.tops(sprint);
   const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
   const blockers = hits.length ? shipBlockers(sprint, tops, Date.now()) : undefined;
+  // What ships is judged by the stored artifacts: bytes that no longer match their sha256 stop the push.
+  if (hits.length) checkStoredArtifacts(ctx, sprint);
   if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view };
   const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;

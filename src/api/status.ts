@@ -1,12 +1,7 @@
-/** Read-only views: status, batch, log, whoami, artifact. */
-import { validatePhaseName } from '../core/graph.js';
-import { findPhase, haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
+/** Read-only views: status, batch, log, whoami. */
+import { haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { AuditEntry } from '../core/schemas.js';
-import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
-import { corrupt, unavailable } from '../core/errors.js';
-import { BoundedReadError, readBoundedText } from '../store/bounded-read.js';
-import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
@@ -62,34 +57,4 @@ export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string;
   const ctx = openContext(opts);
   const a = agentOf(ctx, opts.agent);
   return { agent: a.id, source: a.source, host: ctx.host };
-}
-
-/** The stored artifact of a done phase: the exact bytes that were completed. */
-export async function artifactShow(opts: CommonOptions & { phase: string; raw?: boolean }): Promise<{ sprint_id: string; phase: string; sha256: string; source: string; content: unknown; raw?: string }> {
-  const ctx = await openWithRemote(opts, 'view');
-  const phase = validatePhaseName(opts.phase);
-  const sprint = activeSprint(ctx);
-  findPhase(sprint, phase);
-  const top = ctx.store.phaseLog(sprint.id, phase).top();
-  if (top?.record.kind !== 'done' || !top.record.artifact) {
-    throw unavailable('E_NO_ARTIFACT', `phase "${phase}" has no completed artifact yet`);
-  }
-  const file = child(top.dir, ARTIFACT_FILE);
-  const repair = `complete the phase again after 'git conductor abort ${phase} --force', or restore the file from a teammate's copy`;
-  let text: string | undefined;
-  try {
-    text = readBoundedText(file, MAX_ARTIFACT_BYTES);
-  } catch (e) {
-    if (e instanceof BoundedReadError) throw corrupt(file, e.problem, repair);
-    throw e;
-  }
-  if (text === undefined) throw corrupt(file, 'missing', repair);
-  let content: unknown;
-  try {
-    content = JSON.parse(text);
-  } catch {
-    throw corrupt(file, 'not valid JSON', repair);
-  }
-  // `raw`: the exact stored text, for `artifact show --raw` (the CLI decides where it may go).
-  return { sprint_id: sprint.id, phase, sha256: top.record.artifact.sha256, source: top.record.artifact.source, content, ...(opts.raw ? { raw: text } : {}) };
 }

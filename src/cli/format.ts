@@ -1,4 +1,4 @@
-/** Formatting shared by several verbs' human output: aligned columns and short durations. Pure: strings in, strings out. */
+/** Formatting shared by several verbs' human output: aligned columns, short durations, redactions. Pure: strings in, strings out. */
 
 /** Columns padded to their widest cell, measured without colour codes; the last column is never padded. */
 export function table(rows: string[][], widths?: number[]): string {
@@ -18,4 +18,9 @@ export function duration(ms: number): string {
   if (s < 5400) return `${Math.round(s / 60)}m`;
   if (s < 172800) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
   return `${Math.round(s / 86400)}d`;
+}
+
+/** "redacted 2 secret(s) before storing: aws-access-key-id at summary.notes, ..." — kinds and paths, never the secret. */
+export function redactedLine(r: readonly { kind: string; path: string }[], verb = 'redacted'): string {
+  return `${verb} ${r.length} secret(s)${verb === 'redacted' ? ' before storing' : ''}: ${r.map((x) => `${x.kind} at ${x.path}`).join(', ')}`;
 }

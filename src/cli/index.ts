@@ -23,6 +23,7 @@ import { register as next } from './commands/next.js';
 import { api } from './commands/shared.js';
 import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
+import { register as schema } from './commands/schema.js';
 import { register as sync } from './commands/sync.js';
 import { register as whoami } from './commands/whoami.js';
 import { ERROR_CODES } from '../core/errors.js';
@@ -39,7 +40,7 @@ const program = new Command('git-conductor')
   .configureOutput({ writeOut: (s) => write(1, s), writeErr: (s) => (wantsJson ? undefined : write(2, s)), outputError: () => undefined });
 
 // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
-const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, hooks, hookRun, initDeinit, sync, doctor];
+const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor];
 for (const register of verbs) register(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {

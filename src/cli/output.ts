@@ -8,8 +8,8 @@ import type * as Tty from 'node:tty';
  * on a pipe, more than many commands take; output here is a few lines. A
  * reader that went away (EPIPE: `| head`) just stops the output.
  */
-export function write(fd: 1 | 2, s: string): void {
-  const buf = Buffer.from(s);
+export function write(fd: 1 | 2, s: string | Uint8Array): void {
+  const buf = typeof s === 'string' ? Buffer.from(s) : s;
   for (let off = 0; off < buf.length; ) {
     try {
       off += writeSync(fd, buf, off);
@@ -77,5 +77,8 @@ export const stdout = (s: string) => write(1, clean(s, 1) + '\n');
 export const stderr = (s: string) => write(2, clean(s, 2) + '\n');
 export const json = (v: unknown) => write(1, jsonText(v) + '\n');
 
-/** Whether stdout is a terminal (e.g. to refuse raw bytes there). */
-export const stdoutIsTerminal = () => isTerminal(1);
+/**
+ * Bytes from the state, as they are for a pipe or a file; on a terminal they
+ * pass through clean() like every other line, so stored text can never drive it.
+ */
+export const rawBytes = (b: Uint8Array) => write(1, isTerminal(1) ? clean(Buffer.from(b).toString('utf8')) : b);

@@ -1,88 +1,67 @@
 /**
- * Artifact rules. Any phase's artifact must be a JSON object; the well-known
- * phases' artifacts must also fit their schema where they use a known field,
- * and some contents halt the sprint (see haltReason). Pure.
+ * Artifact rules: an artifact is a JSON object that fits its phase's contract
+ * (src/core/contract/), and some contents halt the sprint (contract/halts.ts).
+ * Pure.
  */
-import * as z from 'zod/mini';
+import { schemaFor, SCHEMA_VERSION } from './contract/index.js';
+import { judge, type HaltParams } from './contract/halts.js';
+import { securityGrade, type Grade, type SecurityArtifact } from './contract/grade.js';
+import { problemOf, type IssueLike, type Problem } from './contract/problems.js';
 import { invalid } from './errors.js';
-import { check, lazy } from './schemas.js';
+
+export { CIRCUIT_BREAKER_FAILURES, QA_FAILURE_THRESHOLD, type HaltParams } from './contract/halts.js';
+export type { Problem } from './contract/problems.js';
+export type { Grade } from './contract/grade.js';
 
 /** The largest artifact accepted, from a file, a commit or a teammate's ref: 4 MiB. */
 export const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
 
-const Finding = () => z.looseObject({
-  severity: z.optional(z.enum(['info', 'low', 'medium', 'high', 'critical'])),
-  blocking: z.optional(z.boolean()),
-  fixed: z.optional(z.boolean()),
-  title: z.optional(z.string()),
-});
-interface Budget {
-  limit: number;
-  used: number;
-}
-
-/** Fields every artifact may carry; a wrong type there is a wrong artifact. */
-const Common = lazy(() => z.looseObject({
-  budget: z.optional(z.looseObject({ limit: z.number().check(z.minimum(0)), used: z.number().check(z.minimum(0)) })),
-  /** Consecutive failed attempts on the same problem (the circuit breaker). */
-  consecutive_failures: z.optional(z.number().check(z.int(), z.minimum(0))),
-  stuck_on: z.optional(z.string()),
-}));
-
-const PhaseSchemas: Record<string, () => z.ZodMiniType<Record<string, unknown>>> = {
-  review: () => z.looseObject({ findings: z.optional(z.array(Finding())) }),
-  security: () => z.looseObject({ findings: z.optional(z.array(Finding())), vulnerabilities: z.optional(z.array(Finding())) }),
-  qa: () => z.looseObject({
-    tests: z.optional(z.looseObject({ total: z.number().check(z.int(), z.minimum(0)), failed: z.number().check(z.int(), z.minimum(0)) })),
-    wtf_threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
-  }),
-};
-
-export const QA_FAILURE_THRESHOLD = 0.2;
-export const CIRCUIT_BREAKER_FAILURES = 3;
-
 export type ArtifactJson = Record<string, unknown>;
 
-/** Throws E_BAD_ARTIFACT naming the field when the artifact breaks its phase's schema. */
-export function validateArtifact(phase: string, source: string, value: unknown): ArtifactJson {
+const MAX_SHOWN = 20;
+const MAX_LISTED = 200;
+
+/** Every problem of `value` as `phase`'s artifact; empty when it fits. */
+export function artifactProblems(phase: string, value: unknown): Problem[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('E_BAD_ARTIFACT', `artifact ${source} must be a JSON object, like {"summary": "..."}`);
+    return [{ path: '(root)', allowed: 'an object', found: Array.isArray(value) ? 'an array' : JSON.stringify(value), message: '(root): must be a JSON object, like {"phase": "...", "summary": ...}' }];
   }
-  for (const schema of [Common, PhaseSchemas[phase]]) {
-    if (!schema) continue;
-    const r = check(schema, value);
-    if (!r.ok) throw invalid('E_BAD_ARTIFACT', `artifact ${source} does not fit the ${phase} schema: ${r.problem}`);
+  const r = schemaFor(phase, value).safeParse(value, { reportInput: true });
+  return r.success ? [] : (r.error.issues as unknown as IssueLike[]).map((i) => problemOf(i, value));
+}
+
+/** The one-line refusal for `problems`, naming every one. */
+export function contractError(phase: string, source: string, all: Problem[]) {
+  // A crafted artifact can have a problem per array element: the line and the data stay bounded.
+  const problems = all.slice(0, MAX_LISTED);
+  const more = all.length > MAX_SHOWN ? `; and ${all.length - MAX_SHOWN} more` : '';
+  const list = problems.slice(0, MAX_SHOWN).map((p) => p.message).join('; ') + more;
+  return invalid('E_BAD_ARTIFACT', `artifact ${source} does not fit the ${phase} contract (schema_version ${SCHEMA_VERSION}): ${list} (see 'git conductor schema ${phase}')`, {
+    path: source,
+    problems,
+    ...(all.length > MAX_LISTED ? { problems_total: all.length } : {}),
+  });
+}
+
+/**
+ * Throws E_BAD_ARTIFACT listing every problem when the artifact breaks its
+ * phase's contract. `check`, when given, judges instead of the built-in rule
+ * (a project's JSON Schema for a custom phase).
+ */
+export function validateArtifact(phase: string, source: string, value: unknown, check?: (v: unknown) => Problem[]): ArtifactJson {
+  const problems = check && typeof value === 'object' && value !== null && !Array.isArray(value) ? check(value) : artifactProblems(phase, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('E_BAD_ARTIFACT', `artifact ${source} must be a JSON object, like {"phase": "${phase}", "summary": ...}`, { path: source, problems });
   }
+  if (problems.length) throw contractError(phase, source, problems);
   return value as ArtifactJson;
 }
 
-type Findings = { severity?: string; blocking?: boolean; fixed?: boolean }[];
-const list = (v: unknown) => (Array.isArray(v) ? (v as Findings) : []);
+/** Which rule stops the sprint for this completed (valid) artifact, and why; undefined when none does. */
+export const haltOfArtifact = (phase: string, a: ArtifactJson, params: HaltParams = {}) => judge(phase, a, params);
 
-/** Why this completed artifact stops the sprint, or undefined. */
-export function haltReason(phase: string, a: ArtifactJson): string | undefined {
-  const budget = a.budget as Budget | undefined;
-  if (budget && budget.used >= budget.limit) return `budget exhausted (${budget.used} of ${budget.limit} used)`;
-  const fails = a.consecutive_failures as number | undefined;
-  if (fails !== undefined && fails >= CIRCUIT_BREAKER_FAILURES) {
-    // stuck_on is the artifact author's text: it ends up in state records and on terminals.
-    const on = a.stuck_on ? String(a.stuck_on).slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?') : '';
-    return `circuit breaker: ${fails} consecutive failed attempts${on ? ` on ${on}` : ''}`;
-  }
-  if (phase === 'review') {
-    const n = list(a.findings).filter((f) => f.blocking && !f.fixed).length;
-    if (n) return `review has ${n} blocking finding(s) that need a human`;
-  }
-  if (phase === 'security') {
-    const n = [...list(a.findings), ...list(a.vulnerabilities)].filter((f) => !f.fixed && (f.severity === 'critical' || f.severity === 'high')).length;
-    if (n) return `security found ${n} critical or high finding(s)`;
-  }
-  if (phase === 'qa') {
-    const t = a.tests as { total: number; failed: number } | undefined;
-    const threshold = (a.wtf_threshold as number | undefined) ?? QA_FAILURE_THRESHOLD;
-    if (t && t.total > 0 && t.failed / t.total > threshold) {
-      return `qa failure rate ${Math.round((100 * t.failed) / t.total)}% is over the ${Math.round(threshold * 100)}% threshold`;
-    }
-  }
-  return undefined;
-}
+/** Why this completed (valid) artifact stops the sprint, or undefined. */
+export const haltReason = (phase: string, a: ArtifactJson, params: HaltParams = {}): string | undefined => judge(phase, a, params)?.reason;
+
+/** The security grade of a (valid) security artifact; undefined for other phases. */
+export const gradeFor = (phase: string, a: ArtifactJson): Grade | undefined => (phase === 'security' ? securityGrade(a as unknown as SecurityArtifact) : undefined);

@@ -22,6 +22,8 @@ export interface PhaseView {
   artifact?: PhaseRecord['artifact'];
   commit?: string;
   halt?: string;
+  /** The security grade of its artifact (contract/grade.ts). */
+  grade?: PhaseRecord['grade'];
 }
 
 export type Tops = ReadonlyMap<string, PhaseRecord | undefined>;
@@ -33,7 +35,7 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number): PhaseView {
   const top = tops.get(p.name);
   const base = { name: p.name, concurrency: p.concurrency, depends_on: p.depends_on };
   if (top?.kind === 'done') {
-    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt };
+    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt, ...(top.grade ? { grade: top.grade } : {}) };
   }
   if (top?.kind === 'claim') {
     return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: top.expires_at, expired: !isLive(top, now) };

@@ -8,6 +8,7 @@
  * more than most commands take in all, and each command needs only a few.
  */
 import * as z from 'zod/mini';
+import { HALT_RULES } from './contract/halts.js';
 
 /** Builds the value once, when first asked for. */
 export const lazy = <T>(make: () => T): (() => T) => {
@@ -68,6 +69,8 @@ export const ArtifactRef = lazy(() => z.strictObject({
   sha256: z.string().check(z.regex(SHA256_RE)),
   bytes: z.number().check(z.int(), z.minimum(0)),
   source: safeText(4096),
+  /** Secrets replaced before the bytes were hashed: their kind and JSON path, never the secret. */
+  redacted: z.optional(z.array(z.strictObject({ kind: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/)), path: safeText(300) })).check(z.maxLength(100))),
 }));
 export type ArtifactRef = z.infer<ReturnType<typeof ArtifactRef>>;
 
@@ -92,6 +95,14 @@ export const PhaseRecord = lazy(() => z.strictObject({
   artifact: z.optional(ArtifactRef()),
   commit: z.optional(z.string().check(z.regex(OID_RE))),
   halt: z.optional(safeText(500)),
+  /** Which rule of contract/halts.ts the halt comes from. */
+  halt_rule: z.optional(z.enum(HALT_RULES)),
+  /** The security grade its artifact earned (contract/grade.ts). */
+  grade: z.optional(z.enum(['A', 'B', 'C', 'D', 'F'])),
+  /** The contract the artifact was judged by, so every clone judges it alike. */
+  contract: z.optional(z.strictObject({ schema_version: z.literal('1'), qa_threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))) })),
+  /** Where the completion was made: the work tree's branch and HEAD commit (agent, host and time are above). */
+  provenance: z.optional(z.strictObject({ branch: z.optional(safeText(255)), head: z.optional(z.string().check(z.regex(OID_RE))) })),
   /** Taken with --offline: not yet on the coordination remote; `sync` publishes it or rolls it back. */
   offline: z.optional(z.literal(true)),
 }));

@@ -1,6 +1,8 @@
 /** The artifact of a done entry imported from the remote: loaded only then, and checked before it is stored. */
 import { createHash } from 'node:crypto';
-import { haltReason, validateArtifact } from '../core/artifacts.js';
+import { gradeFor, haltOfArtifact, validateArtifact } from '../core/artifacts.js';
+import { hasOwnContract } from '../core/contract/index.js';
+import { redactValue } from '../core/redact.js';
 import type { PhaseRecord } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { objectBytes } from './objects.js';
@@ -20,10 +22,17 @@ export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: n
   const where = `artifact of commit ${e.commit.slice(0, 12)}`;
   let json;
   try {
-    json = validateArtifact(phase, where, JSON.parse(bytes.toString('utf8')));
+    // A custom phase may follow the completer's project JSON Schema: only the shape every artifact has is checked here.
+    json = validateArtifact(phase, where, JSON.parse(bytes.toString('utf8')), hasOwnContract(phase) ? undefined : () => []);
   } catch (err) {
     throw new Error(err instanceof SyntaxError ? `${where} is not valid JSON` : (err as Error).message);
   }
-  if ((haltReason(phase, json) ?? undefined) !== e.record.halt) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
+  // Completing redacts secrets; bytes that still hold one were not completed by this tool.
+  const secret = redactValue(json).found[0];
+  if (secret) throw new Error(`${where} holds an unredacted secret (${secret.kind} at ${secret.path})`);
+  // Judged by the contract the completer recorded (its qa threshold), so every clone judges alike.
+  const halt = haltOfArtifact(phase, json, { qaThreshold: e.record.contract?.qa_threshold });
+  if (halt?.reason !== e.record.halt || (e.record.halt_rule !== undefined && e.record.halt_rule !== halt?.rule)) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
+  if (gradeFor(phase, json) !== e.record.grade) throw new Error(`${where}: its record's grade does not match what the artifact implies`);
   return { [ARTIFACT_FILE]: bytes };
 }

@@ -1,7 +1,8 @@
-/** complete: finish a phase you hold, with its artifact; says what it unlocked, halted or archived. */
+/** complete: finish a phase you hold, with its artifact; says what it unlocked, halted, graded, redacted or archived. */
 import type { Command } from 'commander';
 import type { CompleteResult } from '../../api/index.js';
 import { color as c, stdout } from '../output.js';
+import { redactedLine } from '../format.js';
 import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
@@ -13,7 +14,8 @@ export function register(program: Command): void {
 
 function renderComplete(r: CompleteResult): void {
   const art = r.artifact ? ` with ${r.artifact.source} (sha256 ${r.artifact.sha256.slice(0, 12)})` : '';
-  stdout(`${c('green', '✓')} completed ${c('bold', r.phase)}${art}`);
+  stdout(`${c('green', '✓')} completed ${c('bold', r.phase)}${art}${r.grade ? `, security grade ${r.grade}` : ''}`);
+  if (r.artifact?.redacted?.length) stdout(c('yellow', `  ${redactedLine(r.artifact.redacted)}`));
   if (r.unlocked.length) stdout(`  unlocked: ${r.unlocked.join(', ')}`);
   if (r.halt) stdout(`${c('red', '■ sprint halted:')} ${r.halt}`);
   if (r.sprint_done) stdout(`  every phase is done: sprint ${r.sprint_id} archived`);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { PostCommitResult, PrePushResult } from '../../api/index.js';
+import { redactedLine } from '../format.js';
 import { stderr } from '../output.js';
 import { api, repoEnv, warnIfHooksMoved } from './shared.js';
 
@@ -67,6 +68,8 @@ function renderPostCommit(r: PostCommitResult): void {
       stderr(`git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${o.offline ? ' offline' : ''}${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`);
       // The remote's own advice (use --offline, retry) is what just happened: keep only what went wrong.
       if (o.offline) stderr(`git-conductor: ${o.offline.replace(/[:;] (check|work locally|nothing was changed|run ').*$/, '')}; 'git conductor sync' publishes it later`);
+      // Only the stored copy is redacted: the commit keeps what was committed.
+      if (d.artifact?.redacted?.length) stderr(`git-conductor: ${redactedLine(d.artifact.redacted)}; the commit itself still holds them: amend it before pushing`);
       if (d.halt) stderr(`git-conductor: sprint halted: ${d.halt}`);
       if (d.sprint_done) stderr(`git-conductor: every phase is done; sprint ${d.sprint_id} archived`);
     } else if (o.result === 'rejected') {

@@ -24,7 +24,7 @@ function renderStatus(r: StatusResult): void {
     const lease =
       p.state !== 'running' ? '' : p.expired ? c('red', `expired ${duration(now - Date.parse(p.expires_at!))} ago`) : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const who = p.agent ? `${p.agent}@${p.host}` : p.state === 'pending' ? c('dim', `needs ${p.depends_on.join(', ')}`) : '';
-    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '');
+    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (p.grade ? ` (grade ${p.grade})` : '');
     rows.push([p.name, state, who, ago(p.at, now), lease]);
   }
   stdout(table(rows));
