@@ -13,6 +13,7 @@ import { hookEnv } from './helpers/hooks.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
 import { phaseDir, stateDir } from './helpers/state.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const mkfifo = (p: string) => execFileSync('mkfifo', [p]);
 /** Runs the CLI and says how long it took; a read of /dev/zero or a FIFO would take minutes or forever. */
@@ -99,14 +100,15 @@ describe('bounded reads of local files', () => {
 
   it('a stored artifact replaced by a FIFO is refused by artifact show', async () => {
     const repo = await makeRepo();
-    const sprint = timed(['start', '--phases', '[{"name":"a"}, {"name":"b", "depends_on":["a"]}]'], repo).json.sprint_id;
-    writeFileSync(join(repo, 'a.json'), '{"summary":"ok"}');
-    expect(timed(['claim', 'a'], repo).code).toBe(0);
-    expect(timed(['complete', 'a', '--artifact', 'a.json'], repo).code).toBe(0);
-    const file = join(phaseDir(repo, sprint, 'a'), '000002', 'artifact.json');
+    const sprint = timed(['start'], repo).json.sprint_id;
+    writeFileSync(join(repo, 'think.json'), artifactText('think'));
+    expect(timed(['claim', 'think'], repo).code).toBe(0);
+    const done = timed(['complete', 'think', '--artifact', 'think.json'], repo);
+    expect(done.code, done.stdout).toBe(0);
+    const file = join(phaseDir(repo, sprint, 'think'), '000002', 'artifact.json');
     rmSync(file);
     mkfifo(file);
-    const r = timed(['artifact', 'show', 'a'], repo);
+    const r = timed(['artifact', 'show', 'think'], repo);
     expect(r.code).toBe(1);
     expect(r.json.error.message).toMatch(/artifact\.json: is a FIFO/);
   });

@@ -136,7 +136,8 @@ describe('text from teammates reaches the terminal without control characters', 
     const b = makeClone(url, 'bob');
     a.run(['start', '--phases', '[{"name":"build"}]']);
     const evilText = 'done \u009b31mred\u009d0;title\u0007 \u001b]8;;http://x\u001b\\link\u001b[2J';
-    writeFileSync(join(a.dir, 'build.json'), JSON.stringify({ summary: evilText }));
+    const stored = artifactText('build', { summary: evilText });
+    writeFileSync(join(a.dir, 'build.json'), stored);
     expect(a.run(['claim', 'build']).code).toBe(0);
     const done = a.run(['complete', 'build', '--artifact', 'build.json']);
     expect(done.code, done.stdout).toBe(0);
@@ -150,6 +151,6 @@ describe('text from teammates reaches the terminal without control characters', 
     expect(json.json.content.summary).toBe(evilText);
     const raw = conductor(['artifact', 'show', 'build', '--raw'], { cwd: b.dir, agent: 'bob' });
     expect(raw.code, raw.stderr).toBe(0);
-    expect(raw.stdout).toBe(JSON.stringify({ summary: evilText }));
+    expect(raw.stdout).toBe(stored);
   });
 });

@@ -13,6 +13,7 @@ import { hookEnv } from './helpers/hooks.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 import { tempDir } from './helpers/repo.js';
 import { auditEvents } from './helpers/state.js';
+import { artifactText } from './helpers/artifacts.js';
 
 const REFUSED = /push of refs\/heads\/\S+ refused: sprint \S+ is not ready to ship/;
 
@@ -66,7 +67,7 @@ describe('the ship gate knows the destination its push goes to', () => {
 
 const done = (c: Clone, phase: string) => {
   mkdirSync(join(c.dir, '.conductor'), { recursive: true });
-  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), '{"findings":[]}');
+  writeFileSync(join(c.dir, '.conductor', `${phase}.json`), artifactText(phase));
   expect(c.run(['claim', phase]).code).toBe(0);
   expect(c.run(['complete', phase, '--artifact', `.conductor/${phase}.json`]).code).toBe(0);
 };
