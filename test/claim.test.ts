@@ -1,5 +1,5 @@
 /** claim and renew through the CLI: what a claim records, leases renewed and taken over, and the concurrency classes a claim respects. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { repoPerTest, untilExpired } from './helpers/sprint.js';
@@ -65,5 +65,38 @@ describe('concurrency classes through the CLI', () => {
     ok('claim', 'x', '--agent', 'b');
     for (const p of ['w1', 'r1', 'r2']) expect(no(4, 'E_CONCURRENCY', 'claim', p, '--agent', 'c')).toContain('"x" (exclusive)');
     expect(ok('next').phase).toBeNull();
+  });
+});
+
+describe('a lease that ran out is renewed only as a claim would be granted', () => {
+  beforeEach(() => ok('start', '--phases', JSON.stringify([{ name: 'w1' }, { name: 'w2' }])));
+
+  it('renew or claim of your own expired write lease is refused while another write phase runs (4), and changes nothing', async () => {
+    const v = ok('claim', 'w1', '--agent', 'vera', '--ttl', '2s');
+    await untilExpired(v);
+    expect(ok('claim', 'w2', '--agent', 'paul').kind).toBe('claim');
+    expect(no(4, 'E_CONCURRENCY', 'renew', 'w1', '--agent', 'vera')).toContain('"w2"');
+    expect(no(4, 'E_CONCURRENCY', 'claim', 'w1', '--agent', 'vera')).toContain('ran out');
+    // Completing an expired lease is a hold too: the same rule.
+    no(4, 'E_CONCURRENCY', 'complete', 'w1', '--agent', 'vera');
+    const s = ok('status');
+    expect([s.phases.w1.expired, s.phases.w2.expired]).toEqual([true, false]);
+    // Once paul is done, vera's renewal is granted again.
+    ok('complete', 'w2', '--agent', 'paul');
+    expect(ok('renew', 'w1', '--agent', 'vera').kind).toBe('renew');
+  });
+
+  it('a live lease of your own is renewed without new checks; a takeover waits out the grace period (lease_grace)', async () => {
+    writeFileSync(join(t.repo, '.git-conductor.json'), JSON.stringify({ lease_grace: '20s' }));
+    const v = ok('claim', 'w1', '--agent', 'vera', '--ttl', '10s');
+    expect(ok('renew', 'w1', '--agent', 'vera', '--ttl', '1s').kind).toBe('renew');
+    const r = ok('status').phases.w1;
+    // Past the end but inside the grace: still held for everyone else, and not offered by next.
+    await new Promise((res) => setTimeout(res, Math.max(0, Date.parse(r.expires_at) - Date.now()) + 20));
+    expect(ok('status').phases.w1.expired).toBe(true);
+    expect(no(3, 'E_HELD', 'claim', 'w1', '--agent', 'paul')).toContain('grace');
+    // And it still excludes the other write phase.
+    expect(ok('next', '--agent', 'paul').phase).toBeNull();
+    expect(v.kind).toBe('claim');
   });
 });

@@ -85,7 +85,7 @@ describe('a claimer killed with SIGKILL', () => {
     const s = run(repo, 'status').json;
     expect([s.phases.x.state, s.phases.x.agent, s.phases.y.state, s.phases.y.agent]).toEqual(['running', 'dead', 'running', 'dead']);
     // Wait out the later of the two leases, from the recorded expiry rather than a guess at the machine's speed.
-    await sleep(Math.max(0, Date.parse(s.phases.y.expires_at) - Date.now()) + 50);
+    await sleep(Math.max(0, Date.parse(s.phases.y.expires_at) - Date.now()) + 800 + 50); // past the end plus its grace (a tenth of the 8 s lease)
     expect(run(repo, 'status').json.phases.x.expired).toBe(true);
     const t = run(repo, 'claim', 'x', '--agent', 'alive');
     expect(t.code, t.stdout).toBe(0);

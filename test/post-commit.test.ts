@@ -89,3 +89,18 @@ describe('post-commit hook', () => {
     expect(phaseOf(repo, 'security').artifact).toBeUndefined();
   });
 });
+
+describe('post-commit with a lease that ran out', () => {
+  it('does not complete a write phase whose lease ran out while another write phase is held: the same rule as complete', async () => {
+    const { repo } = await sprintRepo();
+    const as = (agent: string, ...args: string[]) => conductor([...args, '--json'], { cwd: repo, agent });
+    expect(as('lead', 'start', '--phases', JSON.stringify([{ name: 'w1' }, { name: 'w2' }])).code).toBe(0);
+    const c = as('vera', 'claim', 'w1', '--ttl', '1s').json;
+    await new Promise((r) => setTimeout(r, Date.parse(c.expires_at) - Date.now() + 200));
+    expect(as('paul', 'claim', 'w2').code).toBe(0);
+    const r = commit(repo, 'vera', ['w1: done late', 'Conductor-Phase: w1'], { 'w1.txt': 'late\n' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/w1 NOT completed: .*cannot run while "w2"/);
+    expect(phaseOf(repo, 'w1')).toMatchObject({ state: 'running', agent: 'vera', expired: true });
+  });
+});

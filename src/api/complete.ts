@@ -1,12 +1,14 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
 import { validatePhaseName } from '../core/graph.js';
-import { allDone, requireHolder } from '../core/phase-state.js';
+import { mayHold } from '../core/hold.js';
+import { allDone, findPhase } from '../core/phase-state.js';
 import type { ArtifactRef, PhaseRecord, SprintFile } from '../core/schemas.js';
+import type { Entry } from '../store/seq-log.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
 import { headInfo } from '../store/head.js';
 import { contractSettings, judged, projectSchemaCheck, redactionDetail, type ArtifactCheck } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
 import { withWarnings, type Warned } from './warnings.js';
 import { appendPhase } from './transition.js';
 
@@ -52,8 +54,10 @@ export async function artifactCheck(ctx: Ctx, o: { phase: string; artifact?: str
 
 /**
  * Completes a phase of `sprint` in an open context (the post-commit hook
- * completes several phases of one commit in one context). The holder rule is
- * requireHolder's, decided on the tops of each attempt.
+ * completes several phases of one commit in one context). Whether the agent
+ * may still hold the phase is core/hold.ts's mayHold, decided on the tops of
+ * each attempt: a lease that ran out completes only where a claim would be
+ * granted now.
  */
 export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string; check?: ArtifactCheck }): CompleteResult {
   const phase = validatePhaseName(opts.phase);
@@ -68,13 +72,26 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   const halt = verdict.halt;
   const h = headInfo(ctx.repo.top ?? ctx.repo.gitDir, ctx.repo.gitDir, ctx.repo.commonDir);
   const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
+  const def = findPhase(sprint, phase);
+  const rules = rulesOf(ctx);
   const { entry } = appendPhase(ctx, sprint, phase, (t, now) => {
-    requireHolder(sprint, phase, agent, t, 'complete');
+    mayHold(sprint, def, agent, t, now, 'complete', rules);
     return {
       record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
       payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
     };
   });
+  return completed(ctx, sprint, phase, entry, art?.redactions);
+}
+
+/**
+ * What a completion in place means: the phases it unlocked, the audit, and
+ * the archive when it finished the sprint. Also for a completion kept after
+ * its push's outcome was lost (the post-commit hook).
+ */
+export function completed(ctx: Ctx, sprint: SprintFile, phase: string, entry: Entry<PhaseRecord>, redactions = entry.record.artifact?.redacted ?? []): CompleteResult {
+  const { agent, halt, halt_rule, grade, provenance } = entry.record;
+  const ref = entry.record.artifact;
   // Read again after our append: another phase may have completed meanwhile, and
   // whoever completes the last phase must see it, or the sprint is never archived.
   const tops = ctx.store.tops(sprint);
@@ -83,8 +100,9 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
     .map((p) => p.name);
   const sprintDone = allDone(sprint, tops);
-  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: art ? `artifact ${art.ref.source} sha256:${art.ref.sha256.slice(0, 12)}${verdict.grade ? ` grade ${verdict.grade}` : ''}${redactionDetail(art.redactions)}`.slice(0, 1000) : undefined });
+  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: ref ? `artifact ${ref.source} sha256:${ref.sha256.slice(0, 12)}${grade ? ` grade ${grade}` : ''}${redactionDetail(redactions)}`.slice(0, 1000) : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
-  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: art?.ref, unlocked, halt, ...(verdict.halt_rule ? { halt_rule: verdict.halt_rule } : {}), grade: verdict.grade, provenance, sprint_done: sprintDone });
+  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: ref, unlocked, halt, ...(halt_rule ? { halt_rule } : {}), grade, provenance: provenance ?? {}, sprint_done: sprintDone });
 }
+

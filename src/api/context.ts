@@ -25,6 +25,8 @@ export interface CommonOptions {
   deadline?: number;
   /** GIT_DIR / GIT_WORK_TREE / GIT_COMMON_DIR, read by the CLI: the repository when it is not found from `cwd`. */
   repoEnv?: RepoEnv;
+  /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
+  clockOffsetMs?: number;
 }
 
 export interface Ctx {
@@ -37,16 +39,20 @@ export interface Ctx {
   /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
   readonly remote?: RemoteLink;
   readonly deadline?: number;
+  /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
+  readonly clock: () => number;
 }
 
 /** A context without the remote: for verbs that need nothing from it. */
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd, opts.repoEnv);
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: Date.now(), deadline: opts.deadline };
+  const offset = opts.clockOffsetMs ?? 0;
+  const clock = offset ? () => Date.now() + offset : Date.now;
+  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: clock(), deadline: opts.deadline, clock };
 }
 
 export { agentOf, thisHost } from './host.js';
-export { leaseMs, PROJECT_CONFIG, projectConfig } from './project-config.js';
+export { leaseMs, PROJECT_CONFIG, projectConfig, rulesOf } from './project-config.js';
 export { openWithRemote, withRemote, type RemoteNeed } from './remote-attach.js';
 export { activeSprint, activeSprintOrNone, iso } from './active-sprint.js';

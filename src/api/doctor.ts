@@ -3,7 +3,9 @@ import { invalid } from '../core/errors.js';
 import { probeCustomRefs, reachRemote } from '../remote/probe.js';
 import { DEFAULT_NAMESPACE, RefNames, validRemoteName } from '../remote/ref-names.js';
 import { gitVersion, hasRefspec, remoteExists } from '../remote/setup.js';
-import { iso, openContext, type CommonOptions } from './context.js';
+import { CLOCK_TOLERANCE_MS } from '../core/clock.js';
+import { isUnreachable } from '../core/errors.js';
+import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { hooksMoved } from './hooks-watch.js';
 
 export interface DoctorCheck {
@@ -43,6 +45,19 @@ export async function doctor(opts: CommonOptions & { remote?: string; configFile
     checks.push({ name: 'remote reachable', ok: false, detail: e instanceof Error ? e.message : String(e) });
     return { ok: false, checks };
   }
-  checks.push(probeCustomRefs(ctx.cwd, names, iso(Date.now())));
+  checks.push(probeCustomRefs(ctx.cwd, names, iso(ctx.clock())));
+  if (config.remote === remote) checks.push(await clockCheck(ctx));
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** This clock against the teammates' records just fetched (core/clock.ts). */
+async function clockCheck(ctx: Ctx): Promise<DoctorCheck> {
+  try {
+    const skew = (await withRemote(ctx, { fetch: true })).remote?.clockSkew();
+    if (skew) return { name: 'clock', ok: false, detail: `${skew.detail}: more than the ${CLOCK_TOLERANCE_MS / 1000}s tolerance, so claims are refused here; fix this machine's clock (NTP)` };
+    return { name: 'clock', ok: true, detail: `agrees with the records fetched, within ${CLOCK_TOLERANCE_MS / 1000}s` };
+  } catch (e) {
+    if (!isUnreachable(e)) throw e;
+    return { name: 'clock', ok: false, detail: `not checked: ${e.message}` };
+  }
 }

@@ -15,11 +15,11 @@
  * artifact bytes, marked unpublished until `sync`.
  */
 import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
-import { invalid, isConductorError, isUnreachable } from '../core/errors.js';
+import { invalid, isCode, isConductorError, isUnreachable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { checkHolder } from '../core/phase-state.js';
 import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
-import { artifactCheck, completeIn, type CompleteResult } from './complete.js';
+import { artifactCheck, completed, completeIn, type CompleteResult } from './complete.js';
 import { activeSprintOrNone, agentOf, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { offline } from './remote-attach.js';
 
@@ -97,7 +97,14 @@ function completeOrKeep(ctx: Ctx, sprint: NonNullable<ReturnType<typeof activeSp
     return { phase: o.phase, result: 'completed', complete: completeIn(ctx, sprint, o) };
   } catch (e) {
     if (!isUnreachable(e)) throw e;
+    const why = e.message;
+    // The push may have landed: the completion is kept as it is (not done again), and `sync` settles it.
+    if (isCode(e, 'E_OUTCOME_UNKNOWN')) {
+      const kept = ctx.store.phaseLog(sprint.id, o.phase).top();
+      if (kept?.record.kind === 'done' && kept.record.commit === o.commit) return { phase: o.phase, result: 'completed', complete: completed(ctx, sprint, o.phase, kept), offline: why };
+      return { phase: o.phase, result: 'rejected', reason: why };
+    }
     // completeIn left nothing half-done; the offline entry is published by the next `sync`.
-    return { phase: o.phase, result: 'completed', complete: completeIn(offline(ctx), sprint, o), offline: e.message };
+    return { phase: o.phase, result: 'completed', complete: completeIn(offline(ctx), sprint, o), offline: why };
   }
 }

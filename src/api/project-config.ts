@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
+import { leaseRules, type LeaseRules } from '../core/hold.js';
 import { invalid } from '../core/errors.js';
 import { check, ProjectConfig } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
@@ -41,4 +42,11 @@ export function leaseMs(ctx: Pick<Ctx, 'repo'>, ttl: string | undefined): number
   if (ttl !== undefined) return parseDuration(ttl);
   const fromConfig = projectConfig(ctx)?.lease_ttl;
   return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
+}
+
+/** The lease rules of this project: `lease_grace` from the project config ("0s": none), else each lease's default grace. */
+export function rulesOf(ctx: Pick<Ctx, 'repo'>): LeaseRules {
+  const grace = projectConfig(ctx)?.lease_grace;
+  if (grace === undefined) return leaseRules();
+  return leaseRules(/^\s*0+[smhd]?\s*$/.test(grace) ? 0 : parseDuration(grace, `lease_grace in ${PROJECT_CONFIG}`));
 }

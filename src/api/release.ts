@@ -2,11 +2,13 @@
 import { existsSync } from 'node:fs';
 import { corrupt, isCode, unavailable } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { findPhase, isLive, requireHolder, type Tops } from '../core/phase-state.js';
+import { blocksOthers } from '../core/hold.js';
+import { findPhase, requireHolder, type Tops } from '../core/phase-state.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
-import { activeSprint, agentOf, iso, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
 import { appendPhase, holderOf } from './transition.js';
 import { withWarnings, type Warned } from './warnings.js';
 
@@ -37,12 +39,14 @@ export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
 
 /** Releases a claim whose lease has expired; a live one only with `force`. */
 export async function unstuck(opts: ReleaseOptions): Promise<ReleaseResult> {
-  return release(opts, 'unstuck', (top, _agent, _tops, { phase }) => {
+  return release(opts, 'unstuck', (top, _agent, _tops, { phase, ctx, now }) => {
     if (top?.kind !== 'claim') throw notClaimed(phase, top);
-    if (isLive(top, Date.now()) && !opts.force) {
+    // Held as everyone else sees it: until the lease's end plus its grace (core/hold.ts).
+    const live = blocksOthers(top, now, rulesOf(ctx));
+    if (live && !opts.force) {
       throw unavailable('E_LEASE_LIVE', `phase "${phase}" is held by ${top.agent}@${top.host} with a live lease until ${top.expires_at}: ask them to abort, wait, or pass --force`, { holder: holderOf(top) });
     }
-    return isLive(top, Date.now()) ? 'force' : 'unstuck';
+    return live ? 'force' : 'unstuck';
   });
 }
 
@@ -55,7 +59,7 @@ type Check = (
   top: PhaseRecord | undefined,
   agent: string,
   tops: Tops,
-  where: { sprint: ReturnType<typeof activeSprint>; phase: string },
+  where: { sprint: ReturnType<typeof activeSprint>; phase: string; ctx: Ctx; now: number },
 ) => 'abort' | 'unstuck' | 'force';
 
 async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: Check): Promise<ReleaseResult> {
@@ -83,7 +87,7 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
       const who = top ? `${top.agent}@${top.host} (${top.kind})` : 'nobody';
       throw unavailable('E_LOST_RACE', `phase "${phase}" changed while it was being released: it is now ${who}, not the claim read first; nothing released. Look again with 'git conductor status' and run the command again if that one should go too`, { holder: top && holderOf(top) });
     }
-    reason = allow(top, agent, tops, { sprint, phase });
+    reason = allow(top, agent, tops, { sprint, phase, ctx, now });
     released = top!;
     return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
   });
@@ -114,7 +118,7 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
   }
   const at = iso(ctx.now);
   const id = randomHex(8);
-  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) });
+  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) }, ctx.remote ? creatorPayload(ctx.host) : undefined);
   ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
   return withWarnings(ctx, { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true });

@@ -5,6 +5,7 @@ import { invalid, isCode, unavailable } from '../core/errors.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
 import { withWarnings, type Warned } from './warnings.js';
@@ -35,9 +36,9 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   const { seq, previous } = headTop(ctx);
   const headId = randomHex(8);
   try {
-    head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at });
+    head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at }, ctx.remote ? creatorPayload(ctx.host) : undefined);
   } catch (e) {
-    ctx.store.archiveSprint(sprint, iso(Date.now()));
+    ctx.store.archiveSprint(sprint, iso(ctx.clock()));
     if (isCode(e, 'E_LOST_RACE')) {
       throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
     }

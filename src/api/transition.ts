@@ -13,6 +13,7 @@ import { isCode } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import type { Entry, SeqLog } from '../store/seq-log.js';
 import type { Ctx } from './context.js';
@@ -53,10 +54,11 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, phase: string, decide: Decide
   for (let i = 1; ; i++) {
     // Decisions and records use the time of this attempt, not of the command's start (fetches and retries take time).
     const tops = ctx.store.tops(sprint);
-    const { record, payload } = decide(tops, Date.now());
+    const { record, payload } = decide(tops, ctx.clock());
     const base = tops.get(phase);
     try {
-      const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, payload);
+      // The creator file lets this clone tell an entry left by a killed process from one still being published.
+      const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, ctx.remote ? { ...payload, ...creatorPayload(ctx.host) } : payload);
       // With a remote, a losing unpublished entry can be moved aside and its number
       // reused by an imported one: if the entry we decided on is gone, ours stands
       // on the wrong state. Take it back and decide again.
@@ -80,3 +82,8 @@ function stillThere(log: SeqLog<PhaseRecord>, r: PhaseRecord): boolean {
 }
 
 export const holderOf = (r: PhaseRecord) => ({ agent: r.agent, host: r.host, at: r.at });
+
+/** Waits `ms` without giving the event loop back (the commands are synchronous by design). */
+export function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

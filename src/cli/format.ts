@@ -7,10 +7,16 @@ export function table(rows: string[][], widths?: number[]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(Math.max(0, w[i]! - visible(c))))).join('  ').trimEnd()).join('\n');
 }
 
+/** How long ago; a time in the future (a clock that disagrees) is never shown as past. */
 export function ago(iso: string | undefined, now = Date.now()): string {
   if (!iso) return '';
-  return duration(now - Date.parse(iso)) + ' ago';
+  const ms = now - Date.parse(iso);
+  if (ms < -FUTURE_SLACK_MS) return `in ${duration(ms)} (clock ahead?)`;
+  return duration(Math.max(0, ms)) + ' ago';
 }
+
+/** Differences below this are clocks a second apart, shown as "0s ago". */
+const FUTURE_SLACK_MS = 5_000;
 
 export function duration(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);

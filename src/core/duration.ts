@@ -12,3 +12,6 @@ export function parseDuration(text: string, what = '--ttl'): number {
   }
   return ms;
 }
+
+/** The longest lease anyone may be granted (and the cap on an imported one: core/hold.ts). */
+export const MAX_TTL_MS = 366 * UNITS.d!;

@@ -55,8 +55,10 @@ export const ERROR_CODES = {
   E_CONCURRENCY: ExitCode.blocked,
   E_HALTED: ExitCode.blocked,
   E_SHIP_GATE: ExitCode.blocked,
+  E_CLOCK_SKEW: ExitCode.blocked,
   E_REMOTE_UNREACHABLE: ExitCode.unreachable,
   E_REMOTE_REFUSED: ExitCode.unreachable,
+  E_OUTCOME_UNKNOWN: ExitCode.unreachable,
 } as const satisfies Record<string, ExitCodeValue>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

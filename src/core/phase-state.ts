@@ -2,8 +2,8 @@
  * What a phase's newest log entry means, and which entry a command should
  * append next. Pure: the store reads the entries, these functions decide.
  */
-import { classesExclude } from './concurrency.js';
-import { blocked, invalid, unavailable } from './errors.js';
+import { invalid, unavailable } from './errors.js';
+import { concurrencyConflict, DEFAULT_RULES, holdsLive, leaseEnd, mayHold, type ClaimKind, type LeaseRules, type Tops } from './hold.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
 export type PhaseStateName = 'pending' | 'ready' | 'running' | 'done';
@@ -26,25 +26,28 @@ export interface PhaseView {
   grade?: PhaseRecord['grade'];
 }
 
-export type Tops = ReadonlyMap<string, PhaseRecord | undefined>;
+export type { ClaimKind, Tops } from './hold.js';
+export { concurrencyConflict } from './hold.js';
 
-export const isLive = (r: PhaseRecord | undefined, now: number): boolean =>
-  r?.kind === 'claim' && Date.parse(r.expires_at ?? '') > now;
+/** A claim whose lease has not ended (its expiry, capped at the longest lease: core/hold.ts). */
+export const isLive = (r: PhaseRecord | undefined, now: number, rules: LeaseRules = DEFAULT_RULES): boolean => holdsLive(r, now, rules);
 
-export function viewPhase(p: PhaseDef, tops: Tops, now: number): PhaseView {
+export function viewPhase(p: PhaseDef, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES): PhaseView {
   const top = tops.get(p.name);
   const base = { name: p.name, concurrency: p.concurrency, depends_on: p.depends_on };
   if (top?.kind === 'done') {
     return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt, ...(top.grade ? { grade: top.grade } : {}) };
   }
   if (top?.kind === 'claim') {
-    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: top.expires_at, expired: !isLive(top, now) };
+    // A far-future expiry (crafted, or a skewed clock) is shown as what it is worth: capped.
+    const ends = new Date(leaseEnd(top, rules)).toISOString();
+    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: ends, expired: !isLive(top, now, rules) };
   }
   const depsDone = p.depends_on.every((d) => tops.get(d)?.kind === 'done');
   return { ...base, state: depsDone ? 'ready' : 'pending' };
 }
 
-export const viewAll = (sprint: SprintFile, tops: Tops, now: number) => sprint.phases.map((p) => viewPhase(p, tops, now));
+export const viewAll = (sprint: SprintFile, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES) => sprint.phases.map((p) => viewPhase(p, tops, now, rules));
 
 export function findPhase(sprint: SprintFile, name: string): PhaseDef {
   const p = sprint.phases.find((x) => x.name === name);
@@ -63,36 +66,12 @@ export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason:
   return undefined;
 };
 
-/** Another running phase whose concurrency class excludes `p`, if any. */
-export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops, now: number): PhaseDef | undefined {
-  return sprint.phases.find((o) => o.name !== p.name && isLive(tops.get(o.name), now) && classesExclude(p, o));
+/** Decides whether `agent` may claim `name` now (core/hold.ts's mayHold); throws the refusal with its exit code. */
+export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES): { kind: ClaimKind; previous?: PhaseRecord; recheck: boolean } {
+  return mayHold(sprint, findPhase(sprint, name), agent, tops, now, 'claim', rules);
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
-
-export type ClaimKind = 'claim' | 'renew' | 'takeover';
-
-/** Decides whether `agent` may claim `name` now; throws the refusal with its exit code. */
-export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number): { kind: ClaimKind; previous?: PhaseRecord } {
-  const p = findPhase(sprint, name);
-  if (sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
-  const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
-  if (top?.kind === 'claim' && top.agent === agent) return { kind: 'renew' };
-  if (top && isLive(top, now)) {
-    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} until ${top.expires_at}; pick another with 'git conductor next'`, { holder: top });
-  }
-  const missing = p.depends_on.filter((d) => tops.get(d)?.kind !== 'done');
-  if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });
-  const halt = haltOf(sprint, tops);
-  if (halt) throw blocked('E_HALTED', `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}`, { halt });
-  const conflict = concurrencyConflict(sprint, p, tops, now);
-  if (conflict) {
-    const h = tops.get(conflict.name)!;
-    throw blocked('E_CONCURRENCY', `phase "${name}" (${p.concurrency}) cannot run while "${conflict.name}" (${conflict.concurrency}) is running (${holderText(h)})`, { conflict: conflict.name });
-  }
-  return top?.kind === 'claim' ? { kind: 'takeover', previous: top } : { kind: 'claim' };
-}
 
 /**
  * The holder rule shared by renew, complete, abort and the post-commit hook:

@@ -51,4 +51,19 @@ export const RETRY_BOUNDS = {
    * failure, and gone as soon as the other fetch ends.
    */
   FETCH_LOCK_TRIES: 5,
+  /**
+   * How long a claim whose concurrency class met other claims made at the
+   * same moment waits for those that must give way to it (the later record
+   * ids: core/hold.ts's precedes) to roll back (api/claim.ts), re-reading
+   * them every 30-100 ms. Past it the claim gives way itself: waiting longer
+   * could only keep it, never make it safer. A rival's check takes one push
+   * and one ls-remote, so 5 s is far above an honest race.
+   */
+  CLASS_SETTLE_MS: 5_000,
+  /**
+   * Asking the remote again (ls-remote) what it holds after a push whose
+   * connection died (remote/transport.ts), 200 ms apart: the push may have been
+   * applied, so the answer decides between won, lost and "unknown, retry".
+   */
+  OUTCOME_TRIES: 3,
 } as const;

@@ -1,7 +1,7 @@
 /** Scheduling over the graph: execution batches and the next phase to take. Pure. */
 import { topoOrder } from './graph.js';
-import { classesExclude } from './concurrency.js';
-import { haltOf, isLive, type Tops } from './phase-state.js';
+import { blocksOthers, DEFAULT_RULES, mayHold, type LeaseRules } from './hold.js';
+import { isLive, type Tops } from './phase-state.js';
 import type { Concurrency, PhaseDef, SprintFile } from './schemas.js';
 
 export interface Batch {
@@ -30,22 +30,22 @@ export function batches(phases: readonly PhaseDef[]): Batch[] {
 }
 
 /**
- * Phases an agent could claim now, best first: topological order, unclaimed
- * before expired leases, skipping phases the concurrency class would refuse;
- * none while the sprint is halted.
+ * Phases `agent` could claim now, best first: topological order, unclaimed
+ * before expired leases. A phase is offered exactly when core/hold.ts's
+ * mayHold would grant it (so a halt, a dependency, a class or a lease in its
+ * grace period hides it), except the agent's own live leases, which need no claim.
  */
-export function claimable(sprint: SprintFile, tops: Tops, now: number): string[] {
-  // A halted sprint waits for a human: decideClaim refuses every phase, so offer none.
-  if (haltOf(sprint, tops)) return [];
+export function claimable(sprint: SprintFile, tops: Tops, now: number, agent = '', rules: LeaseRules = DEFAULT_RULES): string[] {
   const free: string[] = [];
   const expired: string[] = [];
-  // What concurrencyConflict checks, with the running phases found once rather than once per candidate.
-  const running = sprint.phases.filter((o) => isLive(tops.get(o.name), now));
   for (const p of topoOrder(sprint.phases)) {
     const top = tops.get(p.name);
-    if (top?.kind === 'done' || isLive(top, now)) continue;
-    if (!p.depends_on.every((d) => tops.get(d)?.kind === 'done')) continue;
-    if (running.some((o) => o.name !== p.name && classesExclude(p, o))) continue;
+    if (top?.kind === 'done' || blocksOthers(top, now, rules) && (top.agent !== agent || isLive(top, now, rules))) continue;
+    try {
+      mayHold(sprint, p, agent, tops, now, 'claim', rules);
+    } catch {
+      continue;
+    }
     (top?.kind === 'claim' ? expired : free).push(p.name);
   }
   return [...free, ...expired];

@@ -133,6 +133,8 @@ export type LocalConfig = z.infer<ReturnType<typeof LocalConfig>>;
 export const ProjectConfig = lazy(() => z.looseObject({
   phases: z.optional(z.array(PhaseInput())),
   lease_ttl: z.optional(z.string()),
+  /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
+  lease_grace: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;

@@ -12,6 +12,8 @@
 import { isCode } from '../core/errors.js';
 import { allDone } from '../core/phase-state.js';
 import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { creatorGone } from '../store/creator.js';
+import { entryDir } from '../store/layout.js';
 import { importedArtifact } from './imported-artifact.js';
 import { reconcile, STALE_UNPUBLISHED_MS, type Reconciled } from './reconcile.js';
 import type { RefKey } from './ref-names.js';
@@ -70,7 +72,8 @@ function importHead(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>,
   const before = store.activeSprintId();
   const r = reconcile(store.headLog(), chain.entries, {
     ownIds,
-    now: Date.now(),
+    now: ctx.clock(),
+    gone: goneIn(store.headLog().dir, ctx.host),
     payload: () => undefined,
     beforeTop: (e: ChainEntry<HeadRecord>) => ensureSprint(ctx, view, e.record.sprint_id),
   });
@@ -82,8 +85,11 @@ function importHead(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string>,
     out.headDiverged = { local: after, remote };
     out.problems.push({ ref: chain.ref, problem: headDivergedMessage(after, remote) });
   }
-  if (before && after !== before) store.archiveSprint(before, new Date().toISOString());
+  if (before && after !== before) store.archiveSprint(before, new Date(ctx.clock()).toISOString());
 }
+
+/** Whether the creator of a local entry of the log in `dir` is provably gone. */
+const goneIn = (dir: string, host: string) => (r: { seq: number }) => creatorGone(entryDir(dir, r.seq), host);
 
 /** A sprint named by the remote's head must exist locally before the head points at it. */
 function ensureSprint(ctx: LinkCtx, view: RemoteView, id: string): void {
@@ -116,7 +122,8 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     }
     let r: Reconciled<PhaseRecord>;
     try {
-      r = reconcile(store.phaseLog(sprint.id, p.name), chain?.entries ?? [], { ownIds, now: Date.now(), payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name) });
+      const log = store.phaseLog(sprint.id, p.name);
+      r = reconcile(log, chain?.entries ?? [], { ownIds, now: ctx.clock(), gone: goneIn(log.dir, ctx.host), payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name) });
     } catch (e) {
       // One damaged phase must not stop the others, nor its own repair (abort --force).
       if (!isCode(e, 'E_CORRUPT_STATE')) throw e;
@@ -129,7 +136,7 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     note(ctx, r, p.name, chain, ownIds, out, sprint.id);
     imported ||= r.imported.length > 0;
   }
-  if (imported && allDone(sprint, store.tops(sprint))) store.archiveSprint(sprint, new Date().toISOString());
+  if (imported && allDone(sprint, store.tops(sprint))) store.archiveSprint(sprint, new Date(ctx.clock()).toISOString());
 }
 
 type Rec = { agent: string; host: string; at: string; id: string; kind?: string; sprint_id?: string };
@@ -152,7 +159,7 @@ function note<R extends Rec>(ctx: LinkCtx, r: Reconciled<R>, phase: string | und
     out.rolledBack.push(rb);
     // Audited here and only here. A phase entry belongs to the active sprint; a head entry names its own sprint.
     const sprint_id = sprintId ?? record.sprint_id;
-    ctx.store.audit({ at: new Date().toISOString(), event: 'rollback', sprint_id, phase, agent: rb.agent, host: rb.host, detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}` });
+    ctx.store.audit({ at: new Date(ctx.clock()).toISOString(), event: 'rollback', sprint_id, phase, agent: rb.agent, host: rb.host, detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}` });
   }
 }
 

@@ -12,9 +12,12 @@
  * decision the local logs are brought up to date with the tracking refs
  * (import.ts), so a phase completed on another machine is done here too.
  */
-import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { futureRecord, lateRecord, type SkewFinding } from '../core/clock.js';
+import { check } from '../core/schemas.js';
 import { join } from 'node:path';
-import { unavailable } from '../core/errors.js';
+import { isCode, unavailable } from '../core/errors.js';
 import type { LocalConfig, SprintFile } from '../core/schemas.js';
 import { emptyReport, headDivergedMessage, importRemote, type ImportReport } from './import.js';
 import { publishHead, publishPhase, type Outcome } from './publish.js';
@@ -24,6 +27,8 @@ import { retractOwnUnpublished } from './retract.js';
 import { divergedError, lostError, settlingElsewhere } from './settle.js';
 import { realClock, TransitionRound, type RoundOps } from './round.js';
 import { gitTransport, sleep, type Transport } from './transport.js';
+import { creatorGone } from '../store/creator.js';
+import { entryDir } from '../store/layout.js';
 import { RemoteView, type LinkCtx } from './view.js';
 
 export type { LinkCtx } from './view.js';
@@ -87,17 +92,54 @@ export class RemoteLink {
 
   /** Fetch, then import. Throws exit 5 when the remote cannot be reached. */
   refresh(): void {
+    // What we knew before this fetch, and when we last fetched: what is new now, and whether its dates fit (core/clock.ts).
+    if (!this.loaded) this.view.load(this.ctx.store.activeSprintId());
+    const known = new Set(this.phaseRecords().map((r) => r.id));
+    const before = this.asOf();
     this.transport.fetch([this.names.fetchRefspec], true);
     this.fetched = true;
     const stamp = this.ctx.store.layout.fetchStamp;
     try {
-      const now = new Date();
+      const now = new Date(this.ctx.clock());
       if (existsSync(stamp)) utimesSync(stamp, now, now);
       else writeFileSync(stamp, '');
     } catch {
       // The stamp only feeds "as of"; never fail a command for it.
     }
     this.importAll();
+    this.noteClock(known, before === undefined ? undefined : Date.parse(before));
+  }
+
+  private get loaded(): boolean {
+    return this.view.present.size > 0 || this.view.tracking.head !== undefined;
+  }
+
+  /** Every record of the active sprint's phase chains in the view. */
+  private phaseRecords() {
+    const id = this.ctx.store.activeSprintId();
+    if (!id) return [];
+    const out = [];
+    for (const [, chain] of this.view.tracking.phases) if (chain.key.kind === 'phase' && chain.key.sprint === id) for (const e of chain.entries) out.push(e.record);
+    return out;
+  }
+
+  /** Keeps the finding of claims that reached the remote dated before our previous fetch, until a fetch agrees again. */
+  private noteClock(known: ReadonlySet<string>, previousFetch: number | undefined): void {
+    const fresh = this.phaseRecords().filter((r) => !known.has(r.id) && !this.ownIds.has(r.id));
+    const late = lateRecord(fresh, previousFetch);
+    const file = this.ctx.store.layout.clockSkew;
+    try {
+      if (late) writeFileSync(file, JSON.stringify(late) + '\n');
+      else if (fresh.some((r) => r.kind === 'claim' && !r.offline)) rmSync(file, { force: true });
+    } catch {
+      // Only a warning's memory: never fail a command for it.
+    }
+  }
+
+  /** Whether this clock disagrees with the teammates' records beyond the tolerance (core/clock.ts): records dated in the future, or the last fetch's finding. */
+  clockSkew(): SkewFinding | undefined {
+    const head = this.view.tracking.head?.entries.map((e) => e.record) ?? [];
+    return futureRecord([...head, ...this.phaseRecords()], this.ctx.clock()) ?? readFinding(this.ctx.store.layout.clockSkew);
   }
 
   /** Imports the remote's entries from the tracking refs (no network). */
@@ -163,7 +205,9 @@ export class RemoteLink {
   settlingElsewhere(sprintId: string, phase: string): boolean {
     const { problems, diverged } = this.report;
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
-    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: Date.now() });
+    const dir = this.ctx.store.phaseLog(sprintId, phase).dir;
+    const gone = (r: { seq: number }) => creatorGone(entryDir(dir, r.seq), this.ctx.host);
+    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: this.ctx.clock(), gone });
   }
 
   divergedError(phase: string): unknown {
@@ -228,6 +272,7 @@ export class RemoteLink {
       rolled_back: this.report.rolledBack,
       problems: this.report.problems.map((p) => `${p.ref} ${p.problem}`),
       head_diverged: this.report.headDiverged,
+      clock_skew: this.clockSkew(),
     };
   }
 
@@ -243,7 +288,8 @@ export class RemoteLink {
     try {
       return this.publish(target) === 'won' || lost();
     } catch (e) {
-      this.retract(target);
+      // The remote may hold it: taking it back here would let a teammate's claim and ours both stand. Keep it; sync settles it.
+      if (!isCode(e, 'E_OUTCOME_UNKNOWN')) this.retract(target);
       throw e;
     }
   }
@@ -261,6 +307,12 @@ export class RemoteLink {
       if (hd) throw unavailable('E_DIVERGED', headDivergedMessage(hd.local, hd.remote), { ...hd });
       // A sprint started before `init`: the remote has no head yet, so teammates could not find this phase.
       if (!this.view.tracking.head && this.ctx.store.headLog().topSeq() > 0) this.publish({ kind: 'head' });
+      // Never publish a phase of a sprint the remote's head does not name (an interrupted or offline start):
+      // teammates would claim the same phase in the sprint they know while we believe we hold it.
+      const named = this.view.tracking.head?.entries.at(-1)?.record.sprint_id;
+      if (named !== undefined && named !== target.sprint.id) {
+        throw unavailable('E_DIVERGED', `this clone's sprint ${target.sprint.id} is not on remote ${this.names.remote}, whose head names sprint ${named}: nothing was published. Run 'git conductor sync' to publish your start (it replaces ${named}), or 'git conductor status --fetch' to see the remote's sprint`, { local: target.sprint.id, remote: named });
+      }
     }
     const r = target.kind === 'head' ? publishHead(this.view, this.transport) : publishPhase(this.view, this.transport, target.sprint, target.phase);
     if (r === 'lost') return 'lost';
@@ -277,5 +329,19 @@ export class RemoteLink {
   private retract(target: Target): void {
     if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), this.view.tracking.head?.entries.length ?? 0, this.ownIds);
     else retractOwnUnpublished(this.ctx.store.phaseLog(target.sprint.id, target.phase), this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0, this.ownIds);
+  }
+}
+
+const Finding = () => z.object({ skew_ms: z.number(), record: z.object({ agent: z.string().check(z.maxLength(128)), host: z.string().check(z.maxLength(253)), at: z.string().check(z.maxLength(40)) }), detail: z.string().check(z.maxLength(500)) });
+
+/** The kept finding, if the file is there and valid (anything else counts as none). */
+function readFinding(file: string): SkewFinding | undefined {
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (text.length > 2048) return undefined;
+    const r = check(Finding, JSON.parse(text));
+    return r.ok ? r.value : undefined;
+  } catch {
+    return undefined;
   }
 }

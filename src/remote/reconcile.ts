@@ -13,6 +13,8 @@
  * grow, so a published entry can never diverge). It may be retracted by:
  *   - the process that created it (it knows its record ids), when it lost;
  *   - anyone, if it was taken with --offline (that is `sync`'s promise);
+ *   - anyone, once its creator is provably gone (it ran on this host and its
+ *     pid is dead: store/creator.ts), e.g. killed in the middle of a push;
  *   - anyone, once it is older than STALE_UNPUBLISHED_MS: its creator has
  *     crashed or given up (publishing is bounded well below that).
  * Retraction goes top-down and stops at the first entry that may not be
@@ -48,6 +50,8 @@ export interface Reconciled<R> {
 export interface ReconcileRules<R> {
   ownIds: ReadonlySet<string>;
   now: number;
+  /** Whether the creator of this local entry is provably gone. */
+  gone?: (r: Rec) => boolean;
   /** Files to store with an imported entry (e.g. the artifact); throws to refuse the entry. */
   payload: (e: ChainEntry<R>) => Record<string, Uint8Array> | undefined;
   /**
@@ -67,8 +71,9 @@ function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntr
   }
 }
 
-export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: number }) =>
-  rules.ownIds.has(r.id) || r.offline === true || rules.now - Date.parse(r.at) > STALE_UNPUBLISHED_MS;
+/** Who may retract an unpublished entry (see the header); `gone`: its creator provably no longer runs (store/creator.ts). */
+export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: number; gone?: (r: Rec) => boolean }) =>
+  rules.ownIds.has(r.id) || r.offline === true || rules.now - Date.parse(r.at) > STALE_UNPUBLISHED_MS || rules.gone?.(r) === true;
 
 
 /**

@@ -20,6 +20,8 @@ export interface SettleFacts {
   remote: readonly { record: { id: string } }[];
   ownIds: ReadonlySet<string>;
   now: number;
+  /** Whether the creator of the local top entry is provably gone (killed): then nothing is still settling. */
+  gone?: (r: { seq: number }) => boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function settlingElsewhere(phase: string, f: SettleFacts): boolean {
   // An empty log: a loser's entry was just moved aside, and importing again settles it.
   if (!f.top) return f.diverged.has(phase) || f.remote.length > 0;
   if (f.top.seq === f.remote.length && f.remote[f.top.seq - 1]!.record.id === f.top.record.id) return false;
-  return !mayRetract(f.top.record as { seq: number; id: string; at: string; offline?: true }, { ownIds: f.ownIds, now: f.now });
+  return !mayRetract(f.top.record as { seq: number; id: string; at: string; offline?: true }, { ownIds: f.ownIds, now: f.now, gone: f.gone });
 }
 
 /** The refusal for a phase that is diverged: its corrupt entry's repair, its bad ref's, or "being settled". */

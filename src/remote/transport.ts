@@ -119,11 +119,16 @@ export function lsRemote(cwd: string, remote: string, refs: string[], deadline?:
 export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false, deadline?: number): 'won' | 'lost' {
   const res = pushLeases(cwd, names.remote, leases, atomic, deadline);
   if (!(res instanceof Map)) {
-    // No per-ref outcome: the connection failed. Ask the remote what it holds now.
-    const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref), deadline);
+    // No per-ref outcome: the connection failed, perhaps after the remote applied the push. Ask it what it holds now.
+    const actual = askAgain(cwd, names.remote, leases.map((l) => l.ref), deadline);
+    const says = gitSays(res);
+    if (!actual) {
+      if (neverConnected(res)) throw cannotReach(names.remote, res);
+      throw unreachable('E_OUTCOME_UNKNOWN', `the connection to the coordination remote "${names.remote}" died during the push (${says}) and the remote has not answered since: it may hold your change or not. Your local entry is kept; run 'git conductor sync' once the remote answers to settle it (it stands if the remote has it)`, { remote: names.remote });
+    }
     if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
     if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
-    throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${names.remote}" (${res.stderr.trim().split('\n').pop()?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200) ?? ''}); nothing was changed locally; check the remote and retry`, { remote: names.remote });
+    throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${names.remote}" (${says}); the remote does not have it, nothing was changed locally; check the remote and retry`, { remote: names.remote });
   }
   if (leases.every((l) => res.get(l.ref)?.status === 'ok')) return 'won';
   if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
@@ -155,6 +160,22 @@ export function refusedError(names: RefNames, detail: string) {
 }
 
 export { cannotReach };
+
+/** The remote's values after a push that gave no outcome, asked up to OUTCOME_TRIES times; undefined when it never answered. */
+function askAgain(cwd: string, remote: string, refs: string[], deadline: number | undefined): Map<string, string> | undefined {
+  for (let i = 1; ; i++) {
+    try {
+      return lsRemote(cwd, remote, refs, deadline);
+    } catch {
+      if (i >= RETRY_BOUNDS.OUTCOME_TRIES || (deadline !== undefined && Date.now() >= deadline)) return undefined;
+      sleep(200);
+    }
+  }
+}
+
+/** git could not even connect (nothing was sent, so nothing can have been applied). */
+const neverConnected = (r: GitResult) =>
+  /unable to connect|Connection refused|Could not resolve host|unable to look up|No route to host|does not appear to be a git repository|Name or service not known|Network is unreachable|ran out of time/i.test(r.stderr);
 
 /**
  * What the link needs from the network, and nothing more: the seam that lets

@@ -25,6 +25,8 @@ export interface LinkCtx {
   readonly host: string;
   /** Epoch ms by which every network call must be over (see transport.ts). */
   readonly deadline?: number;
+  /** The time now, epoch ms (the api's clock). */
+  readonly clock: () => number;
 }
 
 /** What one of our own pushes changed on the remote: the chains it moved, as they are now. */

@@ -8,6 +8,7 @@
  *     remote-cache.json                validated remote-tracking chains, by commit id
  *     remote-heads.json                each push destination's default branch, with when it was asked (a cache)
  *     hooks.json                       where `hooks install` put the hooks, and the config files' stamps then
+ *     clock-skew.json                  the last clock-skew finding of a fetch
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
@@ -41,6 +42,10 @@ export class Layout {
   }
   get hooksInstall() {
     return child(this.root, 'hooks.json');
+  }
+  /** The last clock-skew finding of a fetch (remote/link.ts), until a fetch agrees again. */
+  get clockSkew() {
+    return child(this.root, 'clock-skew.json');
   }
   get head() {
     return child(this.root, 'head');

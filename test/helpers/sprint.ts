@@ -10,8 +10,15 @@ import { makeRepo } from './repo.js';
 import { snapshot, stateDir } from './state.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits until a claim's lease has run out: short leases, but tests never assume how fast the machine is. */
-export const untilExpired = (claim: { expires_at: string }) => sleep(Math.max(0, Date.parse(claim.expires_at) - Date.now()) + 50);
+/**
+ * Waits until a claim's lease has run out for everyone: past its end plus the default grace (a tenth of the
+ * lease, at most 30 s: core/hold.ts). Short leases, but tests never assume how fast the machine is.
+ */
+export const untilExpired = (claim: { expires_at: string; claimed_at?: string }) => {
+  const end = Date.parse(claim.expires_at);
+  const grace = claim.claimed_at ? Math.min(30_000, (end - Date.parse(claim.claimed_at)) / 10) : 0;
+  return sleep(Math.max(0, end + grace - Date.now()) + 50);
+};
 
 /** Call at the top of a test file (before any beforeEach that uses it): each test gets its own repository. */
 export function repoPerTest() {

@@ -19,22 +19,22 @@ const afterBuild = done('think', 'plan', 'build');
 
 describe('decideClaim', () => {
   it('grants a ready, unclaimed phase', () => {
-    expect(decideClaim(s, 'think', 'a', tops({}), NOW)).toEqual({ kind: 'claim' });
+    expect(decideClaim(s, 'think', 'a', tops({}), NOW)).toMatchObject({ kind: 'claim' });
   });
 
   it('grants a released phase as a fresh claim', () => {
-    expect(decideClaim(s, 'think', 'b', tops({ think: releaseRec('a') }), NOW)).toEqual({ kind: 'claim' });
+    expect(decideClaim(s, 'think', 'b', tops({ think: releaseRec('a') }), NOW)).toMatchObject({ kind: 'claim' });
   });
 
   it('treats a re-claim by the holder as a renewal', () => {
-    expect(decideClaim(s, 'think', 'a', tops({ think: claimRec('a') }), NOW)).toEqual({ kind: 'renew' });
+    expect(decideClaim(s, 'think', 'a', tops({ think: claimRec('a') }), NOW)).toMatchObject({ kind: 'renew' });
     // Even after the lease ran out: nobody else took it, so it is still theirs.
-    expect(decideClaim(s, 'think', 'a', tops({ think: claimRec('a', -5000) }), NOW)).toEqual({ kind: 'renew' });
+    expect(decideClaim(s, 'think', 'a', tops({ think: claimRec('a', -5000) }), NOW)).toMatchObject({ kind: 'renew' });
   });
 
   it('hands an expired lease to another agent as a takeover, remembering the previous holder', () => {
-    const prev = claimRec('a', -1);
-    expect(decideClaim(s, 'think', 'b', tops({ think: prev }), NOW)).toEqual({ kind: 'takeover', previous: prev });
+    const prev = claimRec('a', -500);
+    expect(decideClaim(s, 'think', 'b', tops({ think: prev }), NOW)).toMatchObject({ kind: 'takeover', previous: prev });
   });
 
   it('refuses an unknown phase with 2, listing the phases', () => {
@@ -105,7 +105,7 @@ describe('decideClaim', () => {
     });
 
     it('ignores expired leases when judging classes', () => {
-      expect(decideClaim(g, 'w2', 'me', tops({ w1: claimRec('other', -1) }), NOW).kind).toBe('claim');
+      expect(decideClaim(g, 'w2', 'me', tops({ w1: claimRec('other', -500) }), NOW).kind).toBe('claim');
     });
   });
 });
@@ -149,7 +149,7 @@ describe('viewPhase', () => {
     expect(viewPhase(think, tops({}), NOW).state).toBe('ready');
     expect(viewPhase(think, tops({ think: releaseRec('a') }), NOW).state).toBe('ready');
     expect(viewPhase(think, tops({ think: claimRec('a') }), NOW)).toMatchObject({ state: 'running', agent: 'a', expired: false });
-    expect(viewPhase(think, tops({ think: claimRec('a', -1) }), NOW)).toMatchObject({ state: 'running', expired: true });
+    expect(viewPhase(think, tops({ think: claimRec('a', -500) }), NOW)).toMatchObject({ state: 'running', expired: true });
     expect(viewPhase(think, tops({ think: doneRec('a') }), NOW)).toMatchObject({ state: 'done', agent: 'a' });
     expect(viewPhase(plan, tops({ think: doneRec('a') }), NOW).state).toBe('ready');
   });

@@ -84,7 +84,7 @@ describe('claimable (what next offers, best first)', () => {
   });
 
   it('skips held phases and puts expired leases after free phases', () => {
-    const t = tops({ ...done('think', 'plan', 'build'), review: claimRec('a', -1000), security: claimRec('b') });
+    const t = tops({ ...done('think', 'plan', 'build'), review: claimRec('a', -500), security: claimRec('b') });
     expect(claimable(s, t, NOW)).toEqual(['qa', 'review']);
   });
 
@@ -106,6 +106,6 @@ describe('claimable (what next offers, best first)', () => {
     expect(claimable(g, tops({ r: claimRec('a') }), NOW)).toEqual(['w1', 'w2']);
     expect(claimable(g, tops({ x: claimRec('a') }), NOW)).toEqual([]);
     // An expired lease does not count as running.
-    expect(claimable(g, tops({ x: claimRec('a', -1) }), NOW)).toEqual(['w1', 'w2', 'r', 'x']);
+    expect(claimable(g, tops({ x: claimRec('a', -500) }), NOW)).toEqual(['w1', 'w2', 'r', 'x']);
   });
 });

@@ -1,7 +1,7 @@
 /** next: the first phase you could claim now, or with --claim, claim it (moving on past lost races). */
 import type { Command } from 'commander';
 import type { NextResult } from '../../api/index.js';
-import { stdout } from '../output.js';
+import { stderr, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
@@ -15,4 +15,5 @@ export function register(program: Command): void {
 /** Only the name, or nothing: scripts read it as `$(git conductor next)`. */
 function renderNext(r: NextResult): void {
   if (r.phase) stdout(r.phase);
+  for (const s of r.skipped ?? []) stderr(`! skipped ${s.phase}: ${s.problem}`);
 }

@@ -42,7 +42,7 @@ export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Pro
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean; agent?: string }) => {
     try {
-      const r = await call({ ...o, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
+      const r = await call({ ...o, ...testClock(), configFiles: gitConfigFiles(), repoEnv: repoEnv() });
       if (o.json) json(r);
       else await human(r);
       // The change stands; what went wrong beside it goes to stderr, in both modes.
@@ -63,4 +63,14 @@ export function withCommon(cmd: Command, { offline = false } = {}): Command {
   cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)'));
   cmd.addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
   return offline ? cmd.option('--offline', 'with a coordination remote: act locally, publish later with sync') : cmd;
+}
+
+/**
+ * Test-only: CONDUCTOR_TEST_CLOCK_OFFSET_MS makes this process's clock run
+ * that many ms ahead (negative: behind), so tests can give one clone a wrong
+ * clock. Not for real use: a wrong clock is what the clock checks catch.
+ */
+export function testClock(): { clockOffsetMs?: number } {
+  const v = Number(process.env.CONDUCTOR_TEST_CLOCK_OFFSET_MS);
+  return Number.isFinite(v) && v !== 0 ? { clockOffsetMs: v } : {};
 }

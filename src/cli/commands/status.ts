@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StatusResult } from '../../api/index.js';
 import { ago, duration, table } from '../format.js';
 import { color as c, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, run, testClock, withCommon } from './shared.js';
 
 const STATE_COLOR = { done: 'green', running: 'yellow', ready: 'cyan', pending: 'dim' } as const;
 
@@ -15,7 +15,7 @@ export function register(program: Command): void {
 }
 
 function renderStatus(r: StatusResult): void {
-  const now = Date.now();
+  const now = Date.now() + (testClock().clockOffsetMs ?? 0);
   const head = `sprint ${c('bold', r.sprint_id)}  ${r.status}  started ${ago(r.started_at, now)} by ${r.started_by}`;
   stdout(head);
   if (r.halted) stdout(c('red', `■ halted by ${r.halted.phase}: ${r.halted.reason}`));
@@ -24,7 +24,7 @@ function renderStatus(r: StatusResult): void {
     const lease =
       p.state !== 'running' ? '' : p.expired ? c('red', `expired ${duration(now - Date.parse(p.expires_at!))} ago`) : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const who = p.agent ? `${p.agent}@${p.host}` : p.state === 'pending' ? c('dim', `needs ${p.depends_on.join(', ')}`) : '';
-    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (p.grade ? ` (grade ${p.grade})` : '');
+    const state = c(STATE_COLOR[p.state], p.state) + (p.unpublished ? c('yellow', '*') : '') + (r.remote?.diverged.includes(p.name) ? c('red', '!') : '') + (p.grade ? ` (grade ${p.grade})` : '');
     rows.push([p.name, state, who, ago(p.at, now), lease]);
   }
   stdout(table(rows));
@@ -35,6 +35,9 @@ function renderRemote(m: NonNullable<StatusResult['remote']>, now: number): void
   const fresh = m.as_of ? `as of ${ago(m.as_of, now)} (last fetch)` : 'never fetched';
   stdout(c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`));
   if (m.unpublished.length) stdout(c('yellow', `* not on the remote yet: ${m.unpublished.join(', ')} (run 'git conductor sync')`));
+  if (m.diverged.length) stdout(c('red', `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`));
+  if (m.head_diverged) stdout(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
   for (const b of m.rolled_back) stdout(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
   for (const p of m.problems) stdout(c('red', `! ${p}`));
+  if (m.clock_skew) stdout(c('red', `! clock: ${m.clock_skew.detail}; leases cannot be granted here until the clocks agree`));
 }
