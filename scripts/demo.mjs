@@ -95,7 +95,10 @@ async function main() {
 
   step(`${thinker.agent} thinks, and completes think with an artifact`);
   const tm = thinker.machine;
-  const thinkFile = tm.write('.conductor/think.json', artifactOf('think', { summary: { value_proposition: 'users lose drafts on refresh', narrowest_wedge: 'autosave every 5 s' } }));
+  const thinkFile = tm.write('.conductor/think.json', artifactOf('think', {
+    summary: { value_proposition: 'users lose drafts on refresh', narrowest_wedge: 'autosave every 5 s' },
+    context_checkpoint: { summary: 'Drafts vanish on refresh; autosave locally every 5 s, no server sync', key_files: ['src/editor.js:40'], decisions_made: ['localStorage, not IndexedDB'], open_questions: ['storage quota on Safari?'] },
+  }));
   expectThat(tm.conductor(thinker.agent, 'complete', 'think', '--artifact', rel(thinkFile)).code === 0, 'think done; plan unlocked');
 
   step('Same machine, two terminals: claude, opencode and alice race for "plan" on alice\'s laptop');
@@ -107,7 +110,11 @@ async function main() {
   const [planner, ...extraPlanners] = report(planRace, () => 'claimed plan');
   expectThat(!!planner && extraPlanners.length === 0 && planRace.every((r) => r === planner || r.code === 3), `exactly one winner on one machine: ${planner?.agent}`);
   const pm = planner.machine;
-  const planFile = pm.write('.conductor/plan.json', artifactOf('plan', { summary: { planned_files: ['src/autosave.js'] }, steps: ['debounce input', 'save to localStorage', 'restore on load'] }));
+  const planFile = pm.write('.conductor/plan.json', artifactOf('plan', {
+    summary: { planned_files: ['src/autosave.js'] },
+    steps: ['debounce input', 'save to localStorage', 'restore on load'],
+    context_checkpoint: { summary: 'Three steps: debounce input, save to localStorage, restore on load', key_files: ['src/autosave.js'], decisions_made: ['5 s debounce'], open_questions: [] },
+  }));
   expectThat(pm.conductor(planner.agent, 'complete', 'plan', '--artifact', rel(planFile)).code === 0, 'plan done; build unlocked');
 
   step('codex builds on bob\'s laptop: a commit with a "Conductor-Phase: build" trailer completes build');
@@ -132,6 +139,18 @@ async function main() {
   step('cursor, on the CI box, reads the plan written on alice\'s laptop');
   const shown = ci.conductor('cursor', 'artifact', 'show', 'plan');
   expectThat(shown.code === 0 && shown.stdout.includes('save to localStorage'), 'the artifact travelled in the phase\'s ref');
+
+  step('Context handoff: before starting review, cursor reads the digest of everything review depends on');
+  const digest = ci.conductor('cursor', 'context', '--phase', 'review', '--budget', '1200');
+  expectThat(
+    digest.code === 0 && digest.stdout.indexOf('build (done') < digest.stdout.indexOf('plan (done') && digest.stdout.includes('5 s debounce') && digest.stdout.length <= 1201,
+    'build, plan and think, nearest first, with the checkpoints of whichever machine completed them, within the 1200-character budget',
+    digest.out,
+  );
+  note('an agent that wakes up in a new session asks what to do next:');
+  const resumed = ci.json('cursor', 'resume');
+  ci.conductor('cursor', 'resume');
+  expectThat(resumed.json.action === 'continue' && resumed.json.phase === 'review', 'resume: continue review, with the lease left', resumed.out);
 
   step('cursor checks the review artifact against the contract before completing: "low" is not a review severity');
   const nit = { id: 'R1', severity: 'low', description: 'name the 5000 ms constant', file: 'src/autosave.js', line: 1 };
@@ -185,9 +204,16 @@ async function main() {
   const history = origin.show(null, 'git', ['log', '--format=%h %s', ref]);
   expectThat(/complete build by codex/.test(history.stdout) && /claim build by codex/.test(history.stdout), 'claim then complete, one commit each');
 
-  step('The audit log, on bob\'s laptop');
-  const log = bob.conductor(null, 'log');
-  expectThat(log.code === 0 && /complete/.test(log.stdout) && /ship/.test(log.stdout), 'every change bob-laptop made is in its audit log');
+  step('The sprint journal: written by itself on bob\'s laptop when ship completed, readable on every machine');
+  expectThat(!!shipped.json.journal?.files?.length && !shipped.json.journal.error, `journal written to ${shipped.json.journal?.files?.[0] ?? '(nothing)'}`, shipped.out);
+  const journal = alice.json('alice', 'journal').json.markdown ?? '';
+  console.log(journal.split('\n').slice(0, 12).map((l) => `      ${l}`).join('\n'));
+  note('… one section per phase follows, then halts, overrides and ship-gate bypasses');
+  expectThat(['think', 'plan', 'build', 'review', 'security', 'qa', 'ship'].every((p) => journal.includes(`## ${p}\n`)) && journal.includes('7 of 7 done'), 'alice\'s journal names every phase, who did it and when');
+
+  step('The team\'s history, on alice\'s laptop: her own log and every machine\'s entries from the phase refs');
+  const log = alice.conductor(null, 'log', '--sprint', sprintId);
+  expectThat(log.code === 0 && /claim\s+build\s+codex@/.test(log.stdout) && /complete ship\s+bob@/.test(log.stdout), 'codex\'s claim of build and bob\'s ship, made on bob\'s laptop, are in alice\'s log');
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\n${bold(green(`Demo finished: ${checkCount()} expected outcomes, all seen, in ${secs}s.`))}`);

@@ -32,6 +32,11 @@ describe('npm run demo', () => {
     expect(out).toMatch(/sprint \S+\s+archived/);
     expect(out).toContain("✓ sprint archived, as seen from alice's laptop");
     expect(out).toMatch(/complete build by codex@\S+\n\s+\S+ claim build by codex@/);
+    // Context handoff, resume, the journal and the team's history.
+    expect(out).toMatch(/context for review: sprint \S+ \(active, as of /);
+    expect(out).toContain('✓ resume: continue review, with the lease left');
+    expect(out).toMatch(/✓ journal written to \S+journal\.md/);
+    expect(out).toContain("✓ codex's claim of build and bob's ship, made on bob's laptop, are in alice's log");
     expect(out).toMatch(/Demo finished: \d+ expected outcomes, all seen/);
     // It cleans up after itself.
     const dir = /throwaway directory: (\S+)/.exec(out)![1]!;

@@ -69,8 +69,9 @@ const quantile = (xs, q) => {
  * alike. A case is { name, run(): ms, before?(): void | Promise<void> }; before is
  * untimed (it resets state, e.g. releases the phase the next claim takes).
  */
-export async function measure(cases, { rounds = quick ? 5 : 30, warmup = 2, cwd = ROOT } = {}) {
-  const floor = () => timeNode(['-e', '0'], cwd);
+export async function measure(cases, { rounds = quick ? 5 : 30, warmup = 2, cwd = ROOT, baseline } = {}) {
+  // `baseline`: another run to pair each case with (e.g. `status`), instead of `node -e 0`.
+  const floor = baseline ?? (() => timeNode(['-e', '0'], cwd));
   for (let i = 0; i < warmup; i++) {
     for (const c of cases) {
       await c.before?.();
@@ -96,10 +97,10 @@ export async function measure(cases, { rounds = quick ? 5 : 30, warmup = 2, cwd 
 }
 
 /** Prints the ratio table; PASS when the median ratio is within the target. Returns whether all passed. */
-export function report(title, { floorMs, rows }, target = TARGET) {
+export function report(title, { floorMs, rows }, target = TARGET, floorName = 'node -e 0') {
   const w = Math.max(...rows.map((r) => r.name.length), 7);
   console.log(`\n${title}`);
-  console.log(`floor: node -e 0, median ${floorMs.toFixed(1)} ms on this machine (ratios below are to the floor of the same round)`);
+  console.log(`floor: ${floorName}, median ${floorMs.toFixed(1)} ms on this machine (ratios below are to the floor of the same round)`);
   console.log(`${'command'.padEnd(w)}  median  p90     target  result`);
   for (const r of rows) {
     const ok = r.median <= target;

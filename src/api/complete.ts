@@ -9,6 +9,7 @@ import { headInfo } from '../store/head.js';
 import { contractSettings, judged, projectSchemaCheck, redactionDetail, type ArtifactCheck } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { writeFinishedJournal } from './journal.js';
 import { withWarnings, type Warned } from './warnings.js';
 import { appendPhase } from './transition.js';
 
@@ -40,6 +41,8 @@ export interface CompleteResult extends Warned {
   provenance: NonNullable<PhaseRecord['provenance']>;
   /** True when this completion finished the sprint, which is then archived. */
   sprint_done: boolean;
+  /** With sprint_done: where the journal was written (see api/journal.ts). */
+  journal?: { files: string[]; error?: string };
 }
 
 export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
@@ -103,6 +106,7 @@ export function completed(ctx: Ctx, sprint: SprintFile, phase: string, entry: En
   ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: ref ? `artifact ${ref.source} sha256:${ref.sha256.slice(0, 12)}${grade ? ` grade ${grade}` : ''}${redactionDetail(redactions)}`.slice(0, 1000) : undefined });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
-  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: ref, unlocked, halt, ...(halt_rule ? { halt_rule } : {}), grade, provenance: provenance ?? {}, sprint_done: sprintDone });
+  const journal = sprintDone ? writeFinishedJournal(ctx, sprint.id) : undefined;
+  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: ref, unlocked, halt, ...(halt_rule ? { halt_rule } : {}), grade, provenance: provenance ?? {}, sprint_done: sprintDone, journal });
 }
 

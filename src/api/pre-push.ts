@@ -17,7 +17,7 @@
 import { blocked, isUnreachable } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
-import { DEFAULT_TAG_PATTERN, describeMissing, isConductorRef, matchesRef, missingAt, normalizePatterns, shipBlockers } from '../core/ship-gate.js';
+import { blockersData, blockersText, DEFAULT_TAG_PATTERN, isConductorRef, matchesRef, missingAt, normalizePatterns, notReadyMessage, shipBlockers } from '../core/ship-gate.js';
 import { parsePushLines, pushLineOf, remoteHeadBranch, shippingBranches, type PreCommitPush } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { checkStoredArtifacts } from './stored-artifact.js';
@@ -82,9 +82,8 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   // What ships is judged by the stored artifacts: bytes that no longer match their sha256 stop the push.
   if (hits.length) checkStoredArtifacts(ctx, sprint);
   if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view };
-  const missing = blockers.missing.map(describeMissing);
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
-  const why = [...missing, ...(halt ? [halt] : [])].join('; ');
+  const why = blockersText(blockers);
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
@@ -93,11 +92,7 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
     return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips, view };
   }
   const stale = view === 'stale' ? ' (judged on the last fetched view: the coordination remote could not be fetched in time)' : '';
-  throw blocked(
-    'E_SHIP_GATE',
-    `push of ${refs.join(', ')} refused: sprint ${sprint.id} is not ready to ship (${why})${stale}. Finish those phases (git conductor status), or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
-    { refs, sprint_id: sprint.id, missing: blockers.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })), halt: blockers.halt, view },
-  );
+  throw blocked('E_SHIP_GATE', `${notReadyMessage(refs, blockers)}${stale}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`, { ...blockersData(refs, blockers), view });
 }
 
 /** Fetches the coordination remote; unreachable means the gate decides on what it has. */

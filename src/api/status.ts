@@ -1,7 +1,6 @@
-/** Read-only views: status, batch, log, whoami. */
+/** Read-only views: status, batch, whoami (log: history.ts). */
 import { haltOf, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
-import type { AuditEntry } from '../core/schemas.js';
 import type { Ctx } from './context.js';
 import { activeSprint, agentOf, openContext, openWithRemote, type CommonOptions } from './context.js';
 
@@ -40,17 +39,6 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
   const ctx = await openWithRemote(opts, 'view');
   const sprint = activeSprint(ctx);
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
-}
-
-export interface LogOptions extends CommonOptions {
-  /** Only this sprint's events; default: all. */
-  sprint?: string;
-}
-
-export async function log(opts: LogOptions = {}): Promise<{ entries: AuditEntry[]; skipped_invalid_lines: number }> {
-  const ctx = openContext(opts);
-  const { entries, bad } = ctx.store.readAudit();
-  return { entries: opts.sprint ? entries.filter((e) => e.sprint_id === opts.sprint) : entries, skipped_invalid_lines: bad };
 }
 
 export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string }> {

@@ -7,8 +7,8 @@
 import type * as Crypto from 'node:crypto';
 import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
 import { corrupt } from '../core/errors.js';
+import type { ArtifactRef, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { BoundedReadError, readBounded } from '../store/bounded-read.js';
-import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
 
@@ -34,12 +34,17 @@ export function storedArtifact(ctx: Ctx, sprint: SprintFile, phase: string): Sto
     bytes = undefined;
   }
   if (!bytes) throw corrupt(file, 'the done record names an artifact but the file is missing', REPAIR);
+  checkStoredBytes(bytes, ref, file);
+  return { record: top.record, file, bytes };
+}
+
+/** Throws E_CORRUPT_STATE naming `where` (a file, or a ref and commit) unless `bytes` are exactly what `ref` recorded. */
+export function checkStoredBytes(bytes: Uint8Array, ref: ArtifactRef, where: string): void {
   const crypto = process.getBuiltinModule('node:crypto') as typeof Crypto;
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   if (bytes.length !== ref.bytes || sha256 !== ref.sha256) {
-    throw corrupt(file, `its bytes (${bytes.length}, sha256 ${sha256.slice(0, 12)}) do not match the ${ref.bytes} bytes with sha256 ${ref.sha256.slice(0, 12)} recorded at completion`, REPAIR);
+    throw corrupt(where, `its bytes (${bytes.length}, sha256 ${sha256.slice(0, 12)}) do not match the ${ref.bytes} bytes with sha256 ${ref.sha256.slice(0, 12)} recorded at completion`, REPAIR);
   }
-  return { record: top.record, file, bytes };
 }
 
 /** Every done phase's stored artifact, checked (the ship gate reads them all before letting a release through). */

@@ -1,4 +1,4 @@
-/** Formatting shared by several verbs' human output: aligned columns, short durations, redactions. Pure: strings in, strings out. */
+/** Formatting shared by several verbs' human output: aligned columns, short durations, redactions, a view's freshness. Pure: strings in, strings out. */
 
 /** Columns padded to their widest cell, measured without colour codes; the last column is never padded. */
 export function table(rows: string[][], widths?: number[]): string {
@@ -25,6 +25,9 @@ export function duration(ms: number): string {
   if (s < 172800) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
   return `${Math.round(s / 86400)}d`;
 }
+
+/** "as of" for results read from the last fetched view of the coordination remote; undefined without one. */
+export const asOf = (t: string | undefined, now = Date.now()) => (t ? `as of ${ago(t, now)} (last fetch; --fetch to refresh)` : undefined);
 
 /** "redacted 2 secret(s) before storing: aws-access-key-id at summary.notes, ..." — kinds and paths, never the secret. */
 export function redactedLine(r: readonly { kind: string; path: string }[], verb = 'redacted'): string {

@@ -14,17 +14,22 @@ import { register as batch } from './commands/batch.js';
 import { register as claimRenew } from './commands/claim-renew.js';
 import { register as clean } from './commands/clean.js';
 import { register as complete } from './commands/complete.js';
+import { register as context } from './commands/context.js';
 import { register as doctor } from './commands/doctor.js';
 import { register as hookRun } from './commands/hook-run.js';
 import { register as hooks } from './commands/hooks.js';
 import { register as initDeinit } from './commands/init-deinit.js';
+import { register as journal } from './commands/journal.js';
 import { register as log } from './commands/log.js';
 import { register as next } from './commands/next.js';
+import { register as resume } from './commands/resume.js';
+import { register as server } from './commands/server.js';
 import { api } from './commands/shared.js';
 import { register as start } from './commands/start.js';
 import { register as status } from './commands/status.js';
 import { register as schema } from './commands/schema.js';
 import { register as sync } from './commands/sync.js';
+import { register as verify } from './commands/verify.js';
 import { register as whoami } from './commands/whoami.js';
 import { ERROR_CODES } from '../core/errors.js';
 import { json, paint, stderr, write } from './output.js';
@@ -39,8 +44,8 @@ const program = new Command('git-conductor')
   // Help may go to stderr; error messages never do here: fail() prints them, once, as one line.
   .configureOutput({ writeOut: (s) => write(1, s), writeErr: (s) => (wantsJson ? undefined : write(2, s)), outputError: () => undefined });
 
-// In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote.
-const verbs = [start, claimRenew, complete, abortUnstuck, status, next, batch, clean, log, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor];
+// In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote, then enforcing on a server or in CI.
+const verbs = [start, claimRenew, complete, abortUnstuck, status, next, context, resume, batch, clean, log, journal, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify];
 for (const register of verbs) register(program);
 
 function fail(code: string, exitCode: number, message: string, data: Record<string, unknown> = {}): never {

@@ -136,6 +136,8 @@ export const ProjectConfig = lazy(() => z.looseObject({
   /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
   lease_grace: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
+  /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
+  journal_path: z.optional(z.string().check(z.maxLength(300))),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 

@@ -85,3 +85,24 @@ export function missingAt(sprint: SprintFile, tops: Tops, at: number): string[] 
   const what = [...missing.map((m) => `${m} not done`), ...(halted ? ['sprint halted'] : [])];
   return what.length ? what : undefined;
 }
+
+/** What stops shipping, in one line: each missing phase, then the halt. */
+export function blockersText(b: ShipBlockers): string {
+  const halt = b.halt && `halted by ${b.halt.phase}: ${b.halt.reason}`;
+  return [...b.missing.map(describeMissing), ...(halt ? [halt] : [])].join('; ');
+}
+
+/**
+ * The refusal, worded once for both gates: the client's pre-push hook and a
+ * server's pre-receive hook each add how to get past it where they run.
+ */
+export const notReadyMessage = (refs: readonly string[], b: ShipBlockers) =>
+  `push of ${refs.join(', ')} refused: sprint ${b.sprint_id} is not ready to ship (${blockersText(b)}). Finish those phases (git conductor status)`;
+
+/** The refusal's data for --json, the same from both gates. */
+export const blockersData = (refs: readonly string[], b: ShipBlockers) => ({
+  refs: [...refs],
+  sprint_id: b.sprint_id,
+  missing: b.missing.map((m) => ({ phase: m.name, state: m.state, agent: m.agent, host: m.host, since: m.at })),
+  halt: b.halt,
+});

@@ -39,10 +39,21 @@ export class GitError extends Error {
   }
 }
 
+/**
+ * A pre-receive hook sees the objects being pushed only through git's
+ * quarantine variables (GIT_OBJECT_DIRECTORY and friends). A process that is
+ * such a hook (`server pre-receive`) hands them here once, and every git it
+ * runs then reads the pushed objects too; no other process ever sets them.
+ */
+let objectStore: Record<string, string> = {};
+export function useObjectStore(vars: Record<string, string>): void {
+  objectStore = { ...vars };
+}
+
 function envFor(opts: GitOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env };
   if (!opts.keepGitEnv) for (const k of SCRUB) delete env[k];
-  return env;
+  return { ...env, ...objectStore };
 }
 
 export function git(args: string[], opts: GitOptions): GitResult {

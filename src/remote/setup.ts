@@ -20,11 +20,21 @@ function refspecs(cwd: string, remote: string): string[] {
 /** Does the remote's fetch configuration include our refspec? */
 export const hasRefspec = (cwd: string, names: RefNames) => refspecs(cwd, names.remote).includes(names.fetchRefspec);
 
-/** Adds our fetch refspec; false when it was already there (init is idempotent). */
+/**
+ * Adds our fetch refspec, first; false when it was already there (init is
+ * idempotent). First, because a push moves the tracking ref of the *first*
+ * fetch refspec that maps the pushed ref, and under the fallback namespace
+ * (refs/heads/conductor) the clone's `+refs/heads/*:refs/remotes/<remote>/*`
+ * maps it too: behind that one, our tracking refs would never follow our own
+ * pushes, and a phase could not be completed after it was claimed.
+ */
 export function addRefspec(cwd: string, names: RefNames): boolean {
-  if (hasRefspec(cwd, names)) return false;
-  git(['config', '--add', `remote.${names.remote}.fetch`, names.fetchRefspec], { cwd });
-  return true;
+  const all = refspecs(cwd, names.remote);
+  if (all[0] === names.fetchRefspec) return false;
+  const key = `remote.${names.remote}.fetch`;
+  git(['config', '--unset-all', key], { cwd, allowFail: true });
+  for (const r of [names.fetchRefspec, ...all.filter((r) => r !== names.fetchRefspec)]) git(['config', '--add', key, r], { cwd });
+  return !all.includes(names.fetchRefspec);
 }
 
 /** Removes our fetch refspec; false when it was not there. */

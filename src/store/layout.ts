@@ -11,6 +11,7 @@
  *     clock-skew.json                  the last clock-skew finding of a fetch
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
+ *     sprints/<id>/journal.md          the journal, written when the last phase completes
  *     sprints/<id>/phases/<phase>/<seq>/record.json   the phase's SeqLog
  *     sprints/<id>/phases/<phase>/<seq>/artifact.json the completed artifact
  *
@@ -58,6 +59,9 @@ export class Layout {
   }
   sprintFile(id: string) {
     return child(this.sprint(id), SPRINT_FILE);
+  }
+  journal(id: string) {
+    return child(this.sprint(id), 'journal.md');
   }
   /** The directory holding one log per phase that has ever been claimed. */
   phases(id: string) {

@@ -60,7 +60,7 @@ export const entryFile = (c: Clone, sprint: string, phase: string, seq: number) 
 /** Phase graph of `n` independent read phases p1..pn: claims on different phases never block each other. */
 export const independentPhases = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, depends_on: [], concurrency: 'read' })));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolveP, reject) => {
     const s = createServer();
     s.on('error', reject);
@@ -71,7 +71,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-const canConnect = (port: number) =>
+export const canConnect = (port: number) =>
   new Promise<boolean>((done) => {
     const sock = connect({ host: '127.0.0.1', port }, () => {
       sock.destroy();
@@ -85,10 +85,12 @@ const stopAll = () => {
   for (const d of daemons) stopProcessGroup(d);
 };
 afterAll(stopAll);
+/** Servers started by other helpers (sshd, a web server) are stopped with the daemons. */
+export const trackServer = (p: ChildProcess) => void daemons.push(p);
 // Also when the test process itself goes down: a daemon must never outlive the run.
 process.on('exit', stopAll);
 
-function stopProcessGroup(p: ChildProcess): void {
+export function stopProcessGroup(p: ChildProcess): void {
   if (p.exitCode !== null || p.signalCode !== null || !p.pid) return;
   try {
     process.kill(-p.pid, 'SIGKILL'); // the daemon and the receive-pack children it forked

@@ -19,4 +19,6 @@ function renderComplete(r: CompleteResult): void {
   if (r.unlocked.length) stdout(`  unlocked: ${r.unlocked.join(', ')}`);
   if (r.halt) stdout(`${c('red', '■ sprint halted:')} ${r.halt}`);
   if (r.sprint_done) stdout(`  every phase is done: sprint ${r.sprint_id} archived`);
+  if (r.journal?.files.length) stdout(`  journal: ${r.journal.files.join(', ')}`);
+  if (r.journal?.error) stdout(`${c('yellow', '! journal not written:')} ${r.journal.error}`);
 }

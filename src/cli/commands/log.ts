@@ -1,21 +1,25 @@
-/** log: the audit log, one line an event; text from the log is untrusted and goes through stdout()'s cleaning. */
+/** log: the team's history, one line an event; text from the log and the refs is untrusted and goes through stdout()'s cleaning. */
 import type { Command } from 'commander';
-import type { log } from '../../api/index.js';
+import type { LogResult } from '../../api/index.js';
+import { asOf } from '../format.js';
 import { color as c, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
-type AuditEntry = Awaited<ReturnType<typeof log>>['entries'][number];
-
 export function register(program: Command): void {
   withCommon(program.command('log'))
-    .description('the audit log: every start, claim, complete, abort, takeover, ...')
+    .description("the team's history: this clone's audit log and every fetched phase ref's entries (claims, renewals, takeovers, completions, ...), oldest first")
     .option('--sprint <id>', 'only this sprint')
-    .action(async (o) => run((await api()).log, (r) => renderLog(r.entries))(o));
+    .option('--local', "only this clone's own audit log")
+    .option('--fetch', 'with a coordination remote: fetch it first')
+    .action(async (o) => run((await api()).log, renderLog)(o));
 }
 
-function renderLog(entries: AuditEntry[]): void {
-  for (const e of entries) {
+function renderLog(r: LogResult): void {
+  for (const e of r.entries) {
     const who = e.agent ? `${e.agent}@${e.host}` : '';
     stdout([c('dim', e.at), e.event.padEnd(8), (e.phase ?? '').padEnd(10), who, e.detail ? c('dim', e.detail) : ''].join(' ').trimEnd());
   }
+  const fresh = asOf(r.as_of);
+  if (fresh) stdout(c('dim', `with the entries of the remote's refs, ${fresh}; --local for this clone's own log`));
+  for (const p of r.problems ?? []) stdout(c('red', `! ${p}`));
 }

@@ -1,0 +1,42 @@
+/**
+ * log: the team's history. This clone's audit log merged with the entries of
+ * every fetched phase and head ref (anyone's claims, renewals, takeovers,
+ * completions, releases, on any machine), each once, oldest first; `local`
+ * keeps the audit log alone, as it was before coordination remotes.
+ */
+import { headEvent, mergeHistory, recordEvent, type HistoryEntry } from '../core/history.js';
+import type { AuditEntry } from '../core/schemas.js';
+import { openContext, withRemote, type CommonOptions } from './context.js';
+import { checkSprintId } from './sprint-read.js';
+
+export interface LogOptions extends CommonOptions {
+  /** Only this sprint's events; default: all. */
+  sprint?: string;
+  /** Only this clone's audit log, without the fetched refs. */
+  local?: boolean;
+  /** With a coordination remote: fetch it first. */
+  fetch?: boolean;
+}
+
+export interface LogResult {
+  entries: (AuditEntry | HistoryEntry)[];
+  skipped_invalid_lines: number;
+  /** With a coordination remote (and not `local`): the time of the view read, and refs that could not be read. */
+  as_of?: string;
+  problems?: string[];
+}
+
+export async function log(opts: LogOptions = {}): Promise<LogResult> {
+  const sprint = opts.sprint === undefined ? undefined : checkSprintId(opts.sprint);
+  const ctx = opts.local ? openContext(opts) : await withRemote(openContext(opts), opts);
+  const { entries, bad } = ctx.store.readAudit();
+  const mine = sprint ? entries.filter((e) => e.sprint_id === sprint) : entries;
+  if (opts.local || !ctx.remote) return { entries: mine, skipped_invalid_lines: bad };
+  const { fetchedChains } = await import('../remote/fetched-chains.js');
+  const chains = fetchedChains(ctx, ctx.remote.names, (k) => k.kind === 'head' || !sprint || k.sprint === sprint);
+  const remote: HistoryEntry[] = (chains.head?.entries ?? []).map((e) => headEvent(e.record)).filter((e) => !sprint || e.sprint_id === sprint);
+  for (const [sprintId, phases] of chains.phases) {
+    for (const [phase, chain] of phases) for (const e of chain.entries) remote.push(recordEvent(sprintId, phase, e.record));
+  }
+  return { entries: mergeHistory(mine, remote), skipped_invalid_lines: bad, as_of: ctx.remote.asOf(), problems: chains.problems.map((p) => `${p.ref} ${p.problem}`) };
+}
