@@ -2,6 +2,8 @@
 // `node -e 0` measured in the same run. Target: each at most 1.3x the floor.
 //   node scripts/bench.mjs [--quick] [--core-only] [--cli path/to/cli.cjs]
 // --cli times another build of the CLI (e.g. an older one, for before/after).
+// --against path/to/cli.cjs times that build too, in the same rounds, paired with the same floor
+// runs (rows marked [against]): a before/after comparison that the machine's load affects alike.
 // Afterwards it runs every other scripts/bench-*.mjs (same flags) unless
 // --core-only, so a new benchmark only has to exist to be part of the run.
 // Always exits 0: the numbers inform, the machine's noise should not fail a build.
@@ -12,6 +14,8 @@ import { CLI as BUILT_CLI, makeRepo, measure, quick, report, ROOT, timeNode } fr
 
 const cliFlag = process.argv.indexOf('--cli');
 const CLI = cliFlag > 0 ? resolve(process.argv[cliFlag + 1]) : BUILT_CLI;
+const againstFlag = process.argv.indexOf('--against');
+const AGAINST = againstFlag > 0 ? resolve(process.argv[againstFlag + 1]) : undefined;
 
 const lib = await import(join(ROOT, 'dist', 'index.mjs'));
 const ME = 'bench-agent';
@@ -50,26 +54,26 @@ async function twoHundredPhases() {
   return { cwd, claimTarget: name(10, 5) };
 }
 
-function casesFor(label, { cwd, claimTarget }) {
-  const cli = (...args) => () => timeNode([CLI, ...args], cwd);
+function casesFor(label, { cwd, claimTarget }, build = CLI, tag = '') {
+  const cli = (...args) => () => timeNode([build, ...args], cwd);
   return [
-    { name: `status (${label})`, run: cli('status') },
-    { name: `next (${label})`, run: cli('next', '--agent', ME) },
+    { name: `status (${label})${tag}`, run: cli('status') },
+    { name: `next (${label})${tag}`, run: cli('next', '--agent', ME) },
     {
-      name: `claim (${label})`,
+      name: `claim (${label})${tag}`,
       run: cli('claim', claimTarget, '--agent', ME),
       // Release first, so every timed run is a fresh claim, not a renewal.
       before: async () => {
         const held = (await lib.status({ cwd })).phases[claimTarget];
-        if (held.state === 'running') await lib.abort({ cwd, phase: claimTarget, agent: ME });
+        if (held.state === 'running') await lib.abort({ cwd, phase: claimTarget, agent: ME, force: true });
       },
     },
   ];
 }
 
 const graphs = [['7 phases', await sevenPhases()], ['200 phases', await twoHundredPhases()]];
-const result = await measure(graphs.flatMap(([label, g]) => casesFor(label, g)));
-const pass = report(`git-conductor start-up${quick ? ' (quick: few runs, noisy)' : ''}${CLI === BUILT_CLI ? '' : ` of ${CLI}`}`, result);
+const result = await measure(graphs.flatMap(([label, g]) => [...casesFor(label, g), ...(AGAINST ? casesFor(label, g, AGAINST, ' [against]') : [])]));
+const pass = report(`git-conductor start-up${quick ? ' (quick: few runs, noisy)' : ''}${CLI === BUILT_CLI ? '' : ` of ${CLI}`}${AGAINST ? `; [against]: ${AGAINST}` : ''}`, result);
 console.log(pass ? 'PASS: every command within the target' : 'FAIL: some command above the target (informative; exit code stays 0)');
 
 if (!process.argv.includes('--core-only')) {

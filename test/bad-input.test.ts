@@ -283,7 +283,7 @@ describe('bad input', () => {
     ])('refuses %j as a usage error (exit 2)', (args, msg) => {
       const e = refused(repo, args, 2, { code: 'E_USAGE' });
       expect(e.message).toContain(msg);
-      expect(e.message).toContain("see 'git conductor --help'");
+      expect(e.message).toContain("see 'git conductor help'");
     });
 
     it('refuses bad agent ids from the flag and the environment', () => {

@@ -45,6 +45,7 @@ describe('hooks install next to existing hooks', () => {
     const remote = join(tempDir('conductor-remote-'), 'o.git');
     git(repo, 'init', '-q', '--bare', remote);
     git(repo, 'remote', 'add', 'origin', remote);
+    git(repo, 'push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/seed'); // not empty: a first push would pass the gate
     const hooks = join(repo, '.git', 'hooks');
     const log = join(repo, '..', `${repo.split('/').pop()}-hooks.log`);
     userHook(join(hooks, 'pre-commit'), `echo pre-commit >> "${log}"`);
@@ -154,6 +155,7 @@ describe('hooks install with husky 9', () => {
     const remote = join(tempDir('conductor-remote-'), 'o.git');
     git(repo, 'init', '-q', '--bare', remote);
     git(repo, 'remote', 'add', 'origin', remote);
+    git(repo, 'push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/seed'); // not empty: a first push would pass the gate
     const refused = gitRun(repo, ['push', 'origin', 'main'], { env: hookEnv() });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('push of refs/heads/main refused');

@@ -66,18 +66,36 @@ describe('post-commit hook', () => {
     expect(phaseOf(repo, 'security').state).toBe('running');
   });
 
-  it('says nothing and changes nothing for a commit without the trailer', () => {
+  it('says nothing and changes nothing for a commit without the trailer by an agent holding nothing', () => {
     const before = readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8');
-    const r = commit(repo, 'sam', ['plain work'], { 'src.txt': 'x\n' });
+    const r = commit(repo, 'nora', ['plain work'], { 'src.txt': 'x\n' });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('git-conductor');
     expect(readFileSync(join(repo, '.git', 'conductor', 'audit.jsonl'), 'utf8')).toBe(before);
   });
 
+  it("renews the committer's held phase on a commit without the trailer, once half its lease has run", async () => {
+    expect(conductor(['abort', 'security'], { cwd: repo, agent: 'sam' }).code).toBe(0);
+    expect(conductor(['claim', 'security', '--ttl', '2s'], { cwd: repo, agent: 'sam' }).code).toBe(0);
+    const early = commit(repo, 'sam', ['early work'], { 'src1.txt': 'w\n' });
+    expect(early.stderr).toBe('');
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = phaseOf(repo, 'security').expires_at;
+    const r = commit(repo, 'sam', ['more work'], { 'src2.txt': 'y\n' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('git-conductor: renewed security for sam');
+    expect(Date.parse(phaseOf(repo, 'security').expires_at) - Date.parse(before)).toBeGreaterThan(3_000_000);
+    // Freshly renewed: the next commit does not even start the CLI.
+    expect(commit(repo, 'sam', ['even more'], { 'src3.txt': 'z\n' }).stderr).toBe('');
+  });
+
   it('warns and lets the commit through when the CLI cannot be found, or when CONDUCTOR_HOOKS=0', () => {
+    // Not on PATH, and not where 'hooks install' recorded it either.
+    git(repo, 'config', '--unset', 'conductor.cli');
     const missing = gitRun(repo, ['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], { env: hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }) });
     expect(missing.code).toBe(0);
-    expect(missing.stderr).toContain('git-conductor - CLI not found on PATH: the commit stands');
+    expect(missing.stderr).toContain('git-conductor - CLI not found on PATH, where');
+    expect(missing.stderr).toContain('the commit stands');
     const off = commit(repo, 'sam', ['sec', 'Conductor-Phase: security'], {}, { CONDUCTOR_HOOKS: '0' });
     expect(off.code).toBe(0);
     expect(off.stderr).toBe('');

@@ -25,6 +25,8 @@ describe('the ship gate across machines', () => {
     done(bob, 'qa');
     expect(bob.run(['claim', 'security']).code).toBe(0);
 
+    // A branch on the remote already: the first push to an empty remote would pass (nothing to protect yet).
+    expect(gitRun(alice.dir, ['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/seed']).code).toBe(0);
     const push = () => gitRun(alice.dir, ['push', 'origin', 'HEAD'], { env: hookEnv({ CONDUCTOR_AGENT: 'alice' }) });
     const refused = push();
     expect(refused.code).not.toBe(0);

@@ -77,6 +77,8 @@ describe('the ship gate never allows on a stale view', () => {
     const { bare, url } = makeBare();
     const alice = makeClone(url, 'alice');
     const bob = makeClone(url, 'bob');
+    // The remote already has a branch: a first push to an empty remote is let through on purpose (pre-push.ts).
+    alice.git(['push', '-q', 'origin', 'HEAD:refs/heads/seed']);
     expect(alice.run(['start']).code).toBe(0);
     for (const p of ['think', 'plan', 'build', 'review', 'qa', 'security']) done(alice, p);
     const seen = bob.run(['status', '--fetch']);
@@ -95,6 +97,7 @@ describe('the fetch before allowing is bounded by the hook budget', () => {
   it('a coordination remote that hangs on fetch: the push is judged on the last fetched view within CONDUCTOR_HOOK_TIMEOUT_MS, and says so', () => {
     const { url } = makeBare();
     const alice = makeClone(url, 'alice');
+    alice.git(['push', '-q', 'origin', 'HEAD:refs/heads/seed']);
     expect(alice.run(['start']).code).toBe(0);
     // Fetches from origin hang; pushes go to the real repository.
     alice.git(['config', 'protocol.ext.allow', 'always']);

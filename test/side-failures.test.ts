@@ -36,6 +36,8 @@ describe('GIT_DIR and GIT_WORK_TREE from outside the work tree', () => {
     const remote = join(tempDir('conductor-remote-'), 'origin.git');
     git(repo, 'init', '-q', '--bare', remote);
     git(repo, 'remote', 'add', 'origin', `file://${remote}`);
+    // Not an empty remote: a first push there is let through on purpose (pre-push.ts).
+    git(repo, 'push', '-q', 'origin', 'HEAD:refs/heads/seed');
     const outside = tempDir('conductor-outside-');
     const env = { GIT_DIR: join(repo, '.git'), GIT_WORK_TREE: repo };
     const run = (...args: string[]) => conductor([...args, '--json'], { cwd: outside, agent: 'ann', env });

@@ -19,7 +19,7 @@ describe('templates/SKILL.md', () => {
       const help = conductor([cmd!, ...sub, '--help'], { cwd });
       expect(help.code, `git conductor ${cmd} ${sub.join(' ')}`).toBe(0);
       // Help for an unknown command falls back to its parent's: make sure it is this command's.
-      expect(help.stdout).toMatch(new RegExp(`^Usage: git-conductor ${[cmd, ...sub].join(' ')} `));
+      expect(help.stdout).toMatch(new RegExp(`^Usage: git conductor ${[cmd, ...sub].join(' ')} `));
       for (const flag of rest!.match(/--[a-z-]+/g) ?? []) expect(help.stdout, `${cmd} ${flag}`).toContain(flag);
     }
   });

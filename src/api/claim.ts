@@ -3,12 +3,16 @@ import { classesExclude, mayConflict } from '../core/concurrency.js';
 import { blocked, ConductorError, isCode, isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { CLOCK_TOLERANCE_MS } from '../core/clock.js';
-import { blocksOthers, mayHold, precedes, type HoldVerb, type LeaseRules } from '../core/hold.js';
-import { findPhase, type ClaimKind } from '../core/phase-state.js';
+import { blocksOthers, mayHold, precedes, type HoldVerb, type LeaseRules, type Tops } from '../core/hold.js';
+import { concurrencyConflict, findPhase, haltOf, viewAll, type ClaimKind } from '../core/phase-state.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
-import { activeSprint, agentOf, iso, leaseMs, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { leaseUntil } from '../core/lease.js';
+import { activeSprint, agentOf, iso, openContext, openWithRemote, requireWorkTree, rulesOf, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { displacedInTops, withDisplacement, type Displacement } from './displaced.js';
+import { newToken, proofOf } from './identity.js';
+import { leasePolicy, markRenewalDue, renewalDue } from './lease.js';
 import { appendPhase, holderOf, pause } from './transition.js';
 import { withWarnings, type Warned } from './warnings.js';
 
@@ -30,14 +34,32 @@ export interface ClaimResult extends Warned {
   /** claim: new; renew: the same agent again; takeover: an expired lease taken from another agent. */
   kind: ClaimKind;
   previous?: { agent: string; host: string; at: string };
+  /** The process id given with `--pid`. */
+  pid?: number;
+  /** New claims and takeovers only: proof of holding, for acting on this claim from another session (CONDUCTOR_CLAIM_TOKEN). */
+  token?: string;
+  /** The lease was cut to lease_ttl_max. */
+  capped?: true;
+  /** Set when the agent id was derived from something that may not last: the next command may be another agent. */
+  id_warning?: IdWarning;
+}
+
+export interface IdWarning {
+  stable: false;
+  source: string;
+  message: string;
+  bind: string;
 }
 
 export async function claim(opts: ClaimOptions): Promise<ClaimResult> {
-  return claimIn(await openWithRemote(opts, 'view'), opts);
+  const local = openContext(opts);
+  requireWorkTree(local.repo, 'claim');
+  return claimIn(await withRemote(local, { offline: opts.offline }), opts);
 }
 
 /** `sprint`: the active sprint when the caller has just read it (next --claim), so it is not read and validated again. */
 export function claimIn(ctx: Ctx, opts: ClaimOptions, sprint: SprintFile = activeSprint(ctx)): ClaimResult {
+  requireWorkTree(ctx.repo, 'claim');
   return hold(ctx, sprint, opts, 'claim');
 }
 
@@ -49,7 +71,16 @@ export interface RenewOptions extends CommonOptions {
 /** Extends the holder's lease; refused for anyone else. A lease that ran out is renewed only as a claim would be granted. */
 export async function renew(opts: RenewOptions): Promise<ClaimResult> {
   const ctx = await openWithRemote(opts, 'view');
-  return hold(ctx, activeSprint(ctx), opts, 'renew');
+  return renewIn(ctx, activeSprint(ctx), opts.phase, opts);
+}
+
+/** renew in an open context (renew --if-held, the post-commit hook); a refusal says who displaced the agent, when it was. */
+export function renewIn(ctx: Ctx, sprint: SprintFile, phase: string, opts: CommonOptions & { ttl?: string }): ClaimResult {
+  try {
+    return hold(ctx, sprint, { ...opts, phase }, 'renew');
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, validatePhaseName(phase), agentOf(ctx, opts.agent).id, e);
+  }
 }
 
 /**
@@ -60,26 +91,56 @@ export async function renew(opts: RenewOptions): Promise<ClaimResult> {
 function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<HoldVerb, 'complete'>): ClaimResult {
   const phase = validatePhaseName(opts.phase);
   const def = findPhase(sprint, phase);
-  const ttlMs = leaseMs(ctx, opts.ttl);
+  const policy = leasePolicy(ctx, opts.ttl, sprint);
   const rules = rulesOf(ctx);
-  const agent = agentOf(ctx, opts.agent).id;
+  const who = agentOf(ctx, opts.agent);
+  const agent = who.id;
+  const proof = proofOf(ctx.identity);
   let kind = 'claim' as ClaimKind;
   let recheck = true;
   let previous: ClaimResult['previous'];
+  let token: ReturnType<typeof newToken> | undefined;
+  let capped = false;
   const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
     refuseOnSkew(ctx, phase);
-    const d = mayHold(sprint, def, agent, tops, now, verb, rules);
+    const d = mayHold(sprint, def, agent, tops, now, verb, rules, proof);
     kind = d.kind;
     recheck = d.recheck;
     previous = d.previous && holderOf(d.previous);
     const pid = verb === 'claim' ? opts.pid : undefined;
-    return { record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(now + ttlMs), pid, previous } };
+    const top = tops.get(phase);
+    // A renewal keeps the claim's proof and never ends its lease earlier; a new claim or a takeover gets its own proof.
+    const held = kind === 'renew' && top ? { session: top.session, token_sha256: top.token_sha256 } : { session: proof.session, token_sha256: (token ??= newToken()).sha256 };
+    const lease = leaseUntil(now, policy, kind === 'renew' && top?.expires_at ? Date.parse(top.expires_at) : undefined);
+    capped = lease.capped;
+    return { record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(lease.until), pid, previous, ...held } };
   });
   if (recheck) postCheck(ctx, sprint, phase, entry.record, rules);
+  markRenewalDue(ctx, renewalDue(entry.record));
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
-  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, host: ctx.host, claimed_at: entry.record.at, expires_at: entry.record.expires_at!, kind, previous });
+  return withWarnings(ctx, {
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    host: ctx.host,
+    claimed_at: entry.record.at,
+    expires_at: entry.record.expires_at!,
+    kind,
+    previous,
+    pid: entry.record.pid,
+    ...(kind !== 'renew' && token ? { token: token.token } : {}),
+    ...(capped ? { capped: true as const } : {}),
+    ...(who.stable ? {} : { id_warning: idWarning(who.source, who.bind!) }),
+  });
 }
+
+const idWarning = (source: string, bind: string): IdWarning => ({
+  stable: false,
+  source,
+  message: `this agent id comes from ${source}, which may not be the same for your next command: then nobody can renew or complete this claim until its lease expires`,
+  bind,
+});
 
 /**
  * A lease granted or judged by a clock that disagrees with the teammates'
@@ -157,24 +218,30 @@ export interface NextResult {
   sprint_id: string;
   phase: string | null;
   claimed?: ClaimResult;
+  /** With no phase: why nothing can be taken now (archived, halted, what runs, what waits). */
+  reason?: string;
   /** Candidates passed over because the remote's ref of the phase is invalid (each with the problem): ask whoever wrote it. */
   skipped?: { phase: string; code: string; problem: string }[];
+  /** Phases just taken from you: who, when, why. */
+  displaced?: Displacement[];
 }
 
 export async function next(opts: NextOptions): Promise<NextResult> {
   // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
   const ctx = await openWithRemote(opts, 'fetch');
   const sprint = activeSprint(ctx);
-  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null };
+  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null, reason: `sprint ${sprint.id} is archived (every phase is done): start a new one with 'git conductor start'` };
   const agent = agentOf(ctx, opts.agent).id;
   const rules = rulesOf(ctx);
   const tried = new Set<string>();
   const skipped: NonNullable<NextResult['skipped']> = [];
-  const done = (r: NextResult): NextResult => (skipped.length ? { ...r, skipped } : r);
+  const displaced = displacedInTops(sprint, ctx.store.tops(sprint), agent);
+  const done = (r: NextResult): NextResult => ({ ...r, ...(skipped.length ? { skipped } : {}), ...(displaced.length ? { displaced } : {}) });
   for (;;) {
     const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.clock(), agent, rules).filter((p) => !tried.has(p));
     const phase = candidates[0];
-    if (phase === undefined || !opts.claim) return done({ sprint_id: sprint.id, phase: phase ?? null });
+    if (phase === undefined) return done({ sprint_id: sprint.id, phase: null, reason: nothingClaimable(sprint, ctx.store.tops(sprint), ctx.clock(), tried, rules) });
+    if (!opts.claim) return done({ sprint_id: sprint.id, phase });
     try {
       return done({ sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) });
     } catch (e) {
@@ -186,4 +253,18 @@ export async function next(opts: NextOptions): Promise<NextResult> {
       tried.add(phase);
     }
   }
+}
+
+/** Why no phase can be taken now, in one line: the halt, what runs, what waits for what. */
+function nothingClaimable(sprint: SprintFile, tops: Tops, now: number, lost: ReadonlySet<string>, rules: LeaseRules): string {
+  const halt = haltOf(sprint, tops);
+  if (halt) return `the sprint is halted by ${halt.phase}: ${halt.reason}`;
+  const views = viewAll(sprint, tops, now, rules);
+  const running = views.filter((v) => v.state === 'running').map((v) => `${v.name} (${v.agent}@${v.host})`);
+  const ready = views.filter((v) => v.state === 'ready').map((v) => {
+    const by = concurrencyConflict(sprint, findPhase(sprint, v.name), tops, now, rules);
+    return lost.has(v.name) ? `${v.name} was just taken by someone else` : by ? `${v.name} waits for ${by.name} (${v.concurrency} vs ${by.concurrency})` : v.name;
+  });
+  const pending = views.filter((v) => v.state === 'pending').map((v) => `${v.name} needs ${v.depends_on.filter((d) => tops.get(d)?.kind !== 'done').join(', ')}`);
+  return [running.length ? `running: ${running.join(', ')}` : '', ...ready, ...pending.slice(0, 3)].filter(Boolean).join('; ') || 'every phase is done or taken';
 }

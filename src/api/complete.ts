@@ -9,6 +9,8 @@ import { headInfo } from '../store/head.js';
 import { contractSettings, judged, projectSchemaCheck, redactionDetail, type ArtifactCheck } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
 import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { withDisplacement } from './displaced.js';
+import { proofOf } from './identity.js';
 import { writeFinishedJournal } from './journal.js';
 import { withWarnings, type Warned } from './warnings.js';
 import { appendPhase } from './transition.js';
@@ -77,13 +79,20 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
   const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
   const def = findPhase(sprint, phase);
   const rules = rulesOf(ctx);
-  const { entry } = appendPhase(ctx, sprint, phase, (t, now) => {
-    mayHold(sprint, def, agent, t, now, 'complete', rules);
-    return {
-      record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
-      payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
-    };
-  });
+  const proof = proofOf(ctx.identity);
+  let appended;
+  try {
+    appended = appendPhase(ctx, sprint, phase, (t, now) => {
+      mayHold(sprint, def, agent, t, now, 'complete', rules, proof);
+      return {
+        record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
+        payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
+      };
+    });
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, phase, agent, e);
+  }
+  const { entry } = appended;
   return completed(ctx, sprint, phase, entry, art?.redactions);
 }
 

@@ -12,7 +12,9 @@
 import { findRepo, type RepoEnv, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
+import type { Env } from '../core/agent.js';
 import { thisHost } from './host.js';
+import type { IdentityFacts } from './identity.js';
 
 export interface CommonOptions {
   /** Where to run, default process.cwd(). Any directory of any worktree works. */
@@ -25,6 +27,8 @@ export interface CommonOptions {
   deadline?: number;
   /** GIT_DIR / GIT_WORK_TREE / GIT_COMMON_DIR, read by the CLI: the repository when it is not found from `cwd`. */
   repoEnv?: RepoEnv;
+  /** The caller's environment (the CLI passes process.env): agent ids, bindings and claim tokens are read from it. */
+  env?: Env;
   /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
   clockOffsetMs?: number;
 }
@@ -39,6 +43,8 @@ export interface Ctx {
   /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
   readonly remote?: RemoteLink;
   readonly deadline?: number;
+  /** Facts for telling who acts (api/identity.ts); the anchor process in it is read at most once. */
+  readonly identity: IdentityFacts;
   /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
   readonly clock: () => number;
 }
@@ -47,12 +53,15 @@ export interface Ctx {
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
   const repo = findRepo(cwd, opts.repoEnv);
+  const host = thisHost();
+  const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
   const offset = opts.clockOffsetMs ?? 0;
   const clock = offset ? () => Date.now() + offset : Date.now;
-  return { cwd, repo, store: new StateStore(repo.commonDir), host: thisHost(), now: clock(), deadline: opts.deadline, clock };
+  return { cwd, repo, store: new StateStore(repo.commonDir), host, now: clock(), deadline: opts.deadline, clock, identity };
 }
 
 export { agentOf, thisHost } from './host.js';
 export { leaseMs, PROJECT_CONFIG, projectConfig, rulesOf } from './project-config.js';
 export { openWithRemote, withRemote, type RemoteNeed } from './remote-attach.js';
 export { activeSprint, activeSprintOrNone, iso } from './active-sprint.js';
+export { requireWorkTree } from './work-tree.js';

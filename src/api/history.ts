@@ -4,6 +4,7 @@
  * completions, releases, on any machine), each once, oldest first; `local`
  * keeps the audit log alone, as it was before coordination remotes.
  */
+import { invalid } from '../core/errors.js';
 import { headEvent, mergeHistory, recordEvent, type HistoryEntry } from '../core/history.js';
 import type { AuditEntry } from '../core/schemas.js';
 import { openContext, withRemote, type CommonOptions } from './context.js';
@@ -31,12 +32,27 @@ export async function log(opts: LogOptions = {}): Promise<LogResult> {
   const ctx = opts.local ? openContext(opts) : await withRemote(openContext(opts), opts);
   const { entries, bad } = ctx.store.readAudit();
   const mine = sprint ? entries.filter((e) => e.sprint_id === sprint) : entries;
-  if (opts.local || !ctx.remote) return { entries: mine, skipped_invalid_lines: bad };
+  if (opts.local || !ctx.remote) {
+    if (sprint && !mine.length) unknownSprint(sprint, ctx.store.sprintIds(), entries);
+    return { entries: mine, skipped_invalid_lines: bad };
+  }
   const { fetchedChains } = await import('../remote/fetched-chains.js');
   const chains = fetchedChains(ctx, ctx.remote.names, (k) => k.kind === 'head' || !sprint || k.sprint === sprint);
   const remote: HistoryEntry[] = (chains.head?.entries ?? []).map((e) => headEvent(e.record)).filter((e) => !sprint || e.sprint_id === sprint);
   for (const [sprintId, phases] of chains.phases) {
     for (const [phase, chain] of phases) for (const e of chain.entries) remote.push(recordEvent(sprintId, phase, e.record));
   }
+  if (sprint && !mine.length && !remote.length && !chains.phases.has(sprint)) unknownSprint(sprint, ctx.store.sprintIds(), entries);
   return { entries: mergeHistory(mine, remote), skipped_invalid_lines: bad, as_of: ctx.remote.asOf(), problems: chains.problems.map((p) => `${p.ref} ${p.problem}`) };
+}
+
+/** A sprint removed by `clean` keeps its audit entries: unknown means neither a sprint directory, an entry nor a fetched ref names it. */
+function unknownSprint(sprint: string, ids: string[], entries: AuditEntry[]): void {
+  if (ids.includes(sprint)) return;
+  const known = [...new Set([...ids, ...entries.map((e) => e.sprint_id).filter((s): s is string => !!s)])].sort().slice(-5);
+  throw invalid(
+    'E_UNKNOWN_SPRINT',
+    `unknown sprint ${JSON.stringify(sprint.slice(0, 100))}: ${known.length ? `the latest are ${known.join(', ')}` : 'this repository has none yet'} (all events: 'git conductor log')`,
+    { sprint },
+  );
 }

@@ -90,7 +90,7 @@ export async function hooksMoved(opts: HooksWatchOptions = {}, ask = false): Pro
   const moved = dir !== installed.hooks_dir && !ours && target.mode !== 'husky' ? dir : undefined;
   if (moved && moved !== installed.moved_to) {
     const host = thisHost();
-    const agent = agentOf({ repo }, opts.agent).id;
+    const agent = agentOf({ identity: { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir } }, opts.agent).id;
     store.audit({ at: iso(Date.now()), event: 'hooks', agent, host, detail: `git runs hooks from ${moved} (core.hooksPath), not from ${installed.hooks_dir} where 'hooks install' put them: commits no longer complete phases and pushes are not gated`.slice(0, 1000) });
   }
   store.writeNote(store.layout.hooksInstall, { ...installed, stamps: { ...installed.stamps, ...now }, moved_to: moved } satisfies Installed);

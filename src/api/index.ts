@@ -5,6 +5,10 @@
 export { start, type StartOptions, type StartResult } from './start.js';
 export { claim, renew, next, type ClaimOptions, type ClaimResult, type NextOptions, type NextResult, type RenewOptions } from './claim.js';
 export { complete, type CompleteOptions, type CompleteResult } from './complete.js';
+export { renewHeld, type RenewHeldOptions, type RenewHeldResult } from './keep-leases.js';
+export type { Displacement } from './displaced.js';
+export { prime, type PrimeResult } from './prime.js';
+export { agentHook, AGENT_TOOLS, type AgentTool, type AgentHookOptions, type AgentHookResult } from './agent-hooks.js';
 export { abort, unstuck, type ReleaseOptions, type ReleaseResult } from './release.js';
 export { status, batch, whoami, type StatusResult } from './status.js';
 export { artifactShow, artifactRaw, type ArtifactShowOptions, type ArtifactShowResult } from './artifact-show.js';
@@ -13,7 +17,9 @@ export { context, type ContextOptions, type ContextResult } from './digest.js';
 export { resume, type ResumeOptions, type ResumeResult } from './resume.js';
 export { journal, type JournalOptions, type JournalResult } from './journal.js';
 export { clean, type CleanOptions } from './clean.js';
-export { installHooks, uninstallHooks, hooksStatus, type HooksResult, type HooksStatus } from './hooks.js';
+export { phaseNames } from './phase-names.js';
+export { stateDir } from './state-dir.js';
+export { installHooks, uninstallHooks, hooksStatus, type HooksOptions, type HooksResult, type HooksStatus } from './hooks.js';
 export { hooksMoved, type HooksMoved, type HooksWatchOptions } from './hooks-watch.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
 export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
@@ -29,6 +35,12 @@ export const init: RemoteApi['init'] = async (o) => (await remoteApi()).init(o);
 export const deinit: RemoteApi['deinit'] = async (o) => (await remoteApi()).deinit(o);
 export const sync: RemoteApi['sync'] = async (o) => (await remoteApi()).sync(o);
 export const doctor: RemoteApi['doctor'] = async (o) => (await remoteApi()).doctor(o);
+// setup and the MCP server load on first use, from their own bundles in the CLI and the library (api/heavy.ts).
+export type { SetupOptions, SetupResult, SetupFile } from './setup.js';
+export type { McpOptions } from '../mcp/server.js';
+export const setup: (typeof import('./setup.js'))['setup'] = async (o) => (await loadSetup()).setup(o);
+export const serveMcp: (typeof import('../mcp/server.js'))['serveMcp'] = async (o) => (await loadMcp()).serveMcp(o);
+import { loadMcp, loadSetup } from './heavy.js';
 // The server hook and the CI check load on first use too.
 export type { ServerHookResult, ServerStatus, ServerOptions, ServerInstallOptions, PreReceiveOptions } from './server.js';
 export type { VerifyOptions, VerifyResult } from './verify.js';

@@ -2,10 +2,10 @@
 import { invalid, isUnreachable } from '../core/errors.js';
 import { DEFAULT_NAMESPACE, FALLBACK_NAMESPACE, RefNames, validNamespace, validRemoteName } from '../remote/ref-names.js';
 import { addRefspec, remoteExists, removeRefspec } from '../remote/setup.js';
-import { installHooks, type HooksResult } from './hooks.js';
-import { openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { installHooks, type HooksOptions, type HooksResult } from './hooks.js';
+import { openContext, withRemote, type Ctx } from './context.js';
 
-export interface InitOptions extends CommonOptions {
+export interface InitOptions extends HooksOptions {
   /** The coordination remote, default `origin`. */
   remote?: string;
   /** Where the refs live on the remote, default refs/conductor. */
@@ -50,7 +50,7 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetched = false;
     fetchError = e.message;
   }
-  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, repoEnv: opts.repoEnv });
+  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, cli: opts.cli, repoEnv: opts.repoEnv });
   const problems = attached?.remote?.summary().problems ?? [];
   return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, problems, hooks };
 }

@@ -21,6 +21,8 @@ import { checkHolder } from '../core/phase-state.js';
 import { artifactPath, committedArtifacts, headCommit } from '../hooks/commit-facts.js';
 import { artifactCheck, completed, completeIn, type CompleteResult } from './complete.js';
 import { activeSprintOrNone, agentOf, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { proofOf } from './identity.js';
+import { renewAfterCommit, type CommitRenewal } from './keep-leases.js';
 import { offline } from './remote-attach.js';
 
 export interface PhaseOutcome {
@@ -33,7 +35,7 @@ export interface PhaseOutcome {
   offline?: string;
 }
 
-export interface PostCommitResult {
+export interface PostCommitResult extends Partial<CommitRenewal> {
   commit: string;
   outcomes: PhaseOutcome[];
 }
@@ -43,6 +45,12 @@ export type PostCommitOptions = CommonOptions;
 const skip = (phase: string, reason: string): PhaseOutcome => ({ phase, result: 'skipped', reason });
 
 export async function postCommit(opts: PostCommitOptions = {}): Promise<PostCommitResult> {
+  const done = await completeTrailers(opts);
+  // Then the committer's other held phases are renewed when due (api/keep-leases.ts).
+  return { ...done, ...(await renewAfterCommit(opts)) };
+}
+
+async function completeTrailers(opts: PostCommitOptions): Promise<PostCommitResult> {
   const local = openContext(opts);
   const top = local.repo.top;
   if (!top) throw invalid('E_NO_WORK_TREE', 'post-commit needs a work tree');
@@ -70,10 +78,11 @@ export async function postCommit(opts: PostCommitOptions = {}): Promise<PostComm
       outcomes.push(skip(phase, `no such phase in sprint ${sprint.id}`));
       continue;
     }
-    const c = checkHolder(sprint, phase, agent, tops);
+    const c = checkHolder(sprint, phase, agent, tops, proofOf(ctx.identity));
     if (c.ok) mine.push(phase);
     else if (c.refusal === 'done') outcomes.push(skip(phase, `already done by ${c.top.agent}@${c.top.host}`));
     else if (c.refusal === 'unclaimed') outcomes.push(skip(phase, `nobody holds it (claim it first: git conductor claim ${phase})`));
+    else if (c.refusal === 'other-session') outcomes.push(skip(phase, `held by ${c.top.agent}@${c.top.host} from another agent session using the same id`));
     else outcomes.push(skip(phase, `held by ${c.top.agent}@${c.top.host}, not by ${agent}`));
   }
   const artifacts = committedArtifacts(top, head, mine.map(artifactPath), MAX_ARTIFACT_BYTES);

@@ -18,7 +18,7 @@ import { blocked, isUnreachable } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { blockersData, blockersText, DEFAULT_TAG_PATTERN, isConductorRef, matchesRef, missingAt, normalizePatterns, notReadyMessage, shipBlockers } from '../core/ship-gate.js';
-import { parsePushLines, pushLineOf, remoteHeadBranch, shippingBranches, type PreCommitPush } from '../hooks/push-facts.js';
+import { createsOnly, parsePushLines, pushLineOf, remoteHeadBranch, remoteIsEmpty, shippingBranches, type PreCommitPush } from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { checkStoredArtifacts } from './stored-artifact.js';
 import { activeSprintOrNone, agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
@@ -53,6 +53,8 @@ export interface PrePushResult {
    * `local` (no coordination remote). Absent when no protected ref was pushed.
    */
   view?: 'fresh' | 'stale' | 'local';
+  /** The push creates the remote's first branches: nothing was there to protect, so it passed. */
+  first_push?: true;
 }
 
 /** How long the destination's default branch is trusted before it is asked again. */
@@ -84,6 +86,9 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view };
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
   const why = blockersText(blockers);
+  // The first push to an empty remote has nothing to protect yet: it is a new repository's start, not a release
+  // (and refusing it would leave a new remote unusable until a whole sprint is done).
+  if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote)) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view, first_push: true };
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
 import { leaseRules, type LeaseRules } from '../core/hold.js';
 import { invalid } from '../core/errors.js';
-import { check, ProjectConfig } from '../core/schemas.js';
+import { check, ProjectConfig, type SprintFile } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import type { Ctx } from './context.js';
 
@@ -38,8 +38,10 @@ export function projectConfig(ctx: Pick<Ctx, 'repo'>): ProjectConfig | undefined
 }
 
 /** The lease length: the flag, else the project's lease_ttl, else the default. */
-export function leaseMs(ctx: Pick<Ctx, 'repo'>, ttl: string | undefined): number {
+/** --ttl, else the lease_ttl the sprint was started with, else the project config's, else 1h. */
+export function leaseMs(ctx: Pick<Ctx, 'repo'>, ttl: string | undefined, sprint?: SprintFile): number {
   if (ttl !== undefined) return parseDuration(ttl);
+  if (sprint?.lease_ttl) return parseDuration(sprint.lease_ttl, `lease_ttl of sprint ${sprint.id}`);
   const fromConfig = projectConfig(ctx)?.lease_ttl;
   return fromConfig ? parseDuration(fromConfig, `lease_ttl in ${PROJECT_CONFIG}`) : DEFAULT_TTL_MS;
 }

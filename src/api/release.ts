@@ -9,6 +9,8 @@ import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { ARTIFACT_FILE, child, entryDir, RECORD_FILE } from '../store/layout.js';
 import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { withDisplacement } from './displaced.js';
+import { proofOf } from './identity.js';
 import { appendPhase, holderOf } from './transition.js';
 import { withWarnings, type Warned } from './warnings.js';
 
@@ -31,7 +33,7 @@ export interface ReleaseResult extends Warned {
 /** Releases a claim. Only the holder, unless `force`. */
 export async function abort(opts: ReleaseOptions): Promise<ReleaseResult> {
   return release(opts, 'abort', (top, agent, tops, sprintPhase) => {
-    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort');
+    if (!opts.force) requireHolder(sprintPhase.sprint, sprintPhase.phase, agent, tops, 'abort', proofOf(sprintPhase.ctx.identity));
     else if (top?.kind !== 'claim') throw notClaimed(sprintPhase.phase, top);
     return opts.force && top?.agent !== agent ? 'force' : 'abort';
   });
@@ -81,16 +83,22 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   }
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
-  const { entry } = appendPhase(ctx, sprint, phase, (tops, now) => {
-    const top = tops.get(phase);
-    if ((opts.force || opts.holder !== undefined) && top?.id !== expected?.id) {
-      const who = top ? `${top.agent}@${top.host} (${top.kind})` : 'nobody';
-      throw unavailable('E_LOST_RACE', `phase "${phase}" changed while it was being released: it is now ${who}, not the claim read first; nothing released. Look again with 'git conductor status' and run the command again if that one should go too`, { holder: top && holderOf(top) });
-    }
-    reason = allow(top, agent, tops, { sprint, phase, ctx, now });
-    released = top!;
-    return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
-  });
+  let appended;
+  try {
+    appended = appendPhase(ctx, sprint, phase, (tops, now) => {
+      const top = tops.get(phase);
+      if ((opts.force || opts.holder !== undefined) && top?.id !== expected?.id) {
+        const who = top ? `${top.agent}@${top.host} (${top.kind})` : 'nobody';
+        throw unavailable('E_LOST_RACE', `phase "${phase}" changed while it was being released: it is now ${who}, not the claim read first; nothing released. Look again with 'git conductor status' and run the command again if that one should go too`, { holder: top && holderOf(top) });
+      }
+      reason = allow(top, agent, tops, { sprint, phase, ctx, now });
+      released = top!;
+      return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
+    });
+  } catch (e) {
+    throw withDisplacement(ctx, sprint, phase, agent, e);
+  }
+  const { entry } = appended;
   ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
   return withWarnings(ctx, { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' });
 }

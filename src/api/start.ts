@@ -2,12 +2,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invalid, isCode, unavailable } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
-import { agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { withWarnings, type Warned } from './warnings.js';
 
 export interface StartOptions extends CommonOptions {
@@ -24,13 +25,15 @@ export interface StartResult extends Warned {
 
 export async function start(opts: StartOptions): Promise<StartResult> {
   // With a remote, start replaces the remote's active sprint: decide that against a fresh view.
-  const ctx = await openWithRemote(opts, 'fetch');
+  const local = openContext(opts);
+  requireWorkTree(local.repo, 'start');
+  const ctx = await withRemote(local, { offline: opts.offline, fetch: true });
   const agent = agentOf(ctx, opts.agent).id;
   if (!opts.offline) ctx.remote?.abandonDivergedHead();
-  const { phases, source } = phaseGraph(ctx, opts.phases);
+  const { phases, source, lease_ttl } = phaseGraph(ctx, opts.phases);
   const d = new Date(ctx.now).toISOString();
   const id = `${d.slice(0, 10).replace(/-/g, '')}-${d.slice(11, 19).replace(/:/g, '')}-${randomHex(3)}`;
-  const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases };
+  const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases, ...(lease_ttl ? { lease_ttl } : {}) };
   ctx.store.createSprint(sprint);
   const head = ctx.store.headLog();
   const { seq, previous } = headTop(ctx);
@@ -80,12 +83,13 @@ function headTop(ctx: Ctx): { seq: number; previous?: string } {
 const DEFAULT_CONCURRENCY: Record<string, PhaseDef['concurrency']> = Object.fromEntries(DEFAULT_PHASES.map((p) => [p.name, p.concurrency]));
 
 /** --phases, else the project config, else .nanostack/config.json's phase_graph, else the default. */
-export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseDef[]; source: SprintFile['source'] } {
+export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseDef[]; source: SprintFile['source']; lease_ttl?: string } {
   if (flag !== undefined) {
     const inline = /^\s*[[{]/.test(flag);
     const where = inline ? '--phases' : flag;
     const text = inline ? flag : readJsonText(resolve(ctx.cwd, flag), '--phases');
-    return { phases: validateGraph(parse(text, where), where), source: inline ? 'inline' : 'file' };
+    const value = parseValue(text, where);
+    return { phases: validateGraph(graphOf(value), where), source: inline ? 'inline' : 'file', lease_ttl: leaseTtlOf(value, where) };
   }
   const project = projectConfig(ctx);
   if (project?.phases) return { phases: validateGraph(project.phases, PROJECT_CONFIG), source: 'project' };
@@ -115,12 +119,26 @@ function readJsonText(file: string, what: string, tracked = false): string {
   return text;
 }
 
-function parse(text: string, where: string): unknown {
+function parseValue(text: string, where: string): unknown {
   try {
-    const v = JSON.parse(text) as unknown;
-    // Accept {"phases": [...]} as well as a bare array.
-    return v && typeof v === 'object' && !Array.isArray(v) && 'phases' in v ? (v as { phases: unknown }).phases : v;
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw invalid('E_BAD_GRAPH', `invalid phase graph (${where}): not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Accept {"phases": [...], "lease_ttl": "2h"} (the project config's shape) as well as a bare array. */
+const graphOf = (v: unknown) => (isObject(v) && 'phases' in v ? v.phases : v);
+
+/** The object's lease_ttl, checked now (normalised to a number and a unit) so every claim of the sprint can use it. */
+function leaseTtlOf(v: unknown, where: string): string | undefined {
+  if (!isObject(v) || v.lease_ttl === undefined) return undefined;
+  const text = typeof v.lease_ttl === 'string' ? v.lease_ttl : JSON.stringify(v.lease_ttl);
+  const ms = parseDuration(text, `lease_ttl in ${where}`);
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms / 1000}s`;
+}
+
+const parse = (text: string, where: string) => graphOf(parseValue(text, where));

@@ -29,6 +29,30 @@ export function duration(ms: number): string {
 /** "as of" for results read from the last fetched view of the coordination remote; undefined without one. */
 export const asOf = (t: string | undefined, now = Date.now()) => (t ? `as of ${ago(t, now)} (last fetch; --fetch to refresh)` : undefined);
 
+/** `n thing` or `n things`. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** At most `max` characters, the cut marked with an ellipsis. Plain text only: colour is added after. */
+export const ellipsis = (s: string, max: number) => (s.length <= max ? s : max <= 1 ? '…'.slice(0, max) : `${s.slice(0, max - 1)}…`);
+
+/**
+ * Columns sized to their content: column `flex` is capped at `cap` characters
+ * and, when the terminal is narrower than the table, shrunk (to no less than
+ * `min`) so no row wraps. Cells are plain text; `paint(col, text)` colours a
+ * cell after it has been cut to size.
+ */
+export function fitTable(rows: string[][], o: { flex: number; cap: number; min: number; width?: number; paint?: (col: number, text: string, row: number) => string }): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  widths[o.flex] = Math.min(widths[o.flex]!, o.cap);
+  if (o.width) {
+    // Everything but the flex column, the gaps between columns, and the last column's content.
+    const rest = widths.reduce((a, w, i) => (i === o.flex ? a : a + w), 0) + 2 * (widths.length - 1);
+    widths[o.flex] = Math.min(widths[o.flex]!, Math.max(o.min, o.width - rest));
+  }
+  const cut = rows.map((r, ri) => r.map((c, i) => (o.paint ?? ((_c, t) => t))(i, i === o.flex ? ellipsis(c, widths[i]!) : c, ri)));
+  return table(cut, widths);
+}
+
 /** "redacted 2 secret(s) before storing: aws-access-key-id at summary.notes, ..." — kinds and paths, never the secret. */
 export function redactedLine(r: readonly { kind: string; path: string }[], verb = 'redacted'): string {
   return `${verb} ${r.length} secret(s)${verb === 'redacted' ? ' before storing' : ''}: ${r.map((x) => `${x.kind} at ${x.path}`).join(', ')}`;

@@ -32,6 +32,16 @@ function isTerminal(fd: number): boolean {
   }
 }
 
+/** Is stdout a terminal (a live view redraws there; elsewhere it appends lines)? */
+export const isStdoutTerminal = () => isTerminal(1);
+
+/** Where human tables must fit: COLUMNS when set, else the terminal's width (only a terminal is asked). */
+export function terminalWidth(): number | undefined {
+  const env = Number(process.env.COLUMNS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return isTerminal(1) ? process.stdout.columns || undefined : undefined;
+}
+
 /** `to`: a file descriptor (cheap), or a stream for callers that already have one. */
 const useColor = (to: 1 | 2 | NodeJS.WriteStream) =>
   process.env.FORCE_COLOR

@@ -3,12 +3,12 @@ import { invalid } from './errors.js';
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 export const DEFAULT_TTL_MS = 3_600_000;
 
-/** "90s", "30m", "1h", "2d", or bare seconds. */
+/** "90s", "30m", "1h", "2d": the unit is required, so "2" is never silently two seconds. */
 export function parseDuration(text: string, what = '--ttl'): number {
-  const m = /^(\d{1,7})([smhd]?)$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * UNITS[m[2] || 's']! : NaN;
+  const m = /^(\d{1,7})([smhd])$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * UNITS[m[2]!]! : NaN;
   if (!m || ms <= 0 || ms > 366 * UNITS.d!) {
-    throw invalid('E_BAD_DURATION', `invalid ${what} ${JSON.stringify(text)}: use a positive number with s, m, h or d (e.g. 90s, 30m, 2h), at most 366d`);
+    throw invalid('E_BAD_DURATION', `invalid ${what} ${JSON.stringify(text)}: use a positive whole number with a unit: s (seconds), m (minutes), h (hours) or d (days), e.g. 90s, 30m, 2h; at most 366d`);
   }
   return ms;
 }

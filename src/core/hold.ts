@@ -19,6 +19,7 @@
 import { classesExclude } from './concurrency.js';
 import { MAX_TTL_MS } from './duration.js';
 import { blocked, unavailable } from './errors.js';
+import { sameHolder, twinHeld, type HolderProof } from './holder-proof.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
 export interface LeaseRules {
@@ -70,6 +71,8 @@ export interface HoldDecision {
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
+/** Who holds (or completed) a phase, as error data: the documented `{agent, host, at}`, not the whole record. */
+const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at: r.at } });
 
 /** Another phase whose lease blocks `p` by its concurrency class, if any. */
 export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops, now: number, rules: Rules = DEFAULT_RULES): PhaseDef | undefined {
@@ -82,22 +85,26 @@ export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops,
  * `claim` may be a new claim, a takeover or a renewal; `renew` and `complete`
  * need the agent to be the holder already.
  */
-export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES): HoldDecision {
+export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES, proof?: HolderProof): HoldDecision {
   const name = p.name;
   if (verb !== 'complete' && sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, { holder: top });
-  const mine = top?.kind === 'claim' && top.agent === agent;
+  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, holder(top));
+  // The same id from another agent session (core/holder-proof.ts) is not the holder: refused while its
+  // lease blocks others, and otherwise a claim by it is a takeover like anyone's.
+  const twin = top?.kind === 'claim' && top.agent === agent && !!proof && !sameHolder(top, proof);
+  if (twin && (verb !== 'claim' || blocksOthers(top, now, rules))) throw twinHeld(name, top);
+  const mine = top?.kind === 'claim' && top.agent === agent && !twin;
   if (verb !== 'claim' && !mine) {
     if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-    throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: top });
+    throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(top));
   }
   // An offline claim was granted against a view that may be stale: it is no proof of the rules until checked again.
   if (mine && holdsLive(top, now, rules) && !top.offline) return { kind: 'renew', recheck: false };
   if (!mine && blocksOthers(top, now, rules)) {
     const end = leaseEnd(top, rules);
     const why = end > now ? `until ${new Date(end).toISOString()}` : `(its lease ended at ${new Date(end).toISOString()}; a takeover waits ${Math.round(graceOf(top, rules) / 1000)}s of grace past it)`;
-    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} ${why}; pick another with 'git conductor next'`, { holder: top });
+    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} ${why}; pick another with 'git conductor next'`, holder(top));
   }
   const missing = p.depends_on.filter((d) => tops.get(d)?.kind !== 'done');
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });

@@ -4,6 +4,7 @@
  */
 import { invalid, unavailable } from './errors.js';
 import { concurrencyConflict, DEFAULT_RULES, holdsLive, leaseEnd, mayHold, type ClaimKind, type LeaseRules, type Tops } from './hold.js';
+import { sameHolder, twinHeld, type HolderProof } from './holder-proof.js';
 import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 
 export type PhaseStateName = 'pending' | 'ready' | 'running' | 'done';
@@ -19,6 +20,8 @@ export interface PhaseView {
   expires_at?: string;
   /** A claim whose lease ran out: shown as running, claimable by takeover. */
   expired?: boolean;
+  /** The holder's own long-lived process id, when it gave one (`claim --pid`). */
+  pid?: number;
   artifact?: PhaseRecord['artifact'];
   commit?: string;
   halt?: string;
@@ -41,7 +44,7 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number, rules: LeaseRule
   if (top?.kind === 'claim') {
     // A far-future expiry (crafted, or a skewed clock) is shown as what it is worth: capped.
     const ends = new Date(leaseEnd(top, rules)).toISOString();
-    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: ends, expired: !isLive(top, now, rules) };
+    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: ends, expired: !isLive(top, now, rules), ...(top.pid ? { pid: top.pid } : {}) };
   }
   const depsDone = p.depends_on.every((d) => tops.get(d)?.kind === 'done');
   return { ...base, state: depsDone ? 'ready' : 'pending' };
@@ -72,34 +75,40 @@ export function decideClaim(sprint: SprintFile, name: string, agent: string, top
 }
 
 const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
+/** Who holds (or completed) a phase, as error data: the documented `{agent, host, at}`, not the whole record. */
+const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at: r.at } });
 
 /**
  * The holder rule shared by renew, complete, abort and the post-commit hook:
  * may `agent` act on `name` as its holder? One rule; requireHolder turns a
- * refusal into its error, the hook into a skip reason.
+ * refusal into its error, the hook into a skip reason. With a proof, the same
+ * id from another agent session is refused too (core/holder-proof.ts).
  */
 export type HolderCheck =
   | { ok: true; top: PhaseRecord }
   | { ok: false; refusal: 'done'; top: PhaseRecord }
   | { ok: false; refusal: 'unclaimed'; top?: PhaseRecord }
-  | { ok: false; refusal: 'other-holder'; top: PhaseRecord };
+  | { ok: false; refusal: 'other-holder'; top: PhaseRecord }
+  | { ok: false; refusal: 'other-session'; top: PhaseRecord };
 
-export function checkHolder(sprint: SprintFile, name: string, agent: string, tops: Tops): HolderCheck {
+export function checkHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, proof?: HolderProof): HolderCheck {
   findPhase(sprint, name);
   const top = tops.get(name);
   if (top?.kind === 'done') return { ok: false, refusal: 'done', top };
   if (top?.kind !== 'claim') return { ok: false, refusal: 'unclaimed', top };
   if (top.agent !== agent) return { ok: false, refusal: 'other-holder', top };
+  if (proof && !sameHolder(top, proof)) return { ok: false, refusal: 'other-session', top };
   return { ok: true, top };
 }
 
 /** The holder check as an error, for the commands (renew, complete, abort). */
-export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string): PhaseRecord {
-  const c = checkHolder(sprint, name, agent, tops);
+export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string, proof?: HolderProof): PhaseRecord {
+  const c = checkHolder(sprint, name, agent, tops, proof);
   if (c.ok) return c.top;
-  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, { holder: c.top });
+  if (c.refusal === 'other-session') throw twinHeld(name, c.top);
+  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, holder(c.top));
   if (c.refusal === 'unclaimed') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-  throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, { holder: c.top });
+  throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(c.top));
 }
 
 /** Every phase of the sprint is done: the sprint is finished and is archived. */

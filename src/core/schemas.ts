@@ -62,6 +62,8 @@ export const SprintFile = lazy(() => z.strictObject({
   archived_at: z.optional(isoTime()),
   source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
   phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
+  /** The lease length given with the graph (`start --phases` with an object carrying `lease_ttl`). */
+  lease_ttl: z.optional(z.string().check(z.regex(/^\d{1,7}[smhd]$/))),
 }));
 export type SprintFile = z.infer<ReturnType<typeof SprintFile>>;
 
@@ -95,6 +97,9 @@ export const PhaseRecord = lazy(() => z.strictObject({
   artifact: z.optional(ArtifactRef()),
   commit: z.optional(z.string().check(z.regex(OID_RE))),
   halt: z.optional(safeText(500)),
+  /** The claimer's holder session (core/agent.ts holderSession) and the sha256 of its claim token (core/holder-proof.ts). */
+  session: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
+  token_sha256: z.optional(z.string().check(z.regex(SHA256_RE))),
   /** Which rule of contract/halts.ts the halt comes from. */
   halt_rule: z.optional(z.enum(HALT_RULES)),
   /** The security grade its artifact earned (contract/grade.ts). */
@@ -133,6 +138,8 @@ export type LocalConfig = z.infer<ReturnType<typeof LocalConfig>>;
 export const ProjectConfig = lazy(() => z.looseObject({
   phases: z.optional(z.array(PhaseInput())),
   lease_ttl: z.optional(z.string()),
+  /** The longest lease anyone may hold; every claim and renewal is capped to it. */
+  lease_ttl_max: z.optional(z.string()),
   /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
   lease_grace: z.optional(z.string()),
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),

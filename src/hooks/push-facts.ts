@@ -88,3 +88,16 @@ export function remoteHeadBranch(cwd: string, where: string, timeoutMs: number):
   const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(r.stdout);
   return { branch: m?.[1], answered: true };
 }
+
+/** Every update creates its ref on the remote (its remote oid is all zeros). */
+export const createsOnly = (updates: readonly PushUpdate[]) => updates.length > 0 && updates.every((u) => /^0+$/.test(u.remoteOid));
+
+/**
+ * The remote has no branches and no tags (conductor refs do not count): the
+ * first push of a new repository. Unreachable, or any doubt, counts as not empty.
+ */
+export function remoteIsEmpty(cwd: string, remote: string | undefined): boolean {
+  if (!remote) return false;
+  const r = git(['ls-remote', '--heads', '--tags', remote], { cwd, keepGitEnv: true, allowFail: true, timeoutMs: 30_000 });
+  return r.code === 0 && r.stdout.trim() === '';
+}

@@ -17,7 +17,8 @@ export type HookManager = 'lefthook' | 'pre-commit' | 'simple-git-hooks';
 
 export type HookTarget =
   | { mode: 'plain'; hooksDir: string }
-  | { mode: 'husky'; hooksDir: string; scriptsDir: string }
+  /** `unset`: core.hooksPath names husky's `.husky/_` but it does not exist here (a linked worktree where husky never ran), so git runs no hooks in this worktree. */
+  | { mode: 'husky'; hooksDir: string; scriptsDir: string; unset?: true }
   | { mode: 'manager'; hooksDir: string; manager: HookManager; configFile: string };
 
 const MANAGER_FILES: ReadonlyArray<[HookManager, string]> = [
@@ -42,6 +43,8 @@ export function hookTarget(repo: RepoPaths): HookTarget {
   const out = git(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd, keepGitEnv: true }).stdout.trim();
   const hooksDir = isAbsolute(out) ? out : resolve(cwd, out);
   if (basename(hooksDir) === '_' && existsSync(join(hooksDir, 'h'))) return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir) };
+  // husky's generated `_` is untracked, so a linked worktree has the tracked .husky scripts but not `_`.
+  if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky' && !existsSync(hooksDir)) return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir), unset: true };
   const manager = repo.top && detectManager(repo.top);
   if (manager) return { mode: 'manager', hooksDir, ...manager };
   return { mode: 'plain', hooksDir };

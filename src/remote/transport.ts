@@ -34,9 +34,11 @@ function timeoutMs(remote: string, deadline: number | undefined): number {
   return Math.min(limit, left);
 }
 
-/** The last line git printed, without control characters (it may quote the remote's words). */
+// git's closing boilerplate ("Please make sure you have the correct access rights / and the repository exists.") says nothing: the line before it does.
+const BOILERPLATE = /^(hint|To |Done)|^fatal: Could not read from remote repository|^Please make sure you have the correct access rights|^and the repository exists/;
+/** The last telling line git printed, without control characters (it may quote the remote's words). */
 export const gitSays = (r: GitResult) =>
-  (r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^(hint|To |Done)/.test(l)).pop() ?? `exit ${r.code}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300);
+  (r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !BOILERPLATE.test(l)).pop()?.replace(/^fatal: /, '') ?? `git exited with code ${r.code}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300);
 
 const cannotReach = (remote: string, r: GitResult) =>
   unreachable('E_REMOTE_UNREACHABLE', `cannot reach the coordination remote "${remote}" (${gitSays(r)}): check the network, or work locally with --offline and run 'git conductor sync' later`, { remote });

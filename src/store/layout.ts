@@ -5,10 +5,13 @@
  *     config.json                      this clone's settings (init)
  *     audit.jsonl                      one JSON line per event
  *     remote-fetched-at                touched after each fetch of the coordination remote
- *     remote-cache.json                validated remote-tracking chains, by commit id
+ *     remote-cache.json                validated remote-tracking chains, by tip commit id
  *     remote-heads.json                each push destination's default branch, with when it was asked (a cache)
  *     hooks.json                       where `hooks install` put the hooks, and the config files' stamps then
  *     clock-skew.json                  the last clock-skew finding of a fetch
+ *     live-claims                      while a claim is live: when a renewal is next due (read by the post-commit stub)
+ *     agent-hooks/reminded.json        holdings the agents' Stop hooks have already reminded of
+ *     setup/<scope>-<agent>-<hash>/    what `setup` changed in one worktree: manifest.json and the original files
  *     head/<seq>/record.json           which sprint is active (a SeqLog)
  *     sprints/<id>/sprint.json         the sprint and its phase graph
  *     sprints/<id>/journal.md          the journal, written when the last phase completes
@@ -43,6 +46,17 @@ export class Layout {
   }
   get hooksInstall() {
     return child(this.root, 'hooks.json');
+  }
+  /** Its path is spelled out in hooks/post-commit too (the stub tests for it without starting node). */
+  get liveClaims() {
+    return child(this.root, 'live-claims');
+  }
+  get reminders() {
+    return child(child(this.root, 'agent-hooks'), 'reminded.json');
+  }
+  /** setup's manifest and backups for one agent (a validated name). */
+  setup(agent: string) {
+    return child(child(this.root, 'setup'), segment(agent));
   }
   /** The last clock-skew finding of a fetch (remote/link.ts), until a fetch agrees again. */
   get clockSkew() {

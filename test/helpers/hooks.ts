@@ -33,12 +33,16 @@ export function commit(cwd: string, agent: string, message: string[], files: Rec
   return gitRun(cwd, ['commit', '--allow-empty', ...message.flatMap((m) => ['-m', m])], { env: hookEnv({ CONDUCTOR_AGENT: agent, ...env }) });
 }
 
-/** A repository with a bare `origin`, our hooks installed and a sprint whose build is done (by `builder`). */
+/**
+ * A repository with a bare `origin`, our hooks installed and a sprint whose build is done (by `builder`).
+ * The remote holds one unprotected branch, `seed`: the first push to an empty remote passes the gate.
+ */
 export async function sprintRepo(): Promise<{ repo: string; remote: string }> {
   const repo = await makeRepo();
   const remote = join(tempDir('conductor-remote-'), 'origin.git');
   git(repo, 'init', '-q', '--bare', remote);
   git(repo, 'remote', 'add', 'origin', `file://${remote}`);
+  git(repo, 'push', '-q', 'origin', 'HEAD:refs/heads/seed');
   const install = conductor(['hooks', 'install', '--json'], { cwd: repo });
   if (install.code !== 0) throw new Error(install.stderr);
   const builder = (...args: string[]) => conductor([...args, '--json'], { cwd: repo, agent: 'builder' });

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .description('check git, the coordination remote, and whether it accepts refs in our namespace')
     .option('--remote <name>', 'check this remote instead of the configured one')
     .action(async (o) => {
-      const r = await (await api()).doctor({ ...o, ...testClock(), configFiles: gitConfigFiles(), repoEnv: repoEnv() });
+      const r = await (await api()).doctor({ ...o, ...testClock(), env: process.env, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
       if (o.json) json(r);
       else renderChecks(r.checks);
       if (!r.ok) process.exitCode = 1;

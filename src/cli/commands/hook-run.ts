@@ -37,7 +37,7 @@ async function postCommit(): Promise<void> {
   const budget = hookBudgetMs();
   const deadline = Date.now() + budget - Math.min(1000, budget / 4);
   try {
-    renderPostCommit(await (await api()).postCommit({ deadline, ...testClock(), repoEnv: repoEnv() }));
+    renderPostCommit(await (await api()).postCommit({ deadline, ...testClock(), env: process.env, repoEnv: repoEnv() }));
   } catch (e) {
     // Bookkeeping never fails a commit: say what went wrong and carry on.
     stderr(`git-conductor - post-commit: ${e instanceof Error ? e.message : String(e)}; the commit stands`);
@@ -57,7 +57,7 @@ async function prePush(args: string[]): Promise<void> {
   };
   // The fetch before allowing a protected push, and asking the remote its default branch, share the hook's budget.
   const deadline = Date.now() + hookBudgetMs();
-  renderPrePush(await (await api()).prePush({ remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', deadline, repoEnv: repoEnv() }));
+  renderPrePush(await (await api()).prePush({ env, remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', deadline, repoEnv: repoEnv() }));
 }
 
 function renderPostCommit(r: PostCommitResult): void {
@@ -78,11 +78,15 @@ function renderPostCommit(r: PostCommitResult): void {
       stderr(`git-conductor: Conductor-Phase ${o.phase} ignored: ${o.reason}`);
     }
   }
+  for (const c of r.renewed ?? []) stderr(`git-conductor: renewed ${c.phase} for ${c.agent} (lease until ${c.expires_at})`);
+  for (const d of r.displaced ?? []) stderr(`git-conductor: "${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}`);
+  if (r.renew_problem) stderr(`git-conductor: could not renew your lease: ${r.renew_problem}`);
 }
 
 /** A refused push is the api's error (exit code and message); what is left to say is what was recorded. */
 function renderPrePush(r: PrePushResult): void {
   if (r.view === 'stale') stderr(`git-conductor - could not fetch the coordination remote in time: the push of ${r.protected_refs.join(', ')} was judged on the last fetched view`);
+  if (r.first_push) stderr(`git-conductor - first push to an empty remote: nothing to protect there yet, so the ship gate lets ${r.protected_refs.join(', ')} through`);
   for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
   if (r.bypassed) {
     const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');

@@ -20,7 +20,7 @@ export function register(program: Command): void {
 
   withCommon(hooks.command('install'))
     .description('install the post-commit and pre-push hooks where git runs them (existing hooks keep running)')
-    .action(async (o) => run((await api()).installHooks, (r) => renderHooks(r, 'install'))(o));
+    .action(async (o) => run((await api()).installHooks, (r) => renderHooks(r, 'install'))({ ...o, cli: thisCli() }));
 
   withCommon(hooks.command('uninstall'))
     .description('remove our hooks and put back exactly what was there before')
@@ -31,6 +31,9 @@ export function register(program: Command): void {
     .action(async (o) => run((await api()).hooksStatus, renderHooksStatus)(o));
 }
 
+/** The executable running now, for the hooks to find when PATH does not have it. */
+export const thisCli = () => process.argv[1];
+
 export function renderHooks(r: HooksResult, what: 'install' | 'uninstall'): void {
   if (r.manager) return renderManager(r, what);
   stdout(`${r.mode === 'husky' ? `husky: ${r.scripts_dir}` : `hooks directory: ${r.hooks_dir}`}`);
@@ -39,6 +42,7 @@ export function renderHooks(r: HooksResult, what: 'install' | 'uninstall'): void
     if (h.note) stdout(`  ${h.note}`);
   }
   if (r.mode === 'husky' && what === 'install') stdout(c('dim', `commit the changed ${r.scripts_dir} scripts so the whole team gets the hooks`));
+  if (r.husky_missing && what === 'install') stdout(c('yellow', `! ${r.husky_missing.advice}`));
 }
 
 /** Another tool owns the hooks: we write nothing and say what to add to its config instead. */
@@ -55,8 +59,9 @@ function renderHooksStatus(r: HooksStatus): void {
   stdout(`${r.mode === 'husky' ? `husky: ${r.scripts_dir} (hooks path ${r.hooks_dir})` : `hooks directory: ${r.hooks_dir}`}`);
   for (const h of r.hooks) {
     const mark = h.state === 'installed' ? c('green', '✓') : c('yellow', '!');
-    const advice = h.state === 'installed' ? '' : h.state === 'outdated' ? ' (run: git conductor hooks install)' : h.state === 'missing' ? ' (run: git conductor hooks install)' : ' (another hook; install chains it)';
+    const advice = h.state === 'installed' ? '' : h.state === 'foreign' ? ' (another hook; install chains it)' : ' (run: git conductor hooks install)';
     stdout(`${mark} ${h.hook.padEnd(12)}${h.state}${advice}${h.chained ? `; then runs ${h.chained}` : ''}`);
   }
-  stdout(r.cli ? `CLI for the hooks: ${r.cli}` : c('yellow', 'the hooks cannot find git-conductor on PATH or in node_modules/.bin: install it, or commits will not complete phases and pushes will be refused'));
+  if (r.husky_missing) stdout(c('yellow', `! ${r.husky_missing.advice}`));
+  stdout(r.cli ? `CLI for the hooks: ${r.cli}` : c('yellow', "the hooks cannot find git-conductor on PATH, where 'hooks install' recorded it, or in node_modules/.bin next to a tracked package.json: install it and run 'git conductor hooks install', or commits will not complete phases and pushes will be refused"));
 }

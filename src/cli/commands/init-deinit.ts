@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { DeinitResult, InitResult } from '../../api/index.js';
 import { stdout } from '../output.js';
-import { renderHooks } from './hooks.js';
+import { renderHooks, thisCli } from './hooks.js';
 import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--remote <name>', 'the coordination remote (default: origin)')
     .option('--no-hooks', 'do not install the git hooks (post-commit completion, pre-push ship gate)')
     .option('--namespace <ref-prefix>', 'where the refs live on the remote (default refs/conductor; refs/heads/conductor for hosts that refuse custom refs)')
-    .action(async (o) => run((await api()).init, renderInit)(o));
+    .action(async (o) => run((await api()).init, renderInit)({ ...o, cli: thisCli() }));
 
   withCommon(program.command('deinit'))
     .description('undo init: remove the fetch refspec, the recorded remote, the remote-tracking conductor refs and the git hooks (local state stays)')
@@ -30,4 +30,5 @@ function renderInit(r: InitResult): void {
 function renderDeinit(r: DeinitResult): void {
   stdout(r.remote ? `✓ no longer coordinating through ${r.remote} (removed ${r.deleted_tracking_refs} tracking refs)` : 'no coordination remote was configured');
   if (r.hooks) renderHooks(r.hooks, 'uninstall');
+  if (r.hooks_left) stdout(`  the git hooks are still installed (${r.hooks_left.join(', ')}): 'git conductor hooks uninstall' removes them`);
 }

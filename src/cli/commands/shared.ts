@@ -31,18 +31,18 @@ export const repoEnv = (env = process.env) => ({ gitDir: env.GIT_DIR || undefine
 /** Says so on stderr when git no longer runs the hooks `hooks install` put in place; never fails the command. */
 export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Promise<void> {
   try {
-    const moved = await (await api()).hooksMoved({ ...o, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
+    const moved = await (await api()).hooksMoved({ ...o, env: process.env, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
     if (moved) stderr(`git-conductor: warning: git now runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in}: commits no longer complete phases and pushes to the release branch are not gated. Run 'git conductor hooks install' again (recorded in the audit log)`);
   } catch {
     // Not in a repository, or the state is unreadable: the verb itself says so.
   }
 }
 
-/** Runs one command: JSON for --json, the human renderer otherwise; then the hooks check. */
+/** Runs one command: JSON for --json, the human renderer otherwise; then the hooks check. The environment is read here, the one layer that may. */
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean; agent?: string }) => {
     try {
-      const r = await call({ ...o, ...testClock(), configFiles: gitConfigFiles(), repoEnv: repoEnv() });
+      const r = await call({ ...o, ...testClock(), env: process.env, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
       if (o.json) json(r);
       else await human(r);
       // The change stands; what went wrong beside it goes to stderr, in both modes.

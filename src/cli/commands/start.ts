@@ -1,6 +1,7 @@
 /** start: a new sprint from a phase graph (the previous one is archived). */
 import type { Command } from 'commander';
 import type { StartResult } from '../../api/index.js';
+import { plural } from '../format.js';
 import { color as c, stdout } from '../output.js';
 import { api, run, withCommon } from './shared.js';
 
@@ -12,5 +13,5 @@ export function register(program: Command): void {
 }
 
 function renderStart(r: StartResult): void {
-  stdout(`${c('green', '✓')} started sprint ${c('bold', r.sprint_id)} (${r.phases.length} phases, graph from ${r.source})${r.archived ? `; archived ${r.archived}` : ''}`);
+  stdout(`${c('green', '✓')} started sprint ${c('bold', r.sprint_id)} (${plural(r.phases.length, 'phase')}, graph from ${r.source})${r.archived ? `; archived ${r.archived}` : ''}`);
 }
