@@ -97,7 +97,9 @@ for (const name of TRANSPORTS) {
       expect(alice.run(['start', '--phases', JSON.stringify(graph)]).code).toBe(0);
       finish(alice, 'review');
       expect(bob.run(['claim', 'security']).code).toBe(0);
-      const push = () => gitRun(alice.dir, ['push', 'origin', 'HEAD'], { env: hookEnv({ CONDUCTOR_AGENT: 'alice' }) });
+      const push = (ref = 'HEAD') => gitRun(alice.dir, ['push', 'origin', ref], { env: hookEnv({ CONDUCTOR_AGENT: 'alice' }) });
+      // The first push to an empty remote has nothing to protect yet: give the remote a branch first.
+      expect(push('HEAD:refs/heads/seed').code).toBe(0);
       const refused = push();
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/not ready to ship \(security: running, held by bob@\S+ since [^)]*\)/);
