@@ -1,5 +1,5 @@
 /** clean: archived sprints older than N days go, the active one never, and each removal is audited. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoPerTest } from './helpers/sprint.js';
@@ -29,5 +29,26 @@ describe('clean', () => {
       'removed 1 archived sprint(s) older than 2 day(s)',
       'removed 1 archived sprint(s) older than 0 day(s)',
     ]);
+  });
+});
+
+describe('clean trims the local head log', () => {
+  it('keeps the newest 100 head entries; the sprint and new starts are unaffected', () => {
+    const first = ok('start').sprint_id;
+    const head = join(stateDir(t.repo), 'head');
+    const rec = JSON.parse(readFileSync(join(head, '000001', 'record.json'), 'utf8'));
+    for (let seq = 2; seq <= 150; seq++) {
+      mkdirSync(join(head, String(seq).padStart(6, '0')));
+      writeFileSync(join(head, String(seq).padStart(6, '0'), 'record.json'), JSON.stringify({ ...rec, seq, id: seq.toString(16).padStart(16, '0') }));
+    }
+    expect(ok('clean').head_entries_trimmed).toBe(50);
+    expect(readdirSync(head).filter((n) => /^\d+$/.test(n)).sort()[0]).toBe('000051');
+    expect(ok('status').sprint_id).toBe(first);
+    const next = ok('start').sprint_id;
+    expect(ok('status').sprint_id).toBe(next);
+    expect(readdirSync(head).filter((n) => /^\d+$/.test(n)).sort().at(-1)).toBe('000151');
+    // The start that archived a sprint trimmed the log itself.
+    expect(readdirSync(head).filter((n) => /^\d+$/.test(n)).sort()[0]).toBe('000052');
+    expect(ok('clean').head_entries_trimmed).toBeUndefined();
   });
 });

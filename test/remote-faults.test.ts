@@ -1,5 +1,5 @@
-/** The remote failing: unreachable, or killed in the middle of a push. Nothing is left half-done, and a retry works. */
-import { existsSync, readdirSync } from 'node:fs';
+/** The remote failing: unreachable, hanging, or killed in the middle of a push. Nothing is left half-done, and a retry works. */
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasRef } from './helpers/git.js';
@@ -28,6 +28,25 @@ describe('remote faults', () => {
     expect(a.run(['status']).json.phases.think).toMatchObject({ state: 'running', unpublished: true });
     expect(a.run(['sync']).code).toBe(5);
   });
+
+  it('a hanging remote: the push gives up at CONDUCTOR_REMOTE_TIMEOUT_MS with exit 5, and the claim is not kept', () => {
+    const { bare, url } = makeBare();
+    const a = makeClone(url, 'alice');
+    const sprintId = a.run(['start']).json.sprint_id;
+    // The remote takes the push, then hangs (at most 12 s, while the marker exists).
+    const marker = join(bare, 'hang');
+    writeFileSync(marker, '');
+    serverHook(bare, 'pre-receive', `i=0; while [ -e "${marker}" ] && [ $i -lt 120 ]; do sleep 0.1; i=$((i+1)); done; exit 1`);
+    const t0 = Date.now();
+    const r = a.run(['claim', 'think'], { CONDUCTOR_REMOTE_TIMEOUT_MS: '1500' });
+    const took = Date.now() - t0;
+    rmSync(marker);
+    expect([r.code, r.json?.error?.code], r.stdout).toEqual([5, 'E_REMOTE_UNREACHABLE']);
+    expect(r.json.error.message).toContain('timed out after 1500 ms');
+    expect(took).toBeLessThan(10_000);
+    expect(a.run(['status']).json.phases.think.state).toBe('ready');
+    expect(hasRef(bare, `refs/conductor/sprints/${sprintId}/phases/think`)).toBe(false);
+  }, 30_000);
 
   it('remote killed in the middle of a push: exit 5 "outcome unknown", the claim kept locally (the remote may hold it), and a retry settles it', async () => {
     const { base, bare } = makeBare('k.git');

@@ -1,17 +1,41 @@
-/** clean: delete archived sprints older than N days. */
+/**
+ * clean: delete archived sprints older than N days; trim the local head log
+ * and rotate the audit log;
+ * with `remote`, delete the coordination remote's refs of archived sprints
+ * too (by compare-and-swap: api/retention.ts, remote/retention.ts).
+ */
 import { invalid, isConductorError } from '../core/errors.js';
-import { agentOf, iso, openContext, type CommonOptions } from './context.js';
+import type { PruneResult } from '../remote/retention.js';
+import { rotateAudit } from '../store/audit-log.js';
+import { trimLog } from '../store/trim.js';
+import { agentOf, iso, openContext, openWithRemote, type CommonOptions, type Ctx } from './context.js';
+import { pruneRemoteRefs, retentionPolicy } from './retention.js';
 
 const UNFINISHED_START_GRACE_MS = 10 * 60 * 1000;
 
 export interface CleanOptions extends CommonOptions {
   days?: number;
+  /** Also delete the coordination remote's refs of archived sprints: older than `days` when given, else by the project's retention. */
+  remote?: boolean;
 }
 
-export async function clean(opts: CleanOptions = {}): Promise<{ removed: string[]; kept: number }> {
+export interface CleanResult {
+  removed: string[];
+  kept: number;
+  /** With `remote`: what was deleted on the remote. */
+  remote?: PruneResult;
+  /** Old entries of the local head log removed (the newest HEAD_LOG_KEEP stay). */
+  head_entries_trimmed?: number;
+  /** The audit log was over its size and rotated. */
+  audit_rotated?: boolean;
+}
+
+export async function clean(opts: CleanOptions = {}): Promise<CleanResult> {
   const days = opts.days ?? 7;
   if (!Number.isFinite(days) || days < 0) throw invalid('E_BAD_DAYS', `invalid --days ${opts.days}: use a number of days, 0 or more`);
-  const ctx = openContext(opts);
+  if (opts.remote && opts.offline) throw invalid('E_USAGE', `clean --remote deletes refs on the coordination remote and cannot run --offline: drop one of them`);
+  const ctx: Ctx = opts.remote ? await openWithRemote(opts, 'fetch') : openContext(opts);
+  if (opts.remote && !ctx.remote) throw invalid('E_USAGE', `clean --remote: no coordination remote is configured here; run 'git conductor init' first`);
   const agent = agentOf(ctx, opts.agent).id;
   const active = ctx.store.activeSprintId();
   const cutoff = ctx.now - days * 86_400_000;
@@ -39,6 +63,11 @@ export async function clean(opts: CleanOptions = {}): Promise<{ removed: string[
       removed.push(id);
     } else kept++;
   }
-  ctx.store.audit({ at: iso(ctx.now), event: 'clean', agent, host: ctx.host, detail: `removed ${removed.length} archived sprint(s) older than ${days} day(s)` });
-  return { removed, kept };
+  const policy = opts.days !== undefined ? { keepDays: days } : retentionPolicy(ctx);
+  const remote = opts.remote ? await pruneRemoteRefs(ctx, policy, Infinity) : undefined;
+  const head_entries_trimmed = trimLog(ctx.store.headLog());
+  const audit_rotated = rotateAudit({ live: ctx.store.layout.audit, rotated: ctx.store.layout.auditRotated });
+  const remoteNote = remote ? `; deleted ${remote.deleted} remote ref(s) of ${remote.sprints.length} sprint(s)${remote.kept.length ? `, left ${remote.kept.length} that moved` : ''}` : '';
+  ctx.store.audit({ at: iso(ctx.now), event: 'clean', agent, host: ctx.host, detail: `removed ${removed.length} archived sprint(s) older than ${days} day(s)${remoteNote}` });
+  return { removed, kept, ...(head_entries_trimmed && { head_entries_trimmed }), ...(remote && { remote }), ...(audit_rotated && { audit_rotated }) };
 }

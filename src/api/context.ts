@@ -31,6 +31,12 @@ export interface CommonOptions {
   env?: Env;
   /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
   clockOffsetMs?: number;
+  /** The most one call to the coordination remote may take, ms (default 30 s; the CLI reads CONDUCTOR_REMOTE_TIMEOUT_MS). */
+  remoteTimeoutMs?: number;
+  /** The executable search path, as PATH spells it: where hooks will look for the CLI (the CLI passes its PATH). */
+  path?: string;
+  /** Test-only: the named pause point of an append hangs until killed (the CLI reads CONDUCTOR_TEST_PAUSE). */
+  testPause?: string;
 }
 
 export interface Ctx {
@@ -43,6 +49,7 @@ export interface Ctx {
   /** Set when a coordination remote is configured and the verb asked for it; absent otherwise. */
   readonly remote?: RemoteLink;
   readonly deadline?: number;
+  readonly remoteTimeoutMs?: number;
   /** Facts for telling who acts (api/identity.ts); the anchor process in it is read at most once. */
   readonly identity: IdentityFacts;
   /** The time now, epoch ms: every decision and record reads it here (tests may offset it). */
@@ -57,7 +64,8 @@ export function openContext(opts: CommonOptions): Ctx {
   const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
   const offset = opts.clockOffsetMs ?? 0;
   const clock = offset ? () => Date.now() + offset : Date.now;
-  return { cwd, repo, store: new StateStore(repo.commonDir), host, now: clock(), deadline: opts.deadline, clock, identity };
+  const store = new StateStore(repo.commonDir, { testPause: opts.testPause });
+  return { cwd, repo, store, host, now: clock(), deadline: opts.deadline, remoteTimeoutMs: opts.remoteTimeoutMs, clock, identity };
 }
 
 export { agentOf, thisHost } from './host.js';

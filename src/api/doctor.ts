@@ -39,13 +39,13 @@ export async function doctor(opts: CommonOptions & { remote?: string; configFile
   const hasSpec = hasRefspec(ctx.cwd, names);
   checks.push({ name: 'fetch refspec', ok: hasSpec, detail: hasSpec ? names.fetchRefspec : `missing ${names.fetchRefspec}: run 'git conductor init --remote ${remote}'` });
   try {
-    reachRemote(ctx.cwd, names);
+    reachRemote(ctx.cwd, names, { timeoutMs: ctx.remoteTimeoutMs });
     checks.push({ name: 'remote reachable', ok: true, detail: 'ls-remote answered' });
   } catch (e) {
     checks.push({ name: 'remote reachable', ok: false, detail: e instanceof Error ? e.message : String(e) });
     return { ok: false, checks };
   }
-  checks.push(probeCustomRefs(ctx.cwd, names, iso(ctx.clock())));
+  checks.push(probeCustomRefs(ctx.cwd, names, iso(ctx.clock()), { timeoutMs: ctx.remoteTimeoutMs }));
   if (config.remote === remote) checks.push(await clockCheck(ctx));
   return { ok: checks.every((c) => c.ok), checks };
 }

@@ -7,6 +7,7 @@
 import { invalid } from '../core/errors.js';
 import { headEvent, mergeHistory, recordEvent, type HistoryEntry } from '../core/history.js';
 import type { AuditEntry } from '../core/schemas.js';
+import { readAuditTail } from '../store/audit-log.js';
 import { openContext, withRemote, type CommonOptions } from './context.js';
 import { checkSprintId } from './sprint-read.js';
 
@@ -17,11 +18,18 @@ export interface LogOptions extends CommonOptions {
   local?: boolean;
   /** With a coordination remote: fetch it first. */
   fetch?: boolean;
+  /** The newest N events (0: all); default DEFAULT_LOG_LIMIT. */
+  limit?: number;
 }
+
+/** A screenful. */
+export const DEFAULT_LOG_LIMIT = 50;
 
 export interface LogResult {
   entries: (AuditEntry | HistoryEntry)[];
   skipped_invalid_lines: number;
+  /** Older events exist that the limit left out. */
+  more: boolean;
   /** With a coordination remote (and not `local`): the time of the view read, and refs that could not be read. */
   as_of?: string;
   problems?: string[];
@@ -29,12 +37,18 @@ export interface LogResult {
 
 export async function log(opts: LogOptions = {}): Promise<LogResult> {
   const sprint = opts.sprint === undefined ? undefined : checkSprintId(opts.sprint);
+  const limit = opts.limit ?? DEFAULT_LOG_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0) throw invalid('E_USAGE', `invalid --limit ${opts.limit}: use a whole number of events, or 0 for all`);
   const ctx = opts.local ? openContext(opts) : await withRemote(openContext(opts), opts);
-  const { entries, bad } = ctx.store.readAudit();
-  const mine = sprint ? entries.filter((e) => e.sprint_id === sprint) : entries;
+  // Read from the end, stopping at the limit; a sprint filter skips other lines unparsed (store/audit-log.ts).
+  const { layout } = ctx.store;
+  const tail = readAuditTail({ live: layout.audit, rotated: layout.auditRotated }, { limit, sprint });
+  const mine = tail.entries;
+  const bad = tail.bad;
+  const newest = <T>(xs: T[]) => (limit && xs.length > limit ? xs.slice(-limit) : xs);
   if (opts.local || !ctx.remote) {
-    if (sprint && !mine.length) unknownSprint(sprint, ctx.store.sprintIds(), entries);
-    return { entries: mine, skipped_invalid_lines: bad };
+    if (sprint && !mine.length) unknownSprint(sprint, ctx.store.sprintIds(), mine);
+    return { entries: mine, skipped_invalid_lines: bad, more: tail.more };
   }
   const { fetchedChains } = await import('../remote/fetched-chains.js');
   const chains = fetchedChains(ctx, ctx.remote.names, (k) => k.kind === 'head' || !sprint || k.sprint === sprint);
@@ -42,8 +56,10 @@ export async function log(opts: LogOptions = {}): Promise<LogResult> {
   for (const [sprintId, phases] of chains.phases) {
     for (const [phase, chain] of phases) for (const e of chain.entries) remote.push(recordEvent(sprintId, phase, e.record));
   }
-  if (sprint && !mine.length && !remote.length && !chains.phases.has(sprint)) unknownSprint(sprint, ctx.store.sprintIds(), entries);
-  return { entries: mergeHistory(mine, remote), skipped_invalid_lines: bad, as_of: ctx.remote.asOf(), problems: chains.problems.map((p) => `${p.ref} ${p.problem}`) };
+  if (sprint && !mine.length && !remote.length && !chains.phases.has(sprint)) unknownSprint(sprint, ctx.store.sprintIds(), mine);
+  // The newest `limit` of the merge are among the newest `limit` of each side.
+  const merged = mergeHistory(mine, remote);
+  return { entries: newest(merged), skipped_invalid_lines: bad, more: tail.more || merged.length > newest(merged).length, as_of: ctx.remote.asOf(), problems: chains.problems.map((p) => `${p.ref} ${p.problem}`) };
 }
 
 /** A sprint removed by `clean` keeps its audit entries: unknown means neither a sprint directory, an entry nor a fetched ref names it. */

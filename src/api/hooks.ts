@@ -86,5 +86,5 @@ export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus
     const file = join(t.mode === 'husky' ? t.scriptsDir : t.hooksDir, hook);
     return { hook, file, ...hookFileState(hook, file, t.mode) };
   });
-  return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top, process.env.PATH ?? '') };
+  return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top, opts.path ?? '') };
 }

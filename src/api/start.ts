@@ -8,6 +8,7 @@ import type { PhaseDef, SprintFile } from '../core/schemas.js';
 import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
+import { retainAfterStart } from './retention.js';
 import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
 import { withWarnings, type Warned } from './warnings.js';
 
@@ -21,6 +22,8 @@ export interface StartResult extends Warned {
   source: SprintFile['source'];
   phases: PhaseDef[];
   archived?: string;
+  /** What the retention policy removed after this start, when anything. */
+  retention?: { removed_local: string[]; removed_remote_refs: number };
 }
 
 export async function start(opts: StartOptions): Promise<StartResult> {
@@ -58,7 +61,15 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   }
   if (previous && previous !== id) ctx.store.archiveSprint(previous, iso(ctx.now));
   ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
-  return withWarnings(ctx, { sprint_id: id, source, phases, archived: previous });
+  // Archiving is what grows history: the one moment retention runs by itself.
+  const retained = previous && previous !== id ? await retainAfterStart(ctx) : undefined;
+  return withWarnings(ctx, {
+    sprint_id: id,
+    source,
+    phases,
+    archived: previous,
+    ...(retained && (retained.local.length || retained.remote?.deleted) && { retention: { removed_local: retained.local, removed_remote_refs: retained.remote?.deleted ?? 0 } }),
+  });
 }
 
 /**

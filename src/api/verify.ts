@@ -18,6 +18,8 @@ export interface VerifyOptions {
   ref?: string;
   /** Fetch them from this remote first (into refs/conductor-remotes/<remote>/, read from there). */
   remote?: string;
+  /** The most the fetch may take, ms (default 30 s; the CLI reads CONDUCTOR_REMOTE_TIMEOUT_MS). */
+  remoteTimeoutMs?: number;
 }
 
 export interface VerifyResult {
@@ -35,7 +37,7 @@ export async function verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
   if (opts.remote) {
     if (!validRemoteName(opts.remote)) throw invalid('E_BAD_REMOTE', `remote ${JSON.stringify(opts.remote.slice(0, 100))} is not a remote name: add it with 'git remote add <name> <url>' and pass the name`);
     const names = new RefNames(DEFAULT_NAMESPACE, opts.remote);
-    fetchRefspecs(cwd, names, [names.fetchRefspec], true);
+    fetchRefspecs(cwd, names, [names.fetchRefspec], true, { timeoutMs: opts.remoteTimeoutMs });
     prefix = names.trackingPrefix.replace(/\/$/, '');
   } else if (!validNamespace(prefix) && !/^refs\/conductor-remotes\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(prefix)) {
     throw invalid('E_BAD_NAMESPACE', `--ref ${JSON.stringify(prefix.slice(0, 100))} is not a ref prefix like refs/conductor: pass where the conductor refs were fetched to`);

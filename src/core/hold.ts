@@ -108,7 +108,7 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
   }
   const missing = p.depends_on.filter((d) => tops.get(d)?.kind !== 'done');
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });
-  const halt = haltIn(sprint, tops);
+  const halt = haltOf(sprint, tops);
   if (halt) throw blocked('E_HALTED', `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}`, { halt });
   const conflict = concurrencyConflict(sprint, p, tops, now, rules);
   if (conflict) {
@@ -120,7 +120,8 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
   return top?.kind === 'claim' ? { kind: 'takeover', previous: top, recheck: true } : { kind: 'claim', recheck: true };
 }
 
-function haltIn(sprint: SprintFile, tops: Tops): { phase: string; reason: string } | undefined {
+/** The halt reason of the sprint, if any completed phase's artifact halted it (status, the ship gate and holding all read it here). */
+export function haltOf(sprint: SprintFile, tops: Tops): { phase: string; reason: string } | undefined {
   for (const p of sprint.phases) {
     const t = tops.get(p.name);
     if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt };

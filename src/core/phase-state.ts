@@ -60,14 +60,7 @@ export function findPhase(sprint: SprintFile, name: string): PhaseDef {
   return p;
 }
 
-/** The halt reason of the sprint, if any completed phase's artifact halted it. */
-export const haltOf = (sprint: SprintFile, tops: Tops): { phase: string; reason: string } | undefined => {
-  for (const p of sprint.phases) {
-    const t = tops.get(p.name);
-    if (t?.kind === 'done' && t.halt) return { phase: p.name, reason: t.halt };
-  }
-  return undefined;
-};
+export { haltOf } from './hold.js';
 
 /** Decides whether `agent` may claim `name` now (core/hold.ts's mayHold); throws the refusal with its exit code. */
 export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES): { kind: ClaimKind; previous?: PhaseRecord; recheck: boolean } {

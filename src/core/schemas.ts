@@ -145,6 +145,9 @@ export const ProjectConfig = lazy(() => z.looseObject({
   protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
   /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
   journal_path: z.optional(z.string().check(z.maxLength(300))),
+  /** Retention (core/retention.ts): how many sprints, and how many days of them, keep their refs and local state. */
+  keep_sprints: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+  keep_days: z.optional(z.number().check(z.minimum(0), z.maximum(100_000))),
 }));
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 

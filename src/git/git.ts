@@ -82,3 +82,18 @@ export function gitBytes(args: string[], opts: GitOptions): { code: number; stdo
   if ((r.error || result.code !== 0) && !opts.allowFail) throw new GitError(args, { code: result.code, stdout: '', stderr: r.error ? String(r.error.message) : result.stderr });
   return result;
 }
+
+/**
+ * Starts git in the background, detached from this process (its own process
+ * group, no stdio), and returns at once: for housekeeping whose result no
+ * command waits for. Errors are ignored; the next trigger tries again.
+ */
+export function gitDetached(args: string[], opts: Pick<GitOptions, 'cwd'>): void {
+  try {
+    const child = childProcess().spawn('git', args, { cwd: opts.cwd, env: envFor({ cwd: opts.cwd }), detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // Housekeeping only.
+  }
+}

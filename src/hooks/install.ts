@@ -8,89 +8,25 @@
  * shebang line), and uninstall cuts exactly that block out again.
  * Both are idempotent: installing twice changes nothing the second time.
  */
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
-import { replaceFile } from '../store/fs-atomic.js';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { installChained, readHookText as readText, uninstallChained, writeHook, type ChainedResult } from './chained-file.js';
 import { blockText, CHAINED_SUFFIX, CREATED_LINE, findBlock, stubText, type HookName } from './stubs.js';
 
-export type HookAction = 'created' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'absent' | 'left';
+export type { HookAction } from './chained-file.js';
 
-export interface HookFileResult {
+export interface HookFileResult extends ChainedResult {
   hook: HookName;
-  file: string;
-  action: HookAction;
-  /** The hook that was there before and now runs after ours. */
-  chained?: string;
-  note?: string;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    // Not a regular file (a symlink, a FIFO) or huge: treated as someone else's hook, never read.
-    return lstatSync(file).isFile() ? (readBoundedText(file, READ_CAPS.projectConfig, { noFollow: true }) ?? '') : '';
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    if (e instanceof BoundedReadError) return ''; // replaced by something odd since the lstat: someone else's
-    throw e;
-  }
-}
-
-/** temp + rename, so git never runs a half-written hook; keeps the mode it is given. */
-function writeHook(file: string, text: string, mode: number): void {
-  mkdirSync(dirname(file), { recursive: true });
-  replaceFile(file, text, { mode });
 }
 
 const isOurs = (hook: HookName, text: string | undefined) => text !== undefined && findBlock(hook, text) !== undefined;
 
 export function installPlain(hook: HookName, hooksDir: string): HookFileResult {
-  const file = join(hooksDir, hook);
-  const chained = file + CHAINED_SUFFIX;
-  const stub = stubText(hook);
-  const current = readText(file);
-  const before = existsSync(chained) ? chained : undefined;
-  if (isOurs(hook, current)) {
-    if (current === stub && (statSync(file).mode & 0o111) !== 0) return { hook, file, action: 'unchanged', chained: before };
-    writeHook(file, stub, 0o755);
-    return { hook, file, action: 'updated', chained: before };
-  }
-  if (current !== undefined) {
-    if (before) {
-      // Someone replaced our stub while an older hook waits in .pre-conductor: chaining again would lose one of them.
-      return { hook, file, action: 'left', note: `both ${hook} and ${hook}${CHAINED_SUFFIX} exist and ${hook} is not ours: merge them by hand, then run 'git conductor hooks install' again` };
-    }
-    renameSync(file, chained);
-    writeHook(file, stub, 0o755);
-    return { hook, file, action: 'chained', chained };
-  }
-  writeHook(file, stub, 0o755);
-  return { hook, file, action: 'created', chained: before };
+  return { hook, ...installChained(join(hooksDir, hook), stubText(hook), (t) => isOurs(hook, t), 'git conductor hooks install') };
 }
 
 export function uninstallPlain(hook: HookName, hooksDir: string): HookFileResult {
-  const file = join(hooksDir, hook);
-  const chained = file + CHAINED_SUFFIX;
-  const current = readText(file);
-  const hasChained = existsSync(chained) || lstatSafe(chained);
-  if (current !== undefined && !isOurs(hook, current)) {
-    return { hook, file, action: 'left', note: hasChained ? `${hook} was replaced by another tool; the hook from before git-conductor is still in ${hook}${CHAINED_SUFFIX}` : undefined };
-  }
-  if (current !== undefined) rmSync(file);
-  if (hasChained) {
-    renameSync(chained, file);
-    return { hook, file, action: 'restored', chained };
-  }
-  return { hook, file, action: current !== undefined ? 'removed' : 'absent' };
-}
-
-function lstatSafe(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
+  return { hook, ...uninstallChained(join(hooksDir, hook), (t) => isOurs(hook, t)) };
 }
 
 /** Where in a husky script the block goes: after a shebang line, else at the top. */

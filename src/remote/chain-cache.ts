@@ -72,7 +72,7 @@ const schemaOf = (kind: RefKey['kind']) => (kind === 'head' ? HeadRecord : kind 
 export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[], into: ChainCache): void {
   const valid = new Map<string, ChainEntry<unknown> | null>();
   const entryAt = (kind: RefKey['kind'], commit: string, depth: number): ChainEntry<unknown> | null => {
-    const key = `${kind}:${commit}`;
+    const key = `${kind}:${depth}:${commit}`;
     const known = valid.get(key);
     if (known !== undefined) return known;
     const s = Object.hasOwn(file.commits, commit) ? file.commits[commit] : undefined;
@@ -99,9 +99,12 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
     }
     if (!commits.length || (key.kind === 'sprint' && commits.length !== 1)) continue;
     commits.reverse();
+    // A head is cached as the window read (see tracking.ts): numbered on from its first entry; other chains whole, from 1.
+    const first = key.kind === 'head' ? (file.commits[commits[0]!]?.r as { seq?: unknown } | undefined)?.seq : 1;
+    if (typeof first !== 'number') continue;
     const entries: ChainEntry<unknown>[] = [];
     for (let i = 0; i < commits.length; i++) {
-      const e = entryAt(key.kind, commits[i]!, i + 1);
+      const e = entryAt(key.kind, commits[i]!, first + i);
       if (!e) break;
       entries.push(e);
     }

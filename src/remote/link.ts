@@ -12,16 +12,13 @@
  * decision the local logs are brought up to date with the tracking refs
  * (import.ts), so a phase completed on another machine is done here too.
  */
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import * as z from 'zod/mini';
-import { futureRecord, lateRecord, type SkewFinding } from '../core/clock.js';
-import { check } from '../core/schemas.js';
-import { join } from 'node:path';
+import { futureRecord, type SkewFinding } from '../core/clock.js';
 import { isCode, unavailable } from '../core/errors.js';
 import type { LocalConfig, SprintFile } from '../core/schemas.js';
+import { fetchedAt, keptFinding, noteLateRecords, stampFetch } from './fetch-memory.js';
 import { emptyReport, headDivergedMessage, importRemote, type ImportReport } from './import.js';
 import { publishHead, publishPhase, type Outcome } from './publish.js';
-import { localEntries } from './reconcile.js';
+import { chainTop, localEntries } from './reconcile.js';
 import { DEFAULT_NAMESPACE, RefNames, type RefKey } from './ref-names.js';
 import { retractOwnUnpublished } from './retract.js';
 import { divergedError, lostError, settlingElsewhere } from './settle.js';
@@ -66,7 +63,7 @@ export class RemoteLink {
     this.report = known?.report ?? emptyReport();
     this.ownIds = known?.ownIds ?? new Set();
     this.fetched = known?.fetched ?? false;
-    this.transport = transport ?? gitTransport(ctx.cwd, this.names, ctx.deadline);
+    this.transport = transport ?? gitTransport(ctx.cwd, this.names, { deadline: ctx.deadline, timeoutMs: ctx.remoteTimeoutMs });
   }
 
   /** The same link working offline (the post-commit hook when the remote is too slow): same knowledge, nothing fetched or pushed. */
@@ -98,14 +95,7 @@ export class RemoteLink {
     const before = this.asOf();
     this.transport.fetch([this.names.fetchRefspec], true);
     this.fetched = true;
-    const stamp = this.ctx.store.layout.fetchStamp;
-    try {
-      const now = new Date(this.ctx.clock());
-      if (existsSync(stamp)) utimesSync(stamp, now, now);
-      else writeFileSync(stamp, '');
-    } catch {
-      // The stamp only feeds "as of"; never fail a command for it.
-    }
+    stampFetch(this.ctx);
     this.importAll();
     this.noteClock(known, before === undefined ? undefined : Date.parse(before));
   }
@@ -125,21 +115,13 @@ export class RemoteLink {
 
   /** Keeps the finding of claims that reached the remote dated before our previous fetch, until a fetch agrees again. */
   private noteClock(known: ReadonlySet<string>, previousFetch: number | undefined): void {
-    const fresh = this.phaseRecords().filter((r) => !known.has(r.id) && !this.ownIds.has(r.id));
-    const late = lateRecord(fresh, previousFetch);
-    const file = this.ctx.store.layout.clockSkew;
-    try {
-      if (late) writeFileSync(file, JSON.stringify(late) + '\n');
-      else if (fresh.some((r) => r.kind === 'claim' && !r.offline)) rmSync(file, { force: true });
-    } catch {
-      // Only a warning's memory: never fail a command for it.
-    }
+    noteLateRecords(this.ctx, this.phaseRecords().filter((r) => !known.has(r.id) && !this.ownIds.has(r.id)), previousFetch);
   }
 
   /** Whether this clock disagrees with the teammates' records beyond the tolerance (core/clock.ts): records dated in the future, or the last fetch's finding. */
   clockSkew(): SkewFinding | undefined {
     const head = this.view.tracking.head?.entries.map((e) => e.record) ?? [];
-    return futureRecord([...head, ...this.phaseRecords()], this.ctx.clock()) ?? readFinding(this.ctx.store.layout.clockSkew);
+    return futureRecord([...head, ...this.phaseRecords()], this.ctx.clock()) ?? keptFinding(this.ctx);
   }
 
   /** Imports the remote's entries from the tracking refs (no network). */
@@ -168,15 +150,7 @@ export class RemoteLink {
 
   /** When the view of the remote was last refreshed: our fetch, or a plain `git fetch` / `git pull`. */
   asOf(): string | undefined {
-    const times = [this.ctx.store.layout.fetchStamp, join(this.ctx.repo.gitDir, 'FETCH_HEAD'), join(this.ctx.repo.commonDir, 'FETCH_HEAD')].map((f) => {
-      try {
-        return statSync(f).mtimeMs;
-      } catch {
-        return 0;
-      }
-    });
-    const t = Math.max(...times);
-    return t ? new Date(t).toISOString() : undefined;
+    return fetchedAt(this.ctx);
   }
 
   /** The remote side of one phase transition, for the api's loop; undefined offline (nothing to publish). */
@@ -327,21 +301,8 @@ export class RemoteLink {
   }
 
   private retract(target: Target): void {
-    if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), this.view.tracking.head?.entries.length ?? 0, this.ownIds);
+    if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), chainTop(this.view.tracking.head?.entries ?? []), this.ownIds);
     else retractOwnUnpublished(this.ctx.store.phaseLog(target.sprint.id, target.phase), this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0, this.ownIds);
   }
 }
 
-const Finding = () => z.object({ skew_ms: z.number(), record: z.object({ agent: z.string().check(z.maxLength(128)), host: z.string().check(z.maxLength(253)), at: z.string().check(z.maxLength(40)) }), detail: z.string().check(z.maxLength(500)) });
-
-/** The kept finding, if the file is there and valid (anything else counts as none). */
-function readFinding(file: string): SkewFinding | undefined {
-  try {
-    const text = readFileSync(file, 'utf8');
-    if (text.length > 2048) return undefined;
-    const r = check(Finding, JSON.parse(text));
-    return r.ok ? r.value : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -12,6 +12,8 @@ import { classicLayout } from '../git/files-layout.js';
 import { readBounded } from '../store/bounded-read.js';
 import { git, gitBytes } from '../git/git.js';
 import { writeLooseObjects, type LooseObject } from '../git/loose-objects.js';
+import { noteLooseObjects } from '../git/maintenance.js';
+import { Layout } from '../store/layout.js';
 
 export interface ObjectInfo {
   oid: string;
@@ -119,6 +121,7 @@ export function writeCommit(cwd: string, spec: CommitSpec, commonDir?: string): 
   const text = `tree ${tree}\n${spec.parent ? `parent ${spec.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${spec.message}\n`;
   const commit = add('commit', Buffer.from(text));
   if (!(commonDir && classicLayout(commonDir) && written(join(commonDir, 'objects'), objects))) git(['unpack-objects', '-q'], { cwd, input: pack(objects) });
+  if (commonDir) noteLooseObjects(cwd, new Layout(commonDir).looseCounter, objects.length);
   return commit;
 }
 

@@ -62,9 +62,20 @@ export interface ReconcileRules<R> {
   beforeTop?: (e: ChainEntry<R>) => void;
 }
 
+type Seqd = { record: { seq: number } };
+
+/**
+ * The seq just below a chain's first entry: 0 for a whole chain; more for the
+ * head, which is read as a window of its newest entries (remote/tracking.ts).
+ */
+export const baseOf = (remote: readonly Seqd[]) => (remote.length ? remote[0]!.record.seq - 1 : 0);
+/** The seq of a chain's newest entry (0: empty). */
+export const chainTop = (remote: readonly Seqd[]) => baseOf(remote) + remote.length;
+const entryAt = <E extends Seqd>(remote: readonly E[], seq: number): E | undefined => (seq > baseOf(remote) ? remote[seq - 1 - baseOf(remote)] : undefined);
+
 function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): boolean {
   try {
-    return readCovered(log, seq, remote).record.id === remote[seq - 1]!.record.id;
+    return readCovered(log, seq, remote).record.id === entryAt(remote, seq)?.record.id;
   } catch (e) {
     if (isCode(e, 'E_ENTRY_GONE')) return false; // moved aside while we looked: the slow path reads again
     throw e;
@@ -83,16 +94,17 @@ export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: nu
  * log can still be reconciled and published past it. A corrupt entry the
  * remote lacks throws E_CORRUPT_STATE (its repair is `abort <phase> --force`).
  */
-export function localEntries<R extends { seq: number }>(log: SeqLog<R>, remote: ChainEntry<R>[]): Entry<R>[] {
+export function localEntries<R extends { seq: number; id: string }>(log: SeqLog<R>, remote: ChainEntry<R>[]): Entry<R>[] {
   return readConsistently(() => log.seqs().map((seq) => readCovered(log, seq, remote)));
 }
 
-function readCovered<R extends { seq: number }>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): Entry<R> {
+function readCovered<R extends { seq: number; id: string }>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): Entry<R> {
   try {
     return log.read(seq);
   } catch (e) {
-    if (!isCode(e, 'E_CORRUPT_STATE') || seq > remote.length) throw e;
-    return { seq, record: remote[seq - 1]!.record, dir: child(log.dir, pad(seq)) };
+    const covering = entryAt(remote, seq);
+    if (!isCode(e, 'E_CORRUPT_STATE') || !covering) throw e;
+    return { seq, record: covering.record, dir: child(log.dir, pad(seq)) };
   }
 }
 
@@ -111,13 +123,13 @@ function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], r
   out.stuck = false;
   // Fast path: same newest entry at the same number.
   const top = log.topSeq();
-  if (top === remote.length && (top === 0 || sameEntry(log, top, remote))) return 'settled';
+  if (top === chainTop(remote) && (top === 0 || sameEntry(log, top, remote))) return 'settled';
   const entries = localEntries(log, remote);
   const seqs = entries.map((e) => e.seq);
   const local = new Map(entries.map((e) => [e.seq, e.record]));
   const common = sharedPrefix(entries, remote);
   const localSuffix = seqs.filter((s) => s > common).map((s) => local.get(s)!);
-  const remoteSuffix = remote.slice(common);
+  const remoteSuffix = remote.filter((e) => e.record.seq > common);
   if (!remoteSuffix.length) {
     out.unpublished = localSuffix;
     return 'settled';
@@ -153,12 +165,19 @@ function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], r
 }
 
 /**
- * How many entries two chains share from the start, matched by record id: the
- * one home of "where do the local log and the remote part". Positions, not
- * seq numbers: a local log is contiguous from 1 (retraction only takes its top).
+ * The seq up to which the local log and the remote chain agree, matched by
+ * record id: the one home of "where do the local log and the remote part".
+ * Entries below the remote's window (a head read from its newest entries)
+ * and below the local log's first entry (a trimmed log) cannot be compared:
+ * chains only grow and the window is far deeper than any race, so they count
+ * as shared. For whole chains and untrimmed logs this is the common prefix.
  */
-export function sharedPrefix(local: readonly { record: { id: string } }[], remote: readonly { record: { id: string } }[]): number {
-  let common = 0;
-  while (common < remote.length && local[common]?.record.id === remote[common]!.record.id) common++;
+export function sharedPrefix(local: readonly { seq: number; record: { id: string } }[], remote: readonly { record: { seq: number; id: string } }[]): number {
+  const base = baseOf(remote);
+  const first = Math.max(base + 1, local[0]?.seq ?? 1);
+  const bySeq = new Map(local.map((e) => [e.seq, e.record.id]));
+  if (!local.length || local.at(-1)!.seq < first) return base;
+  let common = first - 1;
+  while (common < chainTop(remote) && bySeq.get(common + 1) === entryAt(remote, common + 1)!.record.id) common++;
   return common;
 }

@@ -22,6 +22,15 @@ export const MAX_RECORD_BYTES = READ_CAPS.record;
 export const MAX_SPRINT_BYTES = READ_CAPS.sprint;
 const MAX_TREE_BYTES = 1024;
 const MAX_CHAIN = 5000;
+/**
+ * The head is read as a window of its newest entries: only the newest decides
+ * which sprint is active, and a window this deep is far past any race between
+ * starts, so a head with thousands of entries costs a new clone what a fresh
+ * one does. Every other chain is read whole (a sprint bounds it).
+ */
+export const HEAD_WINDOW = 64;
+/** Head entries numbered 1, 65, 129, ... start a fresh chain (remote/publish.ts): the head never grows past a window. */
+export const isHeadRoot = (seq: number) => (seq - 1) % HEAD_WINDOW === 0;
 const MAX_REFS_READ = 2000;
 
 export interface ChainEntry<R> {
@@ -134,20 +143,23 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
     refs = refs.filter((l) => !bad.has(l));
     if (!refs.length) return state;
   }
-  const parents = commitParents(cwd, [...new Set(refs.map((r) => r.oid))], MAX_CHAIN * Math.max(1, refs.length));
+  const heads = refs.filter((r) => r.key.kind === 'head');
+  const others = refs.filter((r) => r.key.kind !== 'head');
+  const parents = commitParents(cwd, [...new Set(others.map((r) => r.oid))], MAX_CHAIN * Math.max(1, others.length));
+  for (const [c, ps] of commitParents(cwd, heads.map((r) => r.oid), HEAD_WINDOW)) parents.set(c, ps);
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
   // Refs sharing a history share its walk: each commit's chain is computed once (chainOf).
   const chains = new Map<Listed, string[]>();
   const walked = new Map<string, Walked>();
   const fresh: string[] = [];
   for (const l of refs) {
-    const commits = chainOf(l.oid, parents, walked, fresh);
+    const commits = l.key.kind === 'head' ? headWindow(l.oid, parents, walked, fresh) : chainOf(l.oid, parents, walked, fresh);
     if (commits instanceof Bad) reject(l, commits.message);
     else if (l.key.kind === 'sprint' && commits.length > 1) reject(l, 'must be a single commit');
     else chains.set(l, commits);
   }
   // Every commit once, however many chains share it (chainOf listed each the first time it walked it).
-  const all = fresh;
+  const all = [...new Set(fresh)];
   const exprs = all.flatMap((c) => [`${c}^{tree}`, `${c}:record.json`, `${c}:sprint.json`, `${c}:artifact.json`]);
   const info = objectInfo(cwd, exprs);
   const index = new Map(all.map((c, i) => [c, i]));
@@ -169,6 +181,11 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   for (const [l, commits] of chains) {
     try {
       const kind = l.key.kind;
+      if (kind === 'head') {
+        store(state, l, headEntries(commits, parents, (c) => memoEntry(kind, c, artifactCap, () => entryOf(l, c, undefined, (k) => at(c, k), bytes, artifactCap))));
+        cache.set(l.oid, state.head!.entries);
+        continue;
+      }
       let j = commits.length - 1;
       let prefix: ChainEntry<unknown>[] = [];
       for (; j >= 0; j--) {
@@ -231,6 +248,36 @@ function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string
 
 const tooLong = new Bad(`has more than ${MAX_CHAIN} entries`);
 
+/** The head's newest HEAD_WINDOW commits, oldest first: only the newest entries decide the active sprint. */
+function headWindow(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>, fresh: string[]): string[] | Bad {
+  const commits: string[] = [];
+  for (let c: string | undefined = tip; c && commits.length < HEAD_WINDOW; ) {
+    const ps = parents.get(c);
+    if (!ps) return new Bad(TOO_FAR);
+    if (ps.length > 1) return new Bad(`has a merge commit ${c.slice(0, 12)}`);
+    commits.push(c);
+    c = ps[0];
+  }
+  for (const c of commits) if (!walked.has(c)) fresh.push(c);
+  return commits.reverse();
+}
+
+/**
+ * A head's numbers run on from its first entry: a root numbered 1 + k × HEAD_WINDOW, or where the
+ * window was cut (a head written before roots were cut). Every other chain starts at 1.
+ */
+function headEntries(commits: string[], parents: Map<string, string[]>, entryAt: (c: string) => ChainEntry<unknown>): ChainEntry<unknown>[] {
+  const cut = (parents.get(commits[0]!)?.length ?? 0) > 0;
+  const entries = commits.map(entryAt);
+  const first = (entries[0]!.record as { seq: number }).seq;
+  entries.forEach((e, i) => {
+    const seq = (e.record as { seq: number }).seq;
+    if (seq !== first + i) throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${seq} at depth ${first + i}`);
+  });
+  if (cut ? first <= 1 : !isHeadRoot(first)) throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
+  return entries;
+}
+
 function remember(path: string[], bad: Bad, walked: Map<string, Walked>): Bad {
   for (const c of path) walked.set(c, bad);
   return bad;
@@ -267,7 +314,7 @@ function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]):
   else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
 }
 
-function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
+function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
   const where = `commit ${commit.slice(0, 12)}`;
   const files = FILES[l.key.kind];
   const tree = info(0);
@@ -298,7 +345,7 @@ function entryOf(l: Listed, commit: string, seq: number, info: (i: number) => Re
     if (problem) throw new Bad(`${where}: sprint.json has an invalid phase graph (${problem})`);
     return { commit, record: value };
   }
-  if (value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);
+  if (seq !== undefined && value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);
   const art = info(3);
   const record = value as PhaseRecord;
   if (l.key.kind === 'phase' && record.kind === 'done' && record.artifact) {

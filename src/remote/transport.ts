@@ -8,7 +8,8 @@
  * (a background fetch updates the value it compares against, silently
  * defeating it) and never a `+` refspec (with a lease, two racing pushers
  * were measured to both win). Our chains only ever grow, so every update is a
- * fast-forward anyway; the lease makes "someone else appended first" a
+ * fast-forward (but the head's cut every HEAD_WINDOW starts, which the
+ * explicit lease allows); the lease makes "someone else appended first" a
  * rejection instead of a silent no-op.
  */
 import { unreachable } from '../core/errors.js';
@@ -16,18 +17,21 @@ import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { git, type GitResult } from '../git/git.js';
 import type { RefNames } from './ref-names.js';
 
-const configuredTimeoutMs = () => {
-  const v = Number(process.env.CONDUCTOR_REMOTE_TIMEOUT_MS);
-  return Number.isFinite(v) && v > 0 ? v : 30_000;
-};
+/** What bounds each network call: the caller's limit per call (the CLI reads CONDUCTOR_REMOTE_TIMEOUT_MS), and its deadline. */
+export interface NetLimits {
+  /** The most one call may take, ms (default 30 s). */
+  timeoutMs?: number;
+  /** Epoch ms by which every call must be over (a caller with a time budget, like the post-commit hook). */
+  deadline?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * How long the next network call may take: the configured limit, cut to what
- * is left before `deadline` (a caller with a time budget, like the
- * post-commit hook). Time already up means unreachable, without trying.
+ * How long the next network call may take: the limit, cut to what is left
+ * before the deadline. Time already up means unreachable, without trying.
  */
-function timeoutMs(remote: string, deadline: number | undefined): number {
-  const limit = configuredTimeoutMs();
+function timeoutMs(remote: string, { timeoutMs: limit = DEFAULT_TIMEOUT_MS, deadline }: NetLimits): number {
   if (deadline === undefined) return limit;
   const left = Math.floor(deadline - Date.now());
   if (left <= 0) throw unreachable('E_REMOTE_UNREACHABLE', `ran out of time for the coordination remote "${remote}": work locally with --offline and run 'git conductor sync' later`, { remote });
@@ -51,10 +55,10 @@ const isLockRace = (r: GitResult) => /cannot lock ref|Unable to create '.*\.lock
  * refs the remote no longer has; only for our whole namespace). Throws exit 5
  * when unreachable.
  */
-export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], prune: boolean, deadline?: number): void {
+export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], prune: boolean, limits: NetLimits = {}): void {
   const args = ['-c', 'fetch.writeCommitGraph=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-recurse-submodules', ...(prune ? ['--prune'] : []), names.remote, ...refspecs];
   for (let i = 0; ; i++) {
-    const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(names.remote, deadline) });
+    const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(names.remote, limits) });
     if (r.code === 0) return;
     if (!isLockRace(r) || i >= RETRY_BOUNDS.FETCH_LOCK_TRIES - 1) throw cannotReach(names.remote, r);
     sleep(20 + Math.random() * 60);
@@ -80,11 +84,11 @@ export interface PushOutcome {
  * when git reports no outcome at all (the remote was not reached, or the
  * connection died: then the caller asks the remote what it holds).
  */
-export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false, deadline?: number): Map<string, PushOutcome> | GitResult {
+export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false, limits: NetLimits = {}): Map<string, PushOutcome> | GitResult {
   const args = ['-c', 'push.recurseSubmodules=no', 'push', '--porcelain', '--no-verify', ...(atomic ? ['--atomic'] : []), remote];
   for (const l of leases) args.push(`--force-with-lease=${l.ref}:${l.expect ?? ''}`);
   for (const l of leases) args.push(`${l.next ?? ''}:${l.ref}`);
-  const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(remote, deadline) });
+  const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(remote, limits) });
   const out = new Map<string, PushOutcome>();
   // What the server said about a refusal ("remote: ..."): why it refused, e.g. read-only or full.
   const says = r.stderr.split('\n').filter((l) => l.startsWith('remote:')).map((l) => l.slice(7).trim()).filter(Boolean).join('; ');
@@ -102,8 +106,8 @@ export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic 
 }
 
 /** The remote's actual values for `refs` (absent = no such ref). Throws exit 5 when unreachable. */
-export function lsRemote(cwd: string, remote: string, refs: string[], deadline?: number): Map<string, string> {
-  const r = git(['ls-remote', remote, ...refs], { cwd, allowFail: true, timeoutMs: timeoutMs(remote, deadline) });
+export function lsRemote(cwd: string, remote: string, refs: string[], limits: NetLimits = {}): Map<string, string> {
+  const r = git(['ls-remote', remote, ...refs], { cwd, allowFail: true, timeoutMs: timeoutMs(remote, limits) });
   if (r.code !== 0) throw cannotReach(remote, r);
   const out = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
@@ -118,11 +122,11 @@ export function lsRemote(cwd: string, remote: string, refs: string[], deadline?:
  * first), or thrown (unreachable: exit 5; refused by the host: exit 5 with the
  * fallback namespace named).
  */
-export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false, deadline?: number): 'won' | 'lost' {
-  const res = pushLeases(cwd, names.remote, leases, atomic, deadline);
+export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = false, limits: NetLimits = {}): 'won' | 'lost' {
+  const res = pushLeases(cwd, names.remote, leases, atomic, limits);
   if (!(res instanceof Map)) {
     // No per-ref outcome: the connection failed, perhaps after the remote applied the push. Ask it what it holds now.
-    const actual = askAgain(cwd, names.remote, leases.map((l) => l.ref), deadline);
+    const actual = askAgain(cwd, names.remote, leases.map((l) => l.ref), limits);
     const says = gitSays(res);
     if (!actual) {
       if (neverConnected(res)) throw cannotReach(names.remote, res);
@@ -136,7 +140,7 @@ export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = 
   if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
   // "[remote rejected]" is also how a server reports losing its ref lock to a
   // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
-  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref), deadline);
+  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref), limits);
   const refused = [...res.values()].find((o) => o.status === 'refused')!;
   if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
   throw refusedError(names, refused.detail);
@@ -164,12 +168,12 @@ export function refusedError(names: RefNames, detail: string) {
 export { cannotReach };
 
 /** The remote's values after a push that gave no outcome, asked up to OUTCOME_TRIES times; undefined when it never answered. */
-function askAgain(cwd: string, remote: string, refs: string[], deadline: number | undefined): Map<string, string> | undefined {
+function askAgain(cwd: string, remote: string, refs: string[], limits: NetLimits): Map<string, string> | undefined {
   for (let i = 1; ; i++) {
     try {
-      return lsRemote(cwd, remote, refs, deadline);
+      return lsRemote(cwd, remote, refs, limits);
     } catch {
-      if (i >= RETRY_BOUNDS.OUTCOME_TRIES || (deadline !== undefined && Date.now() >= deadline)) return undefined;
+      if (i >= RETRY_BOUNDS.OUTCOME_TRIES || (limits.deadline !== undefined && Date.now() >= limits.deadline)) return undefined;
       sleep(200);
     }
   }
@@ -193,12 +197,12 @@ export interface Transport {
   pushCas(leases: Lease[], atomic: boolean): 'won' | 'lost';
 }
 
-/** The real transport: git fetch, ls-remote and push, each bounded by the deadline. */
-export function gitTransport(cwd: string, names: RefNames, deadline: number | undefined): Transport {
+/** The real transport: git fetch, ls-remote and push, each bounded by `limits`. */
+export function gitTransport(cwd: string, names: RefNames, limits: NetLimits): Transport {
   return {
-    fetch: (refspecs, prune) => fetchRefspecs(cwd, names, refspecs, prune, deadline),
-    lsRemote: (refs) => lsRemote(cwd, names.remote, refs, deadline),
-    pushCas: (leases, atomic) => pushCas(cwd, names, leases, atomic, deadline),
+    fetch: (refspecs, prune) => fetchRefspecs(cwd, names, refspecs, prune, limits),
+    lsRemote: (refs) => lsRemote(cwd, names.remote, refs, limits),
+    pushCas: (leases, atomic) => pushCas(cwd, names, leases, atomic, limits),
   };
 }
 

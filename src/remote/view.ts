@@ -25,6 +25,8 @@ export interface LinkCtx {
   readonly host: string;
   /** Epoch ms by which every network call must be over (see transport.ts). */
   readonly deadline?: number;
+  /** The most one network call may take, ms (see transport.ts). */
+  readonly remoteTimeoutMs?: number;
   /** The time now, epoch ms (the api's clock). */
   readonly clock: () => number;
 }

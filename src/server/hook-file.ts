@@ -11,12 +11,11 @@
  * neither is there it refuses the push saying so: an enforcement hook that
  * cannot run must not let everything through.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { randomHex } from '../store/fs-atomic.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHAINED_SUFFIX, installChained, pathExists as exists, readHookText as readText, uninstallChained, type ChainedResult } from '../hooks/chained-file.js';
 
 export const HOOK = 'pre-receive';
-export const CHAINED_SUFFIX = '.pre-conductor';
 const START = '# >>> git-conductor pre-receive\n';
 const END = '# <<< git-conductor pre-receive\n';
 
@@ -68,24 +67,6 @@ ${END}`;
 
 const isOurs = (text: string | undefined) => text !== undefined && text.includes(START) && text.includes(END);
 
-function readText(file: string): string | undefined {
-  try {
-    return lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-const exists = (p: string) => {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The CLI a stub names, if `text` is our stub. */
 export function stubCli(text: string | undefined): CliLocation | undefined {
   if (!isOurs(text)) return undefined;
@@ -95,63 +76,15 @@ export function stubCli(text: string | undefined): CliLocation | undefined {
   return node && script ? { node, script } : undefined;
 }
 
-export type HookAction = 'created' | 'chained' | 'updated' | 'unchanged' | 'removed' | 'restored' | 'absent' | 'left';
-
-export interface HookFileResult {
-  file: string;
-  action: HookAction;
-  chained?: string;
-  note?: string;
-}
-
-function writeHook(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomHex(4)}`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o755 });
-    chmodSync(tmp, 0o755);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+export type { HookAction } from '../hooks/chained-file.js';
+export type HookFileResult = ChainedResult;
 
 export function installStub(hooksDir: string, cli: CliLocation): HookFileResult {
-  const file = join(hooksDir, HOOK);
-  const chained = file + CHAINED_SUFFIX;
-  const stub = stubText(cli);
-  const current = readText(file);
-  const before = exists(chained) ? chained : undefined;
-  if (isOurs(current)) {
-    if (current === stub && (statSync(file).mode & 0o111) !== 0) return { file, action: 'unchanged', chained: before };
-    writeHook(file, stub);
-    return { file, action: 'updated', chained: before };
-  }
-  if (current !== undefined) {
-    if (before) return { file, action: 'left', note: `both ${HOOK} and ${HOOK}${CHAINED_SUFFIX} exist and ${HOOK} is not ours: merge them by hand, then run 'git conductor server install' again` };
-    renameSync(file, chained);
-    writeHook(file, stub);
-    return { file, action: 'chained', chained };
-  }
-  writeHook(file, stub);
-  return { file, action: 'created', chained: before };
+  return installChained(join(hooksDir, HOOK), stubText(cli), isOurs, 'git conductor server install');
 }
 
 export function uninstallStub(hooksDir: string): HookFileResult {
-  const file = join(hooksDir, HOOK);
-  const chained = file + CHAINED_SUFFIX;
-  const current = readText(file);
-  const hasChained = exists(chained);
-  if (current !== undefined && !isOurs(current)) {
-    return { file, action: 'left', note: hasChained ? `${HOOK} was replaced by another tool; the hook from before git-conductor is still in ${HOOK}${CHAINED_SUFFIX}` : `${HOOK} is not ours` };
-  }
-  if (current !== undefined) rmSync(file);
-  if (hasChained) {
-    renameSync(chained, file);
-    return { file, action: 'restored', chained };
-  }
-  return { file, action: current !== undefined ? 'removed' : 'absent' };
+  return uninstallChained(join(hooksDir, HOOK), isOurs, `${HOOK} is not ours`);
 }
 
 export type HookState = 'installed' | 'outdated' | 'missing' | 'foreign';

@@ -24,7 +24,7 @@ import type { HeadRecord, PhaseRecord } from '../core/schemas.js';
 import { importedArtifact } from '../remote/imported-artifact.js';
 import { commitParents } from '../remote/objects.js';
 import type { RefKey } from '../remote/ref-names.js';
-import { chainKey, readTracking, type ChainCache, type ChainEntry } from '../remote/tracking.js';
+import { chainKey, isHeadRoot, readTracking, type ChainCache, type ChainEntry } from '../remote/tracking.js';
 import { ARTIFACT_CAP } from '../remote/view.js';
 import { heldSprint, keyOf, listed, type RefMap } from './held-sprint.js';
 
@@ -118,8 +118,11 @@ export function checkConductorUpdates(cwd: string, prefix: string, before: RefMa
     }
     const chain = key.kind === 'head' ? state.head : state.phases.get(chainKey(key.sprint, key.phase));
     const entries = (chain?.entries ?? []) as ChainEntry<unknown>[];
-    const from = isZero(u.old) ? 0 : entries.findIndex((e) => e.commit === u.old) + 1;
-    if (from === 0 && !isZero(u.old)) throw refused(u.ref, rewindOrFork(cwd, u));
+    let from = isZero(u.old) ? 0 : entries.findIndex((e) => e.commit === u.old) + 1;
+    if (from === 0 && !isZero(u.old)) {
+      if (!(key.kind === 'head' && isHeadCut(cwd, u, entries as ChainEntry<HeadRecord>[]))) throw refused(u.ref, rewindOrFork(cwd, u));
+      from = 0; // every entry of the fresh chain is new
+    }
     const added = entries.slice(from);
     if (key.kind === 'head') {
       for (const e of added as ChainEntry<HeadRecord>[]) {
@@ -138,6 +141,18 @@ export function checkConductorUpdates(cwd: string, prefix: string, before: RefMa
       }
     }
   }
+}
+
+/**
+ * The head's one non-fast-forward (remote/publish.ts): a fresh chain whose
+ * root is numbered 1 + k × HEAD_WINDOW and follows the old tip's number, so
+ * no entry is taken back or replaced, only older history let go.
+ */
+function isHeadCut(cwd: string, u: RefUpdate, entries: ChainEntry<HeadRecord>[]): boolean {
+  const first = entries[0];
+  if (!first || !isHeadRoot(first.record.seq) || commitParents(cwd, [first.commit], 1).get(first.commit)?.length) return false;
+  const old = readTracking(cwd, [{ ref: u.ref, key: { kind: 'head' }, oid: u.old, unchecked: true }], () => true, ARTIFACT_CAP).head;
+  return old?.entries.at(-1)?.record.seq === first.record.seq - 1;
 }
 
 /** Why an update that does not extend the ref's chain is refused: it drops entries, or replaces them. */

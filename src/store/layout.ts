@@ -35,6 +35,14 @@ export class Layout {
   get audit() {
     return child(this.root, 'audit.jsonl');
   }
+  /** The audit log's previous generation, rotated away by `clean` (see audit-log.ts). */
+  get auditRotated() {
+    return child(this.root, 'audit.1.jsonl');
+  }
+  /** Loose objects our writes added since git's maintenance last ran (see git/maintenance.ts). */
+  get looseCounter() {
+    return child(this.root, 'loose-objects-written');
+  }
   get fetchStamp() {
     return child(this.root, 'remote-fetched-at');
   }

@@ -46,6 +46,8 @@ export class SeqLog<R extends { seq: number }> {
     private readonly schema: () => z.ZodMiniType<R>,
     /** What to tell the user when an entry is corrupt. */
     private readonly repair: string,
+    /** Test-only: the pause point appends hang at (see fs-atomic.ts). */
+    private readonly testPause?: string,
   ) {}
 
   /** Entry numbers present, ascending. */
@@ -120,10 +122,10 @@ export class SeqLog<R extends { seq: number }> {
     const stage = child(this.dir, `.stage-${process.pid}-${randomHex(6)}`);
     mkdirSync(stage);
     try {
-      pausePoint('after-mkdir');
+      pausePoint('after-mkdir', this.testPause);
       for (const [name, bytes] of Object.entries(payload)) writeFileDurable(child(stage, name), bytes);
       writeFileDurable(child(stage, RECORD_FILE), JSON.stringify(full) + '\n');
-      pausePoint('before-rename');
+      pausePoint('before-rename', this.testPause);
       renameSync(stage, entryDir(this.dir, seq));
     } catch (e) {
       rmSync(stage, { recursive: true, force: true });
@@ -133,7 +135,7 @@ export class SeqLog<R extends { seq: number }> {
       }
       throw e;
     }
-    pausePoint('after-rename');
+    pausePoint('after-rename', this.testPause);
     this.sweepStages();
     return { seq, record: full, dir: entryDir(this.dir, seq) };
   }

@@ -25,16 +25,20 @@ function stateText(file: string, cap: number, repair: string): string | undefine
 
 export class StateStore {
   readonly layout: Layout;
-  constructor(readonly commonDir: string) {
+  constructor(
+    readonly commonDir: string,
+    /** `testPause`: test-only, the pause point every append of this store hangs at (see fs-atomic.ts). */
+    private readonly opts: { testPause?: string } = {},
+  ) {
     this.layout = new Layout(commonDir);
   }
 
   headLog(): SeqLog<HeadRecord> {
-    return new SeqLog(this.layout.head, HeadRecord, `start a new sprint with 'git conductor start'`);
+    return new SeqLog(this.layout.head, HeadRecord, `start a new sprint with 'git conductor start'`, this.opts.testPause);
   }
 
   phaseLog(sprintId: string, phase: string): SeqLog<PhaseRecord> {
-    return new SeqLog(this.layout.phase(sprintId, phase), PhaseRecord, REPAIR_PHASE(phase));
+    return new SeqLog(this.layout.phase(sprintId, phase), PhaseRecord, REPAIR_PHASE(phase), this.opts.testPause);
   }
 
   activeSprintId(): string | undefined {

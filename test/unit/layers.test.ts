@@ -1,7 +1,7 @@
 /**
  * The layering the README's Architecture section states, checked on the
- * sources: cli → api → core / store / remote / hooks → git, core pure, and
- * no exit number standing in for a meaning.
+ * sources: cli → api → core / store / remote / hooks → git, core pure, only
+ * cli/ reading the environment, and no exit number standing in for a meaning.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,20 @@ const files = (dir: string): string[] =>
   readdirSync(join(SRC, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 const importsOf = (file: string) => [...readFileSync(join(SRC, file), 'utf8').matchAll(/(?:from |import\()'(\.[^']+)'/g)].map((m) => resolve(join(SRC, file, '..'), m[1]!).slice(SRC.length + 1).split('/')[0]!);
 
+/** The files below cli/ that may touch process.env, and why. */
+const ENV_EXCEPTIONS: Record<string, string> = {
+  // Hands the inherited environment to the git it spawns; it reads no variable's meaning.
+  'git/git.ts': 'passes the environment on to git',
+  // GIT_DIR, GIT_COMMON_DIR, GIT_WORK_TREE: set by git around a hook; discovery must then ask git, as git itself does.
+  'store/repo.ts': "git's own discovery variables",
+};
+
 describe('layers', () => {
+  it('only cli/ reads process.env (and the listed exceptions)', () => {
+    const code = (f: string) => readFileSync(join(SRC, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const readers = files('.').filter((f) => !f.startsWith('cli/') && /process\.env\b/.test(code(f)));
+    expect(readers.filter((f) => !(f in ENV_EXCEPTIONS))).toEqual([]);
+  });
   it('api/ never imports git/ or cli/', () => {
     for (const f of files('api')) expect(importsOf(f).filter((d) => d === 'git' || d === 'cli'), f).toEqual([]);
   });

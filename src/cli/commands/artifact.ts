@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import type { ValidateResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
 import { color as c, jsonText, rawBytes, stdout, write } from '../output.js';
-import { api, repoEnv, run, withCommon } from './shared.js';
+import { api, envOptions, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   const artifact = program.command('artifact').description('completed artifacts, and checking one before completing');
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .description("print a done phase's stored artifact (checked against its sha256)")
     .addOption(new Option('--raw', 'print the exact stored bytes (control characters shown as ? on a terminal)'))
     .action(async (phase, o) => {
-      if (o.raw && !o.json) return rawBytes(await (await api()).artifactRaw({ ...o, phase, env: process.env, repoEnv: repoEnv() }));
+      if (o.raw && !o.json) return rawBytes(await (await api()).artifactRaw({ ...o, phase, ...envOptions(), env: process.env }));
       return run((await api()).artifactShow, (r) => write(1, jsonText(r.content, 2) + '\n'))({ ...o, phase });
     });
 

@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import type { DoctorCheck } from '../../api/index.js';
 import { json, stdout } from '../output.js';
-import { api, gitConfigFiles, repoEnv, testClock, withCommon } from './shared.js';
+import { api, envOptions, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('doctor'))
     .description('check git, the coordination remote, and whether it accepts refs in our namespace')
     .option('--remote <name>', 'check this remote instead of the configured one')
     .action(async (o) => {
-      const r = await (await api()).doctor({ ...o, ...testClock(), env: process.env, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
+      const r = await (await api()).doctor({ ...o, ...envOptions(), env: process.env });
       if (o.json) json(r);
       else renderChecks(r.checks);
       if (!r.ok) process.exitCode = 1;

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { PostCommitResult, PrePushResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
 import { stderr } from '../output.js';
-import { api, repoEnv, testClock, warnIfHooksMoved } from './shared.js';
+import { api, envOptions, warnIfHooksMoved } from './shared.js';
 
 /** A hook must finish in bounded time, whatever the state or a remote does. */
 const hookBudgetMs = () => {
@@ -37,7 +37,7 @@ async function postCommit(): Promise<void> {
   const budget = hookBudgetMs();
   const deadline = Date.now() + budget - Math.min(1000, budget / 4);
   try {
-    renderPostCommit(await (await api()).postCommit({ deadline, ...testClock(), env: process.env, repoEnv: repoEnv() }));
+    renderPostCommit(await (await api()).postCommit({ deadline, ...envOptions(), env: process.env }));
   } catch (e) {
     // Bookkeeping never fails a commit: say what went wrong and carry on.
     stderr(`git-conductor - post-commit: ${e instanceof Error ? e.message : String(e)}; the commit stands`);
@@ -57,7 +57,7 @@ async function prePush(args: string[]): Promise<void> {
   };
   // The fetch before allowing a protected push, and asking the remote its default branch, share the hook's budget.
   const deadline = Date.now() + hookBudgetMs();
-  renderPrePush(await (await api()).prePush({ env, remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', deadline, repoEnv: repoEnv() }));
+  renderPrePush(await (await api()).prePush({ env, remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', deadline, ...envOptions() }));
 }
 
 function renderPostCommit(r: PostCommitResult): void {

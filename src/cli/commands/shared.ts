@@ -42,7 +42,7 @@ export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Pro
 export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Promise<void>) {
   return async (o: O & { json?: boolean; agent?: string }) => {
     try {
-      const r = await call({ ...o, ...testClock(), env: process.env, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
+      const r = await call({ ...o, ...envOptions(), env: process.env });
       if (o.json) json(r);
       else await human(r);
       // The change stands; what went wrong beside it goes to stderr, in both modes.
@@ -63,6 +63,32 @@ export function withCommon(cmd: Command, { offline = false } = {}): Command {
   cmd.addOption(new Option('--json', 'print one JSON object on stdout (errors too)'));
   cmd.addOption(new Option('--agent <id>', 'act as this agent (default: see `whoami`)'));
   return offline ? cmd.option('--offline', 'with a coordination remote: act locally, publish later with sync') : cmd;
+}
+
+/**
+ * What the environment means for every library call, read here and nowhere
+ * below: CONDUCTOR_REMOTE_TIMEOUT_MS (the most one network call may take),
+ * PATH (where the hooks will find the CLI), GIT_DIR and friends, the git
+ * config files a core.hooksPath change can land in, and the test-only clock offset
+ * and pause point (CONDUCTOR_TEST_PAUSE: an append hangs there until killed).
+ */
+export function envOptions(): {
+  clockOffsetMs?: number;
+  remoteTimeoutMs?: number;
+  path?: string;
+  testPause?: string;
+  configFiles: string[];
+  repoEnv: ReturnType<typeof repoEnv>;
+} {
+  const timeout = Number(process.env.CONDUCTOR_REMOTE_TIMEOUT_MS);
+  return {
+    ...testClock(),
+    configFiles: gitConfigFiles(),
+    repoEnv: repoEnv(),
+    ...(Number.isFinite(timeout) && timeout > 0 ? { remoteTimeoutMs: timeout } : {}),
+    path: process.env.PATH ?? '',
+    ...(process.env.CONDUCTOR_TEST_PAUSE ? { testPause: process.env.CONDUCTOR_TEST_PAUSE } : {}),
+  };
 }
 
 /**
