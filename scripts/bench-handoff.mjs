@@ -15,7 +15,12 @@ async function midSprint() {
   mkdirSync(join(cwd, '.conductor'));
   for (const phase of ['think', 'plan', 'build', 'review', 'security']) {
     const file = join(cwd, '.conductor', `${phase}.json`);
-    const cp = { summary: `${phase}: what the next phase must know, in a sentence or two`, key_files: ['src/a.ts:10', 'src/b.ts:20'], decisions_made: ['one decision', 'another'], open_questions: ['one question'] };
+    const cp = {
+      summary: `${phase}: what the next phase must know, in a sentence or two`,
+      key_files: ['src/a.ts:10', 'src/b.ts:20'],
+      decisions_made: ['one decision', 'another'],
+      open_questions: ['one question'],
+    };
     const template = JSON.parse(readFileSync(join(ROOT, 'templates', 'artifacts', `${phase}.json`), 'utf8'));
     writeFileSync(file, JSON.stringify({ ...template, context_checkpoint: cp }));
     await lib.claim({ cwd, phase, agent: 'lead' });
@@ -26,7 +31,10 @@ async function midSprint() {
 }
 
 const cwd = await midSprint();
-const cli = (...args) => () => timeNode([CLI, ...args], cwd);
+const cli =
+  (...args) =>
+  () =>
+    timeNode([CLI, ...args], cwd);
 const cases = [
   { name: 'context', run: cli('context') },
   { name: 'context --phase ship', run: cli('context', '--phase', 'ship') },
@@ -34,5 +42,10 @@ const cases = [
   { name: 'journal', run: cli('journal') },
 ];
 const result = await measure(cases, { baseline: cli('status'), cwd });
-const pass = report(`git-conductor handoff commands, default graph${quick ? ' (quick: few runs, noisy)' : ''}`, result, 1.3, 'git conductor status');
+const pass = report(
+  `git-conductor handoff commands, default graph${quick ? ' (quick: few runs, noisy)' : ''}`,
+  result,
+  1.3,
+  'git conductor status',
+);
 console.log(pass ? 'PASS: every command within 1.3x status' : 'FAIL: some command above 1.3x status (informative; exit code stays 0)');

@@ -19,7 +19,10 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.st
 Object.assign(env, {
   PATH: `${bin}${delimiter}${process.env.PATH}`,
   CONDUCTOR_AGENT: 'bench',
-  GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com',
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
   GIT_CONFIG_NOSYSTEM: '1',
 });
 const repo = join(root, 'repo');
@@ -64,7 +67,8 @@ for (let i = 0; i < RUNS + 2; i++) {
   if (keep) Object.entries({ floor, startup, complete, without, plain, trailer }).forEach(([k, v]) => t[k].push(v));
 }
 const done = JSON.parse(sh(process.execPath, [CLI, 'status', '--json']).stdout).phases;
-if (Object.values(done).filter((p) => p.state === 'done').length !== 2 * (RUNS + 2)) throw new Error('a trailer commit did not complete its phase');
+if (Object.values(done).filter((p) => p.state === 'done').length !== 2 * (RUNS + 2))
+  throw new Error('a trailer commit did not complete its phase');
 rmSync(root, { recursive: true, force: true });
 
 const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
@@ -76,6 +80,10 @@ console.log(`  git conductor complete (by hand)   ${f(m.complete)}`);
 console.log(`  git commit, no hooks               ${f(m.without)}`);
 console.log(`  git commit, hooks, no trailer      ${f(m.plain)}   ratio ${(m.plain / m.without).toFixed(2)}x`);
 console.log(`  git commit, hooks, completes phase ${f(m.trailer)}   ratio ${(m.trailer / m.without).toFixed(2)}x`);
-console.log(`  added by hooks: ${(m.plain - m.without).toFixed(1)} ms without a trailer, ${(m.trailer - m.without).toFixed(1)} ms completing a phase`);
+console.log(
+  `  added by hooks: ${(m.plain - m.without).toFixed(1)} ms without a trailer, ${(m.trailer - m.without).toFixed(1)} ms completing a phase`,
+);
 console.log(`  no-trailer overhead / CLI start-up: ${((m.plain - m.without) / m.startup).toFixed(2)}x (target: at most 1)`);
-console.log(`  completing overhead / 'git conductor complete': ${((m.trailer - m.without) / m.complete).toFixed(2)}x (the hook is one CLI run doing the same work)`);
+console.log(
+  `  completing overhead / 'git conductor complete': ${((m.trailer - m.without) / m.complete).toFixed(2)}x (the hook is one CLI run doing the same work)`,
+);

@@ -9,7 +9,15 @@ import { join, resolve } from 'node:path';
 
 const CLI = resolve(new URL('.', import.meta.url).pathname, '../dist/cli.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', CONDUCTOR_AGENT: 'bench', GIT_CONFIG_NOSYSTEM: '1' };
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+  CONDUCTOR_AGENT: 'bench',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 for (const k of Object.keys(env)) if (/^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|CONDUCTOR_(?!AGENT))/.test(k)) delete env[k];
 
 function run(cmd, args, cwd) {

@@ -109,7 +109,18 @@ const audit = join(logRepo, '.git', 'conductor', 'audit.jsonl');
 const some = JSON.parse(readFileSync(audit, 'utf8').trim().split('\n').at(-1)).sprint_id;
 const at = new Date().toISOString();
 const lines = [];
-for (let i = 0; i < AUDIT_LINES; i++) lines.push(JSON.stringify({ at, event: 'claim', sprint_id: `20250101-000000-${(i % 4096).toString(16).padStart(6, '0')}`, phase: 'think', agent: 'x', host: 'h', detail: `line ${i}` }));
+for (let i = 0; i < AUDIT_LINES; i++)
+  lines.push(
+    JSON.stringify({
+      at,
+      event: 'claim',
+      sprint_id: `20250101-000000-${(i % 4096).toString(16).padStart(6, '0')}`,
+      phase: 'think',
+      agent: 'x',
+      host: 'h',
+      detail: `line ${i}`,
+    }),
+  );
 appendFileSync(audit, lines.join('\n') + '\n');
 const floor = [];
 const logAll = [];
@@ -124,8 +135,12 @@ const f = median(floor);
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 const bound = (phases + 2) * KEEP;
 console.log(`\nbounded remote (${SPRINTS} sprints, keep_sprints ${KEEP}${quick ? ', quick' : ''})`);
-console.log(`refs on the remote          ${refs} (fresh remote: ${freshRefs}; bound (phases + 2) x kept = ${bound})   ${verdict(refs <= bound)}`);
-console.log(`teammate's plain git push   ${pushRatio.toFixed(2)}x a fresh remote's (${median(pBig).toFixed(1)} vs ${median(pFresh).toFixed(1)} ms)   target 1.20x   ${verdict(pushRatio <= 1.2)}`);
+console.log(
+  `refs on the remote          ${refs} (fresh remote: ${freshRefs}; bound (phases + 2) x kept = ${bound})   ${verdict(refs <= bound)}`,
+);
+console.log(
+  `teammate's plain git push   ${pushRatio.toFixed(2)}x a fresh remote's (${median(pBig).toFixed(1)} vs ${median(pFresh).toFixed(1)} ms)   target 1.20x   ${verdict(pushRatio <= 1.2)}`,
+);
 console.log(`loose objects on the clone  ${looseAfter} after ~${written} written by the tool (${looseBefore} before)`);
 console.log(`\nlong head history (${HEAD_ENTRIES} entries in the old format)`);
 console.log(`status                      ${statusRatio.toFixed(2)}x a fresh remote's   target 1.50x   ${verdict(statusRatio <= 1.5)}`);

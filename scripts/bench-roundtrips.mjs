@@ -92,7 +92,20 @@ async function freePort() {
 
 const root = tempDir('conductor-rtt-');
 const daemonPort = await freePort();
-const daemon = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${daemonPort}`, `--base-path=${root}`, '--export-all', '--enable=receive-pack', root], { env: benchEnv(), stdio: 'ignore', detached: true });
+const daemon = spawn(
+  'git',
+  [
+    'daemon',
+    '--reuseaddr',
+    '--listen=127.0.0.1',
+    `--port=${daemonPort}`,
+    `--base-path=${root}`,
+    '--export-all',
+    '--enable=receive-pack',
+    root,
+  ],
+  { env: benchEnv(), stdio: 'ignore', detached: true },
+);
 const stopDaemon = () => {
   try {
     process.kill(-daemon.pid, 'SIGKILL');
@@ -152,7 +165,9 @@ try {
 
   const rows = [];
   rows.push(await counted('raw git push', '(baseline)', rawPush));
-  rows.push(await counted('raw git fetch', '(baseline)', () => run('git', ['fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*'], b.dir)));
+  rows.push(
+    await counted('raw git fetch', '(baseline)', () => run('git', ['fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*'], b.dir)),
+  );
   rows.push(await counted('status', 'none', () => b.cli('status')));
   rows.push(await counted('claim, fresh view', 'one push', () => b.cli('claim', fresh())));
   const held = fresh();
@@ -160,11 +175,13 @@ try {
   await ok('git', ['fetch', '-q'], b.dir);
   rows.push(await counted('claim refused (held)', 'one fetch', () => b.cli('claim', held), 3));
   let took;
-  rows.push(await counted('next --claim', 'one fetch + one push', async () => {
-    const r = await b.cli('next', '--claim', '--json');
-    took = JSON.parse(r.out || '{}').claimed?.phase;
-    return r;
-  }));
+  rows.push(
+    await counted('next --claim', 'one fetch + one push', async () => {
+      const r = await b.cli('next', '--claim', '--json');
+      took = JSON.parse(r.out || '{}').claimed?.phase;
+      return r;
+    }),
+  );
   if (took !== phases[next].name) throw new Error(`next --claim took ${took}, expected the first free phase ${phases[next].name}`);
   next++;
   // Not a goal, for the record: a claim made on a stale view loses its push, then fetches and names the winner.
@@ -190,7 +207,9 @@ try {
   console.log('command                  conns  fetch  push  round trips  = raw pushes  goal');
   for (const r of rows) {
     const ratio = (r.turns / push.turns).toFixed(2);
-    console.log(`${r.label.padEnd(24)} ${String(r.conns).padStart(5)}  ${String(r.fetches).padStart(5)}  ${String(r.pushes).padStart(4)}  ${String(r.turns).padStart(11)}  ${ratio.padStart(12)}  ${r.goal}`);
+    console.log(
+      `${r.label.padEnd(24)} ${String(r.conns).padStart(5)}  ${String(r.fetches).padStart(5)}  ${String(r.pushes).padStart(4)}  ${String(r.turns).padStart(11)}  ${ratio.padStart(12)}  ${r.goal}`,
+    );
   }
   const verdict = (r, want) => (r.fetches === want.fetch && r.pushes === want.push ? 'MET' : 'NOT MET');
   const by = (l) => rows.find((r) => r.label === l);
@@ -198,7 +217,9 @@ try {
     `goals: status ${verdict(by('status'), { fetch: 0, push: 0 })}; claim ${verdict(by('claim, fresh view'), { fetch: 0, push: 1 })}; refused claim ${verdict(by('claim refused (held)'), { fetch: 1, push: 0 })}; next --claim ${verdict(by('next --claim'), { fetch: 1, push: 1 })}`,
   );
   const [c, p, f] = [median(claims), median(raw), median(floor)];
-  console.log(`claim / raw git push at this latency = ${(c / p).toFixed(2)}x wall time; claim = raw push + ${((c - p) / f).toFixed(2)}x node -e 0 (${RUNS} interleaved runs, medians)`);
+  console.log(
+    `claim / raw git push at this latency = ${(c / p).toFixed(2)}x wall time; claim = raw push + ${((c - p) / f).toFixed(2)}x node -e 0 (${RUNS} interleaved runs, medians)`,
+  );
 } finally {
   proxy.close();
   stopDaemon();

@@ -36,7 +36,10 @@ const guarded = setup('guarded', true);
 const m = { floor: [], pushPlain: [], pushGuarded: [], claimPlain: [], claimGuarded: [] };
 for (let i = 1; i <= RUNS; i++) {
   m.floor.push(timeNode(['-e', '0'], root, env));
-  for (const [repo, push, claim] of [[plain, m.pushPlain, m.claimPlain], [guarded, m.pushGuarded, m.claimGuarded]]) {
+  for (const [repo, push, claim] of [
+    [plain, m.pushPlain, m.claimPlain],
+    [guarded, m.pushGuarded, m.claimGuarded],
+  ]) {
     const commit = sh('git', ['commit-tree', repo.tree, '-m', `bench ${i}`], repo.work, env).trim();
     push.push(time('git', ['push', '-q', '--no-verify', 'origin', `${commit}:refs/heads/bench-${i}`], repo.work));
     claim.push(time(process.execPath, [CLI, 'claim', `p${i}`], repo.work));

@@ -55,7 +55,10 @@ async function twoHundredPhases() {
 }
 
 function casesFor(label, { cwd, claimTarget }, build = CLI, tag = '') {
-  const cli = (...args) => () => timeNode([build, ...args], cwd);
+  const cli =
+    (...args) =>
+    () =>
+      timeNode([build, ...args], cwd);
   return [
     { name: `status (${label})${tag}`, run: cli('status') },
     { name: `next (${label})${tag}`, run: cli('next', '--agent', ME) },
@@ -71,14 +74,24 @@ function casesFor(label, { cwd, claimTarget }, build = CLI, tag = '') {
   ];
 }
 
-const graphs = [['7 phases', await sevenPhases()], ['200 phases', await twoHundredPhases()]];
-const result = await measure(graphs.flatMap(([label, g]) => [...casesFor(label, g), ...(AGAINST ? casesFor(label, g, AGAINST, ' [against]') : [])]));
-const pass = report(`git-conductor start-up${quick ? ' (quick: few runs, noisy)' : ''}${CLI === BUILT_CLI ? '' : ` of ${CLI}`}${AGAINST ? `; [against]: ${AGAINST}` : ''}`, result);
+const graphs = [
+  ['7 phases', await sevenPhases()],
+  ['200 phases', await twoHundredPhases()],
+];
+const result = await measure(
+  graphs.flatMap(([label, g]) => [...casesFor(label, g), ...(AGAINST ? casesFor(label, g, AGAINST, ' [against]') : [])]),
+);
+const pass = report(
+  `git-conductor start-up${quick ? ' (quick: few runs, noisy)' : ''}${CLI === BUILT_CLI ? '' : ` of ${CLI}`}${AGAINST ? `; [against]: ${AGAINST}` : ''}`,
+  result,
+);
 console.log(pass ? 'PASS: every command within the target' : 'FAIL: some command above the target (informative; exit code stays 0)');
 
 if (!process.argv.includes('--core-only')) {
   const here = join(ROOT, 'scripts');
-  const others = readdirSync(here).filter((f) => /^bench-.+\.mjs$/.test(f)).sort();
+  const others = readdirSync(here)
+    .filter((f) => /^bench-.+\.mjs$/.test(f))
+    .sort();
   for (const f of others) {
     console.log(`\n== ${basename(f)}`);
     const r = spawnSync(process.execPath, [join(here, f), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });

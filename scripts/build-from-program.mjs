@@ -23,7 +23,16 @@ export async function buildFromProgram() {
       `export { completionScript, SHELLS, scriptFile } from './src/cli/completion-scripts.ts';`,
     ].join('\n');
     const out = join(tmp, 'program.mjs');
-    await build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, packages: 'external', logLevel: 'error' });
+    await build({
+      stdin: { contents: entry, resolveDir: root, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: out,
+      packages: 'external',
+      logLevel: 'error',
+    });
     const m = await import(pathToFileURL(out).href);
     const program = m.buildProgram(version);
     const specs = m.commandSpecs(program);
@@ -31,9 +40,13 @@ export async function buildFromProgram() {
     // SOURCE_DATE_EPOCH: reproducible builds; else the package's build date.
     const when = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
     mkdirSync(join(root, 'man'), { recursive: true });
-    writeFileSync(join(root, 'man', 'git-conductor.1'), m.manPage(specs, global, { version, date: when.toISOString().slice(0, 10), description: m.DESCRIPTION }));
+    writeFileSync(
+      join(root, 'man', 'git-conductor.1'),
+      m.manPage(specs, global, { version, date: when.toISOString().slice(0, 10), description: m.DESCRIPTION }),
+    );
     mkdirSync(join(root, 'dist', 'completions'), { recursive: true });
-    for (const shell of m.SHELLS) writeFileSync(join(root, 'dist', 'completions', m.scriptFile(shell)), m.completionScript(shell, specs, global));
+    for (const shell of m.SHELLS)
+      writeFileSync(join(root, 'dist', 'completions', m.scriptFile(shell)), m.completionScript(shell, specs, global));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

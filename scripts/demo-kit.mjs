@@ -42,7 +42,10 @@ export function makeWorld() {
   const root = mkdtempSync(join(tmpdir(), 'conductor-demo-'));
   const bin = writeShim(root, CLI);
   const gitconfig = join(root, 'gitconfig');
-  writeFileSync(gitconfig, '[user]\n\tname = Demo\n\temail = demo@example.com\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n');
+  writeFileSync(
+    gitconfig,
+    '[user]\n\tname = Demo\n\temail = demo@example.com\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
+  );
   const env = { ...process.env };
   for (const k of Object.keys(env)) {
     // Inherited identities and repository overrides would change who acts and where.
@@ -68,7 +71,12 @@ export class Machine {
   }
   /** Runs a program here, as `agent` (CONDUCTOR_AGENT, as an agent's shell would set it). */
   run(cmd, args, { agent, env = {}, input } = {}) {
-    const r = spawnSync(cmd, args, { cwd: this.dir, env: { ...this.world.env, ...(agent ? { CONDUCTOR_AGENT: agent } : {}), ...env }, encoding: 'utf8', input });
+    const r = spawnSync(cmd, args, {
+      cwd: this.dir,
+      env: { ...this.world.env, ...(agent ? { CONDUCTOR_AGENT: agent } : {}), ...env },
+      encoding: 'utf8',
+      input,
+    });
     if (r.error) throw r.error;
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, out: `${r.stdout}${r.stderr}` };
   }

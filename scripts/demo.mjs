@@ -17,17 +17,23 @@ const firstLine = (s) => s.trim().split('\n')[0] ?? '';
 /** An artifact that fits the phase's contract: the example in templates/artifacts/, with these fields changed. */
 const artifactOf = (phase, patch = {}) => {
   const base = JSON.parse(readFileSync(new URL(`../templates/artifacts/${phase}.json`, import.meta.url), 'utf8'));
-  return { ...base, ...patch, summary: typeof patch.summary === 'object' ? { ...base.summary, ...patch.summary } : (patch.summary ?? base.summary) };
+  return {
+    ...base,
+    ...patch,
+    summary: typeof patch.summary === 'object' ? { ...base.summary, ...patch.summary } : (patch.summary ?? base.summary),
+  };
 };
 // Put together at run time, so no credential-shaped string sits in the source.
 const PASTED_KEY = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
-const loserSays = (results) => results.find((r) => r.code === 3 && r.json.error?.code === 'E_LOST_RACE') ?? results.find((r) => r.code === 3);
+const loserSays = (results) =>
+  results.find((r) => r.code === 3 && r.json.error?.code === 'E_LOST_RACE') ?? results.find((r) => r.code === 3);
 
 /** Prints a race's results and returns the winners. */
 function report(results, what) {
   for (const r of results) {
     const e = r.json.error;
-    const said = r.code === 0 ? green(what(r)) : e?.holder ? `${e.code}: held by ${e.holder.agent}@${e.holder.host}` : firstLine(e?.message ?? r.out);
+    const said =
+      r.code === 0 ? green(what(r)) : e?.holder ? `${e.code}: held by ${e.holder.agent}@${e.holder.host}` : firstLine(e?.message ?? r.out);
     console.log(`   ${r.machine.name.padEnd(14)} ${r.agent.padEnd(9)} exit ${r.code}  ${said}`);
   }
   return results.filter((r) => r.code === 0);
@@ -95,10 +101,18 @@ async function main() {
 
   step(`${thinker.agent} thinks, and completes think with an artifact`);
   const tm = thinker.machine;
-  const thinkFile = tm.write('.conductor/think.json', artifactOf('think', {
-    summary: { value_proposition: 'users lose drafts on refresh', narrowest_wedge: 'autosave every 5 s' },
-    context_checkpoint: { summary: 'Drafts vanish on refresh; autosave locally every 5 s, no server sync', key_files: ['src/editor.js:40'], decisions_made: ['localStorage, not IndexedDB'], open_questions: ['storage quota on Safari?'] },
-  }));
+  const thinkFile = tm.write(
+    '.conductor/think.json',
+    artifactOf('think', {
+      summary: { value_proposition: 'users lose drafts on refresh', narrowest_wedge: 'autosave every 5 s' },
+      context_checkpoint: {
+        summary: 'Drafts vanish on refresh; autosave locally every 5 s, no server sync',
+        key_files: ['src/editor.js:40'],
+        decisions_made: ['localStorage, not IndexedDB'],
+        open_questions: ['storage quota on Safari?'],
+      },
+    }),
+  );
   expectThat(tm.conductor(thinker.agent, 'complete', 'think', '--artifact', rel(thinkFile)).code === 0, 'think done; plan unlocked');
 
   step('Same machine, two terminals: claude, opencode and alice race for "plan" on alice\'s laptop');
@@ -108,23 +122,41 @@ async function main() {
     { machine: alice, agent: 'alice', args: ['claim', 'plan'] },
   ]);
   const [planner, ...extraPlanners] = report(planRace, () => 'claimed plan');
-  expectThat(!!planner && extraPlanners.length === 0 && planRace.every((r) => r === planner || r.code === 3), `exactly one winner on one machine: ${planner?.agent}`);
+  expectThat(
+    !!planner && extraPlanners.length === 0 && planRace.every((r) => r === planner || r.code === 3),
+    `exactly one winner on one machine: ${planner?.agent}`,
+  );
   const pm = planner.machine;
-  const planFile = pm.write('.conductor/plan.json', artifactOf('plan', {
-    summary: { planned_files: ['src/autosave.js'] },
-    steps: ['debounce input', 'save to localStorage', 'restore on load'],
-    context_checkpoint: { summary: 'Three steps: debounce input, save to localStorage, restore on load', key_files: ['src/autosave.js'], decisions_made: ['5 s debounce'], open_questions: [] },
-  }));
+  const planFile = pm.write(
+    '.conductor/plan.json',
+    artifactOf('plan', {
+      summary: { planned_files: ['src/autosave.js'] },
+      steps: ['debounce input', 'save to localStorage', 'restore on load'],
+      context_checkpoint: {
+        summary: 'Three steps: debounce input, save to localStorage, restore on load',
+        key_files: ['src/autosave.js'],
+        decisions_made: ['5 s debounce'],
+        open_questions: [],
+      },
+    }),
+  );
   expectThat(pm.conductor(planner.agent, 'complete', 'plan', '--artifact', rel(planFile)).code === 0, 'plan done; build unlocked');
 
   step('codex builds on bob\'s laptop: a commit with a "Conductor-Phase: build" trailer completes build');
-  expectThat(bob.conductor('codex', 'claim', 'build').code === 0, 'codex holds build (bob-laptop fetched plan\'s completion on the way)');
-  bob.write('src/autosave.js', 'export const autosave = (save) => { let t; return (text) => { clearTimeout(t); t = setTimeout(() => save(text), 5000); }; };\n');
+  expectThat(bob.conductor('codex', 'claim', 'build').code === 0, "codex holds build (bob-laptop fetched plan's completion on the way)");
+  bob.write(
+    'src/autosave.js',
+    'export const autosave = (save) => { let t; return (text) => { clearTimeout(t); t = setTimeout(() => save(text), 5000); }; };\n',
+  );
   bob.git('add', 'src/autosave.js');
   const commit = bob.show('codex', 'git', ['commit', '-q', '-m', 'feat: autosave drafts', '-m', 'Conductor-Phase: build']);
   const head = bob.git('rev-parse', 'HEAD');
   const build = bob.json('codex', 'status').json.phases.build;
-  expectThat(commit.code === 0 && build.state === 'done' && build.commit === head, `the post-commit hook completed build, commit ${head.slice(0, 12)} recorded`, JSON.stringify(build));
+  expectThat(
+    commit.code === 0 && build.state === 'done' && build.commit === head,
+    `the post-commit hook completed build, commit ${head.slice(0, 12)} recorded`,
+    JSON.stringify(build),
+  );
 
   step('review, security and qa unlock together: claimed at the same instant on three machines');
   const fanout = await race(world, [
@@ -133,31 +165,55 @@ async function main() {
     { machine: alice2, agent: 'opencode', args: ['claim', 'qa'] },
   ]);
   report(fanout, (r) => `claimed ${r.args[1]}`);
-  expectThat(fanout.every((r) => r.code === 0), 'all three claims succeed: different phases never contend');
+  expectThat(
+    fanout.every((r) => r.code === 0),
+    'all three claims succeed: different phases never contend',
+  );
   ci.conductor('cursor', 'status', '--fetch');
 
-  step('cursor, on the CI box, reads the plan written on alice\'s laptop');
+  step("cursor, on the CI box, reads the plan written on alice's laptop");
   const shown = ci.conductor('cursor', 'artifact', 'show', 'plan');
-  expectThat(shown.code === 0 && shown.stdout.includes('save to localStorage'), 'the artifact travelled in the phase\'s ref');
+  expectThat(shown.code === 0 && shown.stdout.includes('save to localStorage'), "the artifact travelled in the phase's ref");
 
   step('Context handoff: before starting review, cursor reads the digest of everything review depends on');
   const digest = ci.conductor('cursor', 'context', '--phase', 'review', '--budget', '1200');
   expectThat(
-    digest.code === 0 && digest.stdout.indexOf('build (done') < digest.stdout.indexOf('plan (done') && digest.stdout.includes('5 s debounce') && digest.stdout.length <= 1201,
+    digest.code === 0 &&
+      digest.stdout.indexOf('build (done') < digest.stdout.indexOf('plan (done') &&
+      digest.stdout.includes('5 s debounce') &&
+      digest.stdout.length <= 1201,
     'build, plan and think, nearest first, with the checkpoints of whichever machine completed them, within the 1200-character budget',
     digest.out,
   );
   note('an agent that wakes up in a new session asks what to do next:');
   const resumed = ci.json('cursor', 'resume');
   ci.conductor('cursor', 'resume');
-  expectThat(resumed.json.action === 'continue' && resumed.json.phase === 'review', 'resume: continue review, with the lease left', resumed.out);
+  expectThat(
+    resumed.json.action === 'continue' && resumed.json.phase === 'review',
+    'resume: continue review, with the lease left',
+    resumed.out,
+  );
 
   step('cursor checks the review artifact against the contract before completing: "low" is not a review severity');
   const nit = { id: 'R1', severity: 'low', description: 'name the 5000 ms constant', file: 'src/autosave.js', line: 1 };
-  const reviewFile = ci.write('.conductor/review.json', artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [nit] }));
+  const reviewFile = ci.write(
+    '.conductor/review.json',
+    artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [nit] }),
+  );
   const invalid = ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile));
-  expectThat(invalid.code === 2 && invalid.stdout.includes('findings[0].severity: "low" is not allowed; allowed: blocking, should_fix, nitpick, positive'), 'exit 2, naming the path, what was found and what is allowed', invalid.out);
-  ci.write('.conductor/review.json', artifactOf('review', { summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 }, findings: [{ ...nit, severity: 'nitpick' }] }));
+  expectThat(
+    invalid.code === 2 &&
+      invalid.stdout.includes('findings[0].severity: "low" is not allowed; allowed: blocking, should_fix, nitpick, positive'),
+    'exit 2, naming the path, what was found and what is allowed',
+    invalid.out,
+  );
+  ci.write(
+    '.conductor/review.json',
+    artifactOf('review', {
+      summary: { blocking: 0, should_fix: 0, nitpicks: 1, positive: 0 },
+      findings: [{ ...nit, severity: 'nitpick' }],
+    }),
+  );
   expectThat(ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile)).code === 0, 'fixed: it fits the review contract');
 
   step('review and qa finish; security is still running');
@@ -169,11 +225,14 @@ async function main() {
   note('no fetch first: before refusing, the gate fetches once, so review and qa done on other machines count');
   const refused = bob.show('bob', 'git', ['push', '-q', 'origin', 'main']);
   expectThat(
-    refused.code !== 0 && refused.stderr.includes('not ready to ship') && refused.stderr.includes('security: running') && !/review:|qa:/.test(refused.stderr),
+    refused.code !== 0 &&
+      refused.stderr.includes('not ready to ship') &&
+      refused.stderr.includes('security: running') &&
+      !/review:|qa:/.test(refused.stderr),
     'push refused by the ship gate, naming only security',
     refused.out,
   );
-  expectThat(origin.git('rev-parse', 'main') !== head, 'origin\'s main is unchanged');
+  expectThat(origin.git('rev-parse', 'main') !== head, "origin's main is unchanged");
 
   step('gemini finishes security, with a cloud key pasted into a finding by mistake: it is redacted before it is stored or published');
   const sec = artifactOf('security');
@@ -181,39 +240,79 @@ async function main() {
   const secFile = bob.write('.conductor/security.json', sec);
   const secDone = bob.conductor('gemini', 'complete', 'security', '--artifact', rel(secFile));
   expectThat(secDone.code === 0 && secDone.stdout.includes('security grade A'), 'security done, graded A (one low finding)', secDone.out);
-  expectThat(secDone.stdout.includes('redacted 1 secret(s) before storing: aws-access-key-id at findings[0].proof_of_concept'), 'the result says what was redacted and where, never the key', secDone.out);
+  expectThat(
+    secDone.stdout.includes('redacted 1 secret(s) before storing: aws-access-key-id at findings[0].proof_of_concept'),
+    'the result says what was redacted and where, never the key',
+    secDone.out,
+  );
   alice.git('fetch', '-q');
   const raw = alice.run('git', ['conductor', 'artifact', 'show', 'security', '--raw'], { agent: 'alice' });
-  note(`alice-laptop: git conductor artifact show security --raw | grep proof_of_concept\n      ${raw.stdout.split('\n').find((l) => l.includes('proof_of_concept'))?.trim()}`);
-  expectThat(raw.code === 0 && raw.stdout.includes('[REDACTED:aws-access-key-id]') && !raw.stdout.includes(PASTED_KEY), "alice's laptop reads the stored bytes: the key never left bob's machine", raw.out);
+  note(
+    `alice-laptop: git conductor artifact show security --raw | grep proof_of_concept\n      ${raw.stdout
+      .split('\n')
+      .find((l) => l.includes('proof_of_concept'))
+      ?.trim()}`,
+  );
+  expectThat(
+    raw.code === 0 && raw.stdout.includes('[REDACTED:aws-access-key-id]') && !raw.stdout.includes(PASTED_KEY),
+    "alice's laptop reads the stored bytes: the key never left bob's machine",
+    raw.out,
+  );
 
   step('the same push goes through');
   const pushed = bob.show('bob', 'git', ['push', '-q', 'origin', 'main']);
-  expectThat(pushed.code === 0 && origin.git('rev-parse', 'main') === head, `push accepted: origin's main is ${head.slice(0, 12)}`, pushed.out);
+  expectThat(
+    pushed.code === 0 && origin.git('rev-parse', 'main') === head,
+    `push accepted: origin's main is ${head.slice(0, 12)}`,
+    pushed.out,
+  );
 
   step('bob ships; the sprint is archived');
   expectThat(bob.conductor('bob', 'claim', 'ship').code === 0, 'bob holds ship (review, security and qa all done)');
-  const shipFile = bob.write('.conductor/ship.json', artifactOf('ship', { summary: { title: 'released autosave', pr_number: null, pr_url: null, status: 'merged' }, version: '1.4.0' }));
+  const shipFile = bob.write(
+    '.conductor/ship.json',
+    artifactOf('ship', { summary: { title: 'released autosave', pr_number: null, pr_url: null, status: 'merged' }, version: '1.4.0' }),
+  );
   const shipped = bob.json('bob', 'complete', 'ship', '--artifact', rel(shipFile));
   expectThat(shipped.code === 0 && shipped.json.sprint_done === true, 'ship done: the last phase', shipped.out);
   alice.conductor('alice', 'status', '--fetch');
-  expectThat(alice.json('alice', 'status').json.status === 'archived', 'sprint archived, as seen from alice\'s laptop');
+  expectThat(alice.json('alice', 'status').json.status === 'archived', "sprint archived, as seen from alice's laptop");
 
-  step('A phase\'s history is a git log of its ref on the remote');
+  step("A phase's history is a git log of its ref on the remote");
   const ref = `refs/conductor/sprints/${sprintId}/phases/build`;
   const history = origin.show(null, 'git', ['log', '--format=%h %s', ref]);
-  expectThat(/complete build by codex/.test(history.stdout) && /claim build by codex/.test(history.stdout), 'claim then complete, one commit each');
+  expectThat(
+    /complete build by codex/.test(history.stdout) && /claim build by codex/.test(history.stdout),
+    'claim then complete, one commit each',
+  );
 
-  step('The sprint journal: written by itself on bob\'s laptop when ship completed, readable on every machine');
-  expectThat(!!shipped.json.journal?.files?.length && !shipped.json.journal.error, `journal written to ${shipped.json.journal?.files?.[0] ?? '(nothing)'}`, shipped.out);
+  step("The sprint journal: written by itself on bob's laptop when ship completed, readable on every machine");
+  expectThat(
+    !!shipped.json.journal?.files?.length && !shipped.json.journal.error,
+    `journal written to ${shipped.json.journal?.files?.[0] ?? '(nothing)'}`,
+    shipped.out,
+  );
   const journal = alice.json('alice', 'journal').json.markdown ?? '';
-  console.log(journal.split('\n').slice(0, 12).map((l) => `      ${l}`).join('\n'));
+  console.log(
+    journal
+      .split('\n')
+      .slice(0, 12)
+      .map((l) => `      ${l}`)
+      .join('\n'),
+  );
   note('… one section per phase follows, then halts, overrides and ship-gate bypasses');
-  expectThat(['think', 'plan', 'build', 'review', 'security', 'qa', 'ship'].every((p) => journal.includes(`## ${p}\n`)) && journal.includes('7 of 7 done'), 'alice\'s journal names every phase, who did it and when');
+  expectThat(
+    ['think', 'plan', 'build', 'review', 'security', 'qa', 'ship'].every((p) => journal.includes(`## ${p}\n`)) &&
+      journal.includes('7 of 7 done'),
+    "alice's journal names every phase, who did it and when",
+  );
 
-  step('The team\'s history, on alice\'s laptop: her own log and every machine\'s entries from the phase refs');
+  step("The team's history, on alice's laptop: her own log and every machine's entries from the phase refs");
   const log = alice.conductor(null, 'log', '--sprint', sprintId);
-  expectThat(log.code === 0 && /claim\s+build\s+codex@/.test(log.stdout) && /complete ship\s+bob@/.test(log.stdout), 'codex\'s claim of build and bob\'s ship, made on bob\'s laptop, are in alice\'s log');
+  expectThat(
+    log.code === 0 && /claim\s+build\s+codex@/.test(log.stdout) && /complete ship\s+bob@/.test(log.stdout),
+    "codex's claim of build and bob's ship, made on bob's laptop, are in alice's log",
+  );
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\n${bold(green(`Demo finished: ${checkCount()} expected outcomes, all seen, in ${secs}s.`))}`);

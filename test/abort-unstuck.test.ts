@@ -40,7 +40,12 @@ describe('releasing a claim', () => {
 
 const phaseDir = (repo: string, phase: string) => {
   const sprints = join(repo, '.git', 'conductor', 'sprints');
-  return join(sprints, readdirSync(sprints).find((n) => !n.startsWith('.'))!, 'phases', phase);
+  return join(
+    sprints,
+    readdirSync(sprints).find((n) => !n.startsWith('.'))!,
+    'phases',
+    phase,
+  );
 };
 
 describe('abort --force over a corrupt entry', () => {
@@ -87,7 +92,7 @@ describe('a corrupt local entry with a remote', () => {
       const r = a.run(args);
       expect(r.code, `${args.join(' ')}: ${r.stdout}`).toBe(1);
       expect(r.json.error.code).toBe('E_CORRUPT_STATE');
-      expect(r.json.error.message).toContain("abort review --force");
+      expect(r.json.error.message).toContain('abort review --force');
     }
     const fixed = a.run(['abort', 'review', '--force']);
     expect(fixed.code, fixed.stdout).toBe(0);
@@ -101,5 +106,4 @@ describe('a corrupt local entry with a remote', () => {
     expect(a.run(['claim', 'review']).code).toBe(0);
     expect(b.run(['status', '--fetch']).json.phases.review).toMatchObject({ state: 'running', agent: 'alice' });
   });
-
 });

@@ -90,8 +90,17 @@ describe('agent identity across fresh process sessions', () => {
     const repo = await sprintRepo();
     // script(1) gives an interactive shell a terminal of its own, as a terminal emulator does.
     const terminal = () => {
-      const cmds = [`'${process.execPath}' '${CLI}' whoami --json`, `setsid -w '${process.execPath}' '${CLI}' whoami --json </dev/null`, 'exit'].join('\n') + '\n';
-      const r = spawnSync('script', ['-q', '/dev/null'], { cwd: repo, input: cmds, encoding: 'utf8', env: testEnv({ SHELL: '/bin/bash', NODE_EXTRA_CA_CERTS: undefined }), timeout: 60_000 });
+      const cmds =
+        [`'${process.execPath}' '${CLI}' whoami --json`, `setsid -w '${process.execPath}' '${CLI}' whoami --json </dev/null`, 'exit'].join(
+          '\n',
+        ) + '\n';
+      const r = spawnSync('script', ['-q', '/dev/null'], {
+        cwd: repo,
+        input: cmds,
+        encoding: 'utf8',
+        env: testEnv({ SHELL: '/bin/bash', NODE_EXTRA_CA_CERTS: undefined }),
+        timeout: 60_000,
+      });
       return [...r.stdout.matchAll(/\{"agent":"[^"]+"[^\n]*\}/g)].map((m) => JSON.parse(m[0]));
     };
     const one = terminal();
@@ -108,7 +117,11 @@ describe('agent identity across fresh process sessions', () => {
     const repo = await sprintRepo();
     // A command whose parent went away is adopted by init: its id is nobody's.
     const run = (json: boolean) =>
-      spawnSync('bash', ['-c', `(setsid '${process.execPath}' '${CLI}' claim think ${json ? '--json' : ''} > out.txt 2>&1 &) ; sleep 0; wait`], { cwd: repo, env: testEnv({ NODE_EXTRA_CA_CERTS: undefined }) });
+      spawnSync(
+        'bash',
+        ['-c', `(setsid '${process.execPath}' '${CLI}' claim think ${json ? '--json' : ''} > out.txt 2>&1 &) ; sleep 0; wait`],
+        { cwd: repo, env: testEnv({ NODE_EXTRA_CA_CERTS: undefined }) },
+      );
     run(true);
     const out = await waitForFile(join(repo, 'out.txt'));
     const r = JSON.parse(out);
@@ -116,7 +129,9 @@ describe('agent identity across fresh process sessions', () => {
     expect(r.id_warning.bind).toContain('CONDUCTOR_AGENT');
     expect(cli(['abort', 'think', '--force', '--agent', 'lead'], { cwd: repo }).code).toBe(0);
     run(false);
-    expect(await waitForFile(join(repo, 'out.txt'), (t) => t.includes('claimed'))).toMatch(/warning: .*may not be the same for your next command.*CONDUCTOR_AGENT/s);
+    expect(await waitForFile(join(repo, 'out.txt'), (t) => t.includes('claimed'))).toMatch(
+      /warning: .*may not be the same for your next command.*CONDUCTOR_AGENT/s,
+    );
   });
 });
 

@@ -16,14 +16,18 @@ const complete = (c: Clone, phase: string, text: string) => {
 };
 
 describe('the contract across clones', () => {
-  it('a qa halt under one clone\'s threshold is imported as it was judged by a clone with another one', () => {
+  it("a qa halt under one clone's threshold is imported as it was judged by a clone with another one", () => {
     const { url } = makeBare();
     const ana = makeClone(url, 'ana');
     const bob = makeClone(url, 'bob');
     // ana's work tree sets a strict threshold (uncommitted); bob's has the default.
     writeFileSync(join(ana.dir, '.git-conductor.json'), JSON.stringify({ qa_failure_threshold: 0.05 }));
     expect(ana.run(['start', '--phases', '[{"name":"qa","concurrency":"read"},{"name":"ship","depends_on":["qa"]}]']).code).toBe(0);
-    const done = complete(ana, 'qa', artifactText('qa', { summary: { status: 'partial', tests_run: 100, tests_passed: 94, tests_failed: 6 } }));
+    const done = complete(
+      ana,
+      'qa',
+      artifactText('qa', { summary: { status: 'partial', tests_run: 100, tests_passed: 94, tests_failed: 6 } }),
+    );
     expect(done.halt).toBe('qa failure rate 6% (6 of 100) is over the 5% threshold');
     const s = bob.run(['status', '--fetch']);
     expect(s.code, s.stdout).toBe(0);
@@ -52,15 +56,43 @@ describe('the contract across clones', () => {
       return evil.git(['hash-object', ...type, '-w', '--literally', f]);
     };
     const blob = (content: string) => write(content);
-    const tree = (entries: [string, string][]) => write(Buffer.concat(entries.map(([n, oid]) => Buffer.concat([Buffer.from(`100644 ${n}\0`), Buffer.from(oid, 'hex')]))), '-t', 'tree');
+    const tree = (entries: [string, string][]) =>
+      write(Buffer.concat(entries.map(([n, oid]) => Buffer.concat([Buffer.from(`100644 ${n}\0`), Buffer.from(oid, 'hex')]))), '-t', 'tree');
     const now = Date.now();
     const base = { v: 1, agent: 'mallory', host: 'evil' };
-    const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
+    const claim = {
+      ...base,
+      seq: 1,
+      id: '0123456789abcdef',
+      kind: 'claim',
+      reason: 'claim',
+      at: new Date(now).toISOString(),
+      expires_at: new Date(now + 3600e3).toISOString(),
+    };
     const artifact = artifactText('build', { summary: `deployed with ${['AKIA', 'IOSFODNN7EXAMPLE'].join('')}` });
     const sha256 = createHash('sha256').update(artifact).digest('hex');
-    const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString(), artifact: { sha256, bytes: artifact.length, source: 'build.json' }, contract: { schema_version: '1' } };
+    const done = {
+      ...base,
+      seq: 2,
+      id: 'fedcba9876543210',
+      kind: 'done',
+      reason: 'complete',
+      at: new Date(now + 1000).toISOString(),
+      artifact: { sha256, bytes: artifact.length, source: 'build.json' },
+      contract: { schema_version: '1' },
+    };
     const c1 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(claim))]]), '-m', 'claim build by mallory@evil']);
-    const c2 = evil.git(['commit-tree', tree([['artifact.json', blob(artifact)], ['record.json', blob(JSON.stringify(done))]]), '-p', c1, '-m', 'complete build by mallory@evil']);
+    const c2 = evil.git([
+      'commit-tree',
+      tree([
+        ['artifact.json', blob(artifact)],
+        ['record.json', blob(JSON.stringify(done))],
+      ]),
+      '-p',
+      c1,
+      '-m',
+      'complete build by mallory@evil',
+    ]);
     evil.git(['push', '-q', url, `${c2}:refs/conductor/sprints/${sprintId}/phases/build`]);
     const s = victim.run(['status', '--fetch']);
     expect(s.code, s.stdout + s.stderr).toBe(0);

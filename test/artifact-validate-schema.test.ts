@@ -29,35 +29,72 @@ describe('artifact validate', () => {
   it.each(PHASES.map((p) => [p]))('accepts templates/artifacts/%s.json (exit 0)', (phase) => {
     const r = conductor(['artifact', 'validate', phase, templatePath(phase), '--json'], { cwd: repo });
     expect(r.code, r.stdout).toBe(0);
-    expect(r.json).toEqual({ phase, file: templatePath(phase), schema_version: '1', valid: true, redacted: [], ...(phase === 'security' ? { grade: 'A' } : {}) });
+    expect(r.json).toEqual({
+      phase,
+      file: templatePath(phase),
+      schema_version: '1',
+      valid: true,
+      redacted: [],
+      ...(phase === 'security' ? { grade: 'A' } : {}),
+    });
   });
 
   it('lists every problem with its path, what is allowed and what was found (exit 2)', () => {
-    const f = write('r.json', artifactText('review', { findings: [{ severity: 'severe', description: 'x' }], scope_drift: { status: 'messy' } }));
+    const f = write(
+      'r.json',
+      artifactText('review', { findings: [{ severity: 'severe', description: 'x' }], scope_drift: { status: 'messy' } }),
+    );
     const r = sh('artifact', 'validate', 'review', f, '--json');
     expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('E_BAD_ARTIFACT');
     expect(r.json.error.problems).toEqual([
-      { path: 'scope_drift.status', allowed: 'clean, drift_detected, requirements_missing', found: '"messy"', message: 'scope_drift.status: "messy" is not allowed; allowed: clean, drift_detected, requirements_missing' },
-      { path: 'findings[0].severity', allowed: 'blocking, should_fix, nitpick, positive', found: '"severe"', message: 'findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive' },
+      {
+        path: 'scope_drift.status',
+        allowed: 'clean, drift_detected, requirements_missing',
+        found: '"messy"',
+        message: 'scope_drift.status: "messy" is not allowed; allowed: clean, drift_detected, requirements_missing',
+      },
+      {
+        path: 'findings[0].severity',
+        allowed: 'blocking, should_fix, nitpick, positive',
+        found: '"severe"',
+        message: 'findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive',
+      },
     ]);
     const human = sh('artifact', 'validate', 'review', f);
     expect(human.code).toBe(2);
-    expect(human.stdout).toBe('  scope_drift.status: "messy" is not allowed; allowed: clean, drift_detected, requirements_missing\n  findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive\n');
+    expect(human.stdout).toBe(
+      '  scope_drift.status: "messy" is not allowed; allowed: clean, drift_detected, requirements_missing\n  findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive\n',
+    );
     expect(human.stderr).toBe(`git-conductor: ${r.json.error.message}\n`);
   });
 
   it('says what completing would do: halt, grade, redactions', () => {
-    const f = write('s.json', artifactText('security', { summary: { critical: 1, high: 0, medium: 0, low: 0 }, findings: [{ severity: 'critical', description: `key ${['AKIA', 'IOSFODNN7EXAMPLE'].join('')} in the log` }] }));
+    const f = write(
+      's.json',
+      artifactText('security', {
+        summary: { critical: 1, high: 0, medium: 0, low: 0 },
+        findings: [{ severity: 'critical', description: `key ${['AKIA', 'IOSFODNN7EXAMPLE'].join('')} in the log` }],
+      }),
+    );
     const r = ok('artifact', 'validate', 'security', f);
-    expect(r).toMatchObject({ valid: true, grade: 'F', halt: 'security found 1 critical and 0 high finding(s) not fixed', redacted: [{ kind: 'aws-access-key-id', path: 'findings[0].description' }] });
-    expect(sh('artifact', 'validate', 'security', f).stdout).toContain('complete will redact 1 secret(s): aws-access-key-id at findings[0].description');
+    expect(r).toMatchObject({
+      valid: true,
+      grade: 'F',
+      halt: 'security found 1 critical and 0 high finding(s) not fixed',
+      redacted: [{ kind: 'aws-access-key-id', path: 'findings[0].description' }],
+    });
+    expect(sh('artifact', 'validate', 'security', f).stdout).toContain(
+      'complete will redact 1 secret(s): aws-access-key-id at findings[0].description',
+    );
   });
 
   it('works outside a repository, and refuses what is not a file or not JSON', () => {
     const outside = join(repo, '..');
     expect(conductor(['artifact', 'validate', 'qa', templatePath('qa'), '--json'], { cwd: outside }).code).toBe(0);
-    expect(sh('artifact', 'validate', 'qa', 'nope.json', '--json').json.error.message).toBe('artifact nope.json does not exist: write the JSON file first, then pass its path');
+    expect(sh('artifact', 'validate', 'qa', 'nope.json', '--json').json.error.message).toBe(
+      'artifact nope.json does not exist: write the JSON file first, then pass its path',
+    );
     write('t.json', '{"phase": ');
     expect(sh('artifact', 'validate', 'qa', 't.json', '--json').json.error.message).toMatch(/^artifact t.json is not valid JSON/);
   });
@@ -82,16 +119,28 @@ describe('schema', () => {
     for (const p of PHASES) expect(validate(artifact(p))).toBe(true);
     expect(validate({ phase: 'review', summary: {} })).toBe(false);
     expect(sh('schema', 'Bad!', '--json').json.error.code).toBe('E_BAD_PHASE_NAME');
-    expect(JSON.parse(sh('schema', 'review').stdout).properties.findings.items.properties.severity.enum).toEqual(['blocking', 'should_fix', 'nitpick', 'positive']);
+    expect(JSON.parse(sh('schema', 'review').stdout).properties.findings.items.properties.severity.enum).toEqual([
+      'blocking',
+      'should_fix',
+      'nitpick',
+      'positive',
+    ]);
   });
 });
 
 describe('the contract through the library', () => {
   it('validates a file, prints a schema and reads a stored artifact with plain calls', async () => {
     const lib = (await import(pathToFileURL(resolve(__dirname, '../dist/index.mjs')).href)) as typeof import('../src/api/index.js');
-    expect(await lib.validateArtifactFile({ cwd: repo, phase: 'security', file: templatePath('security') })).toMatchObject({ valid: true, grade: 'A' });
+    expect(await lib.validateArtifactFile({ cwd: repo, phase: 'security', file: templatePath('security') })).toMatchObject({
+      valid: true,
+      grade: 'A',
+    });
     const f = write('bad.json', artifactText('security', { summary: { critical: 'none' } }));
-    await expect(lib.validateArtifactFile({ cwd: repo, phase: 'security', file: f })).rejects.toMatchObject({ code: 'E_BAD_ARTIFACT', exitCode: 2, data: { problems: [expect.objectContaining({ path: 'summary.critical' })] } });
+    await expect(lib.validateArtifactFile({ cwd: repo, phase: 'security', file: f })).rejects.toMatchObject({
+      code: 'E_BAD_ARTIFACT',
+      exitCode: 2,
+      data: { problems: [expect.objectContaining({ path: 'summary.critical' })] },
+    });
     expect((await lib.artifactSchema({ phase: 'qa' })).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     await lib.start({ cwd: repo, agent: 'lib' });
     await lib.claim({ cwd: repo, phase: 'think', agent: 'lib' });

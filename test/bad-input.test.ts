@@ -27,7 +27,11 @@ function refused(repo: string, args: string[], exit: number, opts: { code?: stri
   expect(j.json.error).toMatchObject({ exit_code: exit, code: opts.code ?? expect.stringMatching(/^E_[A-Z_]+$/) });
   expect(j.json.error.message).not.toContain('\n');
   expect(j.stderr).toBe('');
-  const h = run(cwd, args.filter((a) => a !== '--json'), opts.env);
+  const h = run(
+    cwd,
+    args.filter((a) => a !== '--json'),
+    opts.env,
+  );
   expect(h.code).toBe(exit);
   expect(h.stdout).toBe('');
   expect(h.stderr).toBe(`git-conductor: ${j.json.error.message}\n`);
@@ -169,7 +173,11 @@ describe('bad input', () => {
       ['truncated', (good: string) => good.slice(0, good.length / 2), 'not valid JSON'],
       ['empty', () => '', 'not valid JSON'],
       ['valid JSON with a bad field', (good: string) => good.replace('"agent":"a"', '"agent":"../../x"'), 'agent'],
-      ['valid JSON with the wrong sequence number', (good: string) => good.replace('"seq":1', '"seq":7'), 'seq 7 does not match its entry 1'],
+      [
+        'valid JSON with the wrong sequence number',
+        (good: string) => good.replace('"seq":1', '"seq":7'),
+        'seq 7 does not match its entry 1',
+      ],
     ])('a %s phase record names the file and the repair; abort --force repairs it', (_, mangle, problem) => {
       const file = record('think');
       const bad = mangle(readFileSync(file, 'utf8'));
@@ -223,7 +231,11 @@ describe('bad input', () => {
     });
 
     it('bad audit lines are skipped and counted, never trusted', () => {
-      writeFileSync(join(stateDir(repo), 'audit.jsonl'), readFileSync(join(stateDir(repo), 'audit.jsonl'), 'utf8') + 'garbage\n{"at":"now","event":"claim"}\n{"at":"2026-01-01T00:00:00Z","event":"claim","agent":"\\u001b[31mred"}\n');
+      writeFileSync(
+        join(stateDir(repo), 'audit.jsonl'),
+        readFileSync(join(stateDir(repo), 'audit.jsonl'), 'utf8') +
+          'garbage\n{"at":"now","event":"claim"}\n{"at":"2026-01-01T00:00:00Z","event":"claim","agent":"\\u001b[31mred"}\n',
+      );
       const log = ok(repo, ['log']);
       expect(log.skipped_invalid_lines).toBe(3);
       expect(log.entries.map((e: { event: string }) => e.event)).toEqual(['start', 'claim']);
@@ -251,22 +263,30 @@ describe('bad input', () => {
 
     it('refuses a --phases file with a bad graph, naming the file, and a missing file', () => {
       writeFileSync(join(repo, 'graph.json'), '{"phases":[{"name":"a","depends_on":["a"]}]}');
-      expect(refused(repo, ['start', '--phases', 'graph.json', '--json'], 2, { code: 'E_BAD_GRAPH' }).message).toBe('invalid phase graph (graph.json): phase "a" depends on itself');
+      expect(refused(repo, ['start', '--phases', 'graph.json', '--json'], 2, { code: 'E_BAD_GRAPH' }).message).toBe(
+        'invalid phase graph (graph.json): phase "a" depends on itself',
+      );
       expect(refused(repo, ['start', '--phases', 'nope.json', '--json'], 2, { code: 'E_BAD_GRAPH' }).message).toContain('cannot read');
     });
 
     it('refuses a bad project config', () => {
       writeFileSync(join(repo, '.git-conductor.json'), '{"phases":[{"name":"a","depends_on":["zz"]}]}');
-      expect(refused(repo, ['start', '--json'], 2, { code: 'E_BAD_GRAPH' }).message).toContain('(.git-conductor.json): phase "a" depends on unknown phase "zz"');
+      expect(refused(repo, ['start', '--json'], 2, { code: 'E_BAD_GRAPH' }).message).toContain(
+        '(.git-conductor.json): phase "a" depends on unknown phase "zz"',
+      );
       writeFileSync(join(repo, '.git-conductor.json'), '{nope');
       expect(refused(repo, ['start', '--json'], 2, { code: 'E_BAD_CONFIG' }).message).toContain('.git-conductor.json is not valid JSON');
       writeFileSync(join(repo, '.git-conductor.json'), '{"lease_ttl":"forever"}');
-      expect(refused(repo, ['claim', 'think', '--json'], 2, { code: 'E_BAD_DURATION' }).message).toContain('lease_ttl in .git-conductor.json');
+      expect(refused(repo, ['claim', 'think', '--json'], 2, { code: 'E_BAD_DURATION' }).message).toContain(
+        'lease_ttl in .git-conductor.json',
+      );
       rmSync(join(repo, '.git-conductor.json'));
     });
 
     it.each(['0', '1w', '-5m', '1.5h', 'soon', '400d'])('refuses --ttl=%s with exit 2', (ttl) => {
-      expect(refused(repo, ['claim', 'think', '--agent', 'a', `--ttl=${ttl}`, '--json'], 2, { code: 'E_BAD_DURATION' }).message).toContain(`invalid --ttl "${ttl}"`);
+      expect(refused(repo, ['claim', 'think', '--agent', 'a', `--ttl=${ttl}`, '--json'], 2, { code: 'E_BAD_DURATION' }).message).toContain(
+        `invalid --ttl "${ttl}"`,
+      );
     });
 
     it('refuses bad renew leases too', () => {
@@ -288,8 +308,12 @@ describe('bad input', () => {
 
     it('refuses bad agent ids from the flag and the environment', () => {
       expect(refused(repo, ['claim', 'think', '--agent', 'a b', '--json'], 2, { code: 'E_BAD_AGENT' }).message).toContain('from --agent');
-      expect(refused(repo, ['claim', 'think', '--json'], 2, { code: 'E_BAD_AGENT', env: { CONDUCTOR_AGENT: '../x' } }).message).toContain('from CONDUCTOR_AGENT');
-      expect(refused(repo, ['whoami', '--json'], 2, { code: 'E_BAD_AGENT', env: { NANOSTACK_AGENT: '-rf' } }).message).toContain('from NANOSTACK_AGENT');
+      expect(refused(repo, ['claim', 'think', '--json'], 2, { code: 'E_BAD_AGENT', env: { CONDUCTOR_AGENT: '../x' } }).message).toContain(
+        'from CONDUCTOR_AGENT',
+      );
+      expect(refused(repo, ['whoami', '--json'], 2, { code: 'E_BAD_AGENT', env: { NANOSTACK_AGENT: '-rf' } }).message).toContain(
+        'from NANOSTACK_AGENT',
+      );
     });
 
     it('refuses outside a repository (2) and before any sprint (3)', async () => {

@@ -5,7 +5,10 @@ import { testEnv } from './helpers/env.js';
 
 // The shape of the report, not a timing assertion: a ratio to `status` per command and a verdict.
 it('scripts/bench-handoff.mjs (quick) prints context, resume and journal as ratios to status', () => {
-  const r = spawnSync(process.execPath, [resolve(__dirname, '../scripts/bench-handoff.mjs'), '--quick'], { env: testEnv(), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [resolve(__dirname, '../scripts/bench-handoff.mjs'), '--quick'], {
+    env: testEnv(),
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/floor: git conductor status, median \d+\.\d ms/);

@@ -7,7 +7,10 @@ import { testEnv } from './helpers/env.js';
 // End to end, not a timing assertion: timings depend on the machine; the
 // shape of the report (a ratio per command and graph, a verdict) does not.
 it('npm run bench (quick) prints a ratio to the node floor for every command on both graphs', () => {
-  const r = spawnSync(process.execPath, [resolve(__dirname, '../scripts/bench.mjs'), '--quick', '--core-only'], { env: testEnv(), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [resolve(__dirname, '../scripts/bench.mjs'), '--quick', '--core-only'], {
+    env: testEnv(),
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/floor: node -e 0, median \d+\.\d ms/);

@@ -139,7 +139,9 @@ describe('shared history is validated once, not once per ref', () => {
   }, 240_000);
 
   it("1,000 refs of the sprint's own phases, each a bad entry on one shared valid 4,990-entry history, validate that history once", () => {
-    const graph = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ name: `j${String(i).padStart(4, '0')}`, depends_on: [], concurrency: 'read' })));
+    const graph = JSON.stringify(
+      Array.from({ length: 1000 }, (_, i) => ({ name: `j${String(i).padStart(4, '0')}`, depends_on: [], concurrency: 'read' })),
+    );
     const fresh = remoteWithSprint(graph);
     const junk = remoteWithSprint(graph);
     // Each tip repeats seq 4990 at depth 4991: invalid, so nothing is imported, but every chain must be read.
@@ -175,14 +177,27 @@ function remoteWithSprint(phases = '[{"name":"a"},{"name":"b"}]') {
 function pushJunk(evil: Clone, url: string, sprint: string, depth: number, refs: number, tipSeq = depth + 1): void {
   const at = new Date().toISOString();
   const rec = (seq: number) =>
-    JSON.stringify({ v: 1, seq, id: seq.toString(16).padStart(16, '0'), kind: seq % 2 ? 'claim' : 'release', reason: seq % 2 ? 'claim' : 'abort', agent: 'mallory', host: 'evil', at, ...(seq % 2 ? { expires_at: at } : {}) });
+    JSON.stringify({
+      v: 1,
+      seq,
+      id: seq.toString(16).padStart(16, '0'),
+      kind: seq % 2 ? 'claim' : 'release',
+      reason: seq % 2 ? 'claim' : 'abort',
+      agent: 'mallory',
+      host: 'evil',
+      at,
+      ...(seq % 2 ? { expires_at: at } : {}),
+    });
   const chunks: string[] = [];
   const commit = (ref: string, mark: number, from: number | undefined, seq: number) => {
     const data = rec(seq);
-    chunks.push(`commit ${ref}\nmark :${mark}\ncommitter m <m@evil> 1700000000 +0000\ndata 0\n${from ? `from :${from}\n` : ''}M 100644 inline record.json\ndata ${Buffer.byteLength(data)}\n${data}\n`);
+    chunks.push(
+      `commit ${ref}\nmark :${mark}\ncommitter m <m@evil> 1700000000 +0000\ndata 0\n${from ? `from :${from}\n` : ''}M 100644 inline record.json\ndata ${Buffer.byteLength(data)}\n${data}\n`,
+    );
   };
   for (let s = 1; s <= depth; s++) commit('refs/heads/history', s, s > 1 ? s - 1 : undefined, s);
-  for (let j = 0; j < refs; j++) commit(`refs/conductor/sprints/${sprint}/phases/j${String(j).padStart(4, '0')}`, depth + 1 + j, depth, tipSeq);
+  for (let j = 0; j < refs; j++)
+    commit(`refs/conductor/sprints/${sprint}/phases/j${String(j).padStart(4, '0')}`, depth + 1 + j, depth, tipSeq);
   gitRun(evil.dir, ['fast-import', '--quiet'], { input: chunks.join('') });
   git(evil.dir, 'push', '-q', url, `refs/conductor/sprints/${sprint}/phases/*:refs/conductor/sprints/${sprint}/phases/*`);
 }

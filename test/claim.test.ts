@@ -15,10 +15,14 @@ describe('leases', () => {
     const c = ok('claim', 'think', '--agent', 'a', '--pid', '4242');
     expect(Date.parse(c.expires_at) - Date.parse(c.claimed_at)).toBe(3_600_000);
     expect(c).toMatchObject({ phase: 'think', agent: 'a', kind: 'claim' });
-    const rec = JSON.parse(readFileSync(join(stateDir(t.repo), 'sprints', c.sprint_id, 'phases', 'think', '000001', 'record.json'), 'utf8'));
+    const rec = JSON.parse(
+      readFileSync(join(stateDir(t.repo), 'sprints', c.sprint_id, 'phases', 'think', '000001', 'record.json'), 'utf8'),
+    );
     expect(rec).toMatchObject({ kind: 'claim', agent: 'a', host: c.host, at: c.claimed_at, expires_at: c.expires_at, pid: 4242 });
     const plain = ok('claim', 'think', '--agent', 'a');
-    expect(JSON.parse(readFileSync(join(stateDir(t.repo), 'sprints', c.sprint_id, 'phases', 'think', '000002', 'record.json'), 'utf8')).pid).toBeUndefined();
+    expect(
+      JSON.parse(readFileSync(join(stateDir(t.repo), 'sprints', c.sprint_id, 'phases', 'think', '000002', 'record.json'), 'utf8')).pid,
+    ).toBeUndefined();
     expect(plain.kind).toBe('renew');
   });
 
@@ -46,7 +50,19 @@ describe('leases', () => {
 });
 
 describe('concurrency classes through the CLI', () => {
-  beforeEach(() => ok('start', '--phases', JSON.stringify([{ name: 'w1' }, { name: 'w2' }, { name: 'r1', concurrency: 'read' }, { name: 'r2', concurrency: 'read' }, { name: 'x', concurrency: 'exclusive' }])));
+  beforeEach(() =>
+    ok(
+      'start',
+      '--phases',
+      JSON.stringify([
+        { name: 'w1' },
+        { name: 'w2' },
+        { name: 'r1', concurrency: 'read' },
+        { name: 'r2', concurrency: 'read' },
+        { name: 'x', concurrency: 'exclusive' },
+      ]),
+    ),
+  );
 
   it('write excludes write; reads run beside a write', () => {
     ok('claim', 'w1', '--agent', 'a');

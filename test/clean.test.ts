@@ -39,16 +39,32 @@ describe('clean trims the local head log', () => {
     const rec = JSON.parse(readFileSync(join(head, '000001', 'record.json'), 'utf8'));
     for (let seq = 2; seq <= 150; seq++) {
       mkdirSync(join(head, String(seq).padStart(6, '0')));
-      writeFileSync(join(head, String(seq).padStart(6, '0'), 'record.json'), JSON.stringify({ ...rec, seq, id: seq.toString(16).padStart(16, '0') }));
+      writeFileSync(
+        join(head, String(seq).padStart(6, '0'), 'record.json'),
+        JSON.stringify({ ...rec, seq, id: seq.toString(16).padStart(16, '0') }),
+      );
     }
     expect(ok('clean').head_entries_trimmed).toBe(50);
-    expect(readdirSync(head).filter((n) => /^\d+$/.test(n)).sort()[0]).toBe('000051');
+    expect(
+      readdirSync(head)
+        .filter((n) => /^\d+$/.test(n))
+        .sort()[0],
+    ).toBe('000051');
     expect(ok('status').sprint_id).toBe(first);
     const next = ok('start').sprint_id;
     expect(ok('status').sprint_id).toBe(next);
-    expect(readdirSync(head).filter((n) => /^\d+$/.test(n)).sort().at(-1)).toBe('000151');
+    expect(
+      readdirSync(head)
+        .filter((n) => /^\d+$/.test(n))
+        .sort()
+        .at(-1),
+    ).toBe('000151');
     // The start that archived a sprint trimmed the log itself.
-    expect(readdirSync(head).filter((n) => /^\d+$/.test(n)).sort()[0]).toBe('000052');
+    expect(
+      readdirSync(head)
+        .filter((n) => /^\d+$/.test(n))
+        .sort()[0],
+    ).toBe('000052');
     expect(ok('clean').head_entries_trimmed).toBeUndefined();
   });
 });

@@ -33,7 +33,11 @@ describe('completion', () => {
     writeFileSync(join(t.repo, '.conductor', 'think.json'), text);
     ok('claim', 'think', '--agent', 'a');
     const done = ok('complete', 'think', '--agent', 'a', '--artifact', '.conductor/think.json');
-    expect(done.artifact).toEqual({ sha256: createHash('sha256').update(text).digest('hex'), bytes: text.length, source: '.conductor/think.json' });
+    expect(done.artifact).toEqual({
+      sha256: createHash('sha256').update(text).digest('hex'),
+      bytes: text.length,
+      source: '.conductor/think.json',
+    });
     writeFileSync(join(t.repo, '.conductor', 'think.json'), JSON.stringify(valid('think', { summary: 'rewritten' })));
     const shown = ok('artifact', 'show', 'think');
     expect(shown.content).toEqual(valid('think', { risks: ['x'] }));
@@ -48,8 +52,17 @@ describe('completion', () => {
     no(4, 'E_DEPENDENCY', 'claim', 'ship', '--agent', 'x');
     expect(finish('build').unlocked).toEqual(['review', 'security', 'qa']);
     expect(no(4, 'E_DEPENDENCY', 'claim', 'ship', '--agent', 'x')).toContain('review, security, qa not done yet');
-    expect(finish('review', 'r', valid('review', { summary: { blocking: 0 }, findings: [{ severity: 'should_fix', description: 'later' }] })).unlocked).toEqual([]);
-    expect(finish('security', 's', valid('security', { summary: { high: 1 }, findings: [{ severity: 'high', description: 'xss', status: 'fixed' }] })).unlocked).toEqual([]);
+    expect(
+      finish('review', 'r', valid('review', { summary: { blocking: 0 }, findings: [{ severity: 'should_fix', description: 'later' }] }))
+        .unlocked,
+    ).toEqual([]);
+    expect(
+      finish(
+        'security',
+        's',
+        valid('security', { summary: { high: 1 }, findings: [{ severity: 'high', description: 'xss', status: 'fixed' }] }),
+      ).unlocked,
+    ).toEqual([]);
     const qa = finish('qa', 'q', valid('qa', { summary: { status: 'partial', tests_run: 10, tests_passed: 8, tests_failed: 2 } }));
     expect(qa).toMatchObject({ unlocked: ['ship'], sprint_done: false });
     expect(qa.halt).toBeUndefined();
@@ -71,13 +84,37 @@ describe('halts', () => {
   });
 
   it.each([
-    ['review', valid('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'needs a decision' }] }), 'review has 1 blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)'],
-    ['security', valid('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }), 'security found 1 critical and 0 high finding(s) not fixed'],
-    ['qa', valid('qa', { summary: { status: 'partial', tests_run: 10, tests_passed: 7, tests_failed: 3 } }), 'qa failure rate 30% (3 of 10) is over the 20% threshold'],
-    ['qa', valid('qa', { summary: { status: 'fail', tests_run: 100, tests_passed: 94, tests_failed: 6 } }), 'qa reported status "fail" (6 of 100 tests failed)'],
+    [
+      'review',
+      valid('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'needs a decision' }] }),
+      'review has 1 blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)',
+    ],
+    [
+      'security',
+      valid('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }),
+      'security found 1 critical and 0 high finding(s) not fixed',
+    ],
+    [
+      'qa',
+      valid('qa', { summary: { status: 'partial', tests_run: 10, tests_passed: 7, tests_failed: 3 } }),
+      'qa failure rate 30% (3 of 10) is over the 20% threshold',
+    ],
+    [
+      'qa',
+      valid('qa', { summary: { status: 'fail', tests_run: 100, tests_passed: 94, tests_failed: 6 } }),
+      'qa reported status "fail" (6 of 100 tests failed)',
+    ],
     ['review', valid('review', { budget: { limit: 1000, used: 1000 } }), 'budget exhausted (1000 of 1000 used)'],
-    ['security', valid('security', { consecutive_failures: 3, stuck_on: 'the login test' }), 'circuit breaker: 3 consecutive failed attempts on the login test'],
-    ['qa', valid('qa', { consecutive_failures: 5, stuck_on: 'red \u001b[31m\nalert' }), 'circuit breaker: 5 consecutive failed attempts on red ?[31m?alert'],
+    [
+      'security',
+      valid('security', { consecutive_failures: 3, stuck_on: 'the login test' }),
+      'circuit breaker: 3 consecutive failed attempts on the login test',
+    ],
+    [
+      'qa',
+      valid('qa', { consecutive_failures: 5, stuck_on: 'red \u001b[31m\nalert' }),
+      'circuit breaker: 5 consecutive failed attempts on red ?[31m?alert',
+    ],
   ])('%s artifact %# halts the sprint', (phase, artifact, reason) => {
     const done = finish(phase, 'x', artifact);
     expect(done.halt).toBe(reason);
@@ -97,7 +134,10 @@ describe('completing the last phases at the same moment', () => {
       expect(run('start', '--phases', '[{"name":"x","concurrency":"read"},{"name":"y","concurrency":"read"}]').code).toBe(0);
       expect(run('claim', 'x', '--agent', 'a').code).toBe(0);
       expect(run('claim', 'y', '--agent', 'b').code).toBe(0);
-      const [x, y] = await Promise.all([conductorAsync(['complete', 'x', '--agent', 'a', '--json'], { cwd: repo }), conductorAsync(['complete', 'y', '--agent', 'b', '--json'], { cwd: repo })]);
+      const [x, y] = await Promise.all([
+        conductorAsync(['complete', 'x', '--agent', 'a', '--json'], { cwd: repo }),
+        conductorAsync(['complete', 'y', '--agent', 'b', '--json'], { cwd: repo }),
+      ]);
       expect([x.code, y.code]).toEqual([0, 0]);
       expect(x.json.sprint_done || y.json.sprint_done).toBe(true);
       expect(run('status').json.status).toBe('archived');

@@ -17,7 +17,17 @@ let repo: string;
 let script: string;
 beforeAll(async () => {
   repo = await makeRepo();
-  expect(conductor(['start', '--phases', '[{"name":"design"},{"name":"backend","depends_on":["design"]},{"name":"frontend-app","depends_on":["design"]}]', '--json'], { cwd: repo }).code).toBe(0);
+  expect(
+    conductor(
+      [
+        'start',
+        '--phases',
+        '[{"name":"design"},{"name":"backend","depends_on":["design"]},{"name":"frontend-app","depends_on":["design"]}]',
+        '--json',
+      ],
+      { cwd: repo },
+    ).code,
+  ).toBe(0);
   script = join(tempDir(), 'git-conductor.bash');
   const r = conductor(['completion', 'bash'], { cwd: repo });
   expect(r.code).toBe(0);
@@ -37,9 +47,17 @@ COMPREPLY=()
 if [ "\${COMP_WORDS[0]}" = git ]; then __git_wrap__git_main; else _git_conductor; fi
 printf '%s\\n' "\${COMPREPLY[@]}"
 `;
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', driver], { cwd: repo, env: testEnv({ PATH: `${shimBin()}:${process.env.PATH}` }), encoding: 'utf8' });
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', driver], {
+    cwd: repo,
+    env: testEnv({ PATH: `${shimBin()}:${process.env.PATH}` }),
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
-  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean).sort();
+  return r.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort();
 }
 
 describe('bash completion through git', () => {
@@ -122,9 +140,17 @@ _git-conductor`;
     const file = join(tempDir(), 'c.fish');
     writeFileSync(file, conductor(['completion', 'fish'], { cwd: repo }).stdout);
     const offer = (line: string) => {
-      const r = spawnSync('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], { cwd: repo, env: shellEnv(), encoding: 'utf8' });
+      const r = spawnSync('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], {
+        cwd: repo,
+        env: shellEnv(),
+        encoding: 'utf8',
+      });
       expect(r.status, r.stderr).toBe(0);
-      return r.stdout.split('\n').map((l) => l.split('\t')[0]!).filter(Boolean).sort();
+      return r.stdout
+        .split('\n')
+        .map((l) => l.split('\t')[0]!)
+        .filter(Boolean)
+        .sort();
     };
     expect(offer('git-conductor cl')).toEqual(['claim', 'clean']);
     expect(offer('git conductor hooks ')).toEqual(['install', 'status', 'uninstall']);

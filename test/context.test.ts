@@ -107,7 +107,9 @@ describe('context on one machine', () => {
     const ana = agentIn(repo, 'ana');
     expect(ana.run('start').code).toBe(0);
     expect(ana.human('context').stdout).toMatch(/^context: sprint \S+ \(active\); 0 of 7 phases done, newest first\n$/);
-    ana.finish('think', { context_checkpoint: { summary: 'the \u001b[2Jwedge', key_files: ['a.ts:1'], decisions_made: [], open_questions: [] } });
+    ana.finish('think', {
+      context_checkpoint: { summary: 'the \u001b[2Jwedge', key_files: ['a.ts:1'], decisions_made: [], open_questions: [] },
+    });
     const text = ana.human('context', '--phase', 'plan').stdout;
     expect(text).toContain('context for plan');
     expect(text).toContain('- summary: the [2Jwedge'); // ESC stripped, the rest is text

@@ -49,7 +49,16 @@ describe('a claimer killed with SIGKILL', () => {
   let sprint: string;
   beforeEach(async () => {
     repo = await makeRepo();
-    const r = run(repo, 'start', '--phases', JSON.stringify([{ name: 'x', concurrency: 'read' }, { name: 'y', concurrency: 'read' }, { name: 'z', depends_on: ['x'] }]));
+    const r = run(
+      repo,
+      'start',
+      '--phases',
+      JSON.stringify([
+        { name: 'x', concurrency: 'read' },
+        { name: 'y', concurrency: 'read' },
+        { name: 'z', depends_on: ['x'] },
+      ]),
+    );
     expect(r.code).toBe(0);
     sprint = r.json.sprint_id;
   });

@@ -59,7 +59,10 @@ describe('status', () => {
     t.ok('start');
     const long = `agent-${'x'.repeat(80)}`;
     t.ok('claim', 'think', '--agent', long);
-    const lines = (cols: string) => conductor(['status'], { cwd: t.repo, env: { COLUMNS: cols } }).stdout.split('\n').filter((l) => /^(PHASE|think|plan|ship)\b/.test(l));
+    const lines = (cols: string) =>
+      conductor(['status'], { cwd: t.repo, env: { COLUMNS: cols } })
+        .stdout.split('\n')
+        .filter((l) => /^(PHASE|think|plan|ship)\b/.test(l));
     for (const cols of ['60', '80', '200']) {
       for (const l of lines(cols)) expect(l.length, `${cols}: ${l}`).toBeLessThanOrEqual(Math.max(Number(cols), 60));
     }
@@ -89,7 +92,9 @@ describe('whoami', () => {
   it('shows which rule chose the id, and the host', () => {
     const r = conductor(['whoami'], { cwd: t.repo, agent: 'robot-1' });
     expect(r.stdout).toMatch(/^robot-1 \(chosen by CONDUCTOR_AGENT; host \S+\)\n$/);
-    expect(conductor(['whoami'], { cwd: t.repo }).stdout).toMatch(/ \(chosen by default \(user, worktree, (terminal session|agent process): .+\); host /);
+    expect(conductor(['whoami'], { cwd: t.repo }).stdout).toMatch(
+      / \(chosen by default \(user, worktree, (terminal session|agent process): .+\); host /,
+    );
   });
 });
 
@@ -118,7 +123,10 @@ describe('refusals', () => {
   it('names the holder as {agent, host, at} in E_HELD and E_NOT_HOLDER', () => {
     t.ok('start');
     t.ok('claim', 'think', '--agent', 'ana');
-    for (const args of [['claim', 'think', '--agent', 'bo'], ['complete', 'think', '--agent', 'bo']]) {
+    for (const args of [
+      ['claim', 'think', '--agent', 'bo'],
+      ['complete', 'think', '--agent', 'bo'],
+    ]) {
       const r = conductor([...args, '--json'], { cwd: t.repo });
       expect(Object.keys(r.json.error.holder).sort(), args.join(' ')).toEqual(['agent', 'at', 'host']);
       expect(r.json.error.holder.agent).toBe('ana');
@@ -133,7 +141,7 @@ describe('wording', () => {
     expect(human('clean').stdout).toMatch(/^removed 0 archived sprints, kept \d+\n$/);
   });
 
-  it('says how an unreachable remote failed, not git\'s closing boilerplate', () => {
+  it("says how an unreachable remote failed, not git's closing boilerplate", () => {
     const a = makeClone(makeBare().url, 'alice');
     git(a.dir, 'remote', 'set-url', 'origin', `file://${join(tempDir(), 'gone.git')}`);
     const r = a.run(['status', '--fetch']);
@@ -147,7 +155,9 @@ describe('deinit', () => {
   it('after deinit --keep-hooks, says the hooks are still installed and how to remove them', () => {
     const a = makeClone(makeBare().url, 'alice');
     const kept = conductor(['deinit', '--keep-hooks'], { cwd: a.dir });
-    expect(kept.stdout).toContain("the git hooks are still installed (post-commit, pre-push): 'git conductor hooks uninstall' removes them");
+    expect(kept.stdout).toContain(
+      "the git hooks are still installed (post-commit, pre-push): 'git conductor hooks uninstall' removes them",
+    );
     const again = a.run(['deinit']);
     expect(again.json).toMatchObject({ remote: null, hooks_left: ['post-commit', 'pre-push'] });
     expect(conductor(['deinit'], { cwd: a.dir }).stdout).toContain("'git conductor hooks uninstall' removes them");

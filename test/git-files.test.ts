@@ -35,7 +35,13 @@ describe('reading refs and writing objects without a git process', () => {
     const repo = await makeRepo();
     const file = join(repo, 'record.json');
     writeFileSync(file, '{"a":1}\n');
-    const spec = { files: [{ name: 'record.json', path: file }], parent: undefined, message: 'claim x by a@h', author: { name: 'a', email: 'a@h' }, at: '2026-01-01T00:00:00.000Z' };
+    const spec = {
+      files: [{ name: 'record.json', path: file }],
+      parent: undefined,
+      message: 'claim x by a@h',
+      author: { name: 'a', email: 'a@h' },
+      at: '2026-01-01T00:00:00.000Z',
+    };
     const commit = writeCommit(repo, spec, join(repo, '.git'));
     expect(writeCommit(repo, spec, join(repo, '.git'))).toBe(commit); // again: already there, same name
     expect(git(repo, 'cat-file', '-t', commit)).toBe('commit');

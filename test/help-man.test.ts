@@ -20,7 +20,10 @@ let repo: string;
 let rendered: string;
 beforeAll(async () => {
   repo = await makeRepo();
-  const r = spawnSync('man', ['--warnings', '-l', PAGE], { env: testEnv({ MANPAGER: 'cat', MANWIDTH: '250', LANG: 'C.UTF-8' }), encoding: 'utf8' });
+  const r = spawnSync('man', ['--warnings', '-l', PAGE], {
+    env: testEnv({ MANPAGER: 'cat', MANWIDTH: '250', LANG: 'C.UTF-8' }),
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toBe('');
   rendered = r.stdout.replace(/.\u0008/g, '');
@@ -32,9 +35,18 @@ function helpOf(path: string[]): { commands: string[]; options: string[]; usage:
   expect(r.code).toBe(0);
   const section = (name: string) => {
     const m = new RegExp(`\\n${name}:\\n([\\s\\S]*?)(\\n\\n|$)`).exec(r.stdout);
-    return (m?.[1] ?? '').split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]!);
+    return (m?.[1] ?? '')
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(/\s{2,}/)[0]!);
   };
-  return { commands: section('Commands').map((c) => c.split(' ')[0]!).filter((c) => c !== 'help'), options: section('Options'), usage: r.stdout.split('\n')[0]! };
+  return {
+    commands: section('Commands')
+      .map((c) => c.split(' ')[0]!)
+      .filter((c) => c !== 'help'),
+    options: section('Options'),
+    usage: r.stdout.split('\n')[0]!,
+  };
 }
 
 describe('git conductor help', () => {
@@ -62,7 +74,9 @@ describe('git-conductor(1)', () => {
     };
     expect(walk([])).toBeGreaterThan(20);
     expect(rendered).not.toContain('__phases');
-    expect(readFileSync(PAGE, 'utf8')).toMatch(new RegExp(`^\\.TH GIT\\\\-CONDUCTOR 1 "\\d{4}-\\d\\d-\\d\\d" "git\\\\-conductor ${version.replace(/\./g, '\\.')}"`, 'm'));
+    expect(readFileSync(PAGE, 'utf8')).toMatch(
+      new RegExp(`^\\.TH GIT\\\\-CONDUCTOR 1 "\\d{4}-\\d\\d-\\d\\d" "git\\\\-conductor ${version.replace(/\./g, '\\.')}"`, 'm'),
+    );
     for (const s of ['EXIT STATUS', 'ENVIRONMENT', 'CONDUCTOR_AGENT', 'SEE ALSO']) expect(rendered).toContain(s);
   });
 
@@ -71,7 +85,10 @@ describe('git-conductor(1)', () => {
     mkdirSync(join(manpath, 'man1'));
     symlinkSync(PAGE, join(manpath, 'man1', 'git-conductor.1'));
     const env = testEnv({ MANPATH: manpath, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '100', PATH: `${shimBin()}:${process.env.PATH}` });
-    for (const args of [['conductor', '--help'], ['help', 'conductor']]) {
+    for (const args of [
+      ['conductor', '--help'],
+      ['help', 'conductor'],
+    ]) {
       const r = spawnSync('git', args, { cwd: repo, env, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout.replace(/.\u0008/g, '')).toMatch(/GIT-CONDUCTOR\(1\)[\s\S]*git conductor claim \[options\] <phase>/);

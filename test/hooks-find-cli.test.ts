@@ -14,7 +14,8 @@ import { hookEnv, phaseOf } from './helpers/hooks.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
 
 const noCli = (agent: string) => hookEnv({ CONDUCTOR_AGENT: agent }, { cli: false });
-const trailerCommit = (cwd: string, agent: string, phase: string) => gitRun(cwd, ['commit', '--allow-empty', '-m', `${phase} done`, '-m', `Conductor-Phase: ${phase}`], { env: noCli(agent) });
+const trailerCommit = (cwd: string, agent: string, phase: string) =>
+  gitRun(cwd, ['commit', '--allow-empty', '-m', `${phase} done`, '-m', `Conductor-Phase: ${phase}`], { env: noCli(agent) });
 
 describe('a monorepo: package.json in app/', () => {
   it("finds app/node_modules/.bin/git-conductor from the repository's top, for post-commit, pre-push and hooks status", async () => {
@@ -59,7 +60,9 @@ describe('a monorepo: package.json in app/', () => {
     expect(conductor(['claim', 'plan', '--json'], { cwd: repo, agent: 'ana' }).code).toBe(0);
     const lost = trailerCommit(repo, 'ana', 'plan');
     expect(lost.code).toBe(0);
-    expect(lost.stderr).toContain("git-conductor - CLI not found on PATH, where 'git conductor hooks install' recorded it, or in node_modules/.bin next to a tracked package.json");
+    expect(lost.stderr).toContain(
+      "git-conductor - CLI not found on PATH, where 'git conductor hooks install' recorded it, or in node_modules/.bin next to a tracked package.json",
+    );
     const status = conductor(['hooks', 'status'], { cwd: repo, env: { PATH: noCli('ana').PATH } });
     expect(status.stdout).toContain('the hooks cannot find git-conductor');
     // uninstall takes the record away too.
@@ -70,7 +73,7 @@ describe('a monorepo: package.json in app/', () => {
 });
 
 describe('a linked worktree of a husky project', () => {
-  it("says husky has not set it up (never to write into .husky/_), and once husky runs there a trailer commit completes the phase", async () => {
+  it('says husky has not set it up (never to write into .husky/_), and once husky runs there a trailer commit completes the phase', async () => {
     const repo = await makeRepo();
     const husky = resolve(__dirname, '../node_modules/husky/bin.js');
     expect(spawnSync(process.execPath, [husky], { cwd: repo, env: testEnv() }).status).toBe(0);
@@ -82,10 +85,15 @@ describe('a linked worktree of a husky project', () => {
     expect(existsSync(join(wt, '.husky', '_'))).toBe(false);
 
     const status = conductor(['hooks', 'status'], { cwd: wt });
-    expect(status.stdout).toContain("husky has not set up this worktree (its .husky/_ is missing, so git runs no hooks here): run 'npx husky' in this worktree");
+    expect(status.stdout).toContain(
+      "husky has not set up this worktree (its .husky/_ is missing, so git runs no hooks here): run 'npx husky' in this worktree",
+    );
     expect(status.stdout).not.toMatch(/hooks directory: .*\.husky\/_/);
     expect(status.stdout).toMatch(/✓ post-commit\s+installed/);
-    expect(conductor(['hooks', 'status', '--json'], { cwd: wt }).json).toMatchObject({ mode: 'husky', husky_missing: { advice: expect.any(String) } });
+    expect(conductor(['hooks', 'status', '--json'], { cwd: wt }).json).toMatchObject({
+      mode: 'husky',
+      husky_missing: { advice: expect.any(String) },
+    });
     // hooks install there edits only the tracked scripts (already ours), and repeats the advice.
     const again = conductor(['hooks', 'install'], { cwd: wt });
     expect(again.stdout).toContain("run 'npx husky' in this worktree");

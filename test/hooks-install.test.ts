@@ -55,7 +55,10 @@ describe('hooks install next to existing hooks', () => {
 
     const first = conductor(['hooks', 'install', '--json'], { cwd: repo });
     expect(first.code).toBe(0);
-    expect(first.json.hooks.map((h: any) => [h.hook, h.action])).toEqual([['post-commit', 'chained'], ['pre-push', 'chained']]);
+    expect(first.json.hooks.map((h: any) => [h.hook, h.action])).toEqual([
+      ['post-commit', 'chained'],
+      ['pre-push', 'chained'],
+    ]);
     const installed = snapshot(hooks);
     const second = conductor(['hooks', 'install', '--json'], { cwd: repo });
     expect(second.json.hooks.map((h: any) => h.action)).toEqual(['unchanged', 'unchanged']);
@@ -99,7 +102,9 @@ describe('hooks install next to existing hooks', () => {
     expect(r.json.hooks_dir).toBe(join(repo, '.git', 'hooks'));
     await readyToShip(repo);
     conductor(['claim', 'qa', '--json'], { cwd: wt, agent: 'w' });
-    const c = commit(wt, 'w', ['qa from the worktree', 'Conductor-Phase: qa'], { '.conductor/qa.json': artifactText('qa', { summary: { status: 'pass', tests_run: 3, tests_passed: 3, tests_failed: 0 } }) });
+    const c = commit(wt, 'w', ['qa from the worktree', 'Conductor-Phase: qa'], {
+      '.conductor/qa.json': artifactText('qa', { summary: { status: 'pass', tests_run: 3, tests_passed: 3, tests_failed: 0 } }),
+    });
     expect(c.stderr).toContain('completed qa with .conductor/qa.json');
     expect(phaseOf(repo, 'qa').commit).toBe(git(wt, 'rev-parse', 'HEAD'));
     expect(conductor(['hooks', 'uninstall', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual(['removed', 'removed']);
@@ -132,7 +137,11 @@ describe('hooks install with husky 9', () => {
   it('adds a marked block to the tracked .husky scripts, keeps the user pre-push and its stdin, and uninstall restores .husky exactly', async () => {
     const repo = await makeRepo();
     writeFileSync(join(repo, 'package.json'), '{"name":"app","private":true}\n');
-    const husky = spawnSync(process.execPath, [resolve(__dirname, '../node_modules/husky/bin.js')], { cwd: repo, env: testEnv(), encoding: 'utf8' });
+    const husky = spawnSync(process.execPath, [resolve(__dirname, '../node_modules/husky/bin.js')], {
+      cwd: repo,
+      env: testEnv(),
+      encoding: 'utf8',
+    });
     expect(husky.status).toBe(0);
     expect(git(repo, 'config', 'core.hooksPath')).toBe('.husky/_');
     const log = join(repo, '..', `${repo.split('/').pop()}-husky.log`);
@@ -142,8 +151,14 @@ describe('hooks install with husky 9', () => {
 
     const r = conductor(['hooks', 'install', '--json'], { cwd: repo });
     expect(r.json.mode).toBe('husky');
-    expect(r.json.hooks.map((h: any) => [h.hook, h.action])).toEqual([['post-commit', 'created'], ['pre-push', 'chained']]);
-    expect(conductor(['hooks', 'install', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual(['unchanged', 'unchanged']);
+    expect(r.json.hooks.map((h: any) => [h.hook, h.action])).toEqual([
+      ['post-commit', 'created'],
+      ['pre-push', 'chained'],
+    ]);
+    expect(conductor(['hooks', 'install', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
     expect(readFileSync(join(repo, '.husky', 'pre-push'), 'utf8')).toMatch(/^#!\/usr\/bin\/env sh\n# >>> git-conductor pre-push\n/);
     expect(existsSync(join(repo, '.husky', '_', 'pre-push.pre-conductor'))).toBe(false);
 
@@ -163,9 +178,14 @@ describe('hooks install with husky 9', () => {
     expect(gitRun(repo, ['push', 'origin', 'main:refs/heads/feature'], { env: hookEnv() }).code).toBe(0);
     const seen = readFileSync(log, 'utf8');
     expect(seen).toContain('husky-pre-commit');
-    expect(seen).toContain(`user saw refs/heads/main ${git(repo, 'rev-parse', 'HEAD')} refs/heads/feature 0000000000000000000000000000000000000000`);
+    expect(seen).toContain(
+      `user saw refs/heads/main ${git(repo, 'rev-parse', 'HEAD')} refs/heads/feature 0000000000000000000000000000000000000000`,
+    );
 
-    expect(conductor(['hooks', 'uninstall', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual(['removed', 'restored']);
+    expect(conductor(['hooks', 'uninstall', '--json'], { cwd: repo }).json.hooks.map((h: any) => h.action)).toEqual([
+      'removed',
+      'restored',
+    ]);
     expect(snapshot(join(repo, '.husky'))).toEqual(before);
   });
 });

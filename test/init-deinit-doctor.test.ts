@@ -60,9 +60,18 @@ describe('init, deinit and doctor with a remote', () => {
     const { bare, url } = makeBare();
     const a = makeClone(url, 'alice');
     expect(a.run(['init']).json.added_refspec).toBe(false);
-    expect(a.git(['config', '--get-all', 'remote.origin.fetch']).split('\n').filter((l) => l.includes('conductor'))).toHaveLength(1);
+    expect(
+      a
+        .git(['config', '--get-all', 'remote.origin.fetch'])
+        .split('\n')
+        .filter((l) => l.includes('conductor')),
+    ).toHaveLength(1);
     expect(a.run(['doctor']).json.ok).toBe(true);
-    serverHook(bare, 'pre-receive', `while read old new ref; do case "$ref" in refs/conductor/*) echo "custom refs are not allowed" >&2; exit 1;; esac; done; exit 0`);
+    serverHook(
+      bare,
+      'pre-receive',
+      `while read old new ref; do case "$ref" in refs/conductor/*) echo "custom refs are not allowed" >&2; exit 1;; esac; done; exit 0`,
+    );
     const d = a.run(['doctor']);
     expect(d.code).toBe(1);
     expect(d.json.ok).toBe(false);

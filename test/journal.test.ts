@@ -25,7 +25,13 @@ function expectGolden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(file, 'utf8'));
 }
 
-const checkpoint = (summary: string, extra: Record<string, unknown> = {}) => ({ summary, key_files: [], decisions_made: [], open_questions: [], ...extra });
+const checkpoint = (summary: string, extra: Record<string, unknown> = {}) => ({
+  summary,
+  key_files: [],
+  decisions_made: [],
+  open_questions: [],
+  ...extra,
+});
 
 const PLAIN: CraftedSprint = {
   id: '20260302-100000-a1b2c3',
@@ -37,44 +43,134 @@ const PLAIN: CraftedSprint = {
   logs: {
     think: claimedAndDone('claude', 'alice-laptop', 1, 12, {
       phase: 'think',
-      summary: { value_proposition: 'users stop losing drafts', scope_mode: 'selective_expand', target_user: 'note takers', narrowest_wedge: 'autosave', key_risk: 'storage quota', premise_validated: true },
-      context_checkpoint: checkpoint('Autosave drafts locally; sync is out of scope', { decisions_made: ['localStorage, not IndexedDB'], open_questions: ['quota on Safari?'] }),
+      summary: {
+        value_proposition: 'users stop losing drafts',
+        scope_mode: 'selective_expand',
+        target_user: 'note takers',
+        narrowest_wedge: 'autosave',
+        key_risk: 'storage quota',
+        premise_validated: true,
+      },
+      context_checkpoint: checkpoint('Autosave drafts locally; sync is out of scope', {
+        decisions_made: ['localStorage, not IndexedDB'],
+        open_questions: ['quota on Safari?'],
+      }),
     }),
     plan: claimedAndDone('codex', 'bob-laptop', 13, 25, {
       phase: 'plan',
-      summary: { goal: 'autosave', scope: 'small', step_count: 3, planned_files: ['src/autosave.js', 'test/autosave.test.js'], plan_approval: 'auto' },
+      summary: {
+        goal: 'autosave',
+        scope: 'small',
+        step_count: 3,
+        planned_files: ['src/autosave.js', 'test/autosave.test.js'],
+        plan_approval: 'auto',
+      },
       context_checkpoint: checkpoint('Three steps: debounce, save, restore', { key_files: ['src/editor.js:40'] }),
     }),
     build: [
-      { kind: 'claim', reason: 'claim', agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:26:00.000Z', expires_at: '2026-03-02T10:56:00.000Z' },
-      { kind: 'claim', reason: 'takeover', agent: 'codex', host: 'bob-laptop', at: '2026-03-02T11:00:00.000Z', expires_at: '2026-03-02T12:00:00.000Z', previous: { agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:26:00.000Z' } },
-      { kind: 'done', reason: 'complete', agent: 'codex', host: 'bob-laptop', at: '2026-03-02T11:30:00.000Z', commit: '3f9c2d1e8a7b3f9c2d1e8a7b3f9c2d1e8a7b3f9c', artifact: { phase: 'build', summary: 'autosave with a 5 s debounce', context_checkpoint: checkpoint('Debounced save in src/autosave.js', { key_files: ['src/autosave.js:1'] }), budget: { limit: 200000, used: 41000 } } },
+      {
+        kind: 'claim',
+        reason: 'claim',
+        agent: 'cursor',
+        host: 'ci-box',
+        at: '2026-03-02T10:26:00.000Z',
+        expires_at: '2026-03-02T10:56:00.000Z',
+      },
+      {
+        kind: 'claim',
+        reason: 'takeover',
+        agent: 'codex',
+        host: 'bob-laptop',
+        at: '2026-03-02T11:00:00.000Z',
+        expires_at: '2026-03-02T12:00:00.000Z',
+        previous: { agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:26:00.000Z' },
+      },
+      {
+        kind: 'done',
+        reason: 'complete',
+        agent: 'codex',
+        host: 'bob-laptop',
+        at: '2026-03-02T11:30:00.000Z',
+        commit: '3f9c2d1e8a7b3f9c2d1e8a7b3f9c2d1e8a7b3f9c',
+        artifact: {
+          phase: 'build',
+          summary: 'autosave with a 5 s debounce',
+          context_checkpoint: checkpoint('Debounced save in src/autosave.js', { key_files: ['src/autosave.js:1'] }),
+          budget: { limit: 200000, used: 41000 },
+        },
+      },
     ],
     review: claimedAndDone('cursor', 'ci-box', 91, 100, {
       phase: 'review',
       summary: { blocking: 0, should_fix: 1, nitpicks: 1, positive: 1 },
-      scope_drift: { status: 'clean', planned_files: ['src/autosave.js'], actual_files: ['src/autosave.js'], out_of_scope_files: [], missing_files: [] },
+      scope_drift: {
+        status: 'clean',
+        planned_files: ['src/autosave.js'],
+        actual_files: ['src/autosave.js'],
+        out_of_scope_files: [],
+        missing_files: [],
+      },
       findings: [
         { id: 'R1', severity: 'should_fix', description: 'name the 5000 ms constant', file: 'src/autosave.js', line: 1, fixed: true },
-        { id: 'R2', severity: 'nitpick', description: 'typo in a comment', file: 'src/autosave.js', line: 3, status: 'wontfix', resolution: 'comment is going away' },
+        {
+          id: 'R2',
+          severity: 'nitpick',
+          description: 'typo in a comment',
+          file: 'src/autosave.js',
+          line: 3,
+          status: 'wontfix',
+          resolution: 'comment is going away',
+        },
         { id: 'R3', severity: 'positive', description: 'small and clear' },
       ],
       context_checkpoint: checkpoint('Sound; one should-fix fixed'),
     }),
-    security: claimedAndDone('gemini', 'bob-laptop', 91, 105, {
-      phase: 'security',
-      summary: { critical: 0, high: 0, medium: 0, low: 1, total_findings: 1 },
-      findings: [{ id: 'S1', severity: 'low', category: 'A04', description: 'drafts stay on the device unencrypted', file: 'src/autosave.js', line: 2, fixed: false }],
-      context_checkpoint: checkpoint('No high findings'),
-    }, { grade: 'A', provenance: { branch: 'feature/autosave' } }),
+    security: claimedAndDone(
+      'gemini',
+      'bob-laptop',
+      91,
+      105,
+      {
+        phase: 'security',
+        summary: { critical: 0, high: 0, medium: 0, low: 1, total_findings: 1 },
+        findings: [
+          {
+            id: 'S1',
+            severity: 'low',
+            category: 'A04',
+            description: 'drafts stay on the device unencrypted',
+            file: 'src/autosave.js',
+            line: 2,
+            fixed: false,
+          },
+        ],
+        context_checkpoint: checkpoint('No high findings'),
+      },
+      { grade: 'A', provenance: { branch: 'feature/autosave' } },
+    ),
     qa: claimedAndDone('opencode', 'alice-laptop', 92, 110, {
       phase: 'qa',
-      summary: { mode: 'browser', status: 'pass', tests_run: 42, tests_passed: 42, tests_failed: 0, bugs_found: 0, bugs_fixed: 0, wtf_likelihood: 0.05 },
+      summary: {
+        mode: 'browser',
+        status: 'pass',
+        tests_run: 42,
+        tests_passed: 42,
+        tests_failed: 0,
+        bugs_found: 0,
+        bugs_fixed: 0,
+        wtf_likelihood: 0.05,
+      },
       context_checkpoint: checkpoint('42 of 42 pass'),
     }),
     ship: claimedAndDone('bob', 'bob-laptop', 111, 130, {
       phase: 'ship',
-      summary: { pr_number: 17, pr_url: 'https://git.example.com/notes/pull/17', title: 'Autosave drafts', status: 'merged', ci_passed: true },
+      summary: {
+        pr_number: 17,
+        pr_url: 'https://git.example.com/notes/pull/17',
+        title: 'Autosave drafts',
+        status: 'merged',
+        ci_passed: true,
+      },
       context_checkpoint: checkpoint('Merged as #17'),
     }),
   },
@@ -105,7 +201,9 @@ const INJECTED: CraftedSprint = {
       summary: { pr_url: 'javascript:alert(1)' },
     }),
   },
-  audit: [{ at: '2026-03-02T10:09:00.000Z', event: 'bypass', phase: 'ship', agent: 'mallory', host: 'evil-box', detail: `pushed ${EVIL} | cell` }],
+  audit: [
+    { at: '2026-03-02T10:09:00.000Z', event: 'bypass', phase: 'ship', agent: 'mallory', host: 'evil-box', detail: `pushed ${EVIL} | cell` },
+  ],
 };
 
 describe('journal golden files', () => {
@@ -136,7 +234,8 @@ describe('journal golden files', () => {
     expect(md).not.toMatch(/^# Not/m);
     expect(md).not.toMatch(/(?<!\\)\]\(javascript:/);
     // Table rows keep their five cells: every pipe from an artifact is escaped.
-    for (const row of md.split('\n').filter((l) => l.startsWith('| ') && l.includes('R1'))) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
+    for (const row of md.split('\n').filter((l) => l.startsWith('| ') && l.includes('R1')))
+      expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
   });
 });
 

@@ -62,7 +62,11 @@ describe('leases', () => {
     await new Promise((r) => setTimeout(r, 1300));
     const taken = as('bob', ['claim', 'think'], repo);
     expect(taken.json.kind).toBe('takeover');
-    for (const args of [['complete', 'think'], ['renew', 'think'], ['abort', 'think']]) {
+    for (const args of [
+      ['complete', 'think'],
+      ['renew', 'think'],
+      ['abort', 'think'],
+    ]) {
       const r = as('ann', args, repo);
       expect(r.code).toBe(3);
       expect(r.json.error.message).toContain(`"think" was taken from you by bob@`);

@@ -22,7 +22,9 @@ describe('a long head history', () => {
     const s = json(b, ['status']);
     expect(s.sprint_id).toBe(top);
     expect(s.remote.problems ?? []).toEqual([]);
-    const headLog = readdirSync(join(b.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number);
+    const headLog = readdirSync(join(b.dir, '.git', 'conductor', 'head'))
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number);
     expect(headLog.length).toBeLessThanOrEqual(64);
     expect(Math.max(...headLog)).toBe(6016);
     json(b, ['claim', 'think']);
@@ -31,7 +33,13 @@ describe('a long head history', () => {
     expect(git(bare, 'rev-list', '--count', 'refs/conductor/head')).toBe('1');
     const c = makeClone(url, 'carol');
     expect(json(c, ['status']).sprint_id).toBe(next);
-    expect(Math.max(...readdirSync(join(c.dir, '.git', 'conductor', 'head')).filter((n) => /^\d+$/.test(n)).map(Number))).toBe(6017);
+    expect(
+      Math.max(
+        ...readdirSync(join(c.dir, '.git', 'conductor', 'head'))
+          .filter((n) => /^\d+$/.test(n))
+          .map(Number),
+      ),
+    ).toBe(6017);
     // The first clone follows the newer start made elsewhere, which grows the new chain.
     const third = json(c, ['start']).sprint_id;
     expect(git(bare, 'rev-list', '--count', 'refs/conductor/head')).toBe('2');

@@ -12,7 +12,16 @@ const { ok, finish } = t;
 
 describe('log', () => {
   it('log shows every kind of event, in order, as JSON and as text', async () => {
-    ok('start', '--phases', JSON.stringify([{ name: 'a' }, { name: 'b', concurrency: 'read' }, { name: 'c', concurrency: 'read' }, { name: 'review', depends_on: ['a'], concurrency: 'read' }]));
+    ok(
+      'start',
+      '--phases',
+      JSON.stringify([
+        { name: 'a' },
+        { name: 'b', concurrency: 'read' },
+        { name: 'c', concurrency: 'read' },
+        { name: 'review', depends_on: ['a'], concurrency: 'read' },
+      ]),
+    );
     ok('claim', 'a', '--agent', 'x');
     ok('renew', 'a', '--agent', 'x');
     ok('complete', 'a', '--agent', 'x');
@@ -25,7 +34,22 @@ describe('log', () => {
     finish('review', 'z', artifact('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'x' }] }));
     ok('clean');
     const kinds = ok('log').entries.map((e: { event: string }) => e.event);
-    expect(kinds).toEqual(['start', 'claim', 'renew', 'complete', 'claim', 'abort', 'claim', 'claim', 'unstuck', 'takeover', 'claim', 'complete', 'halt', 'clean']);
+    expect(kinds).toEqual([
+      'start',
+      'claim',
+      'renew',
+      'complete',
+      'claim',
+      'abort',
+      'claim',
+      'claim',
+      'unstuck',
+      'takeover',
+      'claim',
+      'complete',
+      'halt',
+      'clean',
+    ]);
     const sprint = ok('status').sprint_id;
     expect(ok('log', '--sprint', sprint).entries).toHaveLength(13);
     const text = conductor(['log'], { cwd: t.repo }).stdout.trim().split('\n');
@@ -41,7 +65,15 @@ describe('log --limit and --sprint', () => {
     // A history longer than one read chunk of another sprint's lines (and an invalid one) after them, written directly.
     const file = join(stateDir(t.repo), 'audit.jsonl');
     const at = new Date().toISOString();
-    appendFileSync(file, 'not json\n' + Array.from({ length: 800 }, (_, i) => JSON.stringify({ at, event: 'claim', sprint_id: second, phase: 'think', agent: 'x', host: 'h', detail: `n${i}` }) + '\n').join(''));
+    appendFileSync(
+      file,
+      'not json\n' +
+        Array.from(
+          { length: 800 },
+          (_, i) =>
+            JSON.stringify({ at, event: 'claim', sprint_id: second, phase: 'think', agent: 'x', host: 'h', detail: `n${i}` }) + '\n',
+        ).join(''),
+    );
     const all = ok('log');
     expect(all.entries).toHaveLength(50);
     expect(all.more).toBe(true);

@@ -15,7 +15,13 @@ afterEach(async () => {
 });
 
 async function connect(repo: string, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<Client> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd: repo, env: testEnv({ NODE_EXTRA_CA_CERTS: undefined, ...env }) as Record<string, string>, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp', ...args],
+    cwd: repo,
+    env: testEnv({ NODE_EXTRA_CA_CERTS: undefined, ...env }) as Record<string, string>,
+    stderr: 'pipe',
+  });
   const client = new Client({ name: 'conductor-test-client', version: '1.0.0' });
   await client.connect(transport);
   clients.push(client);
@@ -31,11 +37,26 @@ describe('mcp server', () => {
     const a = await connect(repo, ['--agent', 'mcp-ann']);
     const { tools } = await a.listTools();
     const names = tools.map((t) => t.name).sort();
-    expect(names).toEqual(expect.arrayContaining(['abort', 'artifact_show', 'artifact_validate', 'claim', 'complete', 'context', 'next', 'prime', 'renew', 'resume', 'status']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'abort',
+        'artifact_show',
+        'artifact_validate',
+        'claim',
+        'complete',
+        'context',
+        'next',
+        'prime',
+        'renew',
+        'resume',
+        'status',
+      ]),
+    );
     for (const t of tools) {
       expect(t.description!.split('\n')).toHaveLength(1);
       // Flat input schemas: no nested objects except the inline artifact itself.
-      for (const [k, v] of Object.entries((t.inputSchema as any).properties ?? {})) if (k !== 'artifact') expect((v as any).type, `${t.name}.${k}`).not.toBe('object');
+      for (const [k, v] of Object.entries((t.inputSchema as any).properties ?? {}))
+        if (k !== 'artifact') expect((v as any).type, `${t.name}.${k}`).not.toBe('object');
     }
     const next = await a.callTool({ name: 'next', arguments: { claim: true } });
     expect(next.isError).toBeFalsy();
@@ -44,7 +65,11 @@ describe('mcp server', () => {
     const ctx = await a.callTool({ name: 'context', arguments: { phase: 'think' } });
     expect(ctx.isError).toBeFalsy();
     expect(body(ctx)).toMatchObject({ phase: 'think', included: [] });
-    expect(body(await a.callTool({ name: 'resume', arguments: {} }))).toMatchObject({ action: 'continue', phase: 'think', agent: 'mcp-ann' });
+    expect(body(await a.callTool({ name: 'resume', arguments: {} }))).toMatchObject({
+      action: 'continue',
+      phase: 'think',
+      agent: 'mcp-ann',
+    });
 
     const b = await connect(repo, ['--agent', 'mcp-bob']);
     const refused = await b.callTool({ name: 'claim', arguments: { phase: 'think' } });
@@ -58,7 +83,12 @@ describe('mcp server', () => {
     const inline = artifact('think');
     const done = await a.callTool({ name: 'complete', arguments: { phase: 'think', artifact: inline } });
     expect(done.isError, JSON.stringify(done)).toBeFalsy();
-    expect(body(done)).toMatchObject({ phase: 'think', agent: 'mcp-ann', unlocked: ['plan'], artifact: { source: 'mcp:inline/think.json' } });
+    expect(body(done)).toMatchObject({
+      phase: 'think',
+      agent: 'mcp-ann',
+      unlocked: ['plan'],
+      artifact: { source: 'mcp:inline/think.json' },
+    });
     const shown = await b.callTool({ name: 'artifact_show', arguments: { phase: 'think' } });
     expect(body(shown).content).toEqual(inline);
     const status = body(await b.callTool({ name: 'status', arguments: {} }));
@@ -74,7 +104,9 @@ describe('mcp server', () => {
     writeFileSync(join(repo, 'bad.json'), '[1,2]\n');
     const c = await connect(repo, [], { CONDUCTOR_AGENT: 'env-agent' });
     expect(body(await c.callTool({ name: 'claim', arguments: { phase: 'think' } })).agent).toBe('env-agent');
-    expect(body(await c.callTool({ name: 'artifact_validate', arguments: { phase: 'think', artifact_path: 'think.json' } }))).toMatchObject({ phase: 'think', valid: true });
+    expect(body(await c.callTool({ name: 'artifact_validate', arguments: { phase: 'think', artifact_path: 'think.json' } }))).toMatchObject(
+      { phase: 'think', valid: true },
+    );
     const invalid = await c.callTool({ name: 'artifact_validate', arguments: { phase: 'think', artifact_path: 'bad.json' } });
     expect(invalid.isError).toBe(true);
     expect(body(invalid).error).toMatchObject({ code: 'E_BAD_ARTIFACT', exit_code: 2 });

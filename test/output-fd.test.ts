@@ -10,8 +10,11 @@ describe('output', () => {
     const repo = await makeRepo();
     const trap = join(tempDir(), 'trap.cjs');
     // Reports any use of the lazily created stream (it costs start-up time on a pipe).
-    writeFileSync(trap, `const d = Object.getOwnPropertyDescriptor(process, 'stdout');
-Object.defineProperty(process, 'stdout', { configurable: true, get() { require('fs').writeSync(2, 'process.stdout created\\n'); return d.get.call(process); } });\n`);
+    writeFileSync(
+      trap,
+      `const d = Object.getOwnPropertyDescriptor(process, 'stdout');
+Object.defineProperty(process, 'stdout', { configurable: true, get() { require('fs').writeSync(2, 'process.stdout created\\n'); return d.get.call(process); } });\n`,
+    );
     for (const args of [['hooks', 'status'], ['hooks', 'install'], ['status'], ['start'], ['status']]) {
       const r = conductor(args, { cwd: repo, agent: 'a', nodeArgs: ['-r', trap] });
       expect(r.stderr, args.join(' ')).not.toContain('process.stdout created');

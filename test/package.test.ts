@@ -20,7 +20,11 @@ const NPM = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 /** npm with a clean environment: no CONDUCTOR_*, no inherited npm_config_* from the test runner's own npm. */
 function npm(cwd: string, args: string[], env: Record<string, string | undefined> = {}): string {
-  const clean = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('npm_')).map((k) => [k, undefined]));
+  const clean = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('npm_'))
+      .map((k) => [k, undefined]),
+  );
   const r = spawnSync('npm', args, { cwd, env: testEnv({ ...clean, ...env }), encoding: 'utf8', timeout: 240_000 });
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} in ${cwd} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
@@ -36,13 +40,29 @@ beforeAll(() => {
   npm(clone, ['ci', ...NPM]);
   const out = tempDir('conductor-pack-');
   npm(clone, ['pack', '--pack-destination', out, ...NPM]);
-  tarball = join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!);
+  tarball = join(
+    out,
+    readdirSync(out).find((f) => f.endsWith('.tgz'))!,
+  );
 }, 300_000);
 
 describe('npm pack of a fresh clone', () => {
   it('carries the built CLI, the library, the man page, the hooks and the LICENSE; dependencies are what the files import', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['dist/cli.cjs', 'dist/cli-main.cjs', 'dist/index.mjs', 'dist/types/api/index.d.ts', 'dist/completions/git-conductor.bash', 'dist/completions/git-conductor.zsh', 'dist/completions/git-conductor.fish', 'man/git-conductor.1', 'hooks/post-commit', 'hooks/pre-push', 'LICENSE', 'templates/SKILL.md']) {
+    for (const f of [
+      'dist/cli.cjs',
+      'dist/cli-main.cjs',
+      'dist/index.mjs',
+      'dist/types/api/index.d.ts',
+      'dist/completions/git-conductor.bash',
+      'dist/completions/git-conductor.zsh',
+      'dist/completions/git-conductor.fish',
+      'man/git-conductor.1',
+      'hooks/post-commit',
+      'hooks/pre-push',
+      'LICENSE',
+      'templates/SKILL.md',
+    ]) {
       expect(files, f).toContain(`package/${f}`);
     }
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 git-conductor contributors\n/);
@@ -52,10 +72,17 @@ describe('npm pack of a fresh clone', () => {
     expect(pkg.devDependencies.commander).toBeDefined();
     expect(pkg.devDependencies['simple-git']).toBeUndefined();
     const lib = readFileSync(join(ROOT, 'dist', 'index.mjs'), 'utf8');
-    const imported = new Set([...lib.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')).map((s) => s.split('/')[0]!));
+    const imported = new Set(
+      [...lib.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)]
+        .map((m) => m[1]!)
+        .filter((s) => !s.startsWith('node:'))
+        .map((s) => s.split('/')[0]!),
+    );
     expect([...imported].sort()).toEqual(['ajv', 'zod']);
     const cli = readFileSync(join(ROOT, 'dist', 'cli-main.cjs'), 'utf8');
-    expect([...cli.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:') && !s.startsWith('.'))).toEqual([]);
+    expect(
+      [...cli.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:') && !s.startsWith('.')),
+    ).toEqual([]);
   });
 });
 
@@ -67,7 +94,11 @@ describe('installed into a new project with husky', () => {
     writeFileSync(join(project, '.gitignore'), 'node_modules/\n');
     npm(project, ['i', '-D', tarball, `husky@${pkg.devDependencies.husky}`, ...NPM]);
     const npx = (...args: string[]) => {
-      const r = spawnSync('npx', ['--no-install', 'git-conductor', ...args], { cwd: project, env: testEnv({ CONDUCTOR_AGENT: 'newcomer' }), encoding: 'utf8' });
+      const r = spawnSync('npx', ['--no-install', 'git-conductor', ...args], {
+        cwd: project,
+        env: testEnv({ CONDUCTOR_AGENT: 'newcomer' }),
+        encoding: 'utf8',
+      });
       expect(r.status, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
       return r.stdout;
     };
@@ -79,8 +110,13 @@ describe('installed into a new project with husky', () => {
     expect(npx('start')).toMatch(/started sprint \S+ \(7 phases, graph from default\)/);
     expect(npx('claim', 'think')).toContain('claimed think as newcomer');
     // git-conductor is not on PATH: the hook finds the project's own node_modules/.bin.
-    const path = (process.env.PATH ?? '').split(':').filter((d) => !existsSync(join(d, 'git-conductor'))).join(':');
-    const c = gitRun(project, ['commit', '--allow-empty', '-m', 'think it through', '-m', 'Conductor-Phase: think'], { env: { CONDUCTOR_AGENT: 'newcomer', PATH: path } });
+    const path = (process.env.PATH ?? '')
+      .split(':')
+      .filter((d) => !existsSync(join(d, 'git-conductor')))
+      .join(':');
+    const c = gitRun(project, ['commit', '--allow-empty', '-m', 'think it through', '-m', 'Conductor-Phase: think'], {
+      env: { CONDUCTOR_AGENT: 'newcomer', PATH: path },
+    });
     expect(c.code, c.stderr).toBe(0);
     expect(c.stderr).toContain('git-conductor: completed think');
     expect(JSON.parse(npx('status', '--json')).phases.think.state).toBe('done');
@@ -94,7 +130,13 @@ describe('installed globally', () => {
     expect(existsSync(join(prefix, 'share', 'man', 'man1', 'git-conductor.1'))).toBe(true);
     const repo = tempDir('conductor-repo-');
     git(repo, 'init', '-q');
-    const env = testEnv({ PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, MANPATH: join(prefix, 'share', 'man'), MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '100' });
+    const env = testEnv({
+      PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
+      MANPATH: join(prefix, 'share', 'man'),
+      MANPAGER: 'cat',
+      PAGER: 'cat',
+      MANWIDTH: '100',
+    });
     const r = spawnSync('git', ['conductor', '--help'], { cwd: repo, env, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.replace(/.\u0008/g, '')).toMatch(/GIT-CONDUCTOR\(1\)[\s\S]*git conductor start/);

@@ -19,7 +19,13 @@ describe('post-commit across machines', () => {
     serverHook(bare, 'pre-receive', `i=0; while [ -e "${marker}" ] && [ $i -lt 120 ]; do sleep 0.1; i=$((i+1)); done; exit 1`);
     const artifact = artifactText('think', { summary: { value_proposition: 'the problem, understood' } }) + '\n';
     const t0 = Date.now();
-    const r = commit(ana.dir, 'ana', ['think: notes', 'Conductor-Phase: think'], { '.conductor/think.json': artifact }, { CONDUCTOR_HOOK_TIMEOUT_MS: '2000' });
+    const r = commit(
+      ana.dir,
+      'ana',
+      ['think: notes', 'Conductor-Phase: think'],
+      { '.conductor/think.json': artifact },
+      { CONDUCTOR_HOOK_TIMEOUT_MS: '2000' },
+    );
     const took = Date.now() - t0;
     expect(r.code).toBe(0);
     expect(took).toBeLessThan(5000);

@@ -40,7 +40,10 @@ describe('post-commit hook', () => {
     const committed = artifactText('qa', { summary: { status: 'pass', tests_run: 10, tests_passed: 10, tests_failed: 0 } }) + '\n';
     const r = commit(repo, 'quinn', ['qa: all green', 'Conductor-Phase: qa'], { '.conductor/qa.json': committed });
     // Change the work-tree copy after committing the real one: the hook must read the commit.
-    writeFileSync(join(repo, '.conductor/qa.json'), artifactText('qa', { summary: { status: 'fail', tests_run: 10, tests_passed: 1, tests_failed: 9 } }) + '\n');
+    writeFileSync(
+      join(repo, '.conductor/qa.json'),
+      artifactText('qa', { summary: { status: 'fail', tests_run: 10, tests_passed: 1, tests_failed: 9 } }) + '\n',
+    );
     expect(r.code).toBe(0);
     expect(conductor(['artifact', 'show', 'qa', '--json'], { cwd: repo }).json.content).toEqual(JSON.parse(committed));
     expect(git(repo, 'status', '--porcelain', '--', 'notes.txt')).toBe(before.split('\n').find((l) => l.includes('notes.txt')));
@@ -61,7 +64,9 @@ describe('post-commit hook', () => {
     expect(r.stderr).toMatch(/security NOT completed: artifact \.conductor\/security\.json is not valid JSON/);
     expect(git(repo, 'log', '-1', '--format=%s')).toBe('security: oops');
     expect(phaseOf(repo, 'security').state).toBe('running');
-    const wrongShape = commit(repo, 'sam', ['security: wrong shape', 'Conductor-Phase: security'], { '.conductor/security.json': artifactText('security', { findings: 'none' }) });
+    const wrongShape = commit(repo, 'sam', ['security: wrong shape', 'Conductor-Phase: security'], {
+      '.conductor/security.json': artifactText('security', { findings: 'none' }),
+    });
     expect(wrongShape.stderr).toMatch(/does not fit the security contract \(schema_version 1\): findings: expected an array, found "none"/);
     expect(phaseOf(repo, 'security').state).toBe('running');
   });
@@ -92,7 +97,9 @@ describe('post-commit hook', () => {
   it('warns and lets the commit through when the CLI cannot be found, or when CONDUCTOR_HOOKS=0', () => {
     // Not on PATH, and not where 'hooks install' recorded it either.
     git(repo, 'config', '--unset', 'conductor.cli');
-    const missing = gitRun(repo, ['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], { env: hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }) });
+    const missing = gitRun(repo, ['commit', '--allow-empty', '-m', 'sec', '-m', 'Conductor-Phase: security'], {
+      env: hookEnv({ CONDUCTOR_AGENT: 'sam' }, { cli: false }),
+    });
     expect(missing.code).toBe(0);
     expect(missing.stderr).toContain('git-conductor - CLI not found on PATH, where');
     expect(missing.stderr).toContain('the commit stands');

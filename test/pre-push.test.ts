@@ -8,7 +8,8 @@ import { commit, hookEnv, sprintRepo } from './helpers/hooks.js';
 import { makeRepo } from './helpers/repo.js';
 import { artifactText } from './helpers/artifacts.js';
 
-const push = (repo: string, args: string[], env: Record<string, string | undefined> = {}) => gitRun(repo, ['push', 'origin', ...args], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper', ...env }) });
+const push = (repo: string, args: string[], env: Record<string, string | undefined> = {}) =>
+  gitRun(repo, ['push', 'origin', ...args], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper', ...env }) });
 
 describe('pre-push ship gate', () => {
   let repo: string;
@@ -37,7 +38,9 @@ describe('pre-push ship gate', () => {
     git(repo, 'tag', 'nightly-1');
     expect(push(repo, ['nightly-1']).code).toBe(0);
     expect(push(repo, ['main:refs/conductor/probe']).code).toBe(0);
-    expect(hasRef(remote, 'refs/heads/feature/x') && hasRef(remote, 'refs/tags/nightly-1') && hasRef(remote, 'refs/conductor/probe')).toBe(true);
+    expect(hasRef(remote, 'refs/heads/feature/x') && hasRef(remote, 'refs/tags/nightly-1') && hasRef(remote, 'refs/conductor/probe')).toBe(
+      true,
+    );
   });
 
   it('lets a deliberate bypass through and records it in the audit log', () => {
@@ -82,7 +85,10 @@ describe('ship gate rules', () => {
   it('refuses while the sprint is halted, even with every prerequisite done', async () => {
     const { repo, remote } = await sprintRepo();
     for (const p of ['review', 'qa', 'security']) expect(conductor(['claim', p, '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
-    writeFileSync(join(repo, 'sec.json'), artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }));
+    writeFileSync(
+      join(repo, 'sec.json'),
+      artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }),
+    );
     expect(conductor(['complete', 'security', '--artifact', 'sec.json', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
     expect(conductor(['complete', 'review', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
     expect(conductor(['complete', 'qa', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
@@ -132,7 +138,9 @@ describe('ship gate rules', () => {
     expect(push(repo, ['main:refs/heads/feature2']).stderr).not.toContain('earlier push');
     const bypasses = conductor(['log', '--json'], { cwd: repo }).json.entries.filter((e: any) => e.event === 'bypass');
     expect(bypasses).toHaveLength(2);
-    expect(bypasses[0].detail).toMatch(/skipped the ship gate \(--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs\/remotes\/origin\/main\) while review not done, security not done, qa not done/);
+    expect(bypasses[0].detail).toMatch(
+      /skipped the ship gate \(--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs\/remotes\/origin\/main\) while review not done, security not done, qa not done/,
+    );
     expect(bypasses[1].detail).toContain('CONDUCTOR_SHIP_BYPASS=1');
   });
 });

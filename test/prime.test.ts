@@ -25,18 +25,29 @@ describe('prime', () => {
     expect(ctx.hookEventName).toBe('SessionStart');
     expect(ctx.additionalContext).toMatch(/Next: continue think: you hold think; its lease ends in \d+m/);
     expect(ctx.additionalContext.length).toBeLessThanOrEqual(1500);
-    expect(cli(['prime', '--json', '--agent', 'bob'], { cwd: repo }).json.next).toMatchObject({ action: 'wait', phase: 'think', holder: { agent: 'ann' } });
+    expect(cli(['prime', '--json', '--agent', 'bob'], { cwd: repo }).json.next).toMatchObject({
+      action: 'wait',
+      phase: 'think',
+      holder: { agent: 'ann' },
+    });
   });
 
   it('SessionStart binds the id in CLAUDE_ENV_FILE; Stop reminds once per holding', async () => {
     const repo = await makeRepo();
     cli(['start', '--agent', 'lead'], { cwd: repo });
     const envFile = join(tempDir(), 'env');
-    const start = hook(repo, ['session-start', '--tool', 'claude'], JSON.stringify({ session_id: 's-1', source: 'startup', hook_event_name: 'SessionStart' }), { CLAUDE_ENV_FILE: envFile });
+    const start = hook(
+      repo,
+      ['session-start', '--tool', 'claude'],
+      JSON.stringify({ session_id: 's-1', source: 'startup', hook_event_name: 'SessionStart' }),
+      { CLAUDE_ENV_FILE: envFile },
+    );
     expect(start.json.hookSpecificOutput.additionalContext).toContain('you are agent claude-s-1');
     expect(readFileSync(envFile, 'utf8')).toBe('export CONDUCTOR_AGENT=claude-s-1\nexport CONDUCTOR_SESSION=claude:s-1\n');
     // Again (resume, compact): nothing appended twice.
-    hook(repo, ['session-start', '--tool', 'claude'], JSON.stringify({ session_id: 's-1', source: 'compact' }), { CLAUDE_ENV_FILE: envFile });
+    hook(repo, ['session-start', '--tool', 'claude'], JSON.stringify({ session_id: 's-1', source: 'compact' }), {
+      CLAUDE_ENV_FILE: envFile,
+    });
     expect(readFileSync(envFile, 'utf8').match(/CONDUCTOR_AGENT/g)).toHaveLength(1);
     const stopInput = JSON.stringify({ session_id: 's-1', stop_hook_active: false });
     expect(hook(repo, ['stop', '--tool', 'claude'], stopInput).stdout).toBe('');
@@ -55,7 +66,9 @@ describe('prime', () => {
     expect(hook(repo, ['stop', '--tool', 'cursor'], stopInput, bound).json.followup_message).toContain('You still hold "think"');
     // Outside a repository (a user-wide hook): the id is still bound, and nothing is said.
     const elsewhere = tempDir();
-    const outside = hook(elsewhere, ['session-start', '--tool', 'claude'], JSON.stringify({ session_id: 's-2' }), { CLAUDE_ENV_FILE: join(elsewhere, 'env') });
+    const outside = hook(elsewhere, ['session-start', '--tool', 'claude'], JSON.stringify({ session_id: 's-2' }), {
+      CLAUDE_ENV_FILE: join(elsewhere, 'env'),
+    });
     expect([outside.code, outside.stdout, outside.stderr]).toEqual([0, '', '']);
     expect(readFileSync(join(elsewhere, 'env'), 'utf8')).toContain('CONDUCTOR_AGENT=claude-s-2');
     // Bad input never breaks the agent: a message on stderr, nothing on stdout, exit 0.

@@ -25,7 +25,8 @@ const TTL_S = 2;
 type Cls = 'read' | 'write' | 'exclusive';
 const PHASES: Record<string, Cls> = { w1: 'write', w2: 'write', r1: 'read', x: 'exclusive' };
 const NAMES = Object.keys(PHASES);
-const excludes = (a: string, b: string) => a !== b && (PHASES[a] === 'exclusive' || PHASES[b] === 'exclusive' || (PHASES[a] === 'write' && PHASES[b] === 'write'));
+const excludes = (a: string, b: string) =>
+  a !== b && (PHASES[a] === 'exclusive' || PHASES[b] === 'exclusive' || (PHASES[a] === 'write' && PHASES[b] === 'write'));
 
 interface Rec {
   id: string;
@@ -50,14 +51,27 @@ type Op =
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('claim' as const), clone: fc.nat(CLONES - 1), phase: fc.constantFrom(...NAMES) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('renew' as const, 'abort' as const, 'complete' as const, 'offline-claim' as const), clone: fc.nat(CLONES - 1), phase: fc.constantFrom(...NAMES) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constantFrom('renew' as const, 'abort' as const, 'complete' as const, 'offline-claim' as const),
+      clone: fc.nat(CLONES - 1),
+      phase: fc.constantFrom(...NAMES),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('sync' as const), clone: fc.nat(CLONES - 1) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'wait' as const }) },
   {
     weight: 2,
     arbitrary: fc
       .tuple(fc.nat(CLONES - 1), fc.nat(CLONES - 2), fc.constantFrom(...NAMES), fc.constantFrom(...NAMES))
-      .map(([a, d, p, q]) => ({ op: 'race' as const, claims: [{ clone: a, phase: p }, { clone: (a + 1 + d) % CLONES, phase: q }] as [{ clone: number; phase: string }, { clone: number; phase: string }] })),
+      .map(([a, d, p, q]) => ({
+        op: 'race' as const,
+        claims: [
+          { clone: a, phase: p },
+          { clone: (a + 1 + d) % CLONES, phase: q },
+        ] as [{ clone: number; phase: string }, { clone: number; phase: string }],
+      })),
   },
 );
 
@@ -67,7 +81,9 @@ function localTops(c: Clone, sprint: string): Map<string, Rec> {
   for (const p of NAMES) {
     const dir = join(stateDir(c.dir), 'sprints', sprint, 'phases', p);
     if (!existsSync(dir)) continue;
-    const seqs = readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort();
+    const seqs = readdirSync(dir)
+      .filter((n) => /^\d+$/.test(n))
+      .sort();
     const top = seqs.at(-1);
     if (top) out.set(p, JSON.parse(readFileSync(join(dir, top, 'record.json'), 'utf8')));
   }
@@ -97,7 +113,8 @@ function conflicts(claims: { phase: string; rec: Rec; where: string }[], now: nu
   for (let i = 0; i < l.length; i++)
     for (let j = i + 1; j < l.length; j++) {
       const [a, b] = [l[i]!, l[j]!];
-      if ((a.phase === b.phase && a.rec.id !== b.rec.id) || excludes(a.phase, b.phase)) bad.push(`${a.phase}:${a.rec.agent}(${a.where}) vs ${b.phase}:${b.rec.agent}(${b.where})`);
+      if ((a.phase === b.phase && a.rec.id !== b.rec.id) || excludes(a.phase, b.phase))
+        bad.push(`${a.phase}:${a.rec.agent}(${a.where}) vs ${b.phase}:${b.rec.agent}(${b.where})`);
     }
   return bad;
 }
@@ -109,11 +126,16 @@ function checkInvariant(bare: string, clones: Clone[], sprint: string, step: str
   expect(conflicts(onRemote, now), `remote after ${step}`).toEqual([]);
   clones.forEach((c, i) => {
     // An offline claim is not coordinated until sync publishes it (or rolls it back): it may meet a teammate's here.
-    const local = [...localTops(c, sprint)].map(([phase, rec]) => ({ phase, rec, where: `clone ${i}` })).filter((x) => !x.rec.offline || remote.ids.get(x.phase)?.has(x.rec.id));
+    const local = [...localTops(c, sprint)]
+      .map(([phase, rec]) => ({ phase, rec, where: `clone ${i}` }))
+      .filter((x) => !x.rec.offline || remote.ids.get(x.phase)?.has(x.rec.id));
     expect(conflicts(local, now), `clone ${i} after ${step}`).toEqual([]);
     // What this clone's agent believes it holds, published (offline claims are not coordinated until sync), against the remote.
     const believed = local.filter((x) => x.rec.agent === c.agent && remote.ids.get(x.phase)?.has(x.rec.id));
-    expect(conflicts([...onRemote, ...believed.filter((b) => remote.tops.get(b.phase)?.id !== b.rec.id)], now), `clone ${i}'s beliefs after ${step}`).toEqual([]);
+    expect(
+      conflicts([...onRemote, ...believed.filter((b) => remote.tops.get(b.phase)?.id !== b.rec.id)], now),
+      `clone ${i}'s beliefs after ${step}`,
+    ).toEqual([]);
   });
 }
 
@@ -152,10 +174,20 @@ describe('property: no two incompatible live claims, whatever the interleaving',
           } else {
             const c = clones[o.clone]!;
             const before = o.op === 'claim' ? { remote: remoteState(bare, sprint).tops, own: localTops(c, sprint) } : undefined;
-            const args = o.op === 'sync' ? ['sync'] : o.op === 'offline-claim' ? ['claim', o.phase, '--offline', '--ttl', `${TTL_S}s`] : o.op === 'claim' || o.op === 'renew' ? [o.op, o.phase, '--ttl', `${TTL_S}s`] : [o.op, o.phase];
+            const args =
+              o.op === 'sync'
+                ? ['sync']
+                : o.op === 'offline-claim'
+                  ? ['claim', o.phase, '--offline', '--ttl', `${TTL_S}s`]
+                  : o.op === 'claim' || o.op === 'renew'
+                    ? [o.op, o.phase, '--ttl', `${TTL_S}s`]
+                    : [o.op, o.phase];
             const r = c.run(args);
             expect([0, 3, 4, 5], `${step}: ${r.stdout}${r.stderr}`).toContain(r.code);
-            if (before && r.code === 0) expect(modelRefuses(before.remote, before.own, o.phase, c.agent, Date.now()), `${step}: granted against the rules`).toBe(false);
+            if (before && r.code === 0)
+              expect(modelRefuses(before.remote, before.own, o.phase, c.agent, Date.now()), `${step}: granted against the rules`).toBe(
+                false,
+              );
           }
           checkInvariant(bare, clones, sprint, step);
         }

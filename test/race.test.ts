@@ -29,7 +29,10 @@ describe(`${RACERS} processes claiming the same phase at the same instant`, () =
     const t0 = Date.now();
     for (let t = 0; t < TRIALS; t++) {
       const phase = `t${t}`;
-      const racers = await race(repo, Array.from({ length: RACERS }, (_, i) => ['claim', phase, '--agent', `agent-${i}`, '--json']));
+      const racers = await race(
+        repo,
+        Array.from({ length: RACERS }, (_, i) => ['claim', phase, '--agent', `agent-${i}`, '--json']),
+      );
       const winners = racers.filter((r) => r.code === 0);
       const losers = racers.filter((r) => r.code !== 0);
       expect(winners, `trial ${t}: ${racers.map((r) => r.code).join(',')}`).toHaveLength(1);
@@ -88,7 +91,12 @@ describe('different phases claimed at the same instant', () => {
       ]);
       const s = conductor(['status', '--json'], { cwd: repo }).json;
       expect([s.phases.review.state, s.phases.security.state, s.phases.qa.state]).toEqual(['running', 'running', 'running']);
-      raced = racers.some((r, i) => overlapped(r, racers.filter((_, j) => j !== i)));
+      raced = racers.some((r, i) =>
+        overlapped(
+          r,
+          racers.filter((_, j) => j !== i),
+        ),
+      );
     }
     expect(raced, 'the three claims never ran side by side').toBe(true);
   });
@@ -98,7 +106,10 @@ describe('different phases claimed at the same instant', () => {
     const outcomes = { one: 0, none: 0, both: 0 };
     for (let t = 0; t < 15; t++) {
       startSprint(repo, [{ name: 'w1' }, { name: 'w2' }]);
-      const racers = await race(repo, Array.from({ length: 8 }, (_, i) => ['claim', i % 2 ? 'w2' : 'w1', '--agent', `a${i}`, '--json']));
+      const racers = await race(
+        repo,
+        Array.from({ length: 8 }, (_, i) => ['claim', i % 2 ? 'w2' : 'w1', '--agent', `a${i}`, '--json']),
+      );
       for (const r of racers) expect([0, 3, 4], r.stderr + r.stdout).toContain(r.code);
       const won = new Set(racers.filter((r) => r.code === 0).map((r) => r.json.phase));
       outcomes[won.size === 2 ? 'both' : won.size === 1 ? 'one' : 'none']++;
@@ -117,8 +128,14 @@ describe('next --claim racing', () => {
   it('gives every agent a distinct phase, and the surplus agents none', async () => {
     const repo = await makeRepo();
     const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
-    startSprint(repo, names.map((name) => ({ name, concurrency: 'read' })));
-    const racers = await race(repo, Array.from({ length: 12 }, (_, i) => ['next', '--claim', '--agent', `n${i}`, '--json']));
+    startSprint(
+      repo,
+      names.map((name) => ({ name, concurrency: 'read' })),
+    );
+    const racers = await race(
+      repo,
+      Array.from({ length: 12 }, (_, i) => ['next', '--claim', '--agent', `n${i}`, '--json']),
+    );
     for (const r of racers) expect(r.code, r.stderr + r.stdout).toBe(0);
     const got = racers.filter((r) => r.json.phase !== null);
     expect(got.map((r) => r.json.phase).sort()).toEqual(names);
@@ -132,7 +149,10 @@ describe('next --claim racing', () => {
 describe('other races', () => {
   it('an expired lease is taken over by exactly one of many agents', async () => {
     const repo = await makeRepo();
-    startSprint(repo, Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, concurrency: 'read' })));
+    startSprint(
+      repo,
+      Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, concurrency: 'read' })),
+    );
     const expiries: number[] = [];
     for (let i = 0; i < 5; i++) {
       const c = conductor(['claim', `e${i}`, '--agent', 'gone', '--ttl', '1s', '--json'], { cwd: repo });
@@ -141,7 +161,10 @@ describe('other races', () => {
     }
     await new Promise((r) => setTimeout(r, Math.max(0, ...expiries.map((e) => e - Date.now())) + 50));
     for (let i = 0; i < 5; i++) {
-      const racers = await race(repo, Array.from({ length: RACERS }, (_, a) => ['claim', `e${i}`, '--agent', `t${a}`, '--json']));
+      const racers = await race(
+        repo,
+        Array.from({ length: RACERS }, (_, a) => ['claim', `e${i}`, '--agent', `t${a}`, '--json']),
+      );
       const winners = racers.filter((r) => r.code === 0);
       expect(winners).toHaveLength(1);
       expect(winners[0]!.json).toMatchObject({ kind: 'takeover', previous: { agent: 'gone' } });
@@ -153,12 +176,17 @@ describe('other races', () => {
   it('concurrent starts leave exactly one active sprint, the one the head names', async () => {
     const repo = await makeRepo();
     for (let t = 0; t < 5; t++) {
-      const racers = await race(repo, Array.from({ length: 8 }, () => ['start', '--json']));
+      const racers = await race(
+        repo,
+        Array.from({ length: 8 }, () => ['start', '--json']),
+      );
       for (const r of racers) expect([0, 3], r.stdout + r.stderr).toContain(r.code);
       expect(racers.some((r) => r.code === 0)).toBe(true);
       const head = conductor(['status', '--json'], { cwd: repo }).json.sprint_id;
       const sprints = join(repo, '.git', 'conductor', 'sprints');
-      const active = readdirSync(sprints).filter((id) => JSON.parse(readFileSync(join(sprints, id, 'sprint.json'), 'utf8')).status === 'active');
+      const active = readdirSync(sprints).filter(
+        (id) => JSON.parse(readFileSync(join(sprints, id, 'sprint.json'), 'utf8')).status === 'active',
+      );
       expect(active).toEqual([head]);
     }
   });

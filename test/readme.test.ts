@@ -24,7 +24,11 @@ describe("the README's Install walk-through", () => {
     const block = /```sh\n([\s\S]*?)```/.exec(README.slice(at))![1]!;
     expect(block).toContain('git conductor next --claim');
     const repo = await makeRepo();
-    const r = spawnSync('bash', ['-euo', 'pipefail', '-c', block], { cwd: repo, env: testEnv({ PATH: `${shimBin()}:${process.env.PATH}`, CONDUCTOR_AGENT: 'newcomer' }), encoding: 'utf8' });
+    const r = spawnSync('bash', ['-euo', 'pipefail', '-c', block], {
+      cwd: repo,
+      env: testEnv({ PATH: `${shimBin()}:${process.env.PATH}`, CONDUCTOR_AGENT: 'newcomer' }),
+      encoding: 'utf8',
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/✓ claimed think as newcomer/);
     expect(r.stdout).toMatch(/✓ completed think with \.conductor\/think\.json[\s\S]*unlocked: plan/);
@@ -115,13 +119,23 @@ describe("the README's --json shapes", () => {
       if (!keys) continue;
       for (const o of outputs!) {
         const printed = Object.keys(o as object);
-        expect(printed.filter((k) => !keys.some((d) => d.key === k)), `${cmd}: printed but not documented`).toEqual([]);
-        expect(keys.filter((d) => !d.optional && !printed.includes(d.key)).map((d) => d.key), `${cmd}: documented but not printed`).toEqual([]);
+        expect(
+          printed.filter((k) => !keys.some((d) => d.key === k)),
+          `${cmd}: printed but not documented`,
+        ).toEqual([]);
+        expect(
+          keys.filter((d) => !d.optional && !printed.includes(d.key)).map((d) => d.key),
+          `${cmd}: documented but not printed`,
+        ).toEqual([]);
       }
     }
     // Every command the CLI has is documented, but `hook` (run by git, it prints for people on stderr), `agent-hook`
     // (run by an agent's harness, it prints that harness's hook JSON), `mcp` (a stdio server) and `help` (text; its errors are JSON).
-    const verbs = conductor(['--help'], { cwd: repo }).stdout.split('Commands:')[1]!.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ')[0]!);
+    const verbs = conductor(['--help'], { cwd: repo })
+      .stdout.split('Commands:')[1]!
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(' ')[0]!);
     const documented = [...shapes.keys()].map((c) => c.split(' ')[0]!);
     expect(verbs.filter((v) => !documented.includes(v) && !['hook', 'agent-hook', 'mcp', 'help'].includes(v))).toEqual([]);
   }, 60_000);

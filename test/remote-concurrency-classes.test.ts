@@ -39,7 +39,8 @@ describe('concurrency classes across machines', () => {
       const held = ['w1', 'w2'].filter((p) => remoteTop(bare, sprint, p).startsWith('claim '));
       expect(held, `trial ${t}: ${codes}`).toEqual([...won].sort());
       // Everyone backed off the phase it did not keep: its own entry on the remote, if any, is a rollback.
-      for (const [i, r] of racers.entries()) if (r.code === 4) expect(r.json.error.code, `clone ${i}`).toMatch(/^E_(CONCURRENCY|LOST_RACE)$/);
+      for (const [i, r] of racers.entries())
+        if (r.code === 4) expect(r.json.error.code, `clone ${i}`).toMatch(/^E_(CONCURRENCY|LOST_RACE)$/);
       for (const w of winners) expect(w.clone.run(['abort', w.r.json.phase]).code).toBe(0);
     }
     console.log(`two write phases on ${CLONES} clones, ${TRIALS} trials: ${JSON.stringify(outcomes)}`);
@@ -62,7 +63,11 @@ describe('concurrency classes across machines', () => {
     expect([r.code, r.json.error.code], r.stdout).toEqual([4, 'E_CONCURRENCY']);
     expect(r.json.error.message).toContain('"w1"');
     expect(remoteTop(bare, sprint, 'w2')).toMatch(/^rollback w2 by bob@/);
-    expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprint}/phases/w2`).split('\n').map((l) => l.split(' by ')[0])).toEqual(['rollback w2', 'claim w2']);
+    expect(
+      git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprint}/phases/w2`)
+        .split('\n')
+        .map((l) => l.split(' by ')[0]),
+    ).toEqual(['rollback w2', 'claim w2']);
     const s = b.run(['status']).json;
     expect([s.phases.w1.state, s.phases.w1.agent, s.phases.w2.state]).toEqual(['running', 'alice', 'ready']);
   });

@@ -16,12 +16,30 @@ describe('crafted refs', () => {
     const evil = makeClone(url, 'mallory', { init: false });
     const { blob, treeOf } = objectWriter(evil);
     const record = (extra: Record<string, unknown> = {}) =>
-      JSON.stringify({ v: 1, seq: 1, id: '0123456789abcdef', kind: 'claim', agent: 'mallory', host: 'evil', at: new Date().toISOString(), expires_at: new Date(Date.now() + 3600e3).toISOString(), ...extra });
+      JSON.stringify({
+        v: 1,
+        seq: 1,
+        id: '0123456789abcdef',
+        kind: 'claim',
+        agent: 'mallory',
+        host: 'evil',
+        at: new Date().toISOString(),
+        expires_at: new Date(Date.now() + 3600e3).toISOString(),
+        ...extra,
+      });
     const commit = (tree: string) => evil.git(['commit-tree', tree, '-m', 'claim']);
     const ref = (p: string) => `refs/conductor/sprints/${sprintId}/phases/${p}`;
     const crafted: [string, string][] = [
       [ref('p1'), commit(treeOf([['record.json', blob('{not json')]]))],
-      [ref('p2'), commit(treeOf([['../x', blob('{}')], ['record.json', blob(record())]]))],
+      [
+        ref('p2'),
+        commit(
+          treeOf([
+            ['../x', blob('{}')],
+            ['record.json', blob(record())],
+          ]),
+        ),
+      ],
       [ref('p3'), commit(treeOf([['record.json', blob(Buffer.alloc(2 * 1024 * 1024, 32))]]))],
       [ref('p4'), commit(treeOf([['record.json', blob(record({ agent: '\u001b[31mevil' }))]]))],
       ['refs/conductor/sprints/evil/phases/p1', commit(treeOf([['record.json', blob(record())]]))],
@@ -56,17 +74,50 @@ describe('imported completions are checked against their artifact', () => {
   it('a crafted done entry that hides a critical security finding is refused, not trusted', () => {
     const { url } = makeBare();
     const victim = makeClone(url, 'victim');
-    const sprintId = victim.run(['start', '--phases', '[{"name":"security","concurrency":"read"},{"name":"ship","depends_on":["security"]}]']).json.sprint_id;
+    const sprintId = victim.run([
+      'start',
+      '--phases',
+      '[{"name":"security","concurrency":"read"},{"name":"ship","depends_on":["security"]}]',
+    ]).json.sprint_id;
     const evil = makeClone(url, 'mallory', { init: false });
     const { blob, treeOf: tree } = objectWriter(evil);
     const now = Date.now();
     const base = { v: 1, agent: 'mallory', host: 'evil' };
-    const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString(), expires_at: new Date(now + 3600e3).toISOString() };
-    const artifact = artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] });
+    const claim = {
+      ...base,
+      seq: 1,
+      id: '0123456789abcdef',
+      kind: 'claim',
+      reason: 'claim',
+      at: new Date(now).toISOString(),
+      expires_at: new Date(now + 3600e3).toISOString(),
+    };
+    const artifact = artifactText('security', {
+      summary: { critical: 1 },
+      findings: [{ severity: 'critical', description: 'sql injection' }],
+    });
     const sha256 = createHash('sha256').update(artifact).digest('hex');
-    const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString(), artifact: { sha256, bytes: artifact.length, source: 'security.json' } };
+    const done = {
+      ...base,
+      seq: 2,
+      id: 'fedcba9876543210',
+      kind: 'done',
+      reason: 'complete',
+      at: new Date(now + 1000).toISOString(),
+      artifact: { sha256, bytes: artifact.length, source: 'security.json' },
+    };
     const c1 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(claim))]]), '-m', 'claim security by mallory@evil']);
-    const c2 = evil.git(['commit-tree', tree([['artifact.json', blob(artifact)], ['record.json', blob(JSON.stringify(done))]]), '-p', c1, '-m', 'complete security by mallory@evil']);
+    const c2 = evil.git([
+      'commit-tree',
+      tree([
+        ['artifact.json', blob(artifact)],
+        ['record.json', blob(JSON.stringify(done))],
+      ]),
+      '-p',
+      c1,
+      '-m',
+      'complete security by mallory@evil',
+    ]);
     evil.git(['push', '-q', url, `${c2}:refs/conductor/sprints/${sprintId}/phases/security`]);
 
     const s = victim.run(['status', '--fetch']);
@@ -87,7 +138,11 @@ function objectWriter(c: Clone) {
   return {
     blob: (content: string | Buffer) => write(content),
     treeOf: (entries: [string, string][]) =>
-      write(Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')]))), '-t', 'tree'),
+      write(
+        Buffer.concat(entries.map(([name, oid]) => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(oid, 'hex')]))),
+        '-t',
+        'tree',
+      ),
   };
 }
 

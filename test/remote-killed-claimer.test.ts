@@ -67,7 +67,10 @@ describe('a claimer killed mid-push', () => {
     const { a } = await killedMidPush();
     const sprint = a.run(['status']).json.sprint_id as string;
     // The same entry, as if its creator were still running (this test process is): not provably gone, not yet stale.
-    writeFileSync(join(entryFile(a, sprint, 'think', 1), '..', 'creator.json'), JSON.stringify({ host: a.run(['whoami']).json.host, pid: process.pid }));
+    writeFileSync(
+      join(entryFile(a, sprint, 'think', 1), '..', 'creator.json'),
+      JSON.stringify({ host: a.run(['whoami']).json.host, pid: process.pid }),
+    );
     const s = a.run(['status', '--fetch']).json;
     expect(s.remote.diverged).toEqual(['think']);
     const human = conductor(['status'], { cwd: a.dir, agent: 'alice' }).stdout;

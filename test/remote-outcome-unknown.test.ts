@@ -20,10 +20,17 @@ describe('a push whose outcome cannot be known', () => {
     const arm = join(ctl, 'arm');
     const wrapper = join(ctl, 'transport.sh');
     // The transport: refuses every connection while `down` exists, else runs the service on the bare repository.
-    writeFileSync(wrapper, `#!/bin/sh\n[ -f '${down}' ] && { echo 'connection refused by the test' >&2; exit 1; }\nexec git "\${1#git-}" '${bare}'\n`);
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\n[ -f '${down}' ] && { echo 'connection refused by the test' >&2; exit 1; }\nexec git "\${1#git-}" '${bare}'\n`,
+    );
     chmodSync(wrapper, 0o755);
     // Right after the refs are committed on the remote: take the transport down and kill receive-pack, once.
-    serverHook(bare, 'reference-transaction', `[ "$1" = committed ] || exit 0\nif [ -f '${arm}' ]; then rm -f '${arm}'; touch '${down}'; kill -9 $PPID; fi\nexit 0`);
+    serverHook(
+      bare,
+      'reference-transaction',
+      `[ "$1" = committed ] || exit 0\nif [ -f '${arm}' ]; then rm -f '${arm}'; touch '${down}'; kill -9 $PPID; fi\nexit 0`,
+    );
     const a = makeClone(url, 'alice');
     const b = makeClone(url, 'bob');
     const sprint = a.run(['start', '--phases', independentPhases(2)]).json.sprint_id as string;

@@ -26,7 +26,9 @@ describe('clones racing through one remote', () => {
         expect(r.json.error.message).toContain(winner.agent);
       }
       // The remote holds exactly one entry: the winner's claim.
-      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${results[winners[0]!]!.json.sprint_id}/phases/${phase}`)).toBe(`claim ${phase} by ${winner.agent}@${results[winners[0]!]!.json.host}`);
+      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${results[winners[0]!]!.json.sprint_id}/phases/${phase}`)).toBe(
+        `claim ${phase} by ${winner.agent}@${results[winners[0]!]!.json.host}`,
+      );
       // Every loser's local view (no fetch) shows the winner: its own claim was rolled back.
       if (t % 5 === 1) {
         const views = await Promise.all(clones.map((c) => c.runAsync(['status'])));

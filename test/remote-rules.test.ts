@@ -20,7 +20,8 @@ const remoteLog = (bare: string, sprint: string, phase: string): string[] => {
   }
 };
 /** Phases whose newest entry on the remote is a claim. */
-const heldOnRemote = (bare: string, sprint: string, phases: string[]) => phases.filter((p) => /^(claim|renew|takeover) /.test(remoteLog(bare, sprint, p)[0] ?? ''));
+const heldOnRemote = (bare: string, sprint: string, phases: string[]) =>
+  phases.filter((p) => /^(claim|renew|takeover) /.test(remoteLog(bare, sprint, p)[0] ?? ''));
 
 describe('renewing your own expired lease across clones', () => {
   it('is refused (4) while a teammate holds an excluding write phase, even from a stale view; the remote never holds both', async () => {
@@ -75,7 +76,11 @@ describe('an offline write claim and sync', () => {
       expect(held.length, `trial ${t}`).toBeLessThanOrEqual(1);
       outcomes.push(held.join('') || 'none');
       for (const c of [a, b]) c.run(['sync']);
-      for (const [c, p] of [[a, 'w1'], [b, 'w2']] as const) c.run(['abort', p]);
+      for (const [c, p] of [
+        [a, 'w1'],
+        [b, 'w2'],
+      ] as const)
+        c.run(['abort', p]);
       for (const c of [a, b]) expect(c.run(['status', '--fetch']).code).toBe(0);
     }
     console.log(`offline claims synced at once, held on the remote per trial: ${outcomes.join(' ')}`);

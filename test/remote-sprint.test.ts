@@ -46,7 +46,10 @@ describe('a sprint across machines, through git daemon', () => {
     for (const phase of PHASES) {
       const ref = `refs/conductor/sprints/${sprintId}/phases/${phase}`;
       const subjects = git(bare, 'log', '--format=%s', ref).split('\n');
-      expect(subjects.filter((s) => s.startsWith('complete ')), `${phase}: ${subjects.join(' | ')}`).toHaveLength(1);
+      expect(
+        subjects.filter((s) => s.startsWith('complete ')),
+        `${phase}: ${subjects.join(' | ')}`,
+      ).toHaveLength(1);
       expect(subjects[0]).toMatch(/^complete /);
       expect(git(bare, 'rev-list', '--merges', '--count', ref)).toBe('0');
       // One commit per entry, numbered 1..n from the root.
@@ -114,7 +117,9 @@ describe('a sprint across machines, through git daemon', () => {
     expect(t.code, t.stdout).toBe(0);
     expect(t.json.kind).toBe('takeover');
     expect(t.json.previous.agent).toBe('alice');
-    expect(b.run(['log']).json.entries.some((e: { event: string; detail?: string }) => e.event === 'takeover' && e.detail?.includes('alice'))).toBe(true);
+    expect(
+      b.run(['log']).json.entries.some((e: { event: string; detail?: string }) => e.event === 'takeover' && e.detail?.includes('alice')),
+    ).toBe(true);
     const s = a.run(['status', '--fetch']).json;
     expect(s.phases.think.agent).toBe('bob');
   });
@@ -147,5 +152,4 @@ describe('a fresh clone finds the sprint the remote head names', () => {
     expect(s.code, s.stdout).toBe(0);
     expect(s.json.sprint_id).toBe(third);
   });
-
 });

@@ -12,7 +12,13 @@ describe('resume on one machine', () => {
     expect(ana.run('resume').json.error).toMatchObject({ code: 'E_NO_SPRINT', exit_code: 3 });
     expect(ana.run('start').code).toBe(0);
 
-    expect(ana.run('resume').json).toMatchObject({ action: 'claim', phase: 'think', command: 'git conductor claim think', lease_left_s: null, agent: 'ana' });
+    expect(ana.run('resume').json).toMatchObject({
+      action: 'claim',
+      phase: 'think',
+      command: 'git conductor claim think',
+      lease_left_s: null,
+      agent: 'ana',
+    });
     expect(ana.run('claim', 'think', '--ttl', '30m').code).toBe(0);
     const holding = ana.run('resume').json;
     expect(holding).toMatchObject({ action: 'continue', phase: 'think', command: 'git conductor context --phase think' });
@@ -26,11 +32,16 @@ describe('resume on one machine', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^continue think: you hold think; its lease ends in 30m/);
     expect(lines[1]).toBe('  → git conductor context --phase think');
-    expect(ben.human('resume').stdout).toMatch(/^wait think: think is held by ana@\S+, lease ends in 30m \(plan needs it\); ask again later\n/);
+    expect(ben.human('resume').stdout).toMatch(
+      /^wait think: think is held by ana@\S+, lease ends in 30m \(plan needs it\); ask again later\n/,
+    );
 
     ana.run('complete', 'think');
     for (const p of ['plan', 'build']) ana.finish(p);
-    ana.finish('review', { summary: { blocking: 1 }, findings: [{ id: 'R1', severity: 'blocking', description: 'drops data on refresh' }] });
+    ana.finish('review', {
+      summary: { blocking: 1 },
+      findings: [{ id: 'R1', severity: 'blocking', description: 'drops data on refresh' }],
+    });
     const halted = ben.run('resume');
     expect(halted.code).toBe(0);
     expect(halted.json).toMatchObject({ action: 'halted', phase: 'review', command: 'git conductor artifact show review' });

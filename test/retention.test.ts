@@ -32,7 +32,10 @@ describe('clean --remote', () => {
     const moved = `refs/conductor/sprints/${s2}/phases/think`;
     const elsewhere = git(bare, 'rev-parse', `refs/conductor/sprints/${s3}/phases/think`);
     const hook = join(bare, 'hooks', 'pre-receive');
-    writeFileSync(hook, `#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = "${moved}" ]; then git update-ref "$ref" ${elsewhere}; fi\ndone\nexit 0\n`);
+    writeFileSync(
+      hook,
+      `#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = "${moved}" ]; then git update-ref "$ref" ${elsewhere}; fi\ndone\nexit 0\n`,
+    );
     chmodSync(hook, 0o755);
     const r = json(a, ['clean', '--remote', '--days', '0']);
     expect(r.remote.sprints).toEqual([s1]);
@@ -41,7 +44,15 @@ describe('clean --remote', () => {
     const left = sprintsOn(bare);
     expect(left.filter((x) => x.includes(s1))).toEqual([]);
     // s2 keeps its definition beside the phase ref that moved; the active sprint is untouched.
-    expect(left).toEqual(expect.arrayContaining([`refs/conductor/sprints/${s2}/sprint`, moved, `refs/conductor/sprints/${s3}/sprint`, `refs/conductor/sprints/${s3}/phases/think`, 'refs/conductor/head']));
+    expect(left).toEqual(
+      expect.arrayContaining([
+        `refs/conductor/sprints/${s2}/sprint`,
+        moved,
+        `refs/conductor/sprints/${s3}/sprint`,
+        `refs/conductor/sprints/${s3}/phases/think`,
+        'refs/conductor/head',
+      ]),
+    );
     expect(git(bare, 'rev-parse', moved)).toBe(elsewhere);
     // Our own tracking copies went with the push; the teammate's go on their next fetch.
     expect(a.git(['for-each-ref', '--format=%(refname)', `refs/conductor-remotes/origin/sprints/${s1}/`])).toBe('');
@@ -50,7 +61,11 @@ describe('clean --remote', () => {
     // The next run reads the moved ref afresh and deletes s2; the active sprint goes on.
     writeFileSync(hook, '#!/bin/sh\nexit 0\n');
     expect(json(a, ['clean', '--remote', '--days', '0']).remote.sprints).toEqual([s2]);
-    expect(sprintsOn(bare).sort()).toEqual(['refs/conductor/head', `refs/conductor/sprints/${s3}/phases/think`, `refs/conductor/sprints/${s3}/sprint`]);
+    expect(sprintsOn(bare).sort()).toEqual([
+      'refs/conductor/head',
+      `refs/conductor/sprints/${s3}/phases/think`,
+      `refs/conductor/sprints/${s3}/sprint`,
+    ]);
     expect(json(b, ['complete', 'think', '--agent', 'alice']).phase).toBe('think');
     expect(json(a, ['status', '--fetch']).phases.think.state).toBe('done');
   });
@@ -74,7 +89,11 @@ describe('retention', () => {
     expect(refs).toHaveLength(1 + 3 * 2);
     const local = a.git(['for-each-ref', '--format=%(refname)', 'refs/conductor-remotes/origin/']).split('\n').filter(Boolean);
     expect(local).toHaveLength(refs.length);
-    expect(readdirSync(join(a.dir, '.git', 'conductor', 'sprints')).filter((n) => !n.startsWith('.')).sort()).toEqual(ids.slice(-3).sort());
+    expect(
+      readdirSync(join(a.dir, '.git', 'conductor', 'sprints'))
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+    ).toEqual(ids.slice(-3).sort());
     // A new teammate joins the active sprint as usual.
     const b = makeClone(url, 'bob');
     expect(json(b, ['status']).sprint_id).toBe(ids.at(-1));

@@ -35,7 +35,8 @@ function finish(c: Clone, phase: string, text = artifactText(phase)): void {
 }
 
 /** A push that skips the client's gate every way there is. */
-const forcePush = (c: Clone, args: string[]) => gitRun(c.dir, ['push', '--no-verify', ...args], { env: hookEnv({ CONDUCTOR_AGENT: c.agent, CONDUCTOR_HOOKS: '0' }) });
+const forcePush = (c: Clone, args: string[]) =>
+  gitRun(c.dir, ['push', '--no-verify', ...args], { env: hookEnv({ CONDUCTOR_AGENT: c.agent, CONDUCTOR_HOOKS: '0' }) });
 
 /** The default branch is on the server already (the gate protects updates of it). */
 function seeded(t: Served): { bare: string; url: string; a: Clone } {
@@ -70,7 +71,9 @@ for (const name of ['file', 'git', 'http'] as TransportName[]) {
       a.git(['commit', '-q', '--allow-empty', '-m', 'release candidate']);
       const refused = forcePush(a, ['origin', 'main']);
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toMatch(/push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(qa: running, held by alice@\S+ since [^;]+; security: ready, nobody holds it\)\. Finish those phases \(git conductor status\)/);
+      expect(refused.stderr).toMatch(
+        /push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(qa: running, held by alice@\S+ since [^;]+; security: ready, nobody holds it\)\. Finish those phases \(git conductor status\)/,
+      );
       expect(refused.stderr).toContain('pre-receive hook declined');
       expect(git(bare, 'rev-parse', 'main')).not.toBe(a.git(['rev-parse', 'HEAD']));
       // Other branches and v-less tags pass; a v* tag does not.
@@ -128,7 +131,10 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     // A head entry naming a sprint the repository does not have.
     const headTip = git(bare, 'rev-parse', 'refs/conductor/head');
     const headRecord = JSON.parse(mallory.git(['cat-file', 'blob', `${headTip}:record.json`]));
-    writeFileSync(join(mallory.dir, 'head.json'), JSON.stringify({ ...headRecord, seq: headRecord.seq + 1, id: 'fedcba9876543210', sprint_id: '20990101-000000-abcdef' }));
+    writeFileSync(
+      join(mallory.dir, 'head.json'),
+      JSON.stringify({ ...headRecord, seq: headRecord.seq + 1, id: 'fedcba9876543210', sprint_id: '20990101-000000-abcdef' }),
+    );
     const headBlob = mallory.git(['hash-object', '-w', 'head.json']);
     const headTree = gitRun(mallory.dir, ['mktree'], { input: `100644 blob ${headBlob}\trecord.json\n` }).stdout.trim();
     const ghost = mallory.git(['commit-tree', headTree, '-p', headTip, '-m', 'start 20990101-000000-abcdef by mallory@evil']);
@@ -159,7 +165,9 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     finish(a, 'build');
     expect(server(['status', bare]).json).toMatchObject({ namespace: 'refs/heads/conductor', sprint: { id: sprintId, ready: false } });
     a.git(['commit', '-q', '--allow-empty', '-m', 'release candidate']);
-    expect(forcePush(a, ['origin', 'main']).stderr).toMatch(/push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(review: ready/);
+    expect(forcePush(a, ['origin', 'main']).stderr).toMatch(
+      /push of refs\/heads\/main refused: sprint \S+ is not ready to ship \(review: ready/,
+    );
     const ref = `refs/heads/conductor/sprints/${sprintId}/phases/build`;
     expect(forcePush(a, ['origin', `+${git(bare, 'rev-parse', `${ref}~1`)}:${ref}`]).stderr).toMatch(/a rewind/);
     for (const p of ['review', 'qa', 'security']) finish(a, p);
@@ -174,7 +182,9 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
       const results = await Promise.all(clones.map((c) => c.runAsync(['claim', `p${n}`])));
       expect(results.map((r) => r.code).sort(), results.map((r) => r.stdout).join('\n')).toEqual([0, 3, 3, 3]);
       const w = results.find((r) => r.code === 0)!.json;
-      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p${n}`)).toBe(`claim p${n} by ${w.agent}@${w.host}`);
+      expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${sprintId}/phases/p${n}`)).toBe(
+        `claim p${n} by ${w.agent}@${w.host}`,
+      );
     }
   });
 
@@ -191,7 +201,9 @@ describe('conductor refs on a guarded server only grow by valid appends', () => 
     expect(server(['status', bare]).json).toMatchObject({ state: 'installed', chained: `${hook}.pre-conductor`, cli_found: true });
     const a = t.clone(url, 'alice');
     expect(a.run(['start']).code).toBe(0);
-    expect(readFileSync(seen, 'utf8')).toMatch(/^0{40} [0-9a-f]{40} refs\/conductor\/(head|sprints\/\S+\/sprint)\n0{40} [0-9a-f]{40} refs\/conductor\/(head|sprints\/\S+\/sprint)\n$/);
+    expect(readFileSync(seen, 'utf8')).toMatch(
+      /^0{40} [0-9a-f]{40} refs\/conductor\/(head|sprints\/\S+\/sprint)\n0{40} [0-9a-f]{40} refs\/conductor\/(head|sprints\/\S+\/sprint)\n$/,
+    );
     // The chained hook's refusal still refuses.
     writeFileSync(`${hook}.pre-conductor`, `#!/bin/sh\ncat > '${seen}'\necho 'team hook says no' >&2\nexit 1\n`);
     expect(a.run(['claim', 'think']).code).toBe(5);
@@ -250,7 +262,7 @@ describe('verify: the CI check for hosted remotes', () => {
 });
 
 describe('the CI template', () => {
-  it("its fetch and verify steps fail the check while the sprint may not ship, and pass once it may", async () => {
+  it('its fetch and verify steps fail the check while the sprint may not ship, and pass once it may', async () => {
     const yml = readFileSync(join(__dirname, '../templates/ci/conductor-ship-gate.yml'), 'utf8');
     const steps = [...yml.matchAll(/^\s+run: (.+)$/gm)].map((m) => m[1]!).filter((l) => !l.startsWith('npm '));
     expect(steps).toHaveLength(2);

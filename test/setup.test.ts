@@ -34,7 +34,12 @@ function tree(root: string): Record<string, string> {
 
 /** A fresh shell in its own process session, as agent harnesses run commands; `git conductor` found on PATH. */
 function freshShell(cwd: string, script: string, env: Record<string, string | undefined> = {}, input?: string) {
-  const r = spawnSync('setsid', ['bash', '-c', script], { cwd, encoding: 'utf8', input, env: testEnv({ ...hookEnv(), NODE_EXTRA_CA_CERTS: undefined, ...env }) });
+  const r = spawnSync('setsid', ['bash', '-c', script], {
+    cwd,
+    encoding: 'utf8',
+    input,
+    env: testEnv({ ...hookEnv(), NODE_EXTRA_CA_CERTS: undefined, ...env }),
+  });
   let json: any;
   try {
     json = JSON.parse(r.stdout);
@@ -56,7 +61,8 @@ describe('setup claude', () => {
   it('merges into existing settings, binds the id at SessionStart, and commands in fresh shells claim and complete', async () => {
     const repo = await makeRepo();
     mkdirSync(join(repo, '.claude'));
-    const settings = '{\n    "permissions": { "allow": ["Bash(npm test)"] },\n    "hooks": { "SessionStart": [ { "matcher": "startup", "hooks": [ { "type": "command", "command": "echo mine" } ] } ] }\n}\n';
+    const settings =
+      '{\n    "permissions": { "allow": ["Bash(npm test)"] },\n    "hooks": { "SessionStart": [ { "matcher": "startup", "hooks": [ { "type": "command", "command": "echo mine" } ] } ] }\n}\n';
     writeFileSync(join(repo, '.claude', 'settings.json'), settings);
     writeFileSync(join(repo, '.mcp.json'), '{"mcpServers":{"other":{"command":"other-server"}}}');
     const before = tree(repo);
@@ -73,8 +79,13 @@ describe('setup claude', () => {
     expect(merged.hooks.SessionStart).toHaveLength(2);
     expect(merged.hooks.SessionStart[1]).toMatchObject({ matcher: 'startup|resume|clear|compact' });
     expect(merged.hooks.Stop).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(repo, '.mcp.json'), 'utf8')).mcpServers).toEqual({ other: { command: 'other-server' }, 'git-conductor': { command: 'git', args: ['conductor', 'mcp'] } });
-    expect(readFileSync(join(repo, '.claude/skills/git-conductor/SKILL.md'), 'utf8')).toBe(readFileSync(join(__dirname, '../templates/SKILL.md'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(repo, '.mcp.json'), 'utf8')).mcpServers).toEqual({
+      other: { command: 'other-server' },
+      'git-conductor': { command: 'git', args: ['conductor', 'mcp'] },
+    });
+    expect(readFileSync(join(repo, '.claude/skills/git-conductor/SKILL.md'), 'utf8')).toBe(
+      readFileSync(join(__dirname, '../templates/SKILL.md'), 'utf8'),
+    );
 
     const installed = tree(repo);
     expect(setupCli(repo, ['claude', '--mcp']).json.files.every((f: { action: string }) => f.action === 'unchanged')).toBe(true);
@@ -85,7 +96,18 @@ describe('setup claude', () => {
     expect(cli(['start', '--agent', 'lead'], { cwd: repo }).code).toBe(0);
     const envFile = join(tempDir(), 'claude-env.sh');
     const settingsText = readFileSync(join(repo, '.claude', 'settings.json'), 'utf8');
-    const start = freshShell(repo, hookCommandOf(settingsText, 'SessionStart'), { CLAUDE_ENV_FILE: envFile }, JSON.stringify({ session_id: '2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59', transcript_path: '/tmp/t.jsonl', cwd: repo, hook_event_name: 'SessionStart', source: 'startup' }));
+    const start = freshShell(
+      repo,
+      hookCommandOf(settingsText, 'SessionStart'),
+      { CLAUDE_ENV_FILE: envFile },
+      JSON.stringify({
+        session_id: '2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59',
+        transcript_path: '/tmp/t.jsonl',
+        cwd: repo,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      }),
+    );
     expect(start.code, start.stderr).toBe(0);
     expect(start.json.hookSpecificOutput.additionalContext).toContain('you are agent claude-2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59');
     expect(start.json.hookSpecificOutput.additionalContext).toContain('Next: claim think');
@@ -98,12 +120,21 @@ describe('setup claude', () => {
     expect(claimed.json.claimed).toMatchObject({ phase: 'think', agent: who[0].agent });
     // A second agent session (another session_id) is another agent, refused with exit 3.
     const otherEnv = join(tempDir(), 'other-env.sh');
-    freshShell(repo, hookCommandOf(settingsText, 'SessionStart'), { CLAUDE_ENV_FILE: otherEnv }, JSON.stringify({ session_id: 'other-session', source: 'startup' }));
+    freshShell(
+      repo,
+      hookCommandOf(settingsText, 'SessionStart'),
+      { CLAUDE_ENV_FILE: otherEnv },
+      JSON.stringify({ session_id: 'other-session', source: 'startup' }),
+    );
     const refused = freshShell(repo, `. '${otherEnv}'; git conductor claim think --json`);
     expect(refused.code).toBe(3);
     expect(refused.json.error.code).toBe('E_HELD');
     // Stop: reminded once while holding.
-    const stopInput = JSON.stringify({ session_id: '2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59', hook_event_name: 'Stop', stop_hook_active: false });
+    const stopInput = JSON.stringify({
+      session_id: '2f6c1a0e-77b1-4c55-9a3e-0f1d2c3b4a59',
+      hook_event_name: 'Stop',
+      stop_hook_active: false,
+    });
     const stop = freshShell(repo, hookCommandOf(settingsText, 'Stop'), {}, stopInput);
     expect(stop.json).toMatchObject({ decision: 'block' });
     expect(freshShell(repo, hookCommandOf(settingsText, 'Stop'), {}, stopInput).stdout).toBe('');
@@ -162,7 +193,9 @@ describe('setup codex', () => {
     expect(toml.startsWith('# my settings\nmodel = "o3"  # keep\n\n[mcp_servers.other]\ncommand = "x"\n')).toBe(true);
     const { parse } = await import('smol-toml');
     expect((parse(toml) as any).mcp_servers['git-conductor']).toEqual({ command: 'git', args: ['conductor', 'mcp'] });
-    expect(readFileSync(join(repo, 'AGENTS.md'), 'utf8')).toMatch(/^# Agents\n\nUse pnpm\.\n\n<!-- >>> git-conductor[\s\S]*git conductor prime[\s\S]*<!-- <<< git-conductor -->\n$/);
+    expect(readFileSync(join(repo, 'AGENTS.md'), 'utf8')).toMatch(
+      /^# Agents\n\nUse pnpm\.\n\n<!-- >>> git-conductor[\s\S]*git conductor prime[\s\S]*<!-- <<< git-conductor -->\n$/,
+    );
     expect(existsSync(join(repo, '.agents/skills/git-conductor/SKILL.md'))).toBe(true);
     const hooks = readFileSync(join(repo, '.codex', 'hooks.json'), 'utf8');
     expect(JSON.parse(hooks).hooks.Stop).toHaveLength(2);

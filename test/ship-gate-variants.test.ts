@@ -105,7 +105,9 @@ describe('the fetch before allowing is bounded by the hook budget', () => {
     alice.git(['remote', 'set-url', '--push', 'origin', url]);
     const branch = alice.git(['rev-parse', '--abbrev-ref', 'HEAD']);
     const t0 = Date.now();
-    const r = gitRun(alice.dir, ['push', 'origin', branch], { env: hookEnv({ CONDUCTOR_AGENT: 'alice', CONDUCTOR_HOOK_TIMEOUT_MS: '2000' }) });
+    const r = gitRun(alice.dir, ['push', 'origin', branch], {
+      env: hookEnv({ CONDUCTOR_AGENT: 'alice', CONDUCTOR_HOOK_TIMEOUT_MS: '2000' }),
+    });
     const took = Date.now() - t0;
     expect(r.code, r.stderr).not.toBe(0);
     expect(r.stderr).toContain('not ready to ship');

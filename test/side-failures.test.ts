@@ -49,7 +49,9 @@ describe('GIT_DIR and GIT_WORK_TREE from outside the work tree', () => {
     // The post-commit hook, from outside: the trailer completes the phase.
     writeFileSync(join(repo, 'notes.txt'), 'x');
     expect(gitRun(outside, ['add', 'notes.txt'], { env }).code).toBe(0);
-    const c = gitRun(outside, ['commit', '-q', '-m', 'think it through', '-m', 'Conductor-Phase: think'], { env: hookEnv({ ...env, CONDUCTOR_AGENT: 'ann' }) });
+    const c = gitRun(outside, ['commit', '-q', '-m', 'think it through', '-m', 'Conductor-Phase: think'], {
+      env: hookEnv({ ...env, CONDUCTOR_AGENT: 'ann' }),
+    });
     expect(c.code, c.stderr).toBe(0);
     expect(c.stderr).toContain('completed think');
     expect(run('status').json.phases.think.state).toBe('done');
@@ -91,11 +93,17 @@ describe('a forced release takes an expected holder', () => {
     await untilExpired(first.json);
     expect(run('ops', 'abort', 'p', '--force', '--holder', 'zed').json.error.code).toBe('E_NOT_HOLDER');
     // ops reads ann's expired claim and stalls just before its append lands; bob takes the phase over meanwhile.
-    const forced = spawnConductor(['abort', 'p', '--force', '--json'], { cwd: repo, agent: 'ops', env: { CONDUCTOR_TEST_PAUSE: 'before-rename:2500' } });
+    const forced = spawnConductor(['abort', 'p', '--force', '--json'], {
+      cwd: repo,
+      agent: 'ops',
+      env: { CONDUCTOR_TEST_PAUSE: 'before-rename:2500' },
+    });
     let out = '';
     let err = '';
     forced.stdout!.on('data', (d) => (out += d));
-    await new Promise<void>((resolve) => forced.stderr!.on('data', (d) => ((err += d), err.includes('paused at before-rename') && resolve())));
+    await new Promise<void>((resolve) =>
+      forced.stderr!.on('data', (d) => ((err += d), err.includes('paused at before-rename') && resolve())),
+    );
     const takeover = run('bob', 'claim', 'p');
     expect(takeover.code, takeover.stdout).toBe(0);
     expect(takeover.json.kind).toBe('takeover');

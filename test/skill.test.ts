@@ -35,7 +35,22 @@ describe('templates/SKILL.md', () => {
   });
 
   it('names every field that can halt a sprint', () => {
-    for (const f of ['findings', 'blocking', 'fixed', 'wontfix', 'reason', 'severity', 'status', 'tests_run', 'tests_failed', 'critical', 'high', 'budget', 'consecutive_failures', 'stuck_on']) {
+    for (const f of [
+      'findings',
+      'blocking',
+      'fixed',
+      'wontfix',
+      'reason',
+      'severity',
+      'status',
+      'tests_run',
+      'tests_failed',
+      'critical',
+      'high',
+      'budget',
+      'consecutive_failures',
+      'stuck_on',
+    ]) {
       expect(skill).toContain(`\`${f}`);
     }
   });

@@ -26,7 +26,10 @@ describe('where the phase graph comes from', () => {
   const names = (r: { phases: { name: string }[] }) => r.phases.map((p) => p.name);
 
   it('the project config .git-conductor.json (phases and lease_ttl)', () => {
-    writeFileSync(join(t.repo, '.git-conductor.json'), JSON.stringify({ phases: [{ name: 'design' }, { name: 'code', depends_on: ['design'] }], lease_ttl: '15m' }));
+    writeFileSync(
+      join(t.repo, '.git-conductor.json'),
+      JSON.stringify({ phases: [{ name: 'design' }, { name: 'code', depends_on: ['design'] }], lease_ttl: '15m' }),
+    );
     const s = ok('start');
     expect([s.source, names(s)]).toEqual(['project', ['design', 'code']]);
     expect(s.phases[0]).toEqual({ name: 'design', depends_on: [], concurrency: 'write' });
@@ -38,10 +41,28 @@ describe('where the phase graph comes from', () => {
 
   it('.nanostack/config.json phase_graph, with the known phases keeping their classes', () => {
     mkdirSync(join(t.repo, '.nanostack'));
-    writeFileSync(join(t.repo, '.nanostack', 'config.json'), JSON.stringify({ other: 1, phase_graph: [{ name: 'plan' }, { name: 'build', depends_on: ['plan'] }, { name: 'review', depends_on: ['build'] }, { name: 'ship', depends_on: ['review'] }, { name: 'docs', depends_on: ['plan'] }] }));
+    writeFileSync(
+      join(t.repo, '.nanostack', 'config.json'),
+      JSON.stringify({
+        other: 1,
+        phase_graph: [
+          { name: 'plan' },
+          { name: 'build', depends_on: ['plan'] },
+          { name: 'review', depends_on: ['build'] },
+          { name: 'ship', depends_on: ['review'] },
+          { name: 'docs', depends_on: ['plan'] },
+        ],
+      }),
+    );
     const s = ok('start');
     expect(s.source).toBe('nanostack');
-    expect(s.phases.map((p: { name: string; concurrency: string }) => `${p.name}:${p.concurrency}`)).toEqual(['plan:read', 'build:write', 'review:read', 'ship:exclusive', 'docs:write']);
+    expect(s.phases.map((p: { name: string; concurrency: string }) => `${p.name}:${p.concurrency}`)).toEqual([
+      'plan:read',
+      'build:write',
+      'review:read',
+      'ship:exclusive',
+      'docs:write',
+    ]);
     // The project config wins over nanostack.
     writeFileSync(join(t.repo, '.git-conductor.json'), JSON.stringify({ phases: [{ name: 'only' }] }));
     expect(ok('start').source).toBe('project');
@@ -56,7 +77,10 @@ describe('where the phase graph comes from', () => {
 
   it('the default graph otherwise, with its batches', () => {
     expect(ok('start').source).toBe('default');
-    const lines = conductor(['batch'], { cwd: t.repo }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = conductor(['batch'], { cwd: t.repo })
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { batch: 1, type: 'read', phases: ['think'] },
       { batch: 2, type: 'read', phases: ['plan'] },

@@ -28,13 +28,23 @@ function watcher(child: ChildProcess) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { child, get out() { return out; }, until, exit };
+  return {
+    child,
+    get out() {
+      return out;
+    },
+    until,
+    exit,
+  };
 }
 
 /** The CLI in a pseudo-terminal: `script` gives it a tty on stdout and stdin, and turns a written ^C into SIGINT. */
 function inTerminal(repo: string, args: string[]) {
   const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('script', ['-qfec', `stty cols 100 rows 40; exec ${cmd}`, '/dev/null'], { cwd: repo, env: testEnv({ CONDUCTOR_AGENT: 'watcher', TERM: 'xterm', COLUMNS: undefined }) });
+  const child = spawn('script', ['-qfec', `stty cols 100 rows 40; exec ${cmd}`, '/dev/null'], {
+    cwd: repo,
+    env: testEnv({ CONDUCTOR_AGENT: 'watcher', TERM: 'xterm', COLUMNS: undefined }),
+  });
   return Object.assign(watcher(child), { child });
 }
 
@@ -68,7 +78,10 @@ describe('status --watch in a terminal', () => {
     await w.until(/review\s+ready/);
     run(repo, 'rev', 'claim', 'review');
     const artifact = `${repo}/review.json`;
-    writeFileSync(artifact, artifactText('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'breaks the build' }] }));
+    writeFileSync(
+      artifact,
+      artifactText('review', { summary: { blocking: 1 }, findings: [{ severity: 'blocking', description: 'breaks the build' }] }),
+    );
     run(repo, 'rev', 'complete', 'review', '--artifact', 'review.json');
     await w.until(/■ halted by review/);
     w.child.stdin!.write('\u0003');
@@ -104,7 +117,10 @@ describe('status --watch through a pipe', () => {
     run(repo, 'ana', 'claim', 'build');
     run(repo, 'ana', 'complete', 'build');
     expect(await w.exit).toBe(0);
-    const objects = w.out.trim().split('\n').map((l) => JSON.parse(l));
+    const objects = w.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(objects[0].phases.design.state).toBe('ready');
     expect(objects.at(-1).status).toBe('archived');
   }, 30_000);

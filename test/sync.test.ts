@@ -30,7 +30,7 @@ describe('sync after offline work', () => {
 });
 
 describe('sync reports what it cannot import', () => {
-  it("reports a head whose sprint ref is missing, and imports none of it", () => {
+  it('reports a head whose sprint ref is missing, and imports none of it', () => {
     const { url } = makeBare();
     const a = makeClone(url, 'alice');
     const first = a.run(['start']).json.sprint_id;

@@ -36,14 +36,19 @@ for (const name of TRANSPORTS) {
         const phase = `p${n}`;
         const results = await Promise.all(clones.map((c) => c.runAsync(['claim', phase])));
         const winners = results.map((r, i) => (r.code === 0 ? i : -1)).filter((i) => i >= 0);
-        expect(winners, `trial ${n}: ${results.map((r) => r.code + (r.code ? ':' + (r.json?.error?.code ?? r.stderr) : '')).join(' ')}`).toHaveLength(1);
+        expect(
+          winners,
+          `trial ${n}: ${results.map((r) => r.code + (r.code ? ':' + (r.json?.error?.code ?? r.stderr) : '')).join(' ')}`,
+        ).toHaveLength(1);
         const w = results[winners[0]!]!.json;
         for (const [i, r] of results.entries()) {
           if (i === winners[0]) continue;
           expect(r.code, r.stdout).toBe(3);
           expect(r.json.error.message).toContain(w.agent);
         }
-        expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${w.sprint_id}/phases/${phase}`)).toBe(`claim ${phase} by ${w.agent}@${w.host}`);
+        expect(git(bare, 'log', '--format=%s', `refs/conductor/sprints/${w.sprint_id}/phases/${phase}`)).toBe(
+          `claim ${phase} by ${w.agent}@${w.host}`,
+        );
       }
     });
 
@@ -93,7 +98,11 @@ for (const name of TRANSPORTS) {
         expect(c.run(['claim', phase]).code).toBe(0);
         expect(c.run(['complete', phase, '--artifact', `.conductor/${phase}.json`]).code).toBe(0);
       };
-      const graph = [{ name: 'review', concurrency: 'read' }, { name: 'security', concurrency: 'read' }, { name: 'ship', depends_on: ['review', 'security'] }];
+      const graph = [
+        { name: 'review', concurrency: 'read' },
+        { name: 'security', concurrency: 'read' },
+        { name: 'ship', depends_on: ['review', 'security'] },
+      ];
       expect(alice.run(['start', '--phases', JSON.stringify(graph)]).code).toBe(0);
       finish(alice, 'review');
       expect(bob.run(['claim', 'security']).code).toBe(0);

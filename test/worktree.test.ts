@@ -31,12 +31,17 @@ describe('one sprint shared by every worktree of a repository', () => {
   });
 
   it('lets the holder finish from the other worktree, with an artifact from that worktree', () => {
-    writeFileSync(join(linked, 'think.json'), JSON.stringify(artifact('think', { summary: { value_proposition: 'from the feature worktree' } })));
+    writeFileSync(
+      join(linked, 'think.json'),
+      JSON.stringify(artifact('think', { summary: { value_proposition: 'from the feature worktree' } })),
+    );
     const done = run(linked, 'complete', 'think', '--agent', 'alice', '--artifact', 'think.json');
     expect(done.code, done.stdout).toBe(0);
     expect(done.json.unlocked).toEqual(['plan']);
     expect(run(main, 'status').json.phases.think.state).toBe('done');
-    expect(run(main, 'artifact', 'show', 'think').json.content).toEqual(artifact('think', { summary: { value_proposition: 'from the feature worktree' } }));
+    expect(run(main, 'artifact', 'show', 'think').json.content).toEqual(
+      artifact('think', { summary: { value_proposition: 'from the feature worktree' } }),
+    );
     expect(run(main, 'next').json.phase).toBe('plan');
   });
 

@@ -38,7 +38,11 @@ export interface AgentHookResult {
   bound_in?: string;
 }
 
-const HookInput = () => z.looseObject({ session_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,100}$/))), source: z.optional(z.string()) });
+const HookInput = () =>
+  z.looseObject({
+    session_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,100}$/))),
+    source: z.optional(z.string()),
+  });
 const Reminded = () => z.array(z.string().check(z.maxLength(80)));
 const MAX_REMINDED = 200;
 
@@ -48,7 +52,10 @@ function parseInput(text: string): { session_id?: string } {
     try {
       raw = JSON.parse(text);
     } catch {
-      throw invalid('E_BAD_HOOK_INPUT', 'the agent hook expects the harness JSON on stdin (e.g. {"session_id": "…"}), and this is not JSON');
+      throw invalid(
+        'E_BAD_HOOK_INPUT',
+        'the agent hook expects the harness JSON on stdin (e.g. {"session_id": "…"}), and this is not JSON',
+      );
     }
   }
   const r = check(HookInput, raw);
@@ -69,7 +76,12 @@ function binding(tool: AgentTool, sid: string | undefined): { env: Record<string
   if (tool !== 'claude') return undefined;
   const agent = validateAgentId(`claude-${sid}`, 'the hook input session_id');
   const env = { CONDUCTOR_AGENT: agent, [SESSION_BINDING_VAR]: `claude:${sid}` };
-  return { env, exports: Object.entries(env).map(([k, v]) => `export ${k}=${v}\n`).join('') };
+  return {
+    env,
+    exports: Object.entries(env)
+      .map(([k, v]) => `export ${k}=${v}\n`)
+      .join(''),
+  };
 }
 
 export async function agentHook(opts: AgentHookOptions): Promise<AgentHookResult> {

@@ -31,10 +31,18 @@ export interface ContractSettings {
 
 export function contractSettings(ctx: Ctx): ContractSettings {
   const r = check(ContractConfig, projectConfig(ctx) ?? {});
-  if (!r.ok) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: ${r.problem} (qa_failure_threshold is a share from 0 to 1, like 0.2; artifact_schemas maps a custom phase to a JSON Schema file)`);
+  if (!r.ok)
+    throw invalid(
+      'E_BAD_CONFIG',
+      `${PROJECT_CONFIG}: ${r.problem} (qa_failure_threshold is a share from 0 to 1, like 0.2; artifact_schemas maps a custom phase to a JSON Schema file)`,
+    );
   const schemas = r.value.artifact_schemas ?? {};
   for (const phase of Object.keys(schemas)) {
-    if (hasOwnContract(phase)) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas names "${phase}", which has a contract of its own; name only custom phases there`);
+    if (hasOwnContract(phase))
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${PROJECT_CONFIG}: artifact_schemas names "${phase}", which has a contract of its own; name only custom phases there`,
+      );
   }
   return { qaThreshold: r.value.qa_failure_threshold ?? QA_FAILURE_THRESHOLD, schemas };
 }
@@ -48,20 +56,31 @@ export function projectSchema(ctx: Ctx, phase: string, settings = contractSettin
   const top = ctx.repo.top;
   const file = normalize(rel);
   if (!top || isAbsolute(file) || file === '..' || file.startsWith(`..${sep}`)) {
-    throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} must be a path inside the work tree, like "schemas/${phase}.json"`);
+    throw invalid(
+      'E_BAD_CONFIG',
+      `${PROJECT_CONFIG}: artifact_schemas.${phase} must be a path inside the work tree, like "schemas/${phase}.json"`,
+    );
   }
   try {
     // A symbolic link on the way must not lead out of the work tree either.
     const real = realpathSync(join(top, file));
     const root = realpathSync(top);
-    if (!real.startsWith(root + sep)) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} (${rel}) leads outside the work tree: keep the schema file inside it`);
+    if (!real.startsWith(root + sep))
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${PROJECT_CONFIG}: artifact_schemas.${phase} (${rel}) leads outside the work tree: keep the schema file inside it`,
+      );
     const text = readBoundedText(real, READ_CAPS.projectConfig);
     if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
     return { file: rel, schema: JSON.parse(text) };
   } catch (e) {
     if (isConductorError(e)) throw e;
-    if (e instanceof BoundedReadError) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${e.problem}`);
-    throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON'}`);
+    if (e instanceof BoundedReadError)
+      throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${e.problem}`);
+    throw invalid(
+      'E_BAD_CONFIG',
+      `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON'}`,
+    );
   }
 }
 
@@ -74,16 +93,29 @@ export async function projectSchemaCheck(ctx: Ctx, phase: string, settings = con
 }
 
 /** What the done record says about its artifact. */
-export function judged(phase: string, json: ArtifactJson, settings: ContractSettings): Pick<PhaseRecord, 'halt' | 'halt_rule' | 'grade' | 'contract'> {
-  const contract = phase === 'qa' ? { schema_version: SCHEMA_VERSION, qa_threshold: settings.qaThreshold } : { schema_version: SCHEMA_VERSION };
+export function judged(
+  phase: string,
+  json: ArtifactJson,
+  settings: ContractSettings,
+): Pick<PhaseRecord, 'halt' | 'halt_rule' | 'grade' | 'contract'> {
+  const contract =
+    phase === 'qa' ? { schema_version: SCHEMA_VERSION, qa_threshold: settings.qaThreshold } : { schema_version: SCHEMA_VERSION };
   const halt = haltOfArtifact(phase, json, { qaThreshold: settings.qaThreshold });
   const grade = gradeFor(phase, json);
-  return { ...(halt ? { halt: halt.reason, halt_rule: halt.rule } : {}), ...(grade ? { grade } : {}), contract } as Pick<PhaseRecord, 'halt' | 'halt_rule' | 'grade' | 'contract'>;
+  return { ...(halt ? { halt: halt.reason, halt_rule: halt.rule } : {}), ...(grade ? { grade } : {}), contract } as Pick<
+    PhaseRecord,
+    'halt' | 'halt_rule' | 'grade' | 'contract'
+  >;
 }
 
 /** The audit log's words for redactions: kinds and paths, never the secret. */
 export const redactionDetail = (r: readonly Redaction[]) =>
-  r.length ? `; redacted ${r.length} secret(s): ${r.slice(0, 20).map((x) => `${x.kind} at ${x.path}`).join(', ')}${r.length > 20 ? ', ...' : ''}` : '';
+  r.length
+    ? `; redacted ${r.length} secret(s): ${r
+        .slice(0, 20)
+        .map((x) => `${x.kind} at ${x.path}`)
+        .join(', ')}${r.length > 20 ? ', ...' : ''}`
+    : '';
 
 /** The repository around `cwd`, or undefined outside one: validating and printing schemas work anywhere. */
 export function repoContextOrNone(cwd: string): Ctx | undefined {

@@ -85,7 +85,8 @@ export function artifactFromBytes(bytes: Uint8Array, shown: string, source: stri
   const red = redactArtifact(text, value);
   const json = validateArtifact(phase, shown, red.value, check);
   const stored = red.redactions.length ? Buffer.from(red.text) : bytes;
-  if (stored.length > MAX_ARTIFACT_BYTES) throw bad(shown, `is ${stored.length} bytes once redacted, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
+  if (stored.length > MAX_ARTIFACT_BYTES)
+    throw bad(shown, `is ${stored.length} bytes once redacted, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
   const clean = source.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 4096);
   // crypto is loaded here, not imported: loading it costs every command start-up time.
   const crypto = process.getBuiltinModule('node:crypto') as typeof Crypto;

@@ -69,5 +69,13 @@ export async function validateArtifactFile(opts: ValidateOptions): Promise<Valid
   const problems: Problem[] = check && isObject ? check(red.value) : artifactProblems(phase, red.value);
   if (problems.length) throw contractError(phase, opts.file, problems);
   const verdict = judged(phase, red.value as Record<string, unknown>, settings);
-  return { phase, file: opts.file, schema_version: SCHEMA_VERSION, valid: true, redacted: red.redactions, ...(verdict.halt ? { halt: verdict.halt } : {}), ...(verdict.grade ? { grade: verdict.grade } : {}) };
+  return {
+    phase,
+    file: opts.file,
+    schema_version: SCHEMA_VERSION,
+    valid: true,
+    redacted: red.redactions,
+    ...(verdict.halt ? { halt: verdict.halt } : {}),
+    ...(verdict.grade ? { grade: verdict.grade } : {}),
+  };
 }

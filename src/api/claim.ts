@@ -9,7 +9,18 @@ import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { claimable } from '../core/schedule.js';
 import { leaseUntil } from '../core/lease.js';
-import { activeSprint, agentOf, iso, openContext, openWithRemote, requireWorkTree, rulesOf, withRemote, type CommonOptions, type Ctx } from './context.js';
+import {
+  activeSprint,
+  agentOf,
+  iso,
+  openContext,
+  openWithRemote,
+  requireWorkTree,
+  rulesOf,
+  withRemote,
+  type CommonOptions,
+  type Ctx,
+} from './context.js';
 import { displacedInTops, withDisplacement, type Displacement } from './displaced.js';
 import { newToken, proofOf } from './identity.js';
 import { leasePolicy, markRenewalDue, renewalDue } from './lease.js';
@@ -110,15 +121,28 @@ function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<Ho
     const pid = verb === 'claim' ? opts.pid : undefined;
     const top = tops.get(phase);
     // A renewal keeps the claim's proof and never ends its lease earlier; a new claim or a takeover gets its own proof.
-    const held = kind === 'renew' && top ? { session: top.session, token_sha256: top.token_sha256 } : { session: proof.session, token_sha256: (token ??= newToken()).sha256 };
+    const held =
+      kind === 'renew' && top
+        ? { session: top.session, token_sha256: top.token_sha256 }
+        : { session: proof.session, token_sha256: (token ??= newToken()).sha256 };
     const lease = leaseUntil(now, policy, kind === 'renew' && top?.expires_at ? Date.parse(top.expires_at) : undefined);
     capped = lease.capped;
-    return { record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(lease.until), pid, previous, ...held } };
+    return {
+      record: { kind: 'claim', reason: d.kind, agent, host: ctx.host, at: iso(now), expires_at: iso(lease.until), pid, previous, ...held },
+    };
   });
   if (recheck) postCheck(ctx, sprint, phase, entry.record, rules);
   markRenewalDue(ctx, renewalDue(entry.record));
   const event = kind === 'renew' ? 'renew' : kind === 'takeover' ? 'takeover' : 'claim';
-  ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: previous ? `from ${previous.agent}@${previous.host}` : undefined });
+  ctx.store.audit({
+    at: entry.record.at,
+    event,
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    host: ctx.host,
+    detail: previous ? `from ${previous.agent}@${previous.host}` : undefined,
+  });
   return withWarnings(ctx, {
     sprint_id: sprint.id,
     phase,
@@ -150,7 +174,11 @@ const idWarning = (source: string, bind: string): IdWarning => ({
 function refuseOnSkew(ctx: Ctx, phase: string): void {
   const skew = ctx.remote?.clockSkew();
   if (!skew) return;
-  throw blocked('E_CLOCK_SKEW', `cannot grant or judge a lease on "${phase}" now: ${skew.detail}, more than the ${CLOCK_TOLERANCE_MS / 1000}s tolerance; fix this machine's clock (NTP), then 'git conductor status --fetch'`, { skew_ms: skew.skew_ms, record: skew.record });
+  throw blocked(
+    'E_CLOCK_SKEW',
+    `cannot grant or judge a lease on "${phase}" now: ${skew.detail}, more than the ${CLOCK_TOLERANCE_MS / 1000}s tolerance; fix this machine's clock (NTP), then 'git conductor status --fetch'`,
+    { skew_ms: skew.skew_ms, record: skew.record },
+  );
 }
 
 /**
@@ -176,7 +204,10 @@ export function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, ours: Pha
   const until = ctx.clock() + RETRY_BOUNDS.CLASS_SETTLE_MS;
   for (;;) {
     try {
-      ctx.remote?.recheck(sprint, rivals.map((p) => p.name));
+      ctx.remote?.recheck(
+        sprint,
+        rivals.map((p) => p.name),
+      );
     } catch (e) {
       return rollBack(ctx, sprint, phase, ours.agent, { failed: e });
     }
@@ -186,7 +217,8 @@ export function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, ours: Pha
     const conflicts = rivals.filter((o) => classesExclude(self, o) && blocksOthers(tops.get(o.name), now, rules));
     if (!conflicts.length) return;
     // Made at the same moment: decided within SAME_MOMENT_MS of ours (a claim decided earlier has had its own check).
-    const givesWay = (r: PhaseRecord) => precedes(ours, r) && r.reason !== 'renew' && Math.abs(Date.parse(r.at) - Date.parse(ours.at)) < SAME_MOMENT_MS;
+    const givesWay = (r: PhaseRecord) =>
+      precedes(ours, r) && r.reason !== 'renew' && Math.abs(Date.parse(r.at) - Date.parse(ours.at)) < SAME_MOMENT_MS;
     const standing = conflicts.find((o) => !givesWay(tops.get(o.name)!));
     if (standing || now >= until) return rollBack(ctx, sprint, phase, ours.agent, { conflict: standing ?? conflicts[0]! });
     pause(30 + Math.random() * 70);
@@ -196,16 +228,36 @@ export function postCheck(ctx: Ctx, sprint: SprintFile, phase: string, ours: Pha
 /** Two claims decided this close together are racing: each may not have seen the other yet. */
 const SAME_MOMENT_MS = 2_000;
 
-function rollBack(ctx: Ctx, sprint: SprintFile, phase: string, agent: string, why: { failed: unknown } | { conflict: { name: string; concurrency: string } }): never {
+function rollBack(
+  ctx: Ctx,
+  sprint: SprintFile,
+  phase: string,
+  agent: string,
+  why: { failed: unknown } | { conflict: { name: string; concurrency: string } },
+): never {
   try {
-    appendPhase(ctx, sprint, phase, (_tops, now) => ({ record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(now) } }));
+    appendPhase(ctx, sprint, phase, (_tops, now) => ({
+      record: { kind: 'release', reason: 'rollback', agent, host: ctx.host, at: iso(now) },
+    }));
   } catch (e) {
     if (!isConductorError(e)) throw e;
-    const what = 'failed' in why ? 're-check it against the phases it excludes' : `roll it back after "${why.conflict.name}" was claimed at the same moment`;
-    throw new ConductorError(e.code, e.exitCode, `claimed "${phase}" but could not ${what} (${e.message}); release it with 'git conductor abort ${phase}'`, { ...e.data, phase });
+    const what =
+      'failed' in why
+        ? 're-check it against the phases it excludes'
+        : `roll it back after "${why.conflict.name}" was claimed at the same moment`;
+    throw new ConductorError(
+      e.code,
+      e.exitCode,
+      `claimed "${phase}" but could not ${what} (${e.message}); release it with 'git conductor abort ${phase}'`,
+      { ...e.data, phase },
+    );
   }
   if ('failed' in why) throw why.failed;
-  throw blocked('E_CONCURRENCY', `phase "${phase}" cannot run while "${why.conflict.name}" (${why.conflict.concurrency}) is running: it was claimed at the same moment; try again when it is done`, { conflict: why.conflict.name });
+  throw blocked(
+    'E_CONCURRENCY',
+    `phase "${phase}" cannot run while "${why.conflict.name}" (${why.conflict.concurrency}) is running: it was claimed at the same moment; try again when it is done`,
+    { conflict: why.conflict.name },
+  );
 }
 
 export interface NextOptions extends CommonOptions {
@@ -230,17 +282,31 @@ export async function next(opts: NextOptions): Promise<NextResult> {
   // With a remote, "what can I do now" is only worth asking of a fresh view: fetch first.
   const ctx = await openWithRemote(opts, 'fetch');
   const sprint = activeSprint(ctx);
-  if (sprint.status !== 'active') return { sprint_id: sprint.id, phase: null, reason: `sprint ${sprint.id} is archived (every phase is done): start a new one with 'git conductor start'` };
+  if (sprint.status !== 'active')
+    return {
+      sprint_id: sprint.id,
+      phase: null,
+      reason: `sprint ${sprint.id} is archived (every phase is done): start a new one with 'git conductor start'`,
+    };
   const agent = agentOf(ctx, opts.agent).id;
   const rules = rulesOf(ctx);
   const tried = new Set<string>();
   const skipped: NonNullable<NextResult['skipped']> = [];
   const displaced = displacedInTops(sprint, ctx.store.tops(sprint), agent);
-  const done = (r: NextResult): NextResult => ({ ...r, ...(skipped.length ? { skipped } : {}), ...(displaced.length ? { displaced } : {}) });
+  const done = (r: NextResult): NextResult => ({
+    ...r,
+    ...(skipped.length ? { skipped } : {}),
+    ...(displaced.length ? { displaced } : {}),
+  });
   for (;;) {
     const candidates = claimable(sprint, ctx.store.tops(sprint), ctx.clock(), agent, rules).filter((p) => !tried.has(p));
     const phase = candidates[0];
-    if (phase === undefined) return done({ sprint_id: sprint.id, phase: null, reason: nothingClaimable(sprint, ctx.store.tops(sprint), ctx.clock(), tried, rules) });
+    if (phase === undefined)
+      return done({
+        sprint_id: sprint.id,
+        phase: null,
+        reason: nothingClaimable(sprint, ctx.store.tops(sprint), ctx.clock(), tried, rules),
+      });
     if (!opts.claim) return done({ sprint_id: sprint.id, phase });
     try {
       return done({ sprint_id: sprint.id, phase, claimed: claimIn(ctx, { ...opts, phase }, sprint) });
@@ -261,10 +327,21 @@ function nothingClaimable(sprint: SprintFile, tops: Tops, now: number, lost: Rea
   if (halt) return `the sprint is halted by ${halt.phase}: ${halt.reason}`;
   const views = viewAll(sprint, tops, now, rules);
   const running = views.filter((v) => v.state === 'running').map((v) => `${v.name} (${v.agent}@${v.host})`);
-  const ready = views.filter((v) => v.state === 'ready').map((v) => {
-    const by = concurrencyConflict(sprint, findPhase(sprint, v.name), tops, now, rules);
-    return lost.has(v.name) ? `${v.name} was just taken by someone else` : by ? `${v.name} waits for ${by.name} (${v.concurrency} vs ${by.concurrency})` : v.name;
-  });
-  const pending = views.filter((v) => v.state === 'pending').map((v) => `${v.name} needs ${v.depends_on.filter((d) => tops.get(d)?.kind !== 'done').join(', ')}`);
-  return [running.length ? `running: ${running.join(', ')}` : '', ...ready, ...pending.slice(0, 3)].filter(Boolean).join('; ') || 'every phase is done or taken';
+  const ready = views
+    .filter((v) => v.state === 'ready')
+    .map((v) => {
+      const by = concurrencyConflict(sprint, findPhase(sprint, v.name), tops, now, rules);
+      return lost.has(v.name)
+        ? `${v.name} was just taken by someone else`
+        : by
+          ? `${v.name} waits for ${by.name} (${v.concurrency} vs ${by.concurrency})`
+          : v.name;
+    });
+  const pending = views
+    .filter((v) => v.state === 'pending')
+    .map((v) => `${v.name} needs ${v.depends_on.filter((d) => tops.get(d)?.kind !== 'done').join(', ')}`);
+  return (
+    [running.length ? `running: ${running.join(', ')}` : '', ...ready, ...pending.slice(0, 3)].filter(Boolean).join('; ') ||
+    'every phase is done or taken'
+  );
 }

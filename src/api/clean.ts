@@ -33,9 +33,11 @@ export interface CleanResult {
 export async function clean(opts: CleanOptions = {}): Promise<CleanResult> {
   const days = opts.days ?? 7;
   if (!Number.isFinite(days) || days < 0) throw invalid('E_BAD_DAYS', `invalid --days ${opts.days}: use a number of days, 0 or more`);
-  if (opts.remote && opts.offline) throw invalid('E_USAGE', `clean --remote deletes refs on the coordination remote and cannot run --offline: drop one of them`);
+  if (opts.remote && opts.offline)
+    throw invalid('E_USAGE', `clean --remote deletes refs on the coordination remote and cannot run --offline: drop one of them`);
   const ctx: Ctx = opts.remote ? await openWithRemote(opts, 'fetch') : openContext(opts);
-  if (opts.remote && !ctx.remote) throw invalid('E_USAGE', `clean --remote: no coordination remote is configured here; run 'git conductor init' first`);
+  if (opts.remote && !ctx.remote)
+    throw invalid('E_USAGE', `clean --remote: no coordination remote is configured here; run 'git conductor init' first`);
   const agent = agentOf(ctx, opts.agent).id;
   const active = ctx.store.activeSprintId();
   const cutoff = ctx.now - days * 86_400_000;
@@ -67,7 +69,21 @@ export async function clean(opts: CleanOptions = {}): Promise<CleanResult> {
   const remote = opts.remote ? await pruneRemoteRefs(ctx, policy, Infinity) : undefined;
   const head_entries_trimmed = trimLog(ctx.store.headLog());
   const audit_rotated = rotateAudit({ live: ctx.store.layout.audit, rotated: ctx.store.layout.auditRotated });
-  const remoteNote = remote ? `; deleted ${remote.deleted} remote ref(s) of ${remote.sprints.length} sprint(s)${remote.kept.length ? `, left ${remote.kept.length} that moved` : ''}` : '';
-  ctx.store.audit({ at: iso(ctx.now), event: 'clean', agent, host: ctx.host, detail: `removed ${removed.length} archived sprint(s) older than ${days} day(s)${remoteNote}` });
-  return { removed, kept, ...(head_entries_trimmed && { head_entries_trimmed }), ...(remote && { remote }), ...(audit_rotated && { audit_rotated }) };
+  const remoteNote = remote
+    ? `; deleted ${remote.deleted} remote ref(s) of ${remote.sprints.length} sprint(s)${remote.kept.length ? `, left ${remote.kept.length} that moved` : ''}`
+    : '';
+  ctx.store.audit({
+    at: iso(ctx.now),
+    event: 'clean',
+    agent,
+    host: ctx.host,
+    detail: `removed ${removed.length} archived sprint(s) older than ${days} day(s)${remoteNote}`,
+  });
+  return {
+    removed,
+    kept,
+    ...(head_entries_trimmed && { head_entries_trimmed }),
+    ...(remote && { remote }),
+    ...(audit_rotated && { audit_rotated }),
+  };
 }

@@ -53,7 +53,10 @@ export async function complete(opts: CompleteOptions): Promise<CompleteResult> {
 }
 
 /** The project's JSON Schema check for the phase, loaded before completing (completeIn is synchronous). */
-export async function artifactCheck(ctx: Ctx, o: { phase: string; artifact?: string; artifactBytes?: unknown }): Promise<ArtifactCheck | undefined> {
+export async function artifactCheck(
+  ctx: Ctx,
+  o: { phase: string; artifact?: string; artifactBytes?: unknown },
+): Promise<ArtifactCheck | undefined> {
   return o.artifactBytes || o.artifact !== undefined ? projectSchemaCheck(ctx, validatePhaseName(o.phase)) : undefined;
 }
 
@@ -64,19 +67,28 @@ export async function artifactCheck(ctx: Ctx, o: { phase: string; artifact?: str
  * each attempt: a lease that ran out completes only where a claim would be
  * granted now.
  */
-export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string; check?: ArtifactCheck }): CompleteResult {
+export function completeIn(
+  ctx: Ctx,
+  sprint: SprintFile,
+  opts: Omit<CompleteOptions, keyof CommonOptions> & { agent?: string; check?: ArtifactCheck },
+): CompleteResult {
   const phase = validatePhaseName(opts.phase);
   const agent = agentOf(ctx, opts.agent).id;
   const roots = [ctx.repo.top, ctx.store.layout.root].filter((r): r is string => !!r);
   // Read, redact and validate the artifact before touching state: a bad one changes nothing.
   const art = opts.artifactBytes
     ? artifactFromBytes(opts.artifactBytes.bytes, opts.artifactBytes.source, opts.artifactBytes.source, phase, opts.check)
-    : opts.artifact === undefined ? undefined : readArtifact(opts.artifact, ctx.cwd, roots, phase, opts.check);
+    : opts.artifact === undefined
+      ? undefined
+      : readArtifact(opts.artifact, ctx.cwd, roots, phase, opts.check);
   // The project's contract settings matter only to an artifact: a completion without one never reads them.
   const verdict = art ? judged(phase, art.json, contractSettings(ctx)) : {};
   const halt = verdict.halt;
   const h = headInfo(ctx.repo.top ?? ctx.repo.gitDir, ctx.repo.gitDir, ctx.repo.commonDir);
-  const provenance = { ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}), ...(h.head ? { head: h.head } : {}) };
+  const provenance = {
+    ...(h.branch ? { branch: h.branch.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 255) } : {}),
+    ...(h.head ? { head: h.head } : {}),
+  };
   const def = findPhase(sprint, phase);
   const rules = rulesOf(ctx);
   const proof = proofOf(ctx.identity);
@@ -85,7 +97,17 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
     appended = appendPhase(ctx, sprint, phase, (t, now) => {
       mayHold(sprint, def, agent, t, now, 'complete', rules, proof);
       return {
-        record: { kind: 'done', reason: 'complete', agent, host: ctx.host, at: iso(now), artifact: art?.ref, commit: opts.commit, ...verdict, provenance },
+        record: {
+          kind: 'done',
+          reason: 'complete',
+          agent,
+          host: ctx.host,
+          at: iso(now),
+          artifact: art?.ref,
+          commit: opts.commit,
+          ...verdict,
+          provenance,
+        },
         payload: art ? { [ARTIFACT_FILE]: art.bytes } : undefined,
       };
     });
@@ -101,7 +123,13 @@ export function completeIn(ctx: Ctx, sprint: SprintFile, opts: Omit<CompleteOpti
  * the archive when it finished the sprint. Also for a completion kept after
  * its push's outcome was lost (the post-commit hook).
  */
-export function completed(ctx: Ctx, sprint: SprintFile, phase: string, entry: Entry<PhaseRecord>, redactions = entry.record.artifact?.redacted ?? []): CompleteResult {
+export function completed(
+  ctx: Ctx,
+  sprint: SprintFile,
+  phase: string,
+  entry: Entry<PhaseRecord>,
+  redactions = entry.record.artifact?.redacted ?? [],
+): CompleteResult {
   const { agent, halt, halt_rule, grade, provenance } = entry.record;
   const ref = entry.record.artifact;
   // Read again after our append: another phase may have completed meanwhile, and
@@ -112,10 +140,35 @@ export function completed(ctx: Ctx, sprint: SprintFile, phase: string, entry: En
     .filter((p) => p.depends_on.includes(phase) && p.depends_on.every((d) => tops.get(d)?.kind === 'done'))
     .map((p) => p.name);
   const sprintDone = allDone(sprint, tops);
-  ctx.store.audit({ at: entry.record.at, event: 'complete', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: ref ? `artifact ${ref.source} sha256:${ref.sha256.slice(0, 12)}${grade ? ` grade ${grade}` : ''}${redactionDetail(redactions)}`.slice(0, 1000) : undefined });
+  ctx.store.audit({
+    at: entry.record.at,
+    event: 'complete',
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    host: ctx.host,
+    detail: ref
+      ? `artifact ${ref.source} sha256:${ref.sha256.slice(0, 12)}${grade ? ` grade ${grade}` : ''}${redactionDetail(redactions)}`.slice(
+          0,
+          1000,
+        )
+      : undefined,
+  });
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
   const journal = sprintDone ? writeFinishedJournal(ctx, sprint.id) : undefined;
-  return withWarnings(ctx, { sprint_id: sprint.id, phase, agent, completed_at: entry.record.at, artifact: ref, unlocked, halt, ...(halt_rule ? { halt_rule } : {}), grade, provenance: provenance ?? {}, sprint_done: sprintDone, journal });
+  return withWarnings(ctx, {
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    completed_at: entry.record.at,
+    artifact: ref,
+    unlocked,
+    halt,
+    ...(halt_rule ? { halt_rule } : {}),
+    grade,
+    provenance: provenance ?? {},
+    sprint_done: sprintDone,
+    journal,
+  });
 }
-

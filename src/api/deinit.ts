@@ -28,10 +28,18 @@ export async function deinit(opts: DeinitOptions = {}): Promise<DeinitResult> {
   const deleted = deleteTrackingRefs(ctx.cwd, names);
   ctx.store.writeConfig({ v: 1 });
   const hooks = opts.keepHooks ? undefined : await uninstallHooks({ cwd: ctx.cwd, agent: opts.agent, repoEnv: opts.repoEnv });
-  return { remote: config.remote, removed_refspec: removed, deleted_tracking_refs: deleted, hooks, hooks_left: hooks ? undefined : await hooksLeft(ctx) };
+  return {
+    remote: config.remote,
+    removed_refspec: removed,
+    deleted_tracking_refs: deleted,
+    hooks,
+    hooks_left: hooks ? undefined : await hooksLeft(ctx),
+  };
 }
 
 async function hooksLeft(ctx: Ctx): Promise<string[] | undefined> {
-  const left = (await hooksStatus({ cwd: ctx.cwd })).hooks.filter((h) => h.state === 'installed' || h.state === 'outdated').map((h) => h.hook);
+  const left = (await hooksStatus({ cwd: ctx.cwd })).hooks
+    .filter((h) => h.state === 'installed' || h.state === 'outdated')
+    .map((h) => h.hook);
   return left.length ? left : undefined;
 }

@@ -48,7 +48,11 @@ export interface ContextResult {
 export function checkBudget(budget: number | undefined): number {
   if (budget === undefined) return DEFAULT_BUDGET;
   if (!Number.isInteger(budget) || budget < MIN_BUDGET || budget > MAX_BUDGET) {
-    throw invalid('E_BAD_BUDGET', `invalid budget ${budget}: use a whole number of characters from ${MIN_BUDGET} to ${MAX_BUDGET} (default ${DEFAULT_BUDGET})`, { budget });
+    throw invalid(
+      'E_BAD_BUDGET',
+      `invalid budget ${budget}: use a whole number of characters from ${MIN_BUDGET} to ${MAX_BUDGET} (default ${DEFAULT_BUDGET})`,
+      { budget },
+    );
   }
   return budget;
 }
@@ -64,11 +68,21 @@ export async function context(opts: ContextOptions = {}): Promise<ContextResult>
   for (const [name, p] of data.phases) {
     const top = p.records.at(-1);
     if (top?.kind !== 'done') continue;
-    done.set(name, { phase: name, agent: top.agent, host: top.host, at: top.at, sha256: top.artifact?.sha256, checkpoint: top.artifact ? checkpointOf(p.artifact) : undefined });
+    done.set(name, {
+      phase: name,
+      agent: top.agent,
+      host: top.host,
+      at: top.at,
+      sha256: top.artifact?.sha256,
+      checkpoint: top.artifact ? checkpointOf(p.artifact) : undefined,
+    });
   }
   const { order, waiting } = digestOrder(sprint, new Map([...done].map(([n, d]) => [n, d.at])), target);
   const as_of = ctx.remote?.asOf();
-  const scope = target === undefined ? `${order.length} of ${sprint.phases.length} phases done, newest first` : `${order.length} of ${order.length + waiting.length} phases ${target} depends on done, nearest first${waiting.length ? `; not done yet: ${waiting.join(', ')}` : ''}`;
+  const scope =
+    target === undefined
+      ? `${order.length} of ${sprint.phases.length} phases done, newest first`
+      : `${order.length} of ${order.length + waiting.length} phases ${target} depends on done, nearest first${waiting.length ? `; not done yet: ${waiting.join(', ')}` : ''}`;
   const title = `context${target ? ` for ${target}` : ''}: sprint ${sprint.id} (${sprint.status}${as_of ? `, as of ${as_of}` : ''}); ${scope}`;
   const seeMore = data.active
     ? `see one with 'git conductor artifact show <phase>'`

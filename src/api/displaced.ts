@@ -34,7 +34,8 @@ export function displacementOf(ctx: Ctx, sprint: SprintFile, phase: string, agen
       return undefined;
     }
     if (r.agent === agent) return undefined;
-    if (r.previous?.agent === agent && r.reason && WHY[r.reason]) return { phase, by: r.agent, host: r.host, at: r.at, why: WHY[r.reason]! };
+    if (r.previous?.agent === agent && r.reason && WHY[r.reason])
+      return { phase, by: r.agent, host: r.host, at: r.at, why: WHY[r.reason]! };
   }
   return undefined;
 }
@@ -51,7 +52,10 @@ export function withDisplacement(ctx: Ctx, sprint: SprintFile, phase: string, ag
   const d = displacementOf(ctx, sprint, phase, agent);
   if (!d) return e;
   const err = e as ConductorError;
-  return new (err.constructor as typeof ConductorError)(err.code, err.exitCode, `${err.message} (${describeDisplacement(d)})`, { ...err.data, displaced: d });
+  return new (err.constructor as typeof ConductorError)(err.code, err.exitCode, `${err.message} (${describeDisplacement(d)})`, {
+    ...err.data,
+    displaced: d,
+  });
 }
 
 /** The cheap check for commands that already hold the newest entries: a phase whose newest entry displaced `agent`. */
@@ -59,7 +63,8 @@ export function displacedInTops(sprint: SprintFile, tops: ReadonlyMap<string, Ph
   const out: Displacement[] = [];
   for (const p of sprint.phases) {
     const r = tops.get(p.name);
-    if (r && r.agent !== agent && r.previous?.agent === agent && r.reason && WHY[r.reason]) out.push({ phase: p.name, by: r.agent, host: r.host, at: r.at, why: WHY[r.reason]! });
+    if (r && r.agent !== agent && r.previous?.agent === agent && r.reason && WHY[r.reason])
+      out.push({ phase: p.name, by: r.agent, host: r.host, at: r.at, why: WHY[r.reason]! });
   }
   return out;
 }

@@ -38,7 +38,8 @@ export interface LogResult {
 export async function log(opts: LogOptions = {}): Promise<LogResult> {
   const sprint = opts.sprint === undefined ? undefined : checkSprintId(opts.sprint);
   const limit = opts.limit ?? DEFAULT_LOG_LIMIT;
-  if (!Number.isInteger(limit) || limit < 0) throw invalid('E_USAGE', `invalid --limit ${opts.limit}: use a whole number of events, or 0 for all`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw invalid('E_USAGE', `invalid --limit ${opts.limit}: use a whole number of events, or 0 for all`);
   const ctx = opts.local ? openContext(opts) : await withRemote(openContext(opts), opts);
   // Read from the end, stopping at the limit; a sprint filter skips other lines unparsed (store/audit-log.ts).
   const { layout } = ctx.store;
@@ -52,14 +53,22 @@ export async function log(opts: LogOptions = {}): Promise<LogResult> {
   }
   const { fetchedChains } = await import('../remote/fetched-chains.js');
   const chains = fetchedChains(ctx, ctx.remote.names, (k) => k.kind === 'head' || !sprint || k.sprint === sprint);
-  const remote: HistoryEntry[] = (chains.head?.entries ?? []).map((e) => headEvent(e.record)).filter((e) => !sprint || e.sprint_id === sprint);
+  const remote: HistoryEntry[] = (chains.head?.entries ?? [])
+    .map((e) => headEvent(e.record))
+    .filter((e) => !sprint || e.sprint_id === sprint);
   for (const [sprintId, phases] of chains.phases) {
     for (const [phase, chain] of phases) for (const e of chain.entries) remote.push(recordEvent(sprintId, phase, e.record));
   }
   if (sprint && !mine.length && !remote.length && !chains.phases.has(sprint)) unknownSprint(sprint, ctx.store.sprintIds(), mine);
   // The newest `limit` of the merge are among the newest `limit` of each side.
   const merged = mergeHistory(mine, remote);
-  return { entries: newest(merged), skipped_invalid_lines: bad, more: tail.more || merged.length > newest(merged).length, as_of: ctx.remote.asOf(), problems: chains.problems.map((p) => `${p.ref} ${p.problem}`) };
+  return {
+    entries: newest(merged),
+    skipped_invalid_lines: bad,
+    more: tail.more || merged.length > newest(merged).length,
+    as_of: ctx.remote.asOf(),
+    problems: chains.problems.map((p) => `${p.ref} ${p.problem}`),
+  };
 }
 
 /** A sprint removed by `clean` keeps its audit entries: unknown means neither a sprint directory, an entry nor a fetched ref names it. */

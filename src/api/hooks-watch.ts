@@ -48,12 +48,19 @@ const stamp = (file: string) => {
   }
 };
 
-const watched = (repo: RepoPaths, configFiles: readonly string[]) => [...new Set([...configFiles.map((f) => resolve(f)), resolve(repo.commonDir, 'config'), resolve(repo.gitDir, 'config.worktree')])];
+const watched = (repo: RepoPaths, configFiles: readonly string[]) => [
+  ...new Set([...configFiles.map((f) => resolve(f)), resolve(repo.commonDir, 'config'), resolve(repo.gitDir, 'config.worktree')]),
+];
 
 function readInstalled(store: StateStore): Installed | undefined {
   const raw = store.readNote(store.layout.hooksInstall) as Partial<Installed> | undefined;
   if (!raw || raw.v !== 1 || typeof raw.hooks_dir !== 'string' || !raw.stamps || typeof raw.stamps !== 'object') return undefined;
-  return { v: 1, hooks_dir: raw.hooks_dir, stamps: raw.stamps as Record<string, string>, moved_to: typeof raw.moved_to === 'string' ? raw.moved_to : undefined };
+  return {
+    v: 1,
+    hooks_dir: raw.hooks_dir,
+    stamps: raw.stamps as Record<string, string>,
+    moved_to: typeof raw.moved_to === 'string' ? raw.moved_to : undefined,
+  };
 }
 
 /** Called by `hooks install`: the hooks are where git runs them now. */
@@ -86,13 +93,30 @@ export async function hooksMoved(opts: HooksWatchOptions = {}, ask = false): Pro
   const target = hookTarget(repo);
   const dir = target.hooksDir;
   // Our stub where git looks now (installed there too, or copied) is no move.
-  const ours = target.mode === 'plain' && hookFileState('pre-push', join(dir, 'pre-push'), 'plain').state !== 'missing' && hookFileState('pre-push', join(dir, 'pre-push'), 'plain').state !== 'foreign';
+  const ours =
+    target.mode === 'plain' &&
+    hookFileState('pre-push', join(dir, 'pre-push'), 'plain').state !== 'missing' &&
+    hookFileState('pre-push', join(dir, 'pre-push'), 'plain').state !== 'foreign';
   const moved = dir !== installed.hooks_dir && !ours && target.mode !== 'husky' ? dir : undefined;
   if (moved && moved !== installed.moved_to) {
     const host = thisHost();
     const agent = agentOf({ identity: { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir } }, opts.agent).id;
-    store.audit({ at: iso(Date.now()), event: 'hooks', agent, host, detail: `git runs hooks from ${moved} (core.hooksPath), not from ${installed.hooks_dir} where 'hooks install' put them: commits no longer complete phases and pushes are not gated`.slice(0, 1000) });
+    store.audit({
+      at: iso(Date.now()),
+      event: 'hooks',
+      agent,
+      host,
+      detail:
+        `git runs hooks from ${moved} (core.hooksPath), not from ${installed.hooks_dir} where 'hooks install' put them: commits no longer complete phases and pushes are not gated`.slice(
+          0,
+          1000,
+        ),
+    });
   }
-  store.writeNote(store.layout.hooksInstall, { ...installed, stamps: { ...installed.stamps, ...now }, moved_to: moved } satisfies Installed);
+  store.writeNote(store.layout.hooksInstall, {
+    ...installed,
+    stamps: { ...installed.stamps, ...now },
+    moved_to: moved,
+  } satisfies Installed);
   return moved ? { installed_in: installed.hooks_dir, now: moved } : undefined;
 }

@@ -1,7 +1,15 @@
 /** hooks install | uninstall | status: put our git hooks where git runs them, and take them away again. */
 import { join } from 'node:path';
 import { findCli, forgetCli, recordCli } from '../hooks/cli-path.js';
-import { hookFileState, installHusky, installPlain, uninstallHusky, uninstallPlain, type HookFileResult, type HookFileState } from '../hooks/install.js';
+import {
+  hookFileState,
+  installHusky,
+  installPlain,
+  uninstallHusky,
+  uninstallPlain,
+  type HookFileResult,
+  type HookFileState,
+} from '../hooks/install.js';
 import { HOOK_NAMES, type HookName } from '../hooks/stubs.js';
 import { hookTarget, managerSnippet, type HookManager, type HookTarget } from '../hooks/target.js';
 import { findRepo } from '../store/repo.js';
@@ -39,7 +47,8 @@ function managerOf(t: HookTarget): HooksResult['manager'] {
   return { name: t.manager, config_file: t.configFile, add_to: s.file, lines: s.text, then: s.then };
 }
 
-const HUSKY_ADVICE = "husky has not set up this worktree (its .husky/_ is missing, so git runs no hooks here): run 'npx husky' in this worktree, or 'npm install' (its prepare script runs husky)";
+const HUSKY_ADVICE =
+  "husky has not set up this worktree (its .husky/_ is missing, so git runs no hooks here): run 'npx husky' in this worktree, or 'npm install' (its prepare script runs husky)";
 
 const base = (t: HookTarget) => ({
   mode: t.mode,
@@ -47,7 +56,6 @@ const base = (t: HookTarget) => ({
   scripts_dir: t.mode === 'husky' ? t.scriptsDir : undefined,
   husky_missing: t.mode === 'husky' && t.unset ? { advice: HUSKY_ADVICE } : undefined,
 });
-
 
 /**
  * Installs post-commit (Conductor-Phase trailers complete phases) and pre-push
@@ -82,9 +90,12 @@ export interface HooksStatus extends Omit<HooksResult, 'hooks'> {
 export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus> {
   const repo = findRepo(opts.cwd ?? process.cwd(), opts.repoEnv);
   const t = hookTarget(repo);
-  const hooks = t.mode === 'manager' ? [] : HOOK_NAMES.map((hook) => {
-    const file = join(t.mode === 'husky' ? t.scriptsDir : t.hooksDir, hook);
-    return { hook, file, ...hookFileState(hook, file, t.mode) };
-  });
+  const hooks =
+    t.mode === 'manager'
+      ? []
+      : HOOK_NAMES.map((hook) => {
+          const file = join(t.mode === 'husky' ? t.scriptsDir : t.hooksDir, hook);
+          return { hook, file, ...hookFileState(hook, file, t.mode) };
+        });
   return { ...base(t), hooks, manager: managerOf(t), cli: findCli(repo.top, opts.path ?? '') };
 }

@@ -11,7 +11,10 @@ import { HOST_RE } from '../core/schemas.js';
 import type { Ctx } from './context.js';
 
 export function thisHost(): string {
-  const h = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200);
+  const h = hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 200);
   return HOST_RE.test(h) ? h : 'localhost';
 }
 

@@ -50,7 +50,7 @@ export const serverInstall: ServerApi['serverInstall'] = async (o) => (await ser
 export const serverUninstall: ServerApi['serverUninstall'] = async (o) => (await serverApi()).serverUninstall(o);
 export const serverStatus: ServerApi['serverStatus'] = async (o) => (await serverApi()).serverStatus(o);
 export const serverPreReceive: ServerApi['serverPreReceive'] = async (o) => (await serverApi()).serverPreReceive(o);
-export const verify: typeof import('./verify.js')['verify'] = async (o) => (await import('./verify.js')).verify(o);
+export const verify: (typeof import('./verify.js'))['verify'] = async (o) => (await import('./verify.js')).verify(o);
 export { ConductorError, ERROR_CODES, ExitCode, isCode, isRefusal, isUnreachable, type ErrorCode } from '../core/errors.js';
 export { RETRY_BOUNDS } from '../core/retry-bounds.js';
 export { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
@@ -60,5 +60,7 @@ export type { ValidateOptions, ValidateResult } from './artifact-validate.js';
 
 // Checking an artifact file and printing a schema are rare: their modules initialise on first use.
 type ValidateApi = typeof import('./artifact-validate.js');
-export const validateArtifactFile: ValidateApi['validateArtifactFile'] = async (o) => (await import('./artifact-validate.js')).validateArtifactFile(o);
-export const artifactSchema: (typeof import('./schema.js'))['artifactSchema'] = async (o) => (await import('./schema.js')).artifactSchema(o);
+export const validateArtifactFile: ValidateApi['validateArtifactFile'] = async (o) =>
+  (await import('./artifact-validate.js')).validateArtifactFile(o);
+export const artifactSchema: (typeof import('./schema.js'))['artifactSchema'] = async (o) =>
+  (await import('./schema.js')).artifactSchema(o);

@@ -31,12 +31,22 @@ export interface InitResult {
 export async function init(opts: InitOptions = {}): Promise<InitResult> {
   const ctx = openContext(opts);
   const remote = opts.remote ?? 'origin';
-  if (!validRemoteName(remote)) throw invalid('E_BAD_REMOTE', `invalid remote name ${JSON.stringify(remote)}: use the name of a configured remote, like origin`);
+  if (!validRemoteName(remote))
+    throw invalid('E_BAD_REMOTE', `invalid remote name ${JSON.stringify(remote)}: use the name of a configured remote, like origin`);
   const namespace = opts.namespace ?? ctx.store.readConfig().namespace ?? DEFAULT_NAMESPACE;
-  if (!validNamespace(namespace)) throw invalid('E_BAD_NAMESPACE', `invalid namespace ${JSON.stringify(namespace)}: use lowercase ref components like ${DEFAULT_NAMESPACE} or ${FALLBACK_NAMESPACE}`);
-  if (!remoteExists(ctx.cwd, remote)) throw invalid('E_NO_REMOTE', `no remote named "${remote}" in this repository: add it with 'git remote add ${remote} <url>', or pass --remote NAME`);
+  if (!validNamespace(namespace))
+    throw invalid(
+      'E_BAD_NAMESPACE',
+      `invalid namespace ${JSON.stringify(namespace)}: use lowercase ref components like ${DEFAULT_NAMESPACE} or ${FALLBACK_NAMESPACE}`,
+    );
+  if (!remoteExists(ctx.cwd, remote))
+    throw invalid(
+      'E_NO_REMOTE',
+      `no remote named "${remote}" in this repository: add it with 'git remote add ${remote} <url>', or pass --remote NAME`,
+    );
   const previous = ctx.store.readConfig();
-  if (previous.remote && (previous.remote !== remote || (previous.namespace ?? DEFAULT_NAMESPACE) !== namespace)) removeRefspec(ctx.cwd, new RefNames(previous.namespace ?? DEFAULT_NAMESPACE, previous.remote));
+  if (previous.remote && (previous.remote !== remote || (previous.namespace ?? DEFAULT_NAMESPACE) !== namespace))
+    removeRefspec(ctx.cwd, new RefNames(previous.namespace ?? DEFAULT_NAMESPACE, previous.remote));
   const names = new RefNames(namespace, remote);
   const added = addRefspec(ctx.cwd, names);
   ctx.store.writeConfig({ ...previous, v: 1, remote, namespace: namespace === DEFAULT_NAMESPACE ? undefined : namespace });
@@ -50,7 +60,8 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetched = false;
     fetchError = e.message;
   }
-  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, cli: opts.cli, repoEnv: opts.repoEnv });
+  const hooks =
+    opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, cli: opts.cli, repoEnv: opts.repoEnv });
   const problems = attached?.remote?.summary().problems ?? [];
   return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, problems, hooks };
 }

@@ -39,8 +39,16 @@ export async function journal(opts: JournalOptions = {}): Promise<JournalResult>
   if (opts.out !== undefined) {
     out = resolve(ctx.cwd, opts.out);
     const parent = dirname(out);
-    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw invalid('E_BAD_OUT', `cannot write ${opts.out}: directory ${parent} does not exist; create it or pick another path`, { out: opts.out });
-    if (existsSync(out) && statSync(out).isDirectory()) throw invalid('E_BAD_OUT', `cannot write ${opts.out}: it is a directory; name a file, e.g. ${opts.out.replace(/\/$/, '')}/journal.md`, { out: opts.out });
+    if (!existsSync(parent) || !statSync(parent).isDirectory())
+      throw invalid('E_BAD_OUT', `cannot write ${opts.out}: directory ${parent} does not exist; create it or pick another path`, {
+        out: opts.out,
+      });
+    if (existsSync(out) && statSync(out).isDirectory())
+      throw invalid(
+        'E_BAD_OUT',
+        `cannot write ${opts.out}: it is a directory; name a file, e.g. ${opts.out.replace(/\/$/, '')}/journal.md`,
+        { out: opts.out },
+      );
     writeFileAtomic(out, markdown);
   }
   return { sprint_id: data.sprint.id, markdown, out, as_of: ctx.remote?.asOf() };
@@ -90,17 +98,23 @@ export function writeFinishedJournal(ctx: Ctx, sprintId: string): FinishedJourna
 export function trackedJournalPath(ctx: Ctx, sprintId: string): string | undefined {
   const setting = projectConfig(ctx)?.journal_path;
   if (setting === undefined || !ctx.repo.top) return undefined;
-  const bad = (why: string) => invalid('E_BAD_CONFIG', `journal_path ${JSON.stringify(setting)} in ${PROJECT_CONFIG} ${why}: use a relative path inside the work tree, e.g. "docs/sprints/{sprint}.md"`);
+  const bad = (why: string) =>
+    invalid(
+      'E_BAD_CONFIG',
+      `journal_path ${JSON.stringify(setting)} in ${PROJECT_CONFIG} ${why}: use a relative path inside the work tree, e.g. "docs/sprints/{sprint}.md"`,
+    );
   if (!setting || isAbsolute(setting) || /[\u0000-\u001f]/.test(setting)) throw bad('is not a relative path');
   const top = realpathSync(ctx.repo.top);
   const file = resolve(top, setting.replaceAll('{sprint}', sprintId));
   const rel = relative(top, file);
-  if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel.split(sep)[0] === '.git') throw bad('points outside the work tree');
+  if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel.split(sep)[0] === '.git')
+    throw bad('points outside the work tree');
   // Every existing step on the way must be a real directory, and the file not a link.
   let at = top;
   for (const part of rel.split(sep).slice(0, -1)) {
     at = resolve(at, part);
-    if (existsSync(at) && (lstatSync(at).isSymbolicLink() || !lstatSync(at).isDirectory())) throw bad(`goes through ${part}, which is not a plain directory`);
+    if (existsSync(at) && (lstatSync(at).isSymbolicLink() || !lstatSync(at).isDirectory()))
+      throw bad(`goes through ${part}, which is not a plain directory`);
   }
   if (existsSync(file) && lstatSync(file).isSymbolicLink()) throw bad('names a symbolic link');
   return file;

@@ -47,17 +47,24 @@ export function renewHeldIn(ctx: Ctx, opts: RenewHeldOptions): RenewHeldResult {
   const tops = opts.onlyDue ? ctx.store.tops(sprint) : undefined;
   const due = tops ? held.filter((p) => renewalDue(tops.get(p)!) <= ctx.now) : held;
   const renewed = due.map((phase) => renewIn(ctx, sprint, phase, opts));
-  return { sprint_id: sprint.id, agent, renewed, displaced: held.length ? [] : displacements(ctx, sprint, agent).filter((d) => only === undefined || d.phase === only) };
+  return {
+    sprint_id: sprint.id,
+    agent,
+    renewed,
+    displaced: held.length ? [] : displacements(ctx, sprint, agent).filter((d) => only === undefined || d.phase === only),
+  };
 }
 
 /** The phases of `sprint` that this agent session holds now (live or expired but not taken). */
 export function heldBy(ctx: Ctx, sprint: SprintFile, agent: string): string[] {
   const tops = ctx.store.tops(sprint);
   const proof = proofOf(ctx.identity);
-  return sprint.phases.filter((p) => {
-    const top = tops.get(p.name);
-    return top?.kind === 'claim' && top.agent === agent && sameHolder(top, proof);
-  }).map((p) => p.name);
+  return sprint.phases
+    .filter((p) => {
+      const top = tops.get(p.name);
+      return top?.kind === 'claim' && top.agent === agent && sameHolder(top, proof);
+    })
+    .map((p) => p.name);
 }
 
 /** After the post-commit hook's work: the stub's hint says when a renewal is next due, or goes once no claim is live. */

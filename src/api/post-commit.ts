@@ -82,7 +82,8 @@ async function completeTrailers(opts: PostCommitOptions): Promise<PostCommitResu
     if (c.ok) mine.push(phase);
     else if (c.refusal === 'done') outcomes.push(skip(phase, `already done by ${c.top.agent}@${c.top.host}`));
     else if (c.refusal === 'unclaimed') outcomes.push(skip(phase, `nobody holds it (claim it first: git conductor claim ${phase})`));
-    else if (c.refusal === 'other-session') outcomes.push(skip(phase, `held by ${c.top.agent}@${c.top.host} from another agent session using the same id`));
+    else if (c.refusal === 'other-session')
+      outcomes.push(skip(phase, `held by ${c.top.agent}@${c.top.host} from another agent session using the same id`));
     else outcomes.push(skip(phase, `held by ${c.top.agent}@${c.top.host}, not by ${agent}`));
   }
   const artifacts = committedArtifacts(top, head, mine.map(artifactPath), MAX_ARTIFACT_BYTES);
@@ -101,7 +102,11 @@ async function completeTrailers(opts: PostCommitOptions): Promise<PostCommitResu
   return { commit: head.commit, outcomes };
 }
 
-function completeOrKeep(ctx: Ctx, sprint: NonNullable<ReturnType<typeof activeSprintOrNone>>, o: Parameters<typeof completeIn>[2]): PhaseOutcome {
+function completeOrKeep(
+  ctx: Ctx,
+  sprint: NonNullable<ReturnType<typeof activeSprintOrNone>>,
+  o: Parameters<typeof completeIn>[2],
+): PhaseOutcome {
   try {
     return { phase: o.phase, result: 'completed', complete: completeIn(ctx, sprint, o) };
   } catch (e) {
@@ -110,7 +115,8 @@ function completeOrKeep(ctx: Ctx, sprint: NonNullable<ReturnType<typeof activeSp
     // The push may have landed: the completion is kept as it is (not done again), and `sync` settles it.
     if (isCode(e, 'E_OUTCOME_UNKNOWN')) {
       const kept = ctx.store.phaseLog(sprint.id, o.phase).top();
-      if (kept?.record.kind === 'done' && kept.record.commit === o.commit) return { phase: o.phase, result: 'completed', complete: completed(ctx, sprint, o.phase, kept), offline: why };
+      if (kept?.record.kind === 'done' && kept.record.commit === o.commit)
+        return { phase: o.phase, result: 'completed', complete: completed(ctx, sprint, o.phase, kept), offline: why };
       return { phase: o.phase, result: 'rejected', reason: why };
     }
     // completeIn left nothing half-done; the offline entry is published by the next `sync`.

@@ -17,11 +17,38 @@
 import { blocked, isUnreachable } from '../core/errors.js';
 import type { Tops } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
-import { blockersData, blockersText, DEFAULT_TAG_PATTERN, isConductorRef, matchesRef, missingAt, normalizePatterns, notReadyMessage, shipBlockers } from '../core/ship-gate.js';
-import { createsOnly, parsePushLines, pushLineOf, remoteHeadBranch, remoteIsEmpty, shippingBranches, type PreCommitPush } from '../hooks/push-facts.js';
+import {
+  blockersData,
+  blockersText,
+  DEFAULT_TAG_PATTERN,
+  isConductorRef,
+  matchesRef,
+  missingAt,
+  normalizePatterns,
+  notReadyMessage,
+  shipBlockers,
+} from '../core/ship-gate.js';
+import {
+  createsOnly,
+  parsePushLines,
+  pushLineOf,
+  remoteHeadBranch,
+  remoteIsEmpty,
+  shippingBranches,
+  type PreCommitPush,
+} from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { checkStoredArtifacts } from './stored-artifact.js';
-import { activeSprintOrNone, agentOf, iso, openWithRemote, PROJECT_CONFIG, projectConfig, type CommonOptions, type Ctx } from './context.js';
+import {
+  activeSprintOrNone,
+  agentOf,
+  iso,
+  openWithRemote,
+  PROJECT_CONFIG,
+  projectConfig,
+  type CommonOptions,
+  type Ctx,
+} from './context.js';
 
 export type { PreCommitPush };
 
@@ -88,16 +115,35 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const why = blockersText(blockers);
   // The first push to an empty remote has nothing to protect yet: it is a new repository's start, not a release
   // (and refusing it would leave a new remote unusable until a whole sprint is done).
-  if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote)) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view, first_push: true };
+  if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote))
+    return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view, first_push: true };
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
     const detail = `ship gate bypassed (CONDUCTOR_SHIP_BYPASS=1): push of ${what} to ${remote ?? 'a remote'} while ${why}`;
-    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
-    return { protected_refs: refs, sprint_id: sprint.id, bypassed: { missing: blockers.missing.map((m) => m.name), halt }, recorded_skips, view };
+    ctx.store.audit({
+      at: iso(ctx.now),
+      event: 'bypass',
+      sprint_id: sprint.id,
+      phase: 'ship',
+      agent,
+      host: ctx.host,
+      detail: detail.slice(0, 1000),
+    });
+    return {
+      protected_refs: refs,
+      sprint_id: sprint.id,
+      bypassed: { missing: blockers.missing.map((m) => m.name), halt },
+      recorded_skips,
+      view,
+    };
   }
   const stale = view === 'stale' ? ' (judged on the last fetched view: the coordination remote could not be fetched in time)' : '';
-  throw blocked('E_SHIP_GATE', `${notReadyMessage(refs, blockers)}${stale}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`, { ...blockersData(refs, blockers), view });
+  throw blocked(
+    'E_SHIP_GATE',
+    `${notReadyMessage(refs, blockers)}${stale}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
+    { ...blockersData(refs, blockers), view },
+  );
 }
 
 /** Fetches the coordination remote; unreachable means the gate decides on what it has. */
@@ -117,14 +163,24 @@ function refreshed(ctx: Ctx): boolean {
  * tags. The branches cost a few git calls and maybe a question to the
  * remote: asked only when a branch is pushed.
  */
-function protectedMatcher(cwd: string, remote: string | undefined, where: string | undefined, ctx: Ctx, deadline: number | undefined): (ref: string) => boolean {
+function protectedMatcher(
+  cwd: string,
+  remote: string | undefined,
+  where: string | undefined,
+  ctx: Ctx,
+  deadline: number | undefined,
+): (ref: string) => boolean {
   const configured = projectConfig(ctx)?.protected_refs;
   let patterns: string[] | undefined;
   const get = () =>
     (patterns ??= configured
       ? normalizePatterns(configured, PROJECT_CONFIG)
-      : [...shippingBranches(cwd, remote, where && destinationHead(ctx, cwd, where, deadline)).map((b) => `refs/heads/${b}`), DEFAULT_TAG_PATTERN]);
-  return (ref) => (!configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref)));
+      : [
+          ...shippingBranches(cwd, remote, where && destinationHead(ctx, cwd, where, deadline)).map((b) => `refs/heads/${b}`),
+          DEFAULT_TAG_PATTERN,
+        ]);
+  return (ref) =>
+    !configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref));
 }
 
 interface HeadsCache {
@@ -143,7 +199,10 @@ function destinationHead(ctx: Ctx, cwd: string, where: string, deadline: number 
   const raw = ctx.store.readNote(file) as Partial<HeadsCache> | undefined;
   const heads: HeadsCache['heads'] = raw && raw.v === 1 && raw.heads && typeof raw.heads === 'object' ? raw.heads : {};
   const hit = Object.hasOwn(heads, where) ? heads[where] : undefined;
-  const cached = hit && typeof hit.at === 'number' && (hit.branch === undefined || (typeof hit.branch === 'string' && BRANCH_RE.test(hit.branch))) ? hit : undefined;
+  const cached =
+    hit && typeof hit.at === 'number' && (hit.branch === undefined || (typeof hit.branch === 'string' && BRANCH_RE.test(hit.branch)))
+      ? hit
+      : undefined;
   if (cached && Date.now() - cached.at < REMOTE_HEAD_TTL_MS) return cached.branch;
   const left = deadline === undefined ? 5000 : Math.min(5000, deadline - Date.now());
   const asked = left > 0 ? remoteHeadBranch(cwd, where, left) : { answered: false };
@@ -151,7 +210,10 @@ function destinationHead(ctx: Ctx, cwd: string, where: string, deadline: number 
   const branch = asked.branch && BRANCH_RE.test(asked.branch) ? asked.branch : undefined;
   try {
     // The newest few destinations only: the cache never grows with the number of URLs pushed to.
-    const kept = Object.entries(heads).filter(([k]) => k !== where).sort((a, b) => b[1].at - a[1].at).slice(0, 31);
+    const kept = Object.entries(heads)
+      .filter(([k]) => k !== where)
+      .sort((a, b) => b[1].at - a[1].at)
+      .slice(0, 31);
     ctx.store.writeNote(file, { v: 1, heads: { ...Object.fromEntries(kept), [where]: { branch, at: Date.now() } } } satisfies HeadsCache);
   } catch {
     // Only a cache.
@@ -164,18 +226,36 @@ function destinationHead(ctx: Ctx, cwd: string, where: string, deadline: number 
  * reflog shows but the gate never saw (it would have refused them), made
  * since this sprint started while it was not ready to ship.
  */
-function recordSkippedPushes(ctx: Ctx, sprint: SprintFile, tops: Tops, remote: string, isProtected: (ref: string) => boolean, agentFlag?: string): string[] {
+function recordSkippedPushes(
+  ctx: Ctx,
+  sprint: SprintFile,
+  tops: Tops,
+  remote: string,
+  isProtected: (ref: string) => boolean,
+  agentFlag?: string,
+): string[] {
   const logged = loggedPushes(ctx.repo.commonDir, remote, Date.parse(sprint.started_at));
   const suspects = logged.map((p) => ({ ...p, missing: missingAt(sprint, tops, p.latest) })).filter((p) => p.missing);
   if (!suspects.length) return [];
-  const known = ctx.store.readAudit().entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id).map((e) => e.detail ?? '');
+  const known = ctx.store
+    .readAudit()
+    .entries.filter((e) => e.event === 'bypass' && e.sprint_id === sprint.id)
+    .map((e) => e.detail ?? '');
   const agent = agentOf(ctx, agentFlag).id;
   const recorded: string[] = [];
   for (const p of suspects) {
     const tag = `${p.ref}@${p.oid}`;
     if (!isProtected(p.ref) || known.some((d) => d.includes(tag)) || recorded.includes(tag)) continue;
     const detail = `push of ${tag} to ${remote} at ${iso(p.at)} skipped the ship gate (--no-verify or CONDUCTOR_HOOKS=0; found in the reflog of refs/remotes/${remote}/${p.ref.slice(11)}) while ${p.missing!.join(', ')}`;
-    ctx.store.audit({ at: iso(ctx.now), event: 'bypass', sprint_id: sprint.id, phase: 'ship', agent, host: ctx.host, detail: detail.slice(0, 1000) });
+    ctx.store.audit({
+      at: iso(ctx.now),
+      event: 'bypass',
+      sprint_id: sprint.id,
+      phase: 'ship',
+      agent,
+      host: ctx.host,
+      detail: detail.slice(0, 1000),
+    });
     recorded.push(tag);
   }
   return recorded;

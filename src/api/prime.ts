@@ -30,11 +30,22 @@ export async function prime(opts: CommonOptions = {}): Promise<PrimeResult> {
   const next = sprint ? nextAction(sprint, tops, who.id, ctx.now, rulesOf(ctx)) : null;
   const active = sprint?.status === 'active';
   const held = active ? heldBy(ctx, sprint, who.id) : [];
-  const twinHeld = active ? sprint.phases.filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === who.id && !held.includes(p.name)).map((p) => p.name) : [];
+  const twinHeld = active
+    ? sprint.phases
+        .filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === who.id && !held.includes(p.name))
+        .map((p) => p.name)
+    : [];
   const displaced = active ? displacements(ctx, sprint, who.id).filter((d) => tops.get(d.phase)?.kind !== 'done') : [];
   const counts = { done: 0, running: 0, ready: 0, pending: 0 };
   if (sprint) for (const v of viewAll(sprint, tops, ctx.now)) counts[v.state]++;
   const facts = { agent: who.id, source: who.source, host: ctx.host, stable: who.stable, bind: who.bind };
-  const text = primeText({ ...facts, sprint_id: sprint?.id, action: next ?? undefined, counts: sprint ? counts : undefined, displaced, twinHeld });
+  const text = primeText({
+    ...facts,
+    sprint_id: sprint?.id,
+    action: next ?? undefined,
+    counts: sprint ? counts : undefined,
+    displaced,
+    twinHeld,
+  });
   return { ...facts, sprint_id: id ?? null, next, displaced, text };
 }

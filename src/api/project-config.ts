@@ -22,7 +22,12 @@ export function projectConfig(ctx: Pick<Ctx, 'repo'>): ProjectConfig | undefined
     // Tracked, so anyone can commit it as a symlink to /dev/zero or a FIFO: never followed, never unbounded.
     text = readBoundedText(file, READ_CAPS.projectConfig, { noFollow: true });
   } catch (e) {
-    if (e instanceof BoundedReadError) throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG} ${e.problem}: commit it as a plain JSON file of at most ${READ_CAPS.projectConfig} bytes, or remove it`, { file });
+    if (e instanceof BoundedReadError)
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${PROJECT_CONFIG} ${e.problem}: commit it as a plain JSON file of at most ${READ_CAPS.projectConfig} bytes, or remove it`,
+        { file },
+      );
     return undefined;
   }
   if (text === undefined) return undefined;

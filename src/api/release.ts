@@ -46,7 +46,11 @@ export async function unstuck(opts: ReleaseOptions): Promise<ReleaseResult> {
     // Held as everyone else sees it: until the lease's end plus its grace (core/hold.ts).
     const live = blocksOthers(top, now, rulesOf(ctx));
     if (live && !opts.force) {
-      throw unavailable('E_LEASE_LIVE', `phase "${phase}" is held by ${top.agent}@${top.host} with a live lease until ${top.expires_at}: ask them to abort, wait, or pass --force`, { holder: holderOf(top) });
+      throw unavailable(
+        'E_LEASE_LIVE',
+        `phase "${phase}" is held by ${top.agent}@${top.host} with a live lease until ${top.expires_at}: ask them to abort, wait, or pass --force`,
+        { holder: holderOf(top) },
+      );
     }
     return live ? 'force' : 'unstuck';
   });
@@ -79,7 +83,11 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
   // a release), however many times the append below decides again.
   const expected = ctx.store.tops(sprint, [{ name: phase }]).get(phase);
   if (opts.holder !== undefined && expected?.kind === 'claim' && expected.agent !== opts.holder) {
-    throw unavailable('E_NOT_HOLDER', `phase "${phase}" is held by ${expected.agent}@${expected.host}, not ${opts.holder}: nothing released; look again with 'git conductor status'`, { holder: holderOf(expected) });
+    throw unavailable(
+      'E_NOT_HOLDER',
+      `phase "${phase}" is held by ${expected.agent}@${expected.host}, not ${opts.holder}: nothing released; look again with 'git conductor status'`,
+      { holder: holderOf(expected) },
+    );
   }
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
@@ -89,7 +97,11 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
       const top = tops.get(phase);
       if ((opts.force || opts.holder !== undefined) && top?.id !== expected?.id) {
         const who = top ? `${top.agent}@${top.host} (${top.kind})` : 'nobody';
-        throw unavailable('E_LOST_RACE', `phase "${phase}" changed while it was being released: it is now ${who}, not the claim read first; nothing released. Look again with 'git conductor status' and run the command again if that one should go too`, { holder: top && holderOf(top) });
+        throw unavailable(
+          'E_LOST_RACE',
+          `phase "${phase}" changed while it was being released: it is now ${who}, not the claim read first; nothing released. Look again with 'git conductor status' and run the command again if that one should go too`,
+          { holder: top && holderOf(top) },
+        );
       }
       reason = allow(top, agent, tops, { sprint, phase, ctx, now });
       released = top!;
@@ -99,7 +111,15 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
     throw withDisplacement(ctx, sprint, phase, agent, e);
   }
   const { entry } = appended;
-  ctx.store.audit({ at: entry.record.at, event, sprint_id: sprint.id, phase, agent, host: ctx.host, detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}` });
+  ctx.store.audit({
+    at: entry.record.at,
+    event,
+    sprint_id: sprint.id,
+    phase,
+    agent,
+    host: ctx.host,
+    detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}`,
+  });
   return withWarnings(ctx, { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' });
 }
 
@@ -122,11 +142,19 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
   const bad = entryDir(log.dir, log.topSeq());
   const dependants = sprint.phases.filter((p) => p.depends_on.includes(phase) && ctx.store.phaseLog(sprintId, p.name).topSeq() > 0);
   if (existsSync(child(bad, ARTIFACT_FILE)) || dependants.length) {
-    throw corrupt(child(bad, RECORD_FILE), 'it was a completion (its artifact is stored beside it, or later phases have started), so a release would undo finished work', 'restore the file by hand, e.g. from a teammate\'s copy or the remote\'s ref');
+    throw corrupt(
+      child(bad, RECORD_FILE),
+      'it was a completion (its artifact is stored beside it, or later phases have started), so a release would undo finished work',
+      "restore the file by hand, e.g. from a teammate's copy or the remote's ref",
+    );
   }
   const at = iso(ctx.now);
   const id = randomHex(8);
-  log.append(log.topSeq(), { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) }, ctx.remote ? creatorPayload(ctx.host) : undefined);
+  log.append(
+    log.topSeq(),
+    { v: 1, id, kind: 'release', reason: 'force', agent, host: ctx.host, at, ...(ctx.remote?.offline ? { offline: true as const } : {}) },
+    ctx.remote ? creatorPayload(ctx.host) : undefined,
+  );
   ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
   return withWarnings(ctx, { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true });

@@ -29,7 +29,12 @@ export function jsonSchemaOf(phase: string): Json {
 /** Every phase of the default graph: one definition each, and an artifact is any one of them. */
 export function jsonSchemaOfAll(): Json {
   const defs = Object.fromEntries(CONTRACT_PHASES.map((p) => [p, bare(p)]));
-  return { $schema: DRAFT, title: `git-conductor artifacts (schema_version ${SCHEMA_VERSION})`, $defs: defs, anyOf: CONTRACT_PHASES.map((p) => ({ $ref: `#/$defs/${p}` })) };
+  return {
+    $schema: DRAFT,
+    title: `git-conductor artifacts (schema_version ${SCHEMA_VERSION})`,
+    $defs: defs,
+    anyOf: CONTRACT_PHASES.map((p) => ({ $ref: `#/$defs/${p}` })),
+  };
 }
 
 interface AjvError {
@@ -60,7 +65,10 @@ export async function compileProjectSchema(schema: unknown, file: string): Promi
 }
 
 function problemOf(e: AjvError, root: unknown): Problem {
-  const keys = e.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   let v: unknown = root;
   const path: PropertyKey[] = [];
   for (const k of keys) {
@@ -75,10 +83,18 @@ function problemOf(e: AjvError, root: unknown): Problem {
   const where = jsonPath(path);
   const found = shown(v);
   const allowed =
-    e.keyword === 'enum' ? (e.params.allowedValues as unknown[]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')
-    : e.keyword === 'const' ? JSON.stringify(e.params.allowedValue)
-    : e.keyword === 'type' ? String(e.params.type)
-    : (e.message ?? e.keyword);
-  const what = e.keyword === 'enum' || e.keyword === 'const' ? `${found} is not allowed; allowed: ${allowed}` : e.keyword === 'type' ? `expected ${allowed}, found ${found}` : `${allowed}, found ${found}`;
+    e.keyword === 'enum'
+      ? (e.params.allowedValues as unknown[]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')
+      : e.keyword === 'const'
+        ? JSON.stringify(e.params.allowedValue)
+        : e.keyword === 'type'
+          ? String(e.params.type)
+          : (e.message ?? e.keyword);
+  const what =
+    e.keyword === 'enum' || e.keyword === 'const'
+      ? `${found} is not allowed; allowed: ${allowed}`
+      : e.keyword === 'type'
+        ? `expected ${allowed}, found ${found}`
+        : `${allowed}, found ${found}`;
   return { path: where, allowed, found, message: `${where}: ${what}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?') };
 }

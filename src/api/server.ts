@@ -38,7 +38,11 @@ const here = () => (typeof __filename === 'string' ? __filename : fileURLToPath(
 /** This package's CLI: dist/cli.cjs beside the running bundle. */
 function ownCli(): CliLocation {
   const script = join(dirname(here()), 'cli.cjs');
-  if (!existsSync(script)) throw invalid('E_NO_CLI', `cannot find the git-conductor CLI next to ${here()}: pass cli {node, script}, or run 'git conductor server install' from an installed git-conductor`);
+  if (!existsSync(script))
+    throw invalid(
+      'E_NO_CLI',
+      `cannot find the git-conductor CLI next to ${here()}: pass cli {node, script}, or run 'git conductor server install' from an installed git-conductor`,
+    );
   return { node: process.execPath, script: realpathSync(script) };
 }
 
@@ -88,7 +92,12 @@ export async function serverStatus(opts: ServerInstallOptions): Promise<ServerSt
     ...hook,
     namespace: prefix,
     protected_refs: protectedPatterns(repo, PROJECT_CONFIG).patterns,
-    sprint: held.sprint && { id: held.sprint.id, ready: !b, missing: b?.missing.map((m) => m.name) ?? [], halt: b?.halt && `${b.halt.phase}: ${b.halt.reason}` },
+    sprint: held.sprint && {
+      id: held.sprint.id,
+      ready: !b,
+      missing: b?.missing.map((m) => m.name) ?? [],
+      halt: b?.halt && `${b.halt.phase}: ${b.halt.reason}`,
+    },
     problems: held.problems.map((p) => `${p.ref} ${p.problem}`),
   };
 }
@@ -113,7 +122,8 @@ export async function serverPreReceive(opts: PreReceiveOptions): Promise<GateOut
   let held: { prefix: string; refs: RefMap } | undefined;
   const ns = () => (held ??= namespaceOf(cwd, updates));
   const after = () => applied(ns().refs, updates, ns().prefix);
-  if (updates.some((u) => NAMESPACES.some((n) => u.ref.startsWith(`${n}/`)))) checkConductorUpdates(cwd, ns().prefix, ns().refs, after(), updates);
+  if (updates.some((u) => NAMESPACES.some((n) => u.ref.startsWith(`${n}/`))))
+    checkConductorUpdates(cwd, ns().prefix, ns().refs, after(), updates);
   // The default branch and the project config cost git calls: read only when the push moves a non-conductor ref.
   let test: ((ref: string) => boolean) | undefined;
   const isProtected = (ref: string) => (test ??= matcher(protectedPatterns(cwd, PROJECT_CONFIG).patterns))(ref);

@@ -51,14 +51,23 @@ export interface SetupResult {
   files: SetupFile[];
 }
 
-const Manifest = () => z.strictObject({
-  v: z.literal(1),
-  files: z.array(z.strictObject({ path: z.string().check(z.maxLength(300)), existed: z.boolean(), backup: z.optional(z.string().check(z.regex(/^backup-\d+$/))), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) })),
-  dirs: z.array(z.string().check(z.maxLength(300))),
-});
+const Manifest = () =>
+  z.strictObject({
+    v: z.literal(1),
+    files: z.array(
+      z.strictObject({
+        path: z.string().check(z.maxLength(300)),
+        existed: z.boolean(),
+        backup: z.optional(z.string().check(z.regex(/^backup-\d+$/))),
+        sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+      }),
+    ),
+    dirs: z.array(z.string().check(z.maxLength(300))),
+  });
 type Manifest = z.infer<ReturnType<typeof Manifest>>;
 
-const sha256 = (b: Uint8Array | string) => (process.getBuiltinModule('node:crypto') as typeof Crypto).createHash('sha256').update(b).digest('hex');
+const sha256 = (b: Uint8Array | string) =>
+  (process.getBuiltinModule('node:crypto') as typeof Crypto).createHash('sha256').update(b).digest('hex');
 const readBytes = (f: string) => (existsSync(f) ? readFileSync(f) : undefined);
 
 /** Replaces a file's bytes keeping its permissions (a user's ~/.claude.json is private, and stays so). */
@@ -69,7 +78,8 @@ function replace(abs: string, data: string | Uint8Array): void {
 }
 
 function where(opts: SetupOptions): { agent: SetupAgent; scope: 'repo' | 'user'; root: string; stateDir: string } {
-  if (!(SETUP_AGENTS as readonly string[]).includes(opts.agent)) throw invalid('E_USAGE', `unknown agent ${JSON.stringify(opts.agent)}: use one of ${SETUP_AGENTS.join(', ')}`);
+  if (!(SETUP_AGENTS as readonly string[]).includes(opts.agent))
+    throw invalid('E_USAGE', `unknown agent ${JSON.stringify(opts.agent)}: use one of ${SETUP_AGENTS.join(', ')}`);
   const agent = opts.agent as SetupAgent;
   if (opts.user) {
     if (!opts.home) throw invalid('E_USAGE', 'setup --user needs the home directory');
@@ -109,7 +119,12 @@ export async function setup(opts: SetupOptions): Promise<SetupResult> {
   if (opts.check) {
     if (!changed.length) return result(plan.map((p) => ({ path: p.path, action: 'unchanged' })));
     const drift = changed.map((p) => p.path);
-    throw new ConductorError('E_SETUP_DRIFT', ExitCode.unexpected, `setup ${w.agent} is not in place: ${drift.join(', ')} ${drift.length === 1 ? 'differs' : 'differ'} from what it writes; run 'git conductor setup ${w.agent}${opts.user ? ' --user' : ''}${opts.mcp ? ' --mcp' : ''}'`, { drift });
+    throw new ConductorError(
+      'E_SETUP_DRIFT',
+      ExitCode.unexpected,
+      `setup ${w.agent} is not in place: ${drift.join(', ')} ${drift.length === 1 ? 'differs' : 'differ'} from what it writes; run 'git conductor setup ${w.agent}${opts.user ? ' --user' : ''}${opts.mcp ? ' --mcp' : ''}'`,
+      { drift },
+    );
   }
   const manifest = readManifest(w.stateDir) ?? { v: 1, files: [], dirs: [] };
   mkdirSync(w.stateDir, { recursive: true });
@@ -120,7 +135,8 @@ export async function setup(opts: SetupOptions): Promise<SetupResult> {
       if (p.cur) writeFileSync(join(w.stateDir, backup!), p.cur);
       entry = { path: p.path, existed: !!p.cur, backup, sha256: '' };
       manifest.files.push(entry);
-      for (let d = dirname(p.path); d !== '.' && !existsSync(join(w.root, d)); d = dirname(d)) if (!manifest.dirs.includes(d)) manifest.dirs.push(d);
+      for (let d = dirname(p.path); d !== '.' && !existsSync(join(w.root, d)); d = dirname(d))
+        if (!manifest.dirs.includes(d)) manifest.dirs.push(d);
     }
     entry.sha256 = sha256(p.next);
   }
@@ -177,10 +193,25 @@ function readManifest(dir: string): Manifest | undefined {
     raw = JSON.parse(readFileSync(f, 'utf8'));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConductorError('E_CORRUPT_STATE', ExitCode.unexpected, `corrupt state file ${f}: not JSON; remove ${dir} and undo the agent's files by hand`);
+    throw new ConductorError(
+      'E_CORRUPT_STATE',
+      ExitCode.unexpected,
+      `corrupt state file ${f}: not JSON; remove ${dir} and undo the agent's files by hand`,
+    );
   }
   const r = check(Manifest, raw);
-  if (!r.ok) throw new ConductorError('E_CORRUPT_STATE', ExitCode.unexpected, `corrupt state file ${f}: ${r.problem}; remove ${dir} and undo the agent's files by hand`);
-  for (const p of [...r.value.files.map((x) => x.path), ...r.value.dirs]) if (p.startsWith('/') || p.split('/').includes('..')) throw new ConductorError('E_CORRUPT_STATE', ExitCode.unexpected, `corrupt state file ${f}: path ${JSON.stringify(p)} leaves the root`);
+  if (!r.ok)
+    throw new ConductorError(
+      'E_CORRUPT_STATE',
+      ExitCode.unexpected,
+      `corrupt state file ${f}: ${r.problem}; remove ${dir} and undo the agent's files by hand`,
+    );
+  for (const p of [...r.value.files.map((x) => x.path), ...r.value.dirs])
+    if (p.startsWith('/') || p.split('/').includes('..'))
+      throw new ConductorError(
+        'E_CORRUPT_STATE',
+        ExitCode.unexpected,
+        `corrupt state file ${f}: path ${JSON.stringify(p)} leaves the root`,
+      );
   return r.value;
 }

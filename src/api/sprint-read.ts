@@ -61,7 +61,12 @@ function localArtifact(dir: string, ref: ArtifactRef): Record<string, unknown> {
 }
 
 export function checkSprintId(id: string): string {
-  if (!SPRINT_ID_RE.test(id)) throw invalid('E_BAD_SPRINT_ID', `invalid sprint id ${JSON.stringify(id.slice(0, 80))}: ids look like 20261122-091502-3c50f1 (see 'git conductor log' or 'status')`, { sprint: id.slice(0, 80) });
+  if (!SPRINT_ID_RE.test(id))
+    throw invalid(
+      'E_BAD_SPRINT_ID',
+      `invalid sprint id ${JSON.stringify(id.slice(0, 80))}: ids look like 20261122-091502-3c50f1 (see 'git conductor log' or 'status')`,
+      { sprint: id.slice(0, 80) },
+    );
   return id;
 }
 
@@ -82,7 +87,11 @@ export function readSprintWith(ctx: Ctx, id: string, mode: 'tops' | 'all', fetch
   const sprint = local ?? (fetched?.sprint && { ...fetched.sprint, status: 'archived' as const });
   if (!sprint) {
     const known = ctx.store.sprintIds();
-    throw unavailable('E_NO_SPRINT', `no sprint ${id} in this clone${ctx.remote ? ' or in the refs fetched from the remote' : ''} (cleaned, or never fetched); sprints here: ${known.length ? known.slice(-5).join(', ') : 'none'}`, { sprint: id });
+    throw unavailable(
+      'E_NO_SPRINT',
+      `no sprint ${id} in this clone${ctx.remote ? ' or in the refs fetched from the remote' : ''} (cleaned, or never fetched); sprints here: ${known.length ? known.slice(-5).join(', ') : 'none'}`,
+      { sprint: id },
+    );
   }
   const phases = new Map<string, PhaseData>();
   for (const p of sprint.phases) {
@@ -94,7 +103,10 @@ export function readSprintWith(ctx: Ctx, id: string, mode: 'tops' | 'all', fetch
       const bytes = top.record.kind === 'done' && top.record.artifact ? fetched!.artifact(top) : undefined;
       const where = `${chain.ref} (commit ${top.commit.slice(0, 12)})`;
       if (top.record.kind === 'done' && top.record.artifact && !bytes) throw corrupt(where, 'its artifact blob is missing', REPAIR);
-      phases.set(p.name, { records: entries.map((e) => e.record), artifact: bytes && verifiedArtifact(bytes, top.record.artifact!, where) });
+      phases.set(p.name, {
+        records: entries.map((e) => e.record),
+        artifact: bytes && verifiedArtifact(bytes, top.record.artifact!, where),
+      });
       continue;
     }
     const entries = mode === 'all' ? log.all() : [log.top()].filter((e) => e !== null);

@@ -9,7 +9,17 @@ import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-r
 import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { retainAfterStart } from './retention.js';
-import { agentOf, iso, openContext, PROJECT_CONFIG, projectConfig, requireWorkTree, withRemote, type CommonOptions, type Ctx } from './context.js';
+import {
+  agentOf,
+  iso,
+  openContext,
+  PROJECT_CONFIG,
+  projectConfig,
+  requireWorkTree,
+  withRemote,
+  type CommonOptions,
+  type Ctx,
+} from './context.js';
 import { withWarnings, type Warned } from './warnings.js';
 
 export interface StartOptions extends CommonOptions {
@@ -36,17 +46,34 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   const { phases, source, lease_ttl } = phaseGraph(ctx, opts.phases);
   const d = new Date(ctx.now).toISOString();
   const id = `${d.slice(0, 10).replace(/-/g, '')}-${d.slice(11, 19).replace(/:/g, '')}-${randomHex(3)}`;
-  const sprint: SprintFile = { v: 1, id, started_by: agent, host: ctx.host, started_at: iso(ctx.now), status: 'active', source, phases, ...(lease_ttl ? { lease_ttl } : {}) };
+  const sprint: SprintFile = {
+    v: 1,
+    id,
+    started_by: agent,
+    host: ctx.host,
+    started_at: iso(ctx.now),
+    status: 'active',
+    source,
+    phases,
+    ...(lease_ttl ? { lease_ttl } : {}),
+  };
   ctx.store.createSprint(sprint);
   const head = ctx.store.headLog();
   const { seq, previous } = headTop(ctx);
   const headId = randomHex(8);
   try {
-    head.append(seq, { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at }, ctx.remote ? creatorPayload(ctx.host) : undefined);
+    head.append(
+      seq,
+      { v: 1, id: headId, kind: 'start', sprint_id: id, agent, host: ctx.host, at: sprint.started_at },
+      ctx.remote ? creatorPayload(ctx.host) : undefined,
+    );
   } catch (e) {
     ctx.store.archiveSprint(sprint, iso(ctx.clock()));
     if (isCode(e, 'E_LOST_RACE')) {
-      throw unavailable('E_LOST_RACE', `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`);
+      throw unavailable(
+        'E_LOST_RACE',
+        `another agent started a sprint at the same moment (${ctx.store.activeSprintId()}): use it, or run start again to replace it`,
+      );
     }
     throw e;
   }
@@ -60,7 +87,14 @@ export async function start(opts: StartOptions): Promise<StartResult> {
     }
   }
   if (previous && previous !== id) ctx.store.archiveSprint(previous, iso(ctx.now));
-  ctx.store.audit({ at: sprint.started_at, event: 'start', sprint_id: id, agent, host: ctx.host, detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}` });
+  ctx.store.audit({
+    at: sprint.started_at,
+    event: 'start',
+    sprint_id: id,
+    agent,
+    host: ctx.host,
+    detail: `${phases.length} phases from ${source}${previous ? `; archived ${previous}` : ''}`,
+  });
   // Archiving is what grows history: the one moment retention runs by itself.
   const retained = previous && previous !== id ? await retainAfterStart(ctx) : undefined;
   return withWarnings(ctx, {
@@ -68,7 +102,10 @@ export async function start(opts: StartOptions): Promise<StartResult> {
     source,
     phases,
     archived: previous,
-    ...(retained && (retained.local.length || retained.remote?.deleted) && { retention: { removed_local: retained.local, removed_remote_refs: retained.remote?.deleted ?? 0 } }),
+    ...(retained &&
+      (retained.local.length || retained.remote?.deleted) && {
+        retention: { removed_local: retained.local, removed_remote_refs: retained.remote?.deleted ?? 0 },
+      }),
   });
 }
 
@@ -110,7 +147,11 @@ export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseD
     if (graph !== undefined) {
       // nanostack graphs name their phases like ours; keep their known classes.
       const withClasses = Array.isArray(graph)
-        ? graph.map((p: Record<string, unknown>) => (p && typeof p === 'object' && !p.concurrency && typeof p.name === 'string' && DEFAULT_CONCURRENCY[p.name] ? { ...p, concurrency: DEFAULT_CONCURRENCY[p.name] } : p))
+        ? graph.map((p: Record<string, unknown>) =>
+            p && typeof p === 'object' && !p.concurrency && typeof p.name === 'string' && DEFAULT_CONCURRENCY[p.name]
+              ? { ...p, concurrency: DEFAULT_CONCURRENCY[p.name] }
+              : p,
+          )
         : graph;
       return { phases: validateGraph(withClasses, `${nano} phase_graph`), source: 'nanostack' };
     }
@@ -124,9 +165,15 @@ function readJsonText(file: string, what: string, tracked = false): string {
   try {
     text = readBoundedText(file, READ_CAPS.projectConfig, { noFollow: tracked });
   } catch (e) {
-    if (e instanceof BoundedReadError) throw invalid('E_BAD_GRAPH', `${what}: ${e.problem}: pass inline JSON ([{"name":"build"}]) or a regular JSON file of at most ${READ_CAPS.projectConfig} bytes`, { file });
+    if (e instanceof BoundedReadError)
+      throw invalid(
+        'E_BAD_GRAPH',
+        `${what}: ${e.problem}: pass inline JSON ([{"name":"build"}]) or a regular JSON file of at most ${READ_CAPS.projectConfig} bytes`,
+        { file },
+      );
   }
-  if (text === undefined) throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`, { file });
+  if (text === undefined)
+    throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`, { file });
   return text;
 }
 
@@ -148,7 +195,12 @@ function leaseTtlOf(v: unknown, where: string): string | undefined {
   if (!isObject(v) || v.lease_ttl === undefined) return undefined;
   const text = typeof v.lease_ttl === 'string' ? v.lease_ttl : JSON.stringify(v.lease_ttl);
   const ms = parseDuration(text, `lease_ttl in ${where}`);
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms / 1000}s`;
 }
 

@@ -29,13 +29,22 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
   const tops = ctx.store.tops(sprint);
   const phases: StatusResult['phases'] = {};
   for (const v of viewAll(sprint, tops, ctx.now)) {
-    phases[v.name] = v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
+    phases[v.name] =
+      v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
     // Ready by its dependencies, yet refused now: a running phase's class excludes it.
     const excluder = v.state === 'ready' ? concurrencyConflict(sprint, findPhase(sprint, v.name), tops, ctx.now) : undefined;
     if (excluder) phases[v.name]!.excluded_by = excluder.name;
     if (ctx.remote?.unpublished.has(v.name)) phases[v.name]!.unpublished = true;
   }
-  return { sprint_id: sprint.id, status: sprint.status, started_at: sprint.started_at, started_by: sprint.started_by, halted: haltOf(sprint, tops), phases, remote: ctx.remote?.summary() };
+  return {
+    sprint_id: sprint.id,
+    status: sprint.status,
+    started_at: sprint.started_at,
+    started_by: sprint.started_by,
+    halted: haltOf(sprint, tops),
+    phases,
+    remote: ctx.remote?.summary(),
+  };
 }
 
 export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: string; batches: Batch[] }> {
@@ -44,7 +53,9 @@ export async function batch(opts: CommonOptions = {}): Promise<{ sprint_id: stri
   return { sprint_id: sprint.id, batches: batches(sprint.phases) };
 }
 
-export async function whoami(opts: CommonOptions = {}): Promise<{ agent: string; source: string; host: string; stable: boolean; bind?: string }> {
+export async function whoami(
+  opts: CommonOptions = {},
+): Promise<{ agent: string; source: string; host: string; stable: boolean; bind?: string }> {
   const ctx = openContext(opts);
   const a = agentOf(ctx, opts.agent);
   return { agent: a.id, source: a.source, host: ctx.host, stable: a.stable, ...(a.bind ? { bind: a.bind } : {}) };

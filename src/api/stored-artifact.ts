@@ -43,7 +43,11 @@ export function checkStoredBytes(bytes: Uint8Array, ref: ArtifactRef, where: str
   const crypto = process.getBuiltinModule('node:crypto') as typeof Crypto;
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   if (bytes.length !== ref.bytes || sha256 !== ref.sha256) {
-    throw corrupt(where, `its bytes (${bytes.length}, sha256 ${sha256.slice(0, 12)}) do not match the ${ref.bytes} bytes with sha256 ${ref.sha256.slice(0, 12)} recorded at completion`, REPAIR);
+    throw corrupt(
+      where,
+      `its bytes (${bytes.length}, sha256 ${sha256.slice(0, 12)}) do not match the ${ref.bytes} bytes with sha256 ${ref.sha256.slice(0, 12)} recorded at completion`,
+      REPAIR,
+    );
   }
 }
 

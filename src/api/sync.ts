@@ -33,7 +33,8 @@ export interface SyncResult {
 
 export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
   const local = openContext(opts);
-  if (!local.store.readConfig().remote) throw invalid('E_NO_REMOTE', `no coordination remote configured: run 'git conductor init [--remote NAME]' first`);
+  if (!local.store.readConfig().remote)
+    throw invalid('E_NO_REMOTE', `no coordination remote configured: run 'git conductor init [--remote NAME]' first`);
   const ctx = await withRemote(local, { fetch: true });
   const link = ctx.remote!;
   const published: string[] = [];
@@ -53,7 +54,9 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
         const refusal = claim && refuseClaim(ctx, sprint, phase, claim, rules);
         if (refusal) {
           // Rolled back before anything reaches the remote: the claim and its rollback go up in one push.
-          appendPhase(ctx, sprint, phase, (_t, now) => ({ record: { kind: 'release', reason: 'rollback', agent: claim.agent, host: ctx.host, at: iso(now), previous: holderOf(claim) } }));
+          appendPhase(ctx, sprint, phase, (_t, now) => ({
+            record: { kind: 'release', reason: 'rollback', agent: claim.agent, host: ctx.host, at: iso(now), previous: holderOf(claim) },
+          }));
           refused.push({ phase, agent: claim.agent, host: claim.host, at: claim.at, kind: 'claim', winner: refusal });
           published.push(phase);
           continue;
@@ -70,7 +73,14 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
           if (!isCode(e, 'E_CONCURRENCY')) throw e;
           const rival = String(e.data.conflict);
           const h = ctx.store.tops(sprint, [findPhase(sprint, rival)]).get(rival);
-          refused.push({ phase, agent: claim.agent, host: claim.host, at: claim.at, kind: 'claim', winner: h ? { ...holderOf(h), kind: `claim of ${rival}` } : undefined });
+          refused.push({
+            phase,
+            agent: claim.agent,
+            host: claim.host,
+            at: claim.at,
+            kind: 'claim',
+            winner: h ? { ...holderOf(h), kind: `claim of ${rival}` } : undefined,
+          });
         }
       }
     }
@@ -79,19 +89,38 @@ export async function sync(opts: CommonOptions = {}): Promise<SyncResult> {
   }
   const id = ctx.store.activeSprintId();
   const s = link.summary();
-  if (s.head_diverged) throw unavailable('E_DIVERGED', headDivergedMessage(s.head_diverged.local, s.head_diverged.remote), { ...s.head_diverged });
-  const result: SyncResult = { remote: s.name, sprint_id: id, published: [...new Set(published)], rolled_back: s.rolled_back, problems: s.problems, as_of: s.as_of };
+  if (s.head_diverged)
+    throw unavailable('E_DIVERGED', headDivergedMessage(s.head_diverged.local, s.head_diverged.remote), { ...s.head_diverged });
+  const result: SyncResult = {
+    remote: s.name,
+    sprint_id: id,
+    published: [...new Set(published)],
+    rolled_back: s.rolled_back,
+    problems: s.problems,
+    as_of: s.as_of,
+  };
   const rolledBack = [...result.rolled_back, ...refused];
   if (rolledBack.length) {
-    const lines = rolledBack.map((r) => `${r.kind} of ${r.phase ?? 'the sprint'} by ${r.agent}@${r.host} (${r.at}) lost to ${r.winner ? (r.winner.agent ? `${r.winner.kind} by ${r.winner.agent}@${r.winner.host} since ${r.winner.at}` : r.winner.kind) : 'the remote'}`);
-    throw unavailable('E_SYNC_CONFLICT', `sync rolled back ${lines.length} unpublished change(s), the remote's earlier ones win: ${lines.join('; ')}`, { ...result, rolled_back: rolledBack });
+    const lines = rolledBack.map(
+      (r) =>
+        `${r.kind} of ${r.phase ?? 'the sprint'} by ${r.agent}@${r.host} (${r.at}) lost to ${r.winner ? (r.winner.agent ? `${r.winner.kind} by ${r.winner.agent}@${r.winner.host} since ${r.winner.at}` : r.winner.kind) : 'the remote'}`,
+    );
+    throw unavailable(
+      'E_SYNC_CONFLICT',
+      `sync rolled back ${lines.length} unpublished change(s), the remote's earlier ones win: ${lines.join('; ')}`,
+      { ...result, rolled_back: rolledBack },
+    );
   }
   // Something left behind is not "synced": say what, and exit 3.
   // A diverged phase with nothing of ours on it (a teammate's bad ref) is reported in `problems`, not "left".
   const ours = (p: string) => !!id && ctx.store.phaseLog(id, p).topSeq() > 0;
   const left = [...new Set([...s.unpublished, ...s.diverged.filter(ours)])];
   if (left.length) {
-    throw unavailable('E_DIVERGED', `sync left ${left.join(', ')} not on remote ${s.name} (${s.diverged.length ? `diverged: ${s.diverged.join(', ')}; ` : ''}${s.problems.join('; ') || 'another process of this clone is still publishing'}): run 'git conductor sync' again in a moment; a phase whose local entry is damaged is repaired with 'git conductor abort <phase> --force'`, { ...result, unpublished: s.unpublished, diverged: s.diverged });
+    throw unavailable(
+      'E_DIVERGED',
+      `sync left ${left.join(', ')} not on remote ${s.name} (${s.diverged.length ? `diverged: ${s.diverged.join(', ')}; ` : ''}${s.problems.join('; ') || 'another process of this clone is still publishing'}): run 'git conductor sync' again in a moment; a phase whose local entry is damaged is repaired with 'git conductor abort <phase> --force'`,
+      { ...result, unpublished: s.unpublished, diverged: s.diverged },
+    );
   }
   return result;
 }
@@ -105,7 +134,13 @@ function unpublishedClaim(ctx: Ctx, sprint: SprintFile, phase: string): PhaseRec
 }
 
 /** Would this claim be granted against the remote's state now? The refusal's holder when not. */
-function refuseClaim(ctx: Ctx, sprint: SprintFile, phase: string, claim: PhaseRecord, rules: ReturnType<typeof rulesOf>): RolledBack['winner'] | undefined {
+function refuseClaim(
+  ctx: Ctx,
+  sprint: SprintFile,
+  phase: string,
+  claim: PhaseRecord,
+  rules: ReturnType<typeof rulesOf>,
+): RolledBack['winner'] | undefined {
   const tops = ctx.store.tops(sprint);
   // Judged as the remote sees this phase: without our unpublished entries on it.
   tops.set(phase, ctx.remote!.view.phaseChain(sprint.id, phase)?.entries.at(-1)?.record);
@@ -115,6 +150,8 @@ function refuseClaim(ctx: Ctx, sprint: SprintFile, phase: string, claim: PhaseRe
   } catch (e) {
     if (!isCode(e, 'E_CONCURRENCY', 'E_DEPENDENCY', 'E_HALTED', 'E_HELD', 'E_ALREADY_DONE')) throw e;
     const conflict = typeof e.data.conflict === 'string' ? tops.get(e.data.conflict) : undefined;
-    return conflict ? { ...holderOf(conflict), kind: `claim of ${e.data.conflict as string}` } : { agent: '', host: '', at: '', kind: e.message };
+    return conflict
+      ? { ...holderOf(conflict), kind: `claim of ${e.data.conflict as string}` }
+      : { agent: '', host: '', at: '', kind: e.message };
   }
 }

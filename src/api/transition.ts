@@ -58,7 +58,11 @@ function appendLocal(ctx: Ctx, sprint: SprintFile, phase: string, decide: Decide
     const base = tops.get(phase);
     try {
       // The creator file lets this clone tell an entry left by a killed process from one still being published.
-      const entry = log.append(base?.seq ?? 0, { v: 1, id: randomHex(8), ...record, ...offline }, ctx.remote ? { ...payload, ...creatorPayload(ctx.host) } : payload);
+      const entry = log.append(
+        base?.seq ?? 0,
+        { v: 1, id: randomHex(8), ...record, ...offline },
+        ctx.remote ? { ...payload, ...creatorPayload(ctx.host) } : payload,
+      );
       // With a remote, a losing unpublished entry can be moved aside and its number
       // reused by an imported one: if the entry we decided on is gone, ours stands
       // on the wrong state. Take it back and decide again.

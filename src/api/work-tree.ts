@@ -8,5 +8,9 @@ import type { RepoPaths } from '../store/repo.js';
 
 export function requireWorkTree(repo: RepoPaths, what: string): void {
   if (repo.top) return;
-  throw invalid('E_BARE_REPO', `'git conductor ${what}' needs a work tree, and ${repo.gitDir} is a bare repository: run it in a clone of it (git clone ${repo.gitDir})`, { git_dir: repo.gitDir });
+  throw invalid(
+    'E_BARE_REPO',
+    `'git conductor ${what}' needs a work tree, and ${repo.gitDir} is a bare repository: run it in a clone of it (git clone ${repo.gitDir})`,
+    { git_dir: repo.gitDir },
+  );
 }

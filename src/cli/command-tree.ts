@@ -26,13 +26,16 @@ export interface CommandSpec {
 }
 
 export function optionSpecs(cmd: Command): OptionSpec[] {
-  return cmd.createHelp().visibleOptions(cmd).map((o) => ({
-    flags: o.flags,
-    long: o.long,
-    short: o.short,
-    valued: o.required || o.optional,
-    description: o.description,
-  }));
+  return cmd
+    .createHelp()
+    .visibleOptions(cmd)
+    .map((o) => ({
+      flags: o.flags,
+      long: o.long,
+      short: o.short,
+      valued: o.required || o.optional,
+      description: o.description,
+    }));
 }
 
 /** Every visible command, depth first, in the order `--help` lists them. */
@@ -41,7 +44,10 @@ export function commandSpecs(program: Command): CommandSpec[] {
   const walk = (cmd: Command, prefix: string) => {
     for (const c of cmd.createHelp().visibleCommands(cmd)) {
       const path = prefix ? `${prefix} ${c.name()}` : c.name();
-      const subs = c.createHelp().visibleCommands(c).filter((s) => s.name() !== 'help');
+      const subs = c
+        .createHelp()
+        .visibleCommands(c)
+        .filter((s) => s.name() !== 'help');
       out.push({
         path,
         usage: c.usage(),

@@ -26,7 +26,13 @@ function rows(specs: CommandSpec[]): Row[] {
   return specs.map((s) => {
     const flags = [...s.options.map((o) => o.long ?? o.short!), '--help'].filter((f, i, a) => a.indexOf(f) === i).join(' ');
     const arg = s.args[0];
-    const words = s.subcommands.length ? s.subcommands.join(' ') : s.path === 'help' ? verbs.filter((v) => v !== 'help').join(' ') : s.path === 'completion' ? SHELLS.join(' ') : '';
+    const words = s.subcommands.length
+      ? s.subcommands.join(' ')
+      : s.path === 'help'
+        ? verbs.filter((v) => v !== 'help').join(' ')
+        : s.path === 'completion'
+          ? SHELLS.join(' ')
+          : '';
     return { key: s.path, flags, words, phase: arg === 'phase' };
   });
 }
@@ -39,8 +45,14 @@ const FILE_FLAGS = ['--artifact', '--phases'];
 
 export function completionScript(shell: Shell, specs: CommandSpec[], global: OptionSpec[]): string {
   const r = rows(specs);
-  const verbs = r.filter((x) => !x.key.includes(' ')).map((x) => x.key).join(' ');
-  const globalFlags = global.map((o) => o.long!).filter(Boolean).join(' ');
+  const verbs = r
+    .filter((x) => !x.key.includes(' '))
+    .map((x) => x.key)
+    .join(' ');
+  const globalFlags = global
+    .map((o) => o.long!)
+    .filter(Boolean)
+    .join(' ');
   const valued = valuedFlags(specs, global).join(' ');
   if (shell === 'bash') return bash(r, verbs, globalFlags, valued);
   if (shell === 'zsh') return zsh(r, verbs, globalFlags, valued);
@@ -79,7 +91,10 @@ _git_conductor() {
   fi
   local key=\${pos[0]} n=$((\${#pos[@]} - 1)) flags= words= phase=0
   case " $key " in
-${r.filter((x) => x.words && !x.key.includes(' ') && r.some((y) => y.key.startsWith(x.key + ' '))).map((x) => `    ' ${x.key} ') [ "$n" -ge 1 ] && key="$key \${pos[1]}" && n=$((n - 1)) ;;`).join('\n')}
+${r
+  .filter((x) => x.words && !x.key.includes(' ') && r.some((y) => y.key.startsWith(x.key + ' ')))
+  .map((x) => `    ' ${x.key} ') [ "$n" -ge 1 ] && key="$key \${pos[1]}" && n=$((n - 1)) ;;`)
+  .join('\n')}
   esac
   case $key in
 ${cases}
@@ -97,7 +112,10 @@ complete -o default -F _git_conductor git-conductor
 
 function zsh(r: Row[], verbs: string, globalFlags: string, valued: string): string {
   const cases = r.map((x) => `    ('${x.key}') flags='${x.flags}' cands='${x.words}' phase=${x.phase ? 1 : 0} ;;`).join('\n');
-  const parents = r.filter((x) => x.words && !x.key.includes(' ') && r.some((y) => y.key.startsWith(x.key + ' '))).map((x) => x.key).join('|');
+  const parents = r
+    .filter((x) => x.words && !x.key.includes(' ') && r.some((y) => y.key.startsWith(x.key + ' ')))
+    .map((x) => x.key)
+    .join('|');
   return `#compdef git-conductor
 # git conductor completion for zsh. git's zsh completion calls _git-conductor
 # for 'git conductor <TAB>'. Load it from ~/.zshrc (after compinit):
@@ -137,7 +155,9 @@ compdef _git-conductor git-conductor
 }
 
 function fish(r: Row[], verbs: string, globalFlags: string, valued: string): string {
-  const cases = r.map((x) => `        case '${x.key}'\n            set flags ${x.flags}; set cands ${x.words}; set phase ${x.phase ? 1 : 0}`).join('\n');
+  const cases = r
+    .map((x) => `        case '${x.key}'\n            set flags ${x.flags}; set cands ${x.words}; set phase ${x.phase ? 1 : 0}`)
+    .join('\n');
   const parents = r.filter((x) => x.words && !x.key.includes(' ') && r.some((y) => y.key.startsWith(x.key + ' '))).map((x) => x.key);
   return `# git conductor completion for fish, for 'git conductor <TAB>' and 'git-conductor <TAB>'.
 # Install: git conductor completion fish > ~/.config/fish/completions/git-conductor.fish

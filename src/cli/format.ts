@@ -4,7 +4,14 @@
 export function table(rows: string[][], widths?: number[]): string {
   const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
   const w = widths ?? rows[0]!.map((_, i) => Math.max(...rows.map((r) => visible(r[i] ?? ''))));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(Math.max(0, w[i]! - visible(c))))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(Math.max(0, w[i]! - visible(c)))))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** How long ago; a time in the future (a clock that disagrees) is never shown as past. */
@@ -41,7 +48,10 @@ export const ellipsis = (s: string, max: number) => (s.length <= max ? s : max <
  * `min`) so no row wraps. Cells are plain text; `paint(col, text)` colours a
  * cell after it has been cut to size.
  */
-export function fitTable(rows: string[][], o: { flex: number; cap: number; min: number; width?: number; paint?: (col: number, text: string, row: number) => string }): string {
+export function fitTable(
+  rows: string[][],
+  o: { flex: number; cap: number; min: number; width?: number; paint?: (col: number, text: string, row: number) => string },
+): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   widths[o.flex] = Math.min(widths[o.flex]!, o.cap);
   if (o.width) {

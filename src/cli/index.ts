@@ -44,7 +44,11 @@ async function main(): Promise<void> {
     const known = await typed(e);
     if (known) fail(known.code, known.exitCode, known.message, known.data);
     if (process.env.CONDUCTOR_DEBUG) console.error(e);
-    fail('E_UNEXPECTED', ERROR_CODES.E_UNEXPECTED, `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`);
+    fail(
+      'E_UNEXPECTED',
+      ERROR_CODES.E_UNEXPECTED,
+      `unexpected error: ${e instanceof Error ? e.message : String(e)} (set CONDUCTOR_DEBUG=1 for details)`,
+    );
   });
 }
 

@@ -10,7 +10,7 @@ import type * as Tty from 'node:tty';
  */
 export function write(fd: 1 | 2, s: string | Uint8Array): void {
   const buf = typeof s === 'string' ? Buffer.from(s) : s;
-  for (let off = 0; off < buf.length; ) {
+  for (let off = 0; off < buf.length;) {
     try {
       off += writeSync(fd, buf, off);
     } catch (e) {
@@ -73,7 +73,9 @@ export const color = (c: Color, s: string) => (stdoutPaint ??= paint(1))(c, s);
 const PAINT_CODES = new Set(['\u001b[0m', ...Object.values(codes).map((n) => `\u001b[${n}m`)]);
 export const clean = (s: string, fd: 1 | 2 = 1) => {
   const keep = useColor(fd);
-  return s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) => (m.length > 1 && keep && PAINT_CODES.has(m) ? m : '?'));
+  return s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) =>
+    m.length > 1 && keep && PAINT_CODES.has(m) ? m : '?',
+  );
 };
 
 /**

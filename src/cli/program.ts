@@ -34,7 +34,8 @@ import { register as whoami } from './commands/whoami.js';
 
 /** What the program is called in usage lines: git runs `git-conductor` for `git conductor`. */
 export const PROGRAM_NAME = 'git conductor';
-export const DESCRIPTION = 'Coordinate a sprint of coding agents and humans on one repository: claim a phase, do it, complete it with an artifact.';
+export const DESCRIPTION =
+  'Coordinate a sprint of coding agents and humans on one repository: claim a phase, do it, complete it with an artifact.';
 
 export interface ProgramOutput {
   writeOut: (s: string) => void;
@@ -48,7 +49,32 @@ export function buildProgram(version: string, out?: ProgramOutput): Command {
   // Help may go to stderr; error messages never do here: the CLI prints them, once, as one line.
   if (out) program.configureOutput({ ...out, outputError: () => undefined });
   // In the order `--help` lists them: the sprint's life, then hooks, then the coordination remote, then enforcing on a server or in CI.
-  const verbs = [start, claimRenew, complete, abortUnstuck, status, next, context, resume, batch, clean, log, journal, whoami, artifact, schema, hooks, hookRun, initDeinit, sync, doctor, server, verify, agents, completion];
+  const verbs = [
+    start,
+    claimRenew,
+    complete,
+    abortUnstuck,
+    status,
+    next,
+    context,
+    resume,
+    batch,
+    clean,
+    log,
+    journal,
+    whoami,
+    artifact,
+    schema,
+    hooks,
+    hookRun,
+    initDeinit,
+    sync,
+    doctor,
+    server,
+    verify,
+    agents,
+    completion,
+  ];
   for (const register of verbs) register(program);
   program
     .command('help [command...]')

@@ -54,16 +54,25 @@ export interface AgentId {
   bind?: string;
 }
 
-export const BIND_HINT = "bind an id for this agent session: export CONDUCTOR_AGENT=<unique id> where the agent's commands inherit it, pass --agent <id> to every command, or run 'git conductor setup <claude|codex|cursor|opencode|gemini>'";
+export const BIND_HINT =
+  "bind an id for this agent session: export CONDUCTOR_AGENT=<unique id> where the agent's commands inherit it, pass --agent <id> to every command, or run 'git conductor setup <claude|codex|cursor|opencode|gemini>'";
 
 export function validateAgentId(id: string, source: string): string {
   if (!AGENT_ID_RE.test(id)) {
-    throw invalid('E_BAD_AGENT', `invalid agent id ${JSON.stringify(id)} from ${source}: use 1-128 letters, digits and . _ @ : + -, starting with a letter or digit`, { agent: id });
+    throw invalid(
+      'E_BAD_AGENT',
+      `invalid agent id ${JSON.stringify(id)} from ${source}: use 1-128 letters, digits and . _ @ : + -, starting with a letter or digit`,
+      { agent: id },
+    );
   }
   return id;
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '').replace(/^[^A-Za-z0-9]+/, '').slice(0, 32) || 'user';
+const slug = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9._-]/g, '')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 32) || 'user';
 
 export function resolveAgent(f: AgentFacts): AgentId {
   if (f.flag !== undefined) return { id: validateAgentId(f.flag, '--agent'), source: '--agent', stable: true };
@@ -72,7 +81,12 @@ export function resolveAgent(f: AgentFacts): AgentId {
     if (val) return { id: validateAgentId(val, v), source: v, stable: true };
   }
   const harness = harnessSession(f.env);
-  if (harness) return { id: validateAgentId(`${harness.tool}-${harness.value.slice(0, 100)}`, harness.variable), source: harness.variable, stable: true };
+  if (harness)
+    return {
+      id: validateAgentId(`${harness.tool}-${harness.value.slice(0, 100)}`, harness.variable),
+      source: harness.variable,
+      stable: true,
+    };
   const a = f.anchor;
   const id = `${slug(f.user)}-${fnv1a(`${f.worktree}\0${a.key}`)}`;
   const source = `default (user, worktree, ${a.kind === 'terminal' ? 'terminal session' : 'agent process'}: ${a.what})`;
@@ -96,10 +110,14 @@ function harnessSession(env: Env): { variable: string; tool: string; value: stri
 export function holderSession(env: Env, host: string, anchor: () => AnchorFacts): string | undefined {
   const bound = env[SESSION_BINDING_VAR];
   const harness = harnessSession(env);
-  const key = bound ? `bound:${bound}` : harness ? `${harness.variable}:${harness.value}` : (() => {
-    const a = anchor();
-    return a.stable ? a.key : undefined;
-  })();
+  const key = bound
+    ? `bound:${bound}`
+    : harness
+      ? `${harness.variable}:${harness.value}`
+      : (() => {
+          const a = anchor();
+          return a.stable ? a.key : undefined;
+        })();
   return key === undefined ? undefined : fnv1a(`${host}\0${key}`) + fnv1a(`${key}\0${host}`, 0x050c5d1f);
 }
 

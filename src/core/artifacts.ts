@@ -24,7 +24,14 @@ const MAX_LISTED = 200;
 /** Every problem of `value` as `phase`'s artifact; empty when it fits. */
 export function artifactProblems(phase: string, value: unknown): Problem[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [{ path: '(root)', allowed: 'an object', found: Array.isArray(value) ? 'an array' : JSON.stringify(value), message: '(root): must be a JSON object, like {"phase": "...", "summary": ...}' }];
+    return [
+      {
+        path: '(root)',
+        allowed: 'an object',
+        found: Array.isArray(value) ? 'an array' : JSON.stringify(value),
+        message: '(root): must be a JSON object, like {"phase": "...", "summary": ...}',
+      },
+    ];
   }
   const r = schemaFor(phase, value).safeParse(value, { reportInput: true });
   return r.success ? [] : (r.error.issues as unknown as IssueLike[]).map((i) => problemOf(i, value));
@@ -35,12 +42,20 @@ export function contractError(phase: string, source: string, all: Problem[]) {
   // A crafted artifact can have a problem per array element: the line and the data stay bounded.
   const problems = all.slice(0, MAX_LISTED);
   const more = all.length > MAX_SHOWN ? `; and ${all.length - MAX_SHOWN} more` : '';
-  const list = problems.slice(0, MAX_SHOWN).map((p) => p.message).join('; ') + more;
-  return invalid('E_BAD_ARTIFACT', `artifact ${source} does not fit the ${phase} contract (schema_version ${SCHEMA_VERSION}): ${list} (see 'git conductor schema ${phase}')`, {
-    path: source,
-    problems,
-    ...(all.length > MAX_LISTED ? { problems_total: all.length } : {}),
-  });
+  const list =
+    problems
+      .slice(0, MAX_SHOWN)
+      .map((p) => p.message)
+      .join('; ') + more;
+  return invalid(
+    'E_BAD_ARTIFACT',
+    `artifact ${source} does not fit the ${phase} contract (schema_version ${SCHEMA_VERSION}): ${list} (see 'git conductor schema ${phase}')`,
+    {
+      path: source,
+      problems,
+      ...(all.length > MAX_LISTED ? { problems_total: all.length } : {}),
+    },
+  );
 }
 
 /**
@@ -49,9 +64,13 @@ export function contractError(phase: string, source: string, all: Problem[]) {
  * (a project's JSON Schema for a custom phase).
  */
 export function validateArtifact(phase: string, source: string, value: unknown, check?: (v: unknown) => Problem[]): ArtifactJson {
-  const problems = check && typeof value === 'object' && value !== null && !Array.isArray(value) ? check(value) : artifactProblems(phase, value);
+  const problems =
+    check && typeof value === 'object' && value !== null && !Array.isArray(value) ? check(value) : artifactProblems(phase, value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('E_BAD_ARTIFACT', `artifact ${source} must be a JSON object, like {"phase": "${phase}", "summary": ...}`, { path: source, problems });
+    throw invalid('E_BAD_ARTIFACT', `artifact ${source} must be a JSON object, like {"phase": "${phase}", "summary": ...}`, {
+      path: source,
+      problems,
+    });
   }
   if (problems.length) throw contractError(phase, source, problems);
   return value as ArtifactJson;
@@ -64,4 +83,5 @@ export const haltOfArtifact = (phase: string, a: ArtifactJson, params: HaltParam
 export const haltReason = (phase: string, a: ArtifactJson, params: HaltParams = {}): string | undefined => judge(phase, a, params)?.reason;
 
 /** The security grade of a (valid) security artifact; undefined for other phases. */
-export const gradeFor = (phase: string, a: ArtifactJson): Grade | undefined => (phase === 'security' ? securityGrade(a as unknown as SecurityArtifact) : undefined);
+export const gradeFor = (phase: string, a: ArtifactJson): Grade | undefined =>
+  phase === 'security' ? securityGrade(a as unknown as SecurityArtifact) : undefined;

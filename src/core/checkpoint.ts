@@ -22,21 +22,32 @@ const MAX_TEXT = 600;
 const MAX_ITEMS = 20;
 
 // Loose on purpose: a field of the wrong type is dropped, not fatal (see list()).
-const Shape = lazy(() => z.looseObject({
-  summary: z.optional(z.unknown()),
-  key_files: z.optional(z.unknown()),
-  decisions_made: z.optional(z.unknown()),
-  open_questions: z.optional(z.unknown()),
-}));
+const Shape = lazy(() =>
+  z.looseObject({
+    summary: z.optional(z.unknown()),
+    key_files: z.optional(z.unknown()),
+    decisions_made: z.optional(z.unknown()),
+    open_questions: z.optional(z.unknown()),
+  }),
+);
 
 /** C0/C1 controls and bidirectional overrides become spaces; runs of space collapse; long text is cut. */
 export function plainText(s: string, max = MAX_TEXT): string {
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = s
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && plainText(v) ? plainText(v) : undefined);
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.slice(0, MAX_ITEMS).map(text).filter((s): s is string => !!s) : []);
+const list = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v
+        .slice(0, MAX_ITEMS)
+        .map(text)
+        .filter((s): s is string => !!s)
+    : [];
 
 export function checkpointOf(artifact: Record<string, unknown> | undefined): Checkpoint {
   const raw = artifact?.context_checkpoint;

@@ -31,15 +31,21 @@ export interface SkewFinding {
   detail: string;
 }
 
-const human = (ms: number) => (Math.abs(ms) >= 5_400_000 ? `${(Math.abs(ms) / 3_600_000).toFixed(1).replace(/\.0$/, '')}h` : `${Math.round(Math.abs(ms) / 1000)}s`);
+const human = (ms: number) =>
+  Math.abs(ms) >= 5_400_000 ? `${(Math.abs(ms) / 3_600_000).toFixed(1).replace(/\.0$/, '')}h` : `${Math.round(Math.abs(ms) / 1000)}s`;
 
 /** A record dated in the future beyond the tolerance, the furthest one. */
 export function futureRecord(records: Iterable<ClockRecord>, now: number): SkewFinding | undefined {
   let worst: ClockRecord | undefined;
-  for (const r of records) if (Date.parse(r.at) > now + CLOCK_TOLERANCE_MS && (!worst || Date.parse(r.at) > Date.parse(worst.at))) worst = r;
+  for (const r of records)
+    if (Date.parse(r.at) > now + CLOCK_TOLERANCE_MS && (!worst || Date.parse(r.at) > Date.parse(worst.at))) worst = r;
   if (!worst) return undefined;
   const ms = now - Date.parse(worst.at);
-  return { skew_ms: ms, record: pick(worst), detail: `this clock is ${human(ms)} behind ${worst.agent}@${worst.host}'s (its record is dated ${worst.at}, in the future here)` };
+  return {
+    skew_ms: ms,
+    record: pick(worst),
+    detail: `this clock is ${human(ms)} behind ${worst.agent}@${worst.host}'s (its record is dated ${worst.at}, in the future here)`,
+  };
 }
 
 /** A claim first seen in this fetch, published online, yet dated before our previous fetch beyond the tolerance. */
@@ -52,7 +58,11 @@ export function lateRecord(fresh: Iterable<ClockRecord>, previousFetch: number |
   }
   if (!worst) return undefined;
   const ms = previousFetch - Date.parse(worst.at);
-  return { skew_ms: ms, record: pick(worst), detail: `this clock is about ${human(ms)} or more ahead of ${worst.agent}@${worst.host}'s (its claim dated ${worst.at} reached the remote after this clone's fetch at ${new Date(previousFetch).toISOString()})` };
+  return {
+    skew_ms: ms,
+    record: pick(worst),
+    detail: `this clock is about ${human(ms)} or more ahead of ${worst.agent}@${worst.host}'s (its claim dated ${worst.at} reached the remote after this clone's fetch at ${new Date(previousFetch).toISOString()})`,
+  };
 }
 
 const pick = (r: ClockRecord) => ({ agent: r.agent, host: r.host, at: r.at });

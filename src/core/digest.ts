@@ -42,7 +42,11 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * order). Without: every done phase, newest first. Ties fall back to reverse
  * graph order, so the order is stable.
  */
-export function digestOrder(sprint: SprintFile, doneAt: ReadonlyMap<string, string>, target?: string): { order: string[]; waiting: string[] } {
+export function digestOrder(
+  sprint: SprintFile,
+  doneAt: ReadonlyMap<string, string>,
+  target?: string,
+): { order: string[]; waiting: string[] } {
   const index = new Map(sprint.phases.map((p, i) => [p.name, i]));
   const distance = new Map<string, number>();
   if (target !== undefined) {
@@ -64,7 +68,10 @@ export function digestOrder(sprint: SprintFile, doneAt: ReadonlyMap<string, stri
   const byRecency = (a: string, b: string) =>
     (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || byString(doneAt.get(b) ?? '', doneAt.get(a) ?? '') || index.get(b)! - index.get(a)!;
   const byGraph = (a: string, b: string) => (distance.get(a) ?? 0) - (distance.get(b) ?? 0) || index.get(a)! - index.get(b)!;
-  return { order: candidates.filter((p) => doneAt.has(p)).sort(byRecency), waiting: candidates.filter((p) => !doneAt.has(p)).sort(byGraph) };
+  return {
+    order: candidates.filter((p) => doneAt.has(p)).sort(byRecency),
+    waiting: candidates.filter((p) => !doneAt.has(p)).sort(byGraph),
+  };
 }
 
 export function renderSection(d: DonePhase): string {

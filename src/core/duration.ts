@@ -8,7 +8,10 @@ export function parseDuration(text: string, what = '--ttl'): number {
   const m = /^(\d{1,7})([smhd])$/.exec(text.trim());
   const ms = m ? Number(m[1]) * UNITS[m[2]!]! : NaN;
   if (!m || ms <= 0 || ms > 366 * UNITS.d!) {
-    throw invalid('E_BAD_DURATION', `invalid ${what} ${JSON.stringify(text)}: use a positive whole number with a unit: s (seconds), m (minutes), h (hours) or d (days), e.g. 90s, 30m, 2h; at most 366d`);
+    throw invalid(
+      'E_BAD_DURATION',
+      `invalid ${what} ${JSON.stringify(text)}: use a positive whole number with a unit: s (seconds), m (minutes), h (hours) or d (days), e.g. 90s, 30m, 2h; at most 366d`,
+    );
   }
   return ms;
 }

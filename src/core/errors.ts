@@ -94,16 +94,20 @@ export const conductorError = (code: ErrorCode, message: string, data?: Record<s
   new ConductorError(code, ERROR_CODES[code], message, data);
 
 /** Bad flags, bad names, bad graphs, bad artifacts: exit 2. */
-export const invalid = (code: CodeOf<typeof ExitCode.invalid>, message: string, data?: Record<string, unknown>) => conductorError(code, message, data);
+export const invalid = (code: CodeOf<typeof ExitCode.invalid>, message: string, data?: Record<string, unknown>) =>
+  conductorError(code, message, data);
 
 /** Held by another agent, lost a race, already done: exit 3. */
-export const unavailable = (code: CodeOf<typeof ExitCode.unavailable>, message: string, data?: Record<string, unknown>) => conductorError(code, message, data);
+export const unavailable = (code: CodeOf<typeof ExitCode.unavailable>, message: string, data?: Record<string, unknown>) =>
+  conductorError(code, message, data);
 
 /** A dependency is not done, or the concurrency class forbids it: exit 4. */
-export const blocked = (code: CodeOf<typeof ExitCode.blocked>, message: string, data?: Record<string, unknown>) => conductorError(code, message, data);
+export const blocked = (code: CodeOf<typeof ExitCode.blocked>, message: string, data?: Record<string, unknown>) =>
+  conductorError(code, message, data);
 
 /** The coordination remote cannot be reached: exit 5. */
-export const unreachable = (code: CodeOf<typeof ExitCode.unreachable>, message: string, data?: Record<string, unknown>) => conductorError(code, message, data);
+export const unreachable = (code: CodeOf<typeof ExitCode.unreachable>, message: string, data?: Record<string, unknown>) =>
+  conductorError(code, message, data);
 
 /** A state file that does not parse or validate: exit 1, naming the file and the repair. */
 export const corrupt = (file: string, problem: string, repair: string) =>

@@ -17,7 +17,11 @@ const badGraph = (where: string, problem: string) =>
 
 export function validatePhaseName(name: unknown, what = 'phase name'): string {
   if (typeof name !== 'string' || name.length > 64 || !PHASE_NAME_RE.test(name)) {
-    throw invalid('E_BAD_PHASE_NAME', `invalid ${what} ${JSON.stringify(name)}: use lowercase letters, digits and '-', starting with a letter (^[a-z][a-z0-9-]*$)`, { name });
+    throw invalid(
+      'E_BAD_PHASE_NAME',
+      `invalid ${what} ${JSON.stringify(name)}: use lowercase letters, digits and '-', starting with a letter (^[a-z][a-z0-9-]*$)`,
+      { name },
+    );
   }
   return name;
 }

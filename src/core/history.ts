@@ -36,14 +36,33 @@ export function recordEvent(sprintId: string, phase: string, r: PhaseRecord): Hi
     return { ...base, event, detail: from ? `released ${from}${r.reason === 'force' ? ' (forced)' : ''}` : undefined };
   }
   if (r.kind === 'done') {
-    return { ...base, event: 'complete', detail: r.artifact ? `artifact ${r.artifact.source} sha256:${r.artifact.sha256.slice(0, 12)}` : undefined };
+    return {
+      ...base,
+      event: 'complete',
+      detail: r.artifact ? `artifact ${r.artifact.source} sha256:${r.artifact.sha256.slice(0, 12)}` : undefined,
+    };
   }
   return { ...base, event: String(r.kind) };
 }
 
-export const headEvent = (r: HeadRecord): HistoryEntry => ({ at: r.at, event: 'start', sprint_id: r.sprint_id, agent: r.agent, host: r.host, origin: 'remote' });
+export const headEvent = (r: HeadRecord): HistoryEntry => ({
+  at: r.at,
+  event: 'start',
+  sprint_id: r.sprint_id,
+  agent: r.agent,
+  host: r.host,
+  origin: 'remote',
+});
 
-const GROUP: Record<string, string> = { claim: 'claim', renew: 'claim', takeover: 'claim', abort: 'release', unstuck: 'release', rollback: 'release', complete: 'done' };
+const GROUP: Record<string, string> = {
+  claim: 'claim',
+  renew: 'claim',
+  takeover: 'claim',
+  abort: 'release',
+  unstuck: 'release',
+  rollback: 'release',
+  complete: 'done',
+};
 const keyOf = (e: { event: string; sprint_id?: string; phase?: string; agent?: string; at: string }) =>
   [GROUP[e.event] ?? e.event, e.sprint_id ?? '', e.phase ?? '', e.agent ?? '', e.at].join('|');
 
@@ -63,5 +82,8 @@ export function mergeHistory(local: readonly AuditEntry[], remote: readonly Hist
     out.push(r);
   }
   // A stable sort keeps the order of equal times; ISO times of one format sort as strings.
-  return out.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.i - b.i)).map((x) => x.e);
+  return out
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.i - b.i))
+    .map((x) => x.e);
 }

@@ -75,7 +75,13 @@ const holderText = (r: PhaseRecord) => `${r.agent}@${r.host} since ${r.at}`;
 const holder = (r: PhaseRecord) => ({ holder: { agent: r.agent, host: r.host, at: r.at } });
 
 /** Another phase whose lease blocks `p` by its concurrency class, if any. */
-export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops, now: number, rules: Rules = DEFAULT_RULES): PhaseDef | undefined {
+export function concurrencyConflict(
+  sprint: SprintFile,
+  p: PhaseDef,
+  tops: Tops,
+  now: number,
+  rules: Rules = DEFAULT_RULES,
+): PhaseDef | undefined {
   return sprint.phases.find((o) => o.name !== p.name && classesExclude(p, o) && blocksOthers(tops.get(o.name), now, rules));
 }
 
@@ -85,26 +91,49 @@ export function concurrencyConflict(sprint: SprintFile, p: PhaseDef, tops: Tops,
  * `claim` may be a new claim, a takeover or a renewal; `renew` and `complete`
  * need the agent to be the holder already.
  */
-export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: Tops, now: number, verb: HoldVerb, rules: Rules = DEFAULT_RULES, proof?: HolderProof): HoldDecision {
+export function mayHold(
+  sprint: SprintFile,
+  p: PhaseDef,
+  agent: string,
+  tops: Tops,
+  now: number,
+  verb: HoldVerb,
+  rules: Rules = DEFAULT_RULES,
+  proof?: HolderProof,
+): HoldDecision {
   const name = p.name;
-  if (verb !== 'complete' && sprint.status !== 'active') throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
+  if (verb !== 'complete' && sprint.status !== 'active')
+    throw unavailable('E_SPRINT_ARCHIVED', `sprint ${sprint.id} is archived: start a new one with 'git conductor start'`);
   const top = tops.get(name);
-  if (top?.kind === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, holder(top));
+  if (top?.kind === 'done')
+    throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(top)}); a done phase is read-only`, holder(top));
   // The same id from another agent session (core/holder-proof.ts) is not the holder: refused while its
   // lease blocks others, and otherwise a claim by it is a takeover like anyone's.
   const twin = top?.kind === 'claim' && top.agent === agent && !!proof && !sameHolder(top, proof);
   if (twin && (verb !== 'claim' || blocksOthers(top, now, rules))) throw twinHeld(name, top);
   const mine = top?.kind === 'claim' && top.agent === agent && !twin;
   if (verb !== 'claim' && !mine) {
-    if (top?.kind !== 'claim') throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-    throw unavailable('E_NOT_HOLDER', `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(top));
+    if (top?.kind !== 'claim')
+      throw unavailable('E_NOT_CLAIMED', `cannot ${verb} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
+    throw unavailable(
+      'E_NOT_HOLDER',
+      `cannot ${verb} "${name}": it is held by ${holderText(top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`,
+      holder(top),
+    );
   }
   // An offline claim was granted against a view that may be stale: it is no proof of the rules until checked again.
   if (mine && holdsLive(top, now, rules) && !top.offline) return { kind: 'renew', recheck: false };
   if (!mine && blocksOthers(top, now, rules)) {
     const end = leaseEnd(top, rules);
-    const why = end > now ? `until ${new Date(end).toISOString()}` : `(its lease ended at ${new Date(end).toISOString()}; a takeover waits ${Math.round(graceOf(top, rules) / 1000)}s of grace past it)`;
-    throw unavailable('E_HELD', `phase "${name}" is held by ${holderText(top)} ${why}; pick another with 'git conductor next'`, holder(top));
+    const why =
+      end > now
+        ? `until ${new Date(end).toISOString()}`
+        : `(its lease ended at ${new Date(end).toISOString()}; a takeover waits ${Math.round(graceOf(top, rules) / 1000)}s of grace past it)`;
+    throw unavailable(
+      'E_HELD',
+      `phase "${name}" is held by ${holderText(top)} ${why}; pick another with 'git conductor next'`,
+      holder(top),
+    );
   }
   const missing = p.depends_on.filter((d) => tops.get(d)?.kind !== 'done');
   if (missing.length) throw blocked('E_DEPENDENCY', `phase "${name}" is blocked: ${missing.join(', ')} not done yet`, { missing });
@@ -114,7 +143,11 @@ export function mayHold(sprint: SprintFile, p: PhaseDef, agent: string, tops: To
   if (conflict) {
     const h = tops.get(conflict.name)!;
     const again = mine ? `your lease on "${name}" ran out and ` : '';
-    throw blocked('E_CONCURRENCY', `phase "${name}" (${p.concurrency}) cannot run while "${conflict.name}" (${conflict.concurrency}) is running (${holderText(h)}): ${again}try again when it is done`, { conflict: conflict.name });
+    throw blocked(
+      'E_CONCURRENCY',
+      `phase "${name}" (${p.concurrency}) cannot run while "${conflict.name}" (${conflict.concurrency}) is running (${holderText(h)}): ${again}try again when it is done`,
+      { conflict: conflict.name },
+    );
   }
   if (mine) return { kind: 'renew', recheck: true };
   return top?.kind === 'claim' ? { kind: 'takeover', previous: top, recheck: true } : { kind: 'claim', recheck: true };

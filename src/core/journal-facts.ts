@@ -25,7 +25,8 @@ function plan(a: Obj, s: Obj): string[] {
   const out: string[] = [];
   const size = str(s.scope) ?? str(a.size) ?? str(a.scope);
   const steps = num(s.step_count) ?? (Array.isArray(a.steps) ? a.steps.length : undefined);
-  if (size !== undefined || steps !== undefined) out.push(`- **Plan size:** ${[size && md(size, 40), steps !== undefined && `${steps} step(s)`].filter(Boolean).join(', ')}`);
+  if (size !== undefined || steps !== undefined)
+    out.push(`- **Plan size:** ${[size && md(size, 40), steps !== undefined && `${steps} step(s)`].filter(Boolean).join(', ')}`);
   const files = strs(s.planned_files).length ? strs(s.planned_files) : strs(a.planned_files).length ? strs(a.planned_files) : strs(a.files);
   if (files.length) out.push(`- **Planned files (${files.length}):** ${fileList(files)}`);
   return out;
@@ -42,7 +43,12 @@ function resolution(f: Obj): string {
 
 function findingsTable(findings: Obj[]): string[] {
   if (!findings.length) return [];
-  const rows = findings.slice(0, MAX_LISTED).map((f) => `| ${mdCell(f.id, 40)} | ${mdCell(f.severity ?? (f.blocking === true ? 'blocking' : undefined), 20)} | ${mdCell(f.title ?? f.description, 300)} | ${mdCell(f.file, 200)} | ${resolution(f)} |`);
+  const rows = findings
+    .slice(0, MAX_LISTED)
+    .map(
+      (f) =>
+        `| ${mdCell(f.id, 40)} | ${mdCell(f.severity ?? (f.blocking === true ? 'blocking' : undefined), 20)} | ${mdCell(f.title ?? f.description, 300)} | ${mdCell(f.file, 200)} | ${resolution(f)} |`,
+    );
   const more = findings.length > MAX_LISTED ? [``, `(${findings.length - MAX_LISTED} more findings not listed)`] : [];
   return ['', '| id | severity | finding | file | resolution |', '|---|---|---|---|---|', ...rows, ...more, ''];
 }
@@ -53,7 +59,10 @@ const bySeverity = (findings: Obj[]) => {
     const sev = str(f.severity) ?? (f.blocking === true ? 'blocking' : 'unrated');
     counts.set(sev, (counts.get(sev) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${md(k, 30)} ${n}`).join(', ');
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, n]) => `${md(k, 30)} ${n}`)
+    .join(', ');
 };
 
 function review(a: Obj, s: Obj): string[] {
@@ -61,18 +70,26 @@ function review(a: Obj, s: Obj): string[] {
   const out: string[] = [];
   if (findings.length) out.push(`- **Findings (${findings.length}):** ${bySeverity(findings)}`);
   else {
-    const counts = ['blocking', 'should_fix', 'nitpicks', 'positive'].filter((k) => num(s[k]) !== undefined).map((k) => `${k.replace('_', ' ')} ${num(s[k])}`);
+    const counts = ['blocking', 'should_fix', 'nitpicks', 'positive']
+      .filter((k) => num(s[k]) !== undefined)
+      .map((k) => `${k.replace('_', ' ')} ${num(s[k])}`);
     out.push(`- **Findings:** ${counts.length ? counts.join(', ') : 'none reported'}`);
   }
   const drift = obj(a.scope_drift);
   if (drift) {
     const extra = strs(drift.out_of_scope_files);
     const missing = strs(drift.missing_files);
-    const parts = [md(str(drift.status) ?? 'unknown', 40), extra.length && `out of scope: ${fileList(extra)}`, missing.length && `missing: ${fileList(missing)}`];
+    const parts = [
+      md(str(drift.status) ?? 'unknown', 40),
+      extra.length && `out of scope: ${fileList(extra)}`,
+      missing.length && `missing: ${fileList(missing)}`,
+    ];
     out.push(`- **Scope drift:** ${parts.filter(Boolean).join('; ')}`);
   }
   for (const c of arr(a.conflicts).slice(0, MAX_LISTED)) {
-    out.push(`- **Conflict** ${md(c.finding_id, 40)} vs ${md(c.conflicts_with, 40)} (${md(c.tension, 30)}): ${md(c.resolution ?? 'unresolved', 200)}`);
+    out.push(
+      `- **Conflict** ${md(c.finding_id, 40)} vs ${md(c.conflicts_with, 40)} (${md(c.tension, 30)}): ${md(c.resolution ?? 'unresolved', 200)}`,
+    );
   }
   return [...out, ...findingsTable(findings)];
 }
@@ -82,7 +99,12 @@ function qa(a: Obj, s: Obj): string[] {
   const run = num(s.tests_run) ?? num(t?.total);
   const failed = num(s.tests_failed) ?? num(t?.failed);
   const passed = num(s.tests_passed) ?? (run !== undefined && failed !== undefined ? run - failed : undefined);
-  const parts = [run !== undefined && `${run} run`, passed !== undefined && `${passed} passed`, failed !== undefined && `${failed} failed`, str(s.status) && `status ${md(s.status, 20)}`];
+  const parts = [
+    run !== undefined && `${run} run`,
+    passed !== undefined && `${passed} passed`,
+    failed !== undefined && `${failed} failed`,
+    str(s.status) && `status ${md(s.status, 20)}`,
+  ];
   return parts.some(Boolean) ? [`- **Tests:** ${parts.filter(Boolean).join(', ')}`] : [];
 }
 
@@ -105,7 +127,10 @@ function ship(a: Obj, s: Obj): string[] {
   const title = str(s.title) ?? str(a.title);
   const url = s.pr_url ?? a.pr_url;
   const pr = num(s.pr_number) ?? num(a.pr_number);
-  if (title || url || pr !== undefined) out.push(`- **Pull request:** ${[pr !== undefined && `#${pr}`, title && md(title, 200), url !== undefined && mdUrl(url)].filter(Boolean).join(' · ')}`);
+  if (title || url || pr !== undefined)
+    out.push(
+      `- **Pull request:** ${[pr !== undefined && `#${pr}`, title && md(title, 200), url !== undefined && mdUrl(url)].filter(Boolean).join(' · ')}`,
+    );
   const status = str(s.status) ?? str(a.status);
   if (status) out.push(`- **Ship status:** ${md(status, 30)}`);
   const ci = typeof s.ci_passed === 'boolean' ? s.ci_passed : typeof a.ci_passed === 'boolean' ? a.ci_passed : undefined;
@@ -123,7 +148,8 @@ export function phaseFacts(phase: string, artifact: Obj | undefined, grade?: str
   const budget = obj(artifact.budget);
   if (budget && num(budget.used) !== undefined) out.push(`- **Budget:** ${num(budget.used)} used of ${num(budget.limit) ?? '?'}`);
   const fails = num(artifact.consecutive_failures);
-  if (fails !== undefined) out.push(`- **Consecutive failed attempts:** ${fails}${str(artifact.stuck_on) ? ` on ${md(artifact.stuck_on, 200)}` : ''}`);
+  if (fails !== undefined)
+    out.push(`- **Consecutive failed attempts:** ${fails}${str(artifact.stuck_on) ? ` on ${md(artifact.stuck_on, 200)}` : ''}`);
   return out;
 }
 

@@ -55,22 +55,28 @@ function phaseSection(name: string, p: JournalPhase | undefined, audit: JournalI
         ? `not done (${last.kind === 'release' ? 'released' : md(kindOf(last), 30)} by ${who(last)})`
         : 'not started';
   out.push(`- **State:** ${state}`);
-  if (claimed || done) out.push(`- **Claimed:** ${claimed?.at ?? '–'} · **Done:** ${done?.at ?? '–'} · **Took:** ${span(claimed?.at, done?.at)}`);
+  if (claimed || done)
+    out.push(`- **Claimed:** ${claimed?.at ?? '–'} · **Done:** ${done?.at ?? '–'} · **Took:** ${span(claimed?.at, done?.at)}`);
   const attempts = records.filter((r) => r.kind === 'claim' && r.reason !== 'renew').length;
   if (attempts > 1) out.push(`- **Attempts:** ${attempts} claims`);
   for (const r of records) {
-    if (r.kind === 'claim' && r.reason === 'takeover') out.push(`- **Takeover:** ${r.at}, ${who(r)} took over from ${r.previous ? who(r.previous) : 'an expired lease'}`);
-    else if (r.kind === 'release') out.push(`- **Released:** ${r.at} by ${who(r)} (${r.reason ?? 'abort'})${r.previous ? `, was held by ${who(r.previous)}` : ''}`);
+    if (r.kind === 'claim' && r.reason === 'takeover')
+      out.push(`- **Takeover:** ${r.at}, ${who(r)} took over from ${r.previous ? who(r.previous) : 'an expired lease'}`);
+    else if (r.kind === 'release')
+      out.push(`- **Released:** ${r.at} by ${who(r)} (${r.reason ?? 'abort'})${r.previous ? `, was held by ${who(r.previous)}` : ''}`);
     else if (kindOf(r) === 'reopen') out.push(`- **Reopened:** ${r.at} by ${who(r)}${reasonOf(r)}`);
     else if (kindOf(r) === 'override') out.push(`- **Halt overridden:** ${r.at} by ${who(r)}${reasonOf(r)}`);
   }
   const recorded = new Set(records.map((r) => `${kindOf(r)}|${r.at}`));
   for (const e of audit) {
     if (e.phase !== name || (e.event !== 'reopen' && e.event !== 'override') || recorded.has(`${e.event}|${e.at}`)) continue;
-    out.push(`- **${e.event === 'reopen' ? 'Reopened' : 'Halt overridden'}:** ${e.at} by ${who(e)}${e.detail ? `: ${md(e.detail, 300)}` : ''}`);
+    out.push(
+      `- **${e.event === 'reopen' ? 'Reopened' : 'Halt overridden'}:** ${e.at} by ${who(e)}${e.detail ? `: ${md(e.detail, 300)}` : ''}`,
+    );
   }
   if (done?.commit) out.push(`- **Commit:** \`${done.commit}\``);
-  if (done?.provenance?.branch) out.push(`- **Branch:** ${md(done.provenance.branch, 255)}${done.provenance.head ? ` at \`${done.provenance.head}\`` : ''}`);
+  if (done?.provenance?.branch)
+    out.push(`- **Branch:** ${md(done.provenance.branch, 255)}${done.provenance.head ? ` at \`${done.provenance.head}\`` : ''}`);
   if (done?.halt) out.push(`- **Halted the sprint:** ${md(done.halt, 300)}${done.halt_rule ? ` (rule ${md(done.halt_rule, 40)})` : ''}`);
   if (done && !done.artifact) out.push('- **Artifact:** none');
   const cp = checkpointOf(p?.artifact);
@@ -96,7 +102,12 @@ export function renderJournal(input: JournalInput): string {
   const order = topoOrder(sprint.phases);
   const outcomes = order.map((p) => outcome(phases.get(p.name)?.records ?? []));
   const allDone = outcomes.every((o) => o.done);
-  const end = allDone ? outcomes.map((o) => o.done!.at).sort().at(-1) : undefined;
+  const end = allDone
+    ? outcomes
+        .map((o) => o.done!.at)
+        .sort()
+        .at(-1)
+    : undefined;
   const lines = [
     `# Sprint ${sprint.id}`,
     '',
@@ -114,14 +125,25 @@ export function renderJournal(input: JournalInput): string {
     const d = outcomes[i]!.done;
     return d?.halt ? [{ at: d.at, event: 'halt', phase: p.name, agent: d.agent, host: d.host, detail: d.halt }] : [];
   });
-  lines.push(...gateSection([...halts, ...audit.filter((e) => e.event === 'bypass' || e.event === 'override')]), ...budgetSection(order.map((p) => [p.name, budgetOf(phases.get(p.name)?.artifact)] as const)));
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  lines.push(
+    ...gateSection([...halts, ...audit.filter((e) => e.event === 'bypass' || e.event === 'override')]),
+    ...budgetSection(order.map((p) => [p.name, budgetOf(phases.get(p.name)?.artifact)] as const)),
+  );
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** Halts, overrides and bypasses of the ship gate, in time order. */
 function gateSection(events: JournalEvent[]): string[] {
   // Stable: by time, then in the order given.
-  const wanted = events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : 0) || a.i - b.i).map((x) => x.e);
+  const wanted = events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : 0) || a.i - b.i)
+    .map((x) => x.e);
   if (!wanted.length) return ['## Halts, overrides and ship-gate bypasses', '', 'None recorded.', ''];
   const rows = wanted.map((e) => `| ${e.at} | ${mdCell(e.event)} | ${mdCell(e.phase)} | ${who(e)} | ${mdCell(e.detail, 500)} |`);
   return ['## Halts, overrides and ship-gate bypasses', '', '| when | what | phase | who | detail |', '|---|---|---|---|---|', ...rows, ''];
@@ -131,5 +153,14 @@ function budgetSection(budgets: ReadonlyArray<readonly [string, { used: number; 
   const known = budgets.filter((b): b is readonly [string, { used: number; limit?: number }] => !!b[1]);
   if (!known.length) return [];
   const rows = known.map(([phase, b]) => `| ${phase} | ${b.used} | ${b.limit ?? '–'} |`);
-  return ['## Budget', '', 'As each phase reported it (used of the limit, when it completed):', '', '| phase | used | limit |', '|---|---|---|', ...rows, ''];
+  return [
+    '## Budget',
+    '',
+    'As each phase reported it (used of the limit, when it completed):',
+    '',
+    '| phase | used | limit |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ];
 }

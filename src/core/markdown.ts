@@ -31,6 +31,11 @@ export function mdUrl(value: unknown): string {
 export function mdDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
   const s = Math.round(ms / 1000);
-  const parts = [Math.floor(s / 86400) && `${Math.floor(s / 86400)}d`, Math.floor((s % 86400) / 3600) && `${Math.floor((s % 86400) / 3600)}h`, Math.floor((s % 3600) / 60) && `${Math.floor((s % 3600) / 60)}m`, `${s % 60}s`];
+  const parts = [
+    Math.floor(s / 86400) && `${Math.floor(s / 86400)}d`,
+    Math.floor((s % 86400) / 3600) && `${Math.floor((s % 86400) / 3600)}h`,
+    Math.floor((s % 3600) / 60) && `${Math.floor((s % 3600) / 60)}m`,
+    `${s % 60}s`,
+  ];
   return parts.filter(Boolean).join(' ').replace(/ 0s$/, '') || '0s';
 }

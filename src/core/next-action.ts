@@ -42,18 +42,31 @@ export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: n
   const order = topoOrder(sprint.phases);
   const none = { phase: null, command: null, lease_left_s: null };
   if (sprint.status !== 'active' || order.every((p) => tops.get(p.name)?.kind === 'done')) {
-    return { action: 'done', ...none, reason: `sprint ${sprint.id} is ${sprint.status === 'active' ? 'finished: every phase is done' : 'archived'}; nothing left to do` };
+    return {
+      action: 'done',
+      ...none,
+      reason: `sprint ${sprint.id} is ${sprint.status === 'active' ? 'finished: every phase is done' : 'archived'}; nothing left to do`,
+    };
   }
   const mine = order.filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === agent);
   const halt = haltOf(sprint, tops);
   if (mine.length) return continueAction(mine, tops, now, halt);
   if (halt) {
-    return { action: 'halted', phase: halt.phase, reason: `sprint halted by ${halt.phase}: ${halt.reason}; a human must clear it`, command: `git conductor artifact show ${halt.phase}`, lease_left_s: null };
+    return {
+      action: 'halted',
+      phase: halt.phase,
+      reason: `sprint halted by ${halt.phase}: ${halt.reason}; a human must clear it`,
+      command: `git conductor artifact show ${halt.phase}`,
+      lease_left_s: null,
+    };
   }
   const ready = claimable(sprint, tops, now, agent, rules)[0];
   if (ready !== undefined) {
     const top = tops.get(ready);
-    const why = top?.kind === 'claim' ? `${ready}'s lease by ${top.agent}@${top.host} expired ${mins(leaseLeft(top, now))} ago: take it over` : `${ready} is ready and nobody holds it`;
+    const why =
+      top?.kind === 'claim'
+        ? `${ready}'s lease by ${top.agent}@${top.host} expired ${mins(leaseLeft(top, now))} ago: take it over`
+        : `${ready} is ready and nobody holds it`;
     return { action: 'claim', phase: ready, reason: why, command: `git conductor claim ${ready}`, lease_left_s: null };
   }
   return waitAction(sprint, order, tops, now, rules);
@@ -63,10 +76,22 @@ function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase
   const p = mine[0]!.name;
   const top = tops.get(p)!;
   const left = leaseLeft(top, now);
-  const others = mine.length > 1 ? `; you also hold ${mine.slice(1).map((x) => x.name).join(', ')}` : '';
+  const others =
+    mine.length > 1
+      ? `; you also hold ${mine
+          .slice(1)
+          .map((x) => x.name)
+          .join(', ')}`
+      : '';
   const also = `${others}${halt ? `; the sprint is halted by ${halt.phase} (${halt.reason}): finish or abort, then a human decides` : ''}`;
   if (left <= 0) {
-    return { action: 'continue', phase: p, reason: `you hold ${p}, but its lease ran out ${mins(left)} ago: renew it before anyone takes it over${also}`, command: `git conductor renew ${p}`, lease_left_s: left };
+    return {
+      action: 'continue',
+      phase: p,
+      reason: `you hold ${p}, but its lease ran out ${mins(left)} ago: renew it before anyone takes it over${also}`,
+      command: `git conductor renew ${p}`,
+      lease_left_s: left,
+    };
   }
   const soon = left < RENEW_BELOW_S;
   return {
@@ -92,7 +117,13 @@ function waitAction(sprint: SprintFile, order: PhaseDef[], tops: Tops, now: numb
     (firstOpen && running.find((r) => isLive(tops.get(r.name), now, rules) && classesExclude(firstOpen, r))) ??
     running[0];
   if (!blocker) {
-    return { action: 'wait', phase: null, reason: 'no phase is claimable and none is running (unsettled entries from another clone?): check the sprint', command: 'git conductor status --fetch', lease_left_s: null };
+    return {
+      action: 'wait',
+      phase: null,
+      reason: 'no phase is claimable and none is running (unsettled entries from another clone?): check the sprint',
+      command: 'git conductor status --fetch',
+      lease_left_s: null,
+    };
   }
   const top = tops.get(blocker.name)!;
   const left = leaseLeft(top, now);

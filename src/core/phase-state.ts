@@ -39,23 +39,47 @@ export function viewPhase(p: PhaseDef, tops: Tops, now: number, rules: LeaseRule
   const top = tops.get(p.name);
   const base = { name: p.name, concurrency: p.concurrency, depends_on: p.depends_on };
   if (top?.kind === 'done') {
-    return { ...base, state: 'done', agent: top.agent, host: top.host, at: top.at, artifact: top.artifact, commit: top.commit, halt: top.halt, ...(top.grade ? { grade: top.grade } : {}) };
+    return {
+      ...base,
+      state: 'done',
+      agent: top.agent,
+      host: top.host,
+      at: top.at,
+      artifact: top.artifact,
+      commit: top.commit,
+      halt: top.halt,
+      ...(top.grade ? { grade: top.grade } : {}),
+    };
   }
   if (top?.kind === 'claim') {
     // A far-future expiry (crafted, or a skewed clock) is shown as what it is worth: capped.
     const ends = new Date(leaseEnd(top, rules)).toISOString();
-    return { ...base, state: 'running', agent: top.agent, host: top.host, at: top.at, expires_at: ends, expired: !isLive(top, now, rules), ...(top.pid ? { pid: top.pid } : {}) };
+    return {
+      ...base,
+      state: 'running',
+      agent: top.agent,
+      host: top.host,
+      at: top.at,
+      expires_at: ends,
+      expired: !isLive(top, now, rules),
+      ...(top.pid ? { pid: top.pid } : {}),
+    };
   }
   const depsDone = p.depends_on.every((d) => tops.get(d)?.kind === 'done');
   return { ...base, state: depsDone ? 'ready' : 'pending' };
 }
 
-export const viewAll = (sprint: SprintFile, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES) => sprint.phases.map((p) => viewPhase(p, tops, now, rules));
+export const viewAll = (sprint: SprintFile, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES) =>
+  sprint.phases.map((p) => viewPhase(p, tops, now, rules));
 
 export function findPhase(sprint: SprintFile, name: string): PhaseDef {
   const p = sprint.phases.find((x) => x.name === name);
   if (!p) {
-    throw invalid('E_UNKNOWN_PHASE', `unknown phase "${name}" in sprint ${sprint.id}: phases are ${sprint.phases.map((x) => x.name).join(', ')}`, { phase: name });
+    throw invalid(
+      'E_UNKNOWN_PHASE',
+      `unknown phase "${name}" in sprint ${sprint.id}: phases are ${sprint.phases.map((x) => x.name).join(', ')}`,
+      { phase: name },
+    );
   }
   return p;
 }
@@ -63,7 +87,14 @@ export function findPhase(sprint: SprintFile, name: string): PhaseDef {
 export { haltOf } from './hold.js';
 
 /** Decides whether `agent` may claim `name` now (core/hold.ts's mayHold); throws the refusal with its exit code. */
-export function decideClaim(sprint: SprintFile, name: string, agent: string, tops: Tops, now: number, rules: LeaseRules = DEFAULT_RULES): { kind: ClaimKind; previous?: PhaseRecord; recheck: boolean } {
+export function decideClaim(
+  sprint: SprintFile,
+  name: string,
+  agent: string,
+  tops: Tops,
+  now: number,
+  rules: LeaseRules = DEFAULT_RULES,
+): { kind: ClaimKind; previous?: PhaseRecord; recheck: boolean } {
   return mayHold(sprint, findPhase(sprint, name), agent, tops, now, 'claim', rules);
 }
 
@@ -95,13 +126,30 @@ export function checkHolder(sprint: SprintFile, name: string, agent: string, top
 }
 
 /** The holder check as an error, for the commands (renew, complete, abort). */
-export function requireHolder(sprint: SprintFile, name: string, agent: string, tops: Tops, action: string, proof?: HolderProof): PhaseRecord {
+export function requireHolder(
+  sprint: SprintFile,
+  name: string,
+  agent: string,
+  tops: Tops,
+  action: string,
+  proof?: HolderProof,
+): PhaseRecord {
   const c = checkHolder(sprint, name, agent, tops, proof);
   if (c.ok) return c.top;
   if (c.refusal === 'other-session') throw twinHeld(name, c.top);
-  if (c.refusal === 'done') throw unavailable('E_ALREADY_DONE', `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`, holder(c.top));
-  if (c.refusal === 'unclaimed') throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
-  throw unavailable('E_NOT_HOLDER', `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`, holder(c.top));
+  if (c.refusal === 'done')
+    throw unavailable(
+      'E_ALREADY_DONE',
+      `phase "${name}" is already done (by ${holderText(c.top)}); a done phase is read-only`,
+      holder(c.top),
+    );
+  if (c.refusal === 'unclaimed')
+    throw unavailable('E_NOT_CLAIMED', `cannot ${action} "${name}": nobody holds it; claim it first with 'git conductor claim ${name}'`);
+  throw unavailable(
+    'E_NOT_HOLDER',
+    `cannot ${action} "${name}": it is held by ${holderText(c.top)}, not by ${agent} (check 'git conductor whoami' or pass --agent)`,
+    holder(c.top),
+  );
 }
 
 /** Every phase of the sprint is done: the sprint is finished and is archived. */

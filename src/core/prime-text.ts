@@ -36,9 +36,13 @@ const COMMANDS = [
 export function primeText(f: PrimeFacts): string {
   const lines = [`git-conductor: you are agent ${f.agent} on ${f.host} (id from ${f.source}).`];
   if (!f.stable) lines.push(`WARNING: this id may change with your next command; ${f.bind ?? 'bind one with CONDUCTOR_AGENT'}.`);
-  if (f.sprint_id && f.counts) lines.push(`Sprint ${f.sprint_id}: ${f.counts.done} done, ${f.counts.running} running, ${f.counts.ready} ready, ${f.counts.pending} pending.`);
+  if (f.sprint_id && f.counts)
+    lines.push(
+      `Sprint ${f.sprint_id}: ${f.counts.done} done, ${f.counts.running} running, ${f.counts.ready} ready, ${f.counts.pending} pending.`,
+    );
   for (const d of f.displaced) lines.push(`"${d.phase}" was taken from you by ${d.by}@${d.host} at ${d.at}: ${d.why}. Do not complete it.`);
-  for (const p of f.twinHeld) lines.push(`WARNING: "${p}" is held under your id by another agent session: two agents share this id; bind a unique one.`);
+  for (const p of f.twinHeld)
+    lines.push(`WARNING: "${p}" is held under your id by another agent session: two agents share this id; bind a unique one.`);
   const a = f.action;
   if (!a) lines.push('No sprint in this repository. Do not start one unless a human asks (git conductor start).');
   else {

@@ -20,12 +20,18 @@ export interface Redaction {
 
 /** Kinds, most specific first: an Anthropic key also looks like an OpenAI one. */
 const PATTERNS: [kind: string, re: RegExp][] = [
-  ['pem-private-key', /-----BEGIN ((?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----(?:[\s\S]*?-----END \1?PRIVATE KEY\2?-----|[\s\S]*$)/g],
+  [
+    'pem-private-key',
+    /-----BEGIN ((?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----(?:[\s\S]*?-----END \1?PRIVATE KEY\2?-----|[\s\S]*$)/g,
+  ],
   ['aws-access-key-id', /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g],
   ['aws-secret-access-key', /\baws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi],
   ['github-token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g],
   ['gitlab-token', /\bgl(?:pat|dt|rt|ptt|ft|cbt|soat|imt|oas)-[A-Za-z0-9_-]{20,}/g],
-  ['slack-token', /\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,}/g],
+  [
+    'slack-token',
+    /\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,}/g,
+  ],
   ['anthropic-key', /\bsk-ant-[A-Za-z0-9_-]{20,}/g],
   ['openai-key', /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g],
   ['jwt', /\b(?:[Bb]earer\s+)?eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/g],
@@ -80,7 +86,8 @@ export function redactArtifact(text: string, value: unknown): { text: string; va
   const r = redactValue(value);
   if (!r.found.length) return { text, value, redactions: [] };
   let out = text;
-  for (const [secret, replaced] of r.secrets) out = out.split(JSON.stringify(secret).slice(1, -1)).join(JSON.stringify(replaced).slice(1, -1));
+  for (const [secret, replaced] of r.secrets)
+    out = out.split(JSON.stringify(secret).slice(1, -1)).join(JSON.stringify(replaced).slice(1, -1));
   if (!sameJson(out, r.value)) out = JSON.stringify(r.value, null, 2) + '\n';
   return { text: out, value: r.value, redactions: r.found };
 }

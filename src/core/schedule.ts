@@ -40,7 +40,7 @@ export function claimable(sprint: SprintFile, tops: Tops, now: number, agent = '
   const expired: string[] = [];
   for (const p of topoOrder(sprint.phases)) {
     const top = tops.get(p.name);
-    if (top?.kind === 'done' || blocksOthers(top, now, rules) && (top.agent !== agent || isLive(top, now, rules))) continue;
+    if (top?.kind === 'done' || (blocksOthers(top, now, rules) && (top.agent !== agent || isLive(top, now, rules)))) continue;
     try {
       mayHold(sprint, p, agent, tops, now, 'claim', rules);
     } catch {

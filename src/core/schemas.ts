@@ -38,42 +38,52 @@ export const Concurrency = lazy(() => z.enum(['read', 'write', 'exclusive']));
 export type Concurrency = z.infer<ReturnType<typeof Concurrency>>;
 
 /** A phase as a user writes it: concurrency is optional there. */
-export const PhaseInput = lazy(() => z.object({
-  name: z.string(),
-  depends_on: z.optional(z.array(z.string())),
-  concurrency: z.optional(z.string()),
-}));
+export const PhaseInput = lazy(() =>
+  z.object({
+    name: z.string(),
+    depends_on: z.optional(z.array(z.string())),
+    concurrency: z.optional(z.string()),
+  }),
+);
 
 /** A phase as stored: everything resolved and validated. */
-export const PhaseDef = lazy(() => z.strictObject({
-  name: phaseName(),
-  depends_on: z.array(phaseName()),
-  concurrency: Concurrency(),
-}));
+export const PhaseDef = lazy(() =>
+  z.strictObject({
+    name: phaseName(),
+    depends_on: z.array(phaseName()),
+    concurrency: Concurrency(),
+  }),
+);
 export type PhaseDef = z.infer<ReturnType<typeof PhaseDef>>;
 
-export const SprintFile = lazy(() => z.strictObject({
-  v: z.literal(1),
-  id: sprintId(),
-  started_by: agentId(),
-  host: host(),
-  started_at: isoTime(),
-  status: z.enum(['active', 'archived']),
-  archived_at: z.optional(isoTime()),
-  source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
-  phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
-  /** The lease length given with the graph (`start --phases` with an object carrying `lease_ttl`). */
-  lease_ttl: z.optional(z.string().check(z.regex(/^\d{1,7}[smhd]$/))),
-}));
+export const SprintFile = lazy(() =>
+  z.strictObject({
+    v: z.literal(1),
+    id: sprintId(),
+    started_by: agentId(),
+    host: host(),
+    started_at: isoTime(),
+    status: z.enum(['active', 'archived']),
+    archived_at: z.optional(isoTime()),
+    source: z.enum(['default', 'inline', 'file', 'project', 'nanostack']),
+    phases: z.array(PhaseDef()).check(z.minLength(1), z.maxLength(1000)),
+    /** The lease length given with the graph (`start --phases` with an object carrying `lease_ttl`). */
+    lease_ttl: z.optional(z.string().check(z.regex(/^\d{1,7}[smhd]$/))),
+  }),
+);
 export type SprintFile = z.infer<ReturnType<typeof SprintFile>>;
 
-export const ArtifactRef = lazy(() => z.strictObject({
-  sha256: z.string().check(z.regex(SHA256_RE)),
-  bytes: z.number().check(z.int(), z.minimum(0)),
-  source: safeText(4096),
-  /** Secrets replaced before the bytes were hashed: their kind and JSON path, never the secret. */
-  redacted: z.optional(z.array(z.strictObject({ kind: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/)), path: safeText(300) })).check(z.maxLength(100))),
-}));
+export const ArtifactRef = lazy(() =>
+  z.strictObject({
+    sha256: z.string().check(z.regex(SHA256_RE)),
+    bytes: z.number().check(z.int(), z.minimum(0)),
+    source: safeText(4096),
+    /** Secrets replaced before the bytes were hashed: their kind and JSON path, never the secret. */
+    redacted: z.optional(
+      z.array(z.strictObject({ kind: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/)), path: safeText(300) })).check(z.maxLength(100)),
+    ),
+  }),
+);
 export type ArtifactRef = z.infer<ReturnType<typeof ArtifactRef>>;
 
 export const Holder = lazy(() => z.strictObject({ agent: agentId(), host: host(), at: isoTime() }));
@@ -82,88 +92,117 @@ export const Holder = lazy(() => z.strictObject({ agent: agentId(), host: host()
  * One entry of a phase's append-only log. The phase's state is its newest
  * entry; every change appends the next sequence number (see store/seq-log.ts).
  */
-export const PhaseRecord = lazy(() => z.strictObject({
-  v: z.literal(1),
-  seq: seqNumber(),
-  id: recordId(),
-  kind: z.enum(['claim', 'release', 'done']),
-  agent: agentId(),
-  host: host(),
-  at: isoTime(),
-  expires_at: z.optional(isoTime()),
-  pid: z.optional(z.number().check(z.int(), z.minimum(1))),
-  reason: z.optional(z.enum(['claim', 'renew', 'takeover', 'abort', 'unstuck', 'force', 'rollback', 'complete'])),
-  previous: z.optional(Holder()),
-  artifact: z.optional(ArtifactRef()),
-  commit: z.optional(z.string().check(z.regex(OID_RE))),
-  halt: z.optional(safeText(500)),
-  /** The claimer's holder session (core/agent.ts holderSession) and the sha256 of its claim token (core/holder-proof.ts). */
-  session: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
-  token_sha256: z.optional(z.string().check(z.regex(SHA256_RE))),
-  /** Which rule of contract/halts.ts the halt comes from. */
-  halt_rule: z.optional(z.enum(HALT_RULES)),
-  /** The security grade its artifact earned (contract/grade.ts). */
-  grade: z.optional(z.enum(['A', 'B', 'C', 'D', 'F'])),
-  /** The contract the artifact was judged by, so every clone judges it alike. */
-  contract: z.optional(z.strictObject({ schema_version: z.literal('1'), qa_threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))) })),
-  /** Where the completion was made: the work tree's branch and HEAD commit (agent, host and time are above). */
-  provenance: z.optional(z.strictObject({ branch: z.optional(safeText(255)), head: z.optional(z.string().check(z.regex(OID_RE))) })),
-  /** Taken with --offline: not yet on the coordination remote; `sync` publishes it or rolls it back. */
-  offline: z.optional(z.literal(true)),
-}));
+export const PhaseRecord = lazy(() =>
+  z.strictObject({
+    v: z.literal(1),
+    seq: seqNumber(),
+    id: recordId(),
+    kind: z.enum(['claim', 'release', 'done']),
+    agent: agentId(),
+    host: host(),
+    at: isoTime(),
+    expires_at: z.optional(isoTime()),
+    pid: z.optional(z.number().check(z.int(), z.minimum(1))),
+    reason: z.optional(z.enum(['claim', 'renew', 'takeover', 'abort', 'unstuck', 'force', 'rollback', 'complete'])),
+    previous: z.optional(Holder()),
+    artifact: z.optional(ArtifactRef()),
+    commit: z.optional(z.string().check(z.regex(OID_RE))),
+    halt: z.optional(safeText(500)),
+    /** The claimer's holder session (core/agent.ts holderSession) and the sha256 of its claim token (core/holder-proof.ts). */
+    session: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
+    token_sha256: z.optional(z.string().check(z.regex(SHA256_RE))),
+    /** Which rule of contract/halts.ts the halt comes from. */
+    halt_rule: z.optional(z.enum(HALT_RULES)),
+    /** The security grade its artifact earned (contract/grade.ts). */
+    grade: z.optional(z.enum(['A', 'B', 'C', 'D', 'F'])),
+    /** The contract the artifact was judged by, so every clone judges it alike. */
+    contract: z.optional(
+      z.strictObject({ schema_version: z.literal('1'), qa_threshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))) }),
+    ),
+    /** Where the completion was made: the work tree's branch and HEAD commit (agent, host and time are above). */
+    provenance: z.optional(z.strictObject({ branch: z.optional(safeText(255)), head: z.optional(z.string().check(z.regex(OID_RE))) })),
+    /** Taken with --offline: not yet on the coordination remote; `sync` publishes it or rolls it back. */
+    offline: z.optional(z.literal(true)),
+  }),
+);
 export type PhaseRecord = z.infer<ReturnType<typeof PhaseRecord>>;
 
 /** One entry of the repository's head log: which sprint is active. */
-export const HeadRecord = lazy(() => z.strictObject({
-  v: z.literal(1),
-  seq: seqNumber(),
-  id: recordId(),
-  kind: z.literal('start'),
-  sprint_id: sprintId(),
-  agent: agentId(),
-  host: host(),
-  at: isoTime(),
-}));
+export const HeadRecord = lazy(() =>
+  z.strictObject({
+    v: z.literal(1),
+    seq: seqNumber(),
+    id: recordId(),
+    kind: z.literal('start'),
+    sprint_id: sprintId(),
+    agent: agentId(),
+    host: host(),
+    at: isoTime(),
+  }),
+);
 export type HeadRecord = z.infer<ReturnType<typeof HeadRecord>>;
 
 /** `<state dir>/config.json`: this clone's settings, written by `init`. */
-export const LocalConfig = lazy(() => z.strictObject({
-  v: z.literal(1),
-  remote: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/))),
-  namespace: z.optional(z.string().check(z.regex(/^refs\/[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/), z.maxLength(100))),
-}));
+export const LocalConfig = lazy(() =>
+  z.strictObject({
+    v: z.literal(1),
+    remote: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/))),
+    namespace: z.optional(z.string().check(z.regex(/^refs\/[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/), z.maxLength(100))),
+  }),
+);
 export type LocalConfig = z.infer<ReturnType<typeof LocalConfig>>;
 
 /** `.git-conductor.json` at the top of the work tree: tracked, shared by the team. */
-export const ProjectConfig = lazy(() => z.looseObject({
-  phases: z.optional(z.array(PhaseInput())),
-  lease_ttl: z.optional(z.string()),
-  /** The longest lease anyone may hold; every claim and renewal is capped to it. */
-  lease_ttl_max: z.optional(z.string()),
-  /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
-  lease_grace: z.optional(z.string()),
-  protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
-  /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
-  journal_path: z.optional(z.string().check(z.maxLength(300))),
-  /** Retention (core/retention.ts): how many sprints, and how many days of them, keep their refs and local state. */
-  keep_sprints: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
-  keep_days: z.optional(z.number().check(z.minimum(0), z.maximum(100_000))),
-}));
+export const ProjectConfig = lazy(() =>
+  z.looseObject({
+    phases: z.optional(z.array(PhaseInput())),
+    lease_ttl: z.optional(z.string()),
+    /** The longest lease anyone may hold; every claim and renewal is capped to it. */
+    lease_ttl_max: z.optional(z.string()),
+    /** How long past a lease's end a takeover waits (core/hold.ts), e.g. "30s"; "0s" for none. */
+    lease_grace: z.optional(z.string()),
+    protected_refs: z.optional(z.array(z.string().check(z.maxLength(200)))),
+    /** Where the journal is written when the last phase completes, relative to the work tree; `{sprint}` is the sprint id. */
+    journal_path: z.optional(z.string().check(z.maxLength(300))),
+    /** Retention (core/retention.ts): how many sprints, and how many days of them, keep their refs and local state. */
+    keep_sprints: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+    keep_days: z.optional(z.number().check(z.minimum(0), z.maximum(100_000))),
+  }),
+);
 export type ProjectConfig = z.infer<ReturnType<typeof ProjectConfig>>;
 
-export const AuditEntry = lazy(() => z.looseObject({
-  at: isoTime(),
-  event: z.enum(['start', 'claim', 'renew', 'complete', 'abort', 'unstuck', 'takeover', 'rollback', 'clean', 'bypass', 'halt', 'sync', 'hooks']),
-  sprint_id: z.optional(sprintId()),
-  phase: z.optional(phaseName()),
-  agent: z.optional(agentId()),
-  host: z.optional(host()),
-  detail: z.optional(safeText(1000)),
-}));
+export const AuditEntry = lazy(() =>
+  z.looseObject({
+    at: isoTime(),
+    event: z.enum([
+      'start',
+      'claim',
+      'renew',
+      'complete',
+      'abort',
+      'unstuck',
+      'takeover',
+      'rollback',
+      'clean',
+      'bypass',
+      'halt',
+      'sync',
+      'hooks',
+    ]),
+    sprint_id: z.optional(sprintId()),
+    phase: z.optional(phaseName()),
+    agent: z.optional(agentId()),
+    host: z.optional(host()),
+    detail: z.optional(safeText(1000)),
+  }),
+);
 export type AuditEntry = z.infer<ReturnType<typeof AuditEntry>>;
 
 /** Parse or say, in one line, which field is wrong. */
-export function check<T>(schema: z.ZodMiniType<T> | (() => z.ZodMiniType<T>), value: unknown): { ok: true; value: T } | { ok: false; problem: string } {
+export function check<T>(
+  schema: z.ZodMiniType<T> | (() => z.ZodMiniType<T>),
+  value: unknown,
+): { ok: true; value: T } | { ok: false; problem: string } {
   const r = (typeof schema === 'function' ? schema() : schema).safeParse(value);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];

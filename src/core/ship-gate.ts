@@ -23,7 +23,10 @@ export function normalizePatterns(entries: readonly string[], where: string): st
   const out: string[] = [];
   for (const e of entries) {
     if (!PATTERN_RE.test(e) || e.includes('..') || e.startsWith('/') || e.endsWith('/')) {
-      throw invalid('E_BAD_CONFIG', `${where}: protected_refs entry ${JSON.stringify(e)} is not a ref pattern like "main", "release/*" or "refs/tags/v*"`);
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${where}: protected_refs entry ${JSON.stringify(e)} is not a ref pattern like "main", "release/*" or "refs/tags/v*"`,
+      );
     }
     if (e.startsWith('refs/')) out.push(e);
     else out.push(`refs/heads/${e}`, `refs/tags/${e}`);
@@ -32,7 +35,12 @@ export function normalizePatterns(entries: readonly string[], where: string): st
 }
 
 export function matchesRef(pattern: string, ref: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(ref);
 }
 

@@ -28,7 +28,16 @@ export interface GitOptions {
   keepGitEnv?: boolean;
 }
 
-const SCRUB = ['GIT_DIR', 'GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_PREFIX', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH'];
+const SCRUB = [
+  'GIT_DIR',
+  'GIT_INDEX_FILE',
+  'GIT_WORK_TREE',
+  'GIT_PREFIX',
+  'GIT_COMMON_DIR',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_QUARANTINE_PATH',
+];
 
 export class GitError extends Error {
   constructor(
@@ -68,7 +77,11 @@ export function git(args: string[], opts: GitOptions): GitResult {
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('git is not installed or not on PATH');
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   // A killed git says nothing about why: the last line of stderr says it for the caller's message.
-  const result = { code: r.status ?? 128, stdout: (r.stdout ?? '').replace(/\n$/, ''), stderr: `${r.stderr ?? ''}${timedOut ? `\ngit timed out after ${opts.timeoutMs} ms` : ''}` };
+  const result = {
+    code: r.status ?? 128,
+    stdout: (r.stdout ?? '').replace(/\n$/, ''),
+    stderr: `${r.stderr ?? ''}${timedOut ? `\ngit timed out after ${opts.timeoutMs} ms` : ''}`,
+  };
   if (r.error && !opts.allowFail) throw new GitError(args, { ...result, stderr: String(r.error.message) });
   if (result.code !== 0 && !opts.allowFail) throw new GitError(args, result);
   return result;
@@ -76,10 +89,17 @@ export function git(args: string[], opts: GitOptions): GitResult {
 
 /** Like git(), but stdout as raw bytes: trees and blobs from `cat-file --batch` are not text. */
 export function gitBytes(args: string[], opts: GitOptions): { code: number; stdout: Buffer; stderr: string } {
-  const r = childProcess().spawnSync('git', args, { cwd: opts.cwd, input: opts.input, env: envFor(opts), timeout: opts.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const r = childProcess().spawnSync('git', args, {
+    cwd: opts.cwd,
+    input: opts.input,
+    env: envFor(opts),
+    timeout: opts.timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('git is not installed or not on PATH');
   const result = { code: r.status ?? 128, stdout: r.stdout ?? Buffer.alloc(0), stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8') };
-  if ((r.error || result.code !== 0) && !opts.allowFail) throw new GitError(args, { code: result.code, stdout: '', stderr: r.error ? String(r.error.message) : result.stderr });
+  if ((r.error || result.code !== 0) && !opts.allowFail)
+    throw new GitError(args, { code: result.code, stdout: '', stderr: r.error ? String(r.error.message) : result.stderr });
   return result;
 }
 

@@ -69,7 +69,12 @@ export function installChained(file: string, stub: string, isOurs: (text: string
   }
   if (current !== undefined) {
     // Someone replaced our stub while an older hook waits in .pre-conductor: chaining again would lose one of them.
-    if (before) return { file, action: 'left', note: `both ${name} and ${name}${CHAINED_SUFFIX} exist and ${name} is not ours: merge them by hand, then run '${again}' again` };
+    if (before)
+      return {
+        file,
+        action: 'left',
+        note: `both ${name} and ${name}${CHAINED_SUFFIX} exist and ${name} is not ours: merge them by hand, then run '${again}' again`,
+      };
     renameSync(file, chained);
     writeHook(file, stub, 0o755);
     return { file, action: 'chained', chained };
@@ -85,7 +90,13 @@ export function uninstallChained(file: string, isOurs: (text: string | undefined
   const hasChained = pathExists(chained);
   const name = file.slice(file.lastIndexOf('/') + 1);
   if (current !== undefined && !isOurs(current)) {
-    return { file, action: 'left', note: hasChained ? `${name} was replaced by another tool; the hook from before git-conductor is still in ${name}${CHAINED_SUFFIX}` : notOurs };
+    return {
+      file,
+      action: 'left',
+      note: hasChained
+        ? `${name} was replaced by another tool; the hook from before git-conductor is still in ${name}${CHAINED_SUFFIX}`
+        : notOurs,
+    };
   }
   if (current !== undefined) rmSync(file);
   if (hasChained) {

@@ -35,11 +35,17 @@ export function forgetCli(cwd: string): void {
 }
 
 export function findCli(top: string | undefined, path: string): string | undefined {
-  const onPath = path.split(delimiter).filter(Boolean).map((d) => join(d, 'git-conductor')).find(isExecutable);
+  const onPath = path
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => join(d, 'git-conductor'))
+    .find(isExecutable);
   if (onPath || !top) return onPath;
   const recorded = git(['config', '--get', CLI_KEY], { cwd: top, allowFail: true }).stdout.trim();
   if (recorded && isExecutable(recorded)) return recorded;
-  const packages = git(['ls-files', '--', 'package.json', '*/package.json'], { cwd: top, allowFail: true }).stdout.split('\n').filter(Boolean);
+  const packages = git(['ls-files', '--', 'package.json', '*/package.json'], { cwd: top, allowFail: true })
+    .stdout.split('\n')
+    .filter(Boolean);
   for (const p of packages) {
     const f = join(top, p.slice(0, -'package.json'.length), 'node_modules', '.bin', 'git-conductor');
     if (isExecutable(f)) return f;

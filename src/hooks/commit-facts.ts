@@ -22,9 +22,16 @@ export interface HeadCommit {
 }
 
 export function headCommit(cwd: string): HeadCommit {
-  const out = git(['log', '-1', `--format=%H%x00%P%x00%(trailers:key=${PHASE_TRAILER},valueonly)`, 'HEAD'], { cwd, keepGitEnv: true, timeoutMs: GIT_TIMEOUT_MS }).stdout;
+  const out = git(['log', '-1', `--format=%H%x00%P%x00%(trailers:key=${PHASE_TRAILER},valueonly)`, 'HEAD'], {
+    cwd,
+    keepGitEnv: true,
+    timeoutMs: GIT_TIMEOUT_MS,
+  }).stdout;
   const [commit = '', parents = '', trailers = ''] = out.split('\0');
-  const phases = trailers.split('\n').map((s) => s.trim()).filter(Boolean);
+  const phases = trailers
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { commit, parent: parents.split(' ')[0] || undefined, phases };
 }
 
@@ -36,19 +43,28 @@ export function committedArtifacts(cwd: string, head: HeadCommit, paths: string[
   if (!paths.length) return found;
   const base = head.parent ? [head.parent] : ['--root'];
   const opts = { cwd, keepGitEnv: true, timeoutMs: GIT_TIMEOUT_MS };
-  const raw = git(['diff-tree', '-r', '--no-commit-id', '--no-renames', '--diff-filter=AMT', ...base, head.commit, '--', ...paths], opts).stdout;
+  const raw = git(
+    ['diff-tree', '-r', '--no-commit-id', '--no-renames', '--diff-filter=AMT', ...base, head.commit, '--', ...paths],
+    opts,
+  ).stdout;
   const blobs: { path: string; oid: string }[] = [];
   for (const line of raw.split('\n')) {
     // :<old mode> <new mode> <old oid> <new oid> <status>\t<path>
     const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)$/.exec(line);
     if (!m) continue;
     const [, mode, oid, path] = m as unknown as [string, string, string, string];
-    if (mode !== '100644' && mode !== '100755') found.set(path, { path, problem: mode === '120000' ? 'is a symbolic link in the commit: commit the real file' : 'is not a regular file in the commit' });
+    if (mode !== '100644' && mode !== '100755')
+      found.set(path, {
+        path,
+        problem: mode === '120000' ? 'is a symbolic link in the commit: commit the real file' : 'is not a regular file in the commit',
+      });
     else blobs.push({ path, oid });
   }
   if (!blobs.length) return found;
   // Sizes first: a blob over the cap is refused without ever being loaded.
-  const sizes = git(['cat-file', '--batch-check=%(objectsize)'], { ...opts, input: blobs.map((b) => b.oid).join('\n') + '\n' }).stdout.split('\n').map(Number);
+  const sizes = git(['cat-file', '--batch-check=%(objectsize)'], { ...opts, input: blobs.map((b) => b.oid).join('\n') + '\n' })
+    .stdout.split('\n')
+    .map(Number);
   const wanted = blobs.filter((b, i) => {
     const size = sizes[i]!;
     if (size <= maxBytes) return true;
@@ -65,7 +81,8 @@ export function committedArtifacts(cwd: string, head: HeadCommit, paths: string[
     const size = Number(batch.subarray(at, nl).toString('latin1').split(' ')[2]);
     const bytes = batch.subarray(nl + 1, nl + 1 + size);
     at = nl + 1 + size + 1;
-    if (nl < 0 || !Number.isSafeInteger(size) || bytes.length !== size) throw new Error(`git cat-file --batch gave no complete output for ${b.path}`);
+    if (nl < 0 || !Number.isSafeInteger(size) || bytes.length !== size)
+      throw new Error(`git cat-file --batch gave no complete output for ${b.path}`);
     try {
       utf8.decode(bytes);
       found.set(b.path, { path: b.path, bytes: Uint8Array.from(bytes) });

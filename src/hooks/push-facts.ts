@@ -21,7 +21,10 @@ export function parsePushLines(text: string): PushUpdate[] {
     if (!line.trim()) continue;
     const f = line.trim().split(' ');
     if (f.length !== 4 || !OID.test(f[1]!) || !OID.test(f[3]!) || !f[2]!.startsWith('refs/')) {
-      throw invalid('E_BAD_PUSH_INPUT', `unexpected pre-push input line ${JSON.stringify(line.slice(0, 200))}: expected "<local ref> <local oid> <remote ref> <remote oid>"`);
+      throw invalid(
+        'E_BAD_PUSH_INPUT',
+        `unexpected pre-push input line ${JSON.stringify(line.slice(0, 200))}: expected "<local ref> <local oid> <remote ref> <remote oid>"`,
+      );
     }
     const [localRef, localOid, remoteRef, remoteOid] = f as [string, string, string, string];
     out.push({ localRef, localOid, remoteRef, remoteOid, deletion: ZERO.test(localOid) });
@@ -34,7 +37,12 @@ export function parsePushLines(text: string): PushUpdate[] {
  * one update through the environment instead.
  */
 export function pushLinesFromEnv(env: Record<string, string | undefined>): string {
-  return pushLineOf({ remoteBranch: env.PRE_COMMIT_REMOTE_BRANCH, toRef: env.PRE_COMMIT_TO_REF, fromRef: env.PRE_COMMIT_FROM_REF, localBranch: env.PRE_COMMIT_LOCAL_BRANCH });
+  return pushLineOf({
+    remoteBranch: env.PRE_COMMIT_REMOTE_BRANCH,
+    toRef: env.PRE_COMMIT_TO_REF,
+    fromRef: env.PRE_COMMIT_FROM_REF,
+    localBranch: env.PRE_COMMIT_LOCAL_BRANCH,
+  });
 }
 
 /** The update the pre-commit framework passes (PRE_COMMIT_REMOTE_BRANCH, _TO_REF, _FROM_REF, _LOCAL_BRANCH), read by the CLI. */

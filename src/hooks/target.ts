@@ -44,7 +44,8 @@ export function hookTarget(repo: RepoPaths): HookTarget {
   const hooksDir = isAbsolute(out) ? out : resolve(cwd, out);
   if (basename(hooksDir) === '_' && existsSync(join(hooksDir, 'h'))) return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir) };
   // husky's generated `_` is untracked, so a linked worktree has the tracked .husky scripts but not `_`.
-  if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky' && !existsSync(hooksDir)) return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir), unset: true };
+  if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky' && !existsSync(hooksDir))
+    return { mode: 'husky', hooksDir, scriptsDir: dirname(hooksDir), unset: true };
   const manager = repo.top && detectManager(repo.top);
   if (manager) return { mode: 'manager', hooksDir, ...manager };
   return { mode: 'plain', hooksDir };
@@ -53,7 +54,10 @@ export function hookTarget(repo: RepoPaths): HookTarget {
 function detectManager(top: string): { manager: HookManager; configFile: string } | undefined {
   for (const [manager, file] of MANAGER_FILES) if (existsSync(join(top, file))) return { manager, configFile: file };
   try {
-    const pkg = JSON.parse(readBoundedText(join(top, 'package.json'), READ_CAPS.projectConfig, { noFollow: true }) ?? 'null') as Record<string, unknown>;
+    const pkg = JSON.parse(readBoundedText(join(top, 'package.json'), READ_CAPS.projectConfig, { noFollow: true }) ?? 'null') as Record<
+      string,
+      unknown
+    >;
     if (pkg && typeof pkg === 'object' && 'simple-git-hooks' in pkg) return { manager: 'simple-git-hooks', configFile: 'package.json' };
   } catch {
     // No package.json, not JSON, not a plain file or too large: no manager configured there.
@@ -107,6 +111,11 @@ export function managerSnippet(manager: HookManager): { file: string; text: stri
   return {
     file: 'package.json',
     then: 'npx simple-git-hooks',
-    text: ['"simple-git-hooks": {', '  "post-commit": "git-conductor hook post-commit",', '  "pre-push": "git-conductor hook pre-push \\"$@\\""', '}'].join('\n'),
+    text: [
+      '"simple-git-hooks": {',
+      '  "post-commit": "git-conductor hook post-commit",',
+      '  "pre-push": "git-conductor hook pre-push \\"$@\\""',
+      '}',
+    ].join('\n'),
   };
 }

@@ -80,7 +80,10 @@ function writeTo(dir: string | undefined, data: Buffer): boolean {
 }
 
 const cachedData = readCache();
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(BUNDLE, 'utf8')}\n})`, { filename: BUNDLE, cachedData });
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(BUNDLE, 'utf8')}\n})`, {
+  filename: BUNDLE,
+  cachedData,
+});
 if (!cachedData || script.cachedDataRejected) {
   process.once('exit', () => {
     try {

@@ -57,7 +57,11 @@ const cacheToJson = (cache: ChainCache, keep: Set<string>, bad: BadTips) => {
 /** The cache file, parsed but not yet validated; empty when missing or odd. */
 export function readCacheFile(file: string): CacheFile {
   try {
-    const raw = JSON.parse(readBoundedText(file, READ_CAPS.remoteCache) ?? '{}') as { v?: number; commits?: Record<string, StoredCommit>; bad?: Record<string, unknown> };
+    const raw = JSON.parse(readBoundedText(file, READ_CAPS.remoteCache) ?? '{}') as {
+      v?: number;
+      commits?: Record<string, StoredCommit>;
+      bad?: Record<string, unknown>;
+    };
     if (raw?.v !== 2 || typeof raw.commits !== 'object' || !raw.commits) return { commits: {} };
     return { commits: raw.commits, bad: raw.bad && typeof raw.bad === 'object' && !Array.isArray(raw.bad) ? raw.bad : undefined };
   } catch {
@@ -66,7 +70,8 @@ export function readCacheFile(file: string): CacheFile {
 }
 
 const MAX_DEPTH = 5000;
-const schemaOf = (kind: RefKey['kind']) => (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
+const schemaOf = (kind: RefKey['kind']) =>
+  (kind === 'head' ? HeadRecord : kind === 'sprint' ? SprintFile : PhaseRecord) as () => import('zod/mini').ZodMiniType<unknown>;
 
 /** Validates the cached chains of `refs` (only those: the rest are not worth validating now) into `into`; each commit once. */
 export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[], into: ChainCache): void {
@@ -77,9 +82,15 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
     if (known !== undefined) return known;
     const s = Object.hasOwn(file.commits, commit) ? file.commits[commit] : undefined;
     let e: ChainEntry<unknown> | null = null;
-    if (s && typeof s === 'object' && check(schemaOf(kind), s.r).ok && (kind === 'sprint' ? !graphProblem((s.r as Sprint).phases) : (s.r as { seq?: number }).seq === depth)) {
+    if (
+      s &&
+      typeof s === 'object' &&
+      check(schemaOf(kind), s.r).ok &&
+      (kind === 'sprint' ? !graphProblem((s.r as Sprint).phases) : (s.r as { seq?: number }).seq === depth)
+    ) {
       const a = s.a;
-      if (a === undefined || (a && typeof a.oid === 'string' && isOid(a.oid) && typeof a.size === 'number')) e = { commit, record: s.r, ...(a ? { artifact: { oid: a.oid, size: a.size } } : {}) };
+      if (a === undefined || (a && typeof a.oid === 'string' && isOid(a.oid) && typeof a.size === 'number'))
+        e = { commit, record: s.r, ...(a ? { artifact: { oid: a.oid, size: a.size } } : {}) };
     }
     valid.set(key, e);
     return e;
@@ -88,7 +99,7 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
     if (into.has(tip) || !isOid(tip)) continue;
     // Walk down to the first entry, then check each commit against its depth.
     const commits: string[] = [];
-    for (let c: string | undefined = tip; c; ) {
+    for (let c: string | undefined = tip; c;) {
       if (!isOid(c) || commits.length >= MAX_DEPTH || !Object.hasOwn(file.commits, c)) {
         commits.length = 0;
         break;

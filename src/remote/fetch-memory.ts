@@ -48,7 +48,16 @@ export function noteLateRecords(ctx: LinkCtx, fresh: PhaseRecord[], previousFetc
   }
 }
 
-const Finding = () => z.object({ skew_ms: z.number(), record: z.object({ agent: z.string().check(z.maxLength(128)), host: z.string().check(z.maxLength(253)), at: z.string().check(z.maxLength(40)) }), detail: z.string().check(z.maxLength(500)) });
+const Finding = () =>
+  z.object({
+    skew_ms: z.number(),
+    record: z.object({
+      agent: z.string().check(z.maxLength(128)),
+      host: z.string().check(z.maxLength(253)),
+      at: z.string().check(z.maxLength(40)),
+    }),
+    detail: z.string().check(z.maxLength(500)),
+  });
 
 /** The kept finding, if the file is there and valid (anything else counts as none). */
 export function keptFinding(ctx: LinkCtx): SkewFinding | undefined {

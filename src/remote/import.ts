@@ -44,7 +44,13 @@ export interface ImportReport {
   headDiverged?: { local?: string; remote: string };
 }
 
-export const emptyReport = (): ImportReport => ({ problems: [], rolledBack: [], unpublished: new Set(), diverged: new Set(), corrupt: new Map() });
+export const emptyReport = (): ImportReport => ({
+  problems: [],
+  rolledBack: [],
+  unpublished: new Set(),
+  diverged: new Set(),
+  corrupt: new Map(),
+});
 
 /**
  * Reads the tracking refs into `view` and brings the head log, the active
@@ -123,7 +129,12 @@ function importPhases(ctx: LinkCtx, view: RemoteView, ownIds: ReadonlySet<string
     let r: Reconciled<PhaseRecord>;
     try {
       const log = store.phaseLog(sprint.id, p.name);
-      r = reconcile(log, chain?.entries ?? [], { ownIds, now: ctx.clock(), gone: goneIn(log.dir, ctx.host), payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name) });
+      r = reconcile(log, chain?.entries ?? [], {
+        ownIds,
+        now: ctx.clock(),
+        gone: goneIn(log.dir, ctx.host),
+        payload: (e) => importedArtifact(ctx.cwd, e, ARTIFACT_CAP, p.name),
+      });
     } catch (e) {
       // One damaged phase must not stop the others, nor its own repair (abort --force).
       if (!isCode(e, 'E_CORRUPT_STATE')) throw e;
@@ -146,20 +157,51 @@ type Rec = { agent: string; host: string; at: string; id: string; kind?: string;
  * (our own loss is reported by the command itself, as its error), each with
  * the remote's newest entry as the winner.
  */
-export function rollbacksOf<R extends Rec>(retracted: readonly R[], ownIds: ReadonlySet<string>, phase: string | undefined, top: Rec | undefined): { record: R; rolledBack: RolledBack }[] {
+export function rollbacksOf<R extends Rec>(
+  retracted: readonly R[],
+  ownIds: ReadonlySet<string>,
+  phase: string | undefined,
+  top: Rec | undefined,
+): { record: R; rolledBack: RolledBack }[] {
   return retracted
     .filter((rec) => !ownIds.has(rec.id))
-    .map((rec) => ({ record: rec, rolledBack: { phase, agent: rec.agent, host: rec.host, at: rec.at, kind: rec.kind ?? 'start', winner: top && { agent: top.agent, host: top.host, at: top.at, kind: top.kind ?? 'start' } } }));
+    .map((rec) => ({
+      record: rec,
+      rolledBack: {
+        phase,
+        agent: rec.agent,
+        host: rec.host,
+        at: rec.at,
+        kind: rec.kind ?? 'start',
+        winner: top && { agent: top.agent, host: top.host, at: top.at, kind: top.kind ?? 'start' },
+      },
+    }));
 }
 
-function note<R extends Rec>(ctx: LinkCtx, r: Reconciled<R>, phase: string | undefined, chain: Chain<R> | undefined, ownIds: ReadonlySet<string>, out: ImportReport, sprintId?: string): void {
+function note<R extends Rec>(
+  ctx: LinkCtx,
+  r: Reconciled<R>,
+  phase: string | undefined,
+  chain: Chain<R> | undefined,
+  ownIds: ReadonlySet<string>,
+  out: ImportReport,
+  sprintId?: string,
+): void {
   if (r.problem) out.problems.push({ ref: chain?.ref ?? '', problem: r.problem });
   const top = chain?.entries[chain.entries.length - 1]?.record;
   for (const { record, rolledBack: rb } of rollbacksOf(r.retracted, ownIds, phase, top)) {
     out.rolledBack.push(rb);
     // Audited here and only here. A phase entry belongs to the active sprint; a head entry names its own sprint.
     const sprint_id = sprintId ?? record.sprint_id;
-    ctx.store.audit({ at: new Date(ctx.clock()).toISOString(), event: 'rollback', sprint_id, phase, agent: rb.agent, host: rb.host, detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}` });
+    ctx.store.audit({
+      at: new Date(ctx.clock()).toISOString(),
+      event: 'rollback',
+      sprint_id,
+      phase,
+      agent: rb.agent,
+      host: rb.host,
+      detail: `unpublished ${rb.kind} of ${rb.at} lost to ${top ? `${top.agent}@${top.host}` : 'the remote'}`,
+    });
   }
 }
 

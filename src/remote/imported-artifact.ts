@@ -14,11 +14,17 @@ import type { ChainEntry } from './tracking.js';
  * implies (a teammate's client, or a crafted ref, must not complete security
  * with a critical finding and no halt). Throws otherwise.
  */
-export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: number, phase: string): Record<string, Uint8Array> | undefined {
+export function importedArtifact(
+  cwd: string,
+  e: ChainEntry<PhaseRecord>,
+  cap: number,
+  phase: string,
+): Record<string, Uint8Array> | undefined {
   if (!e.artifact || !e.record.artifact) return undefined;
   const bytes = objectBytes(cwd, [e.artifact.oid]).get(e.artifact.oid);
   if (!bytes || bytes.length > cap) throw new Error(`artifact of commit ${e.commit.slice(0, 12)} is missing or too large`);
-  if (createHash('sha256').update(bytes).digest('hex') !== e.record.artifact.sha256) throw new Error(`artifact of commit ${e.commit.slice(0, 12)} does not match its sha256`);
+  if (createHash('sha256').update(bytes).digest('hex') !== e.record.artifact.sha256)
+    throw new Error(`artifact of commit ${e.commit.slice(0, 12)} does not match its sha256`);
   const where = `artifact of commit ${e.commit.slice(0, 12)}`;
   let json;
   try {
@@ -32,7 +38,8 @@ export function importedArtifact(cwd: string, e: ChainEntry<PhaseRecord>, cap: n
   if (secret) throw new Error(`${where} holds an unredacted secret (${secret.kind} at ${secret.path})`);
   // Judged by the contract the completer recorded (its qa threshold), so every clone judges alike.
   const halt = haltOfArtifact(phase, json, { qaThreshold: e.record.contract?.qa_threshold });
-  if (halt?.reason !== e.record.halt || (e.record.halt_rule !== undefined && e.record.halt_rule !== halt?.rule)) throw new Error(`${where}: its record's halt does not match what the artifact implies`);
+  if (halt?.reason !== e.record.halt || (e.record.halt_rule !== undefined && e.record.halt_rule !== halt?.rule))
+    throw new Error(`${where}: its record's halt does not match what the artifact implies`);
   if (gradeFor(phase, json) !== e.record.grade) throw new Error(`${where}: its record's grade does not match what the artifact implies`);
   return { [ARTIFACT_FILE]: bytes };
 }

@@ -68,7 +68,12 @@ export class RemoteLink {
 
   /** The same link working offline (the post-commit hook when the remote is too slow): same knowledge, nothing fetched or pushed. */
   offlineTwin(): RemoteLink {
-    return new RemoteLink(this.ctx, this.config, true, this.transport, { view: this.view, report: this.report, ownIds: this.ownIds, fetched: this.fetched });
+    return new RemoteLink(this.ctx, this.config, true, this.transport, {
+      view: this.view,
+      report: this.report,
+      ownIds: this.ownIds,
+      fetched: this.fetched,
+    });
   }
 
   get unpublished(): ReadonlySet<string> {
@@ -109,13 +114,18 @@ export class RemoteLink {
     const id = this.ctx.store.activeSprintId();
     if (!id) return [];
     const out = [];
-    for (const [, chain] of this.view.tracking.phases) if (chain.key.kind === 'phase' && chain.key.sprint === id) for (const e of chain.entries) out.push(e.record);
+    for (const [, chain] of this.view.tracking.phases)
+      if (chain.key.kind === 'phase' && chain.key.sprint === id) for (const e of chain.entries) out.push(e.record);
     return out;
   }
 
   /** Keeps the finding of claims that reached the remote dated before our previous fetch, until a fetch agrees again. */
   private noteClock(known: ReadonlySet<string>, previousFetch: number | undefined): void {
-    noteLateRecords(this.ctx, this.phaseRecords().filter((r) => !known.has(r.id) && !this.ownIds.has(r.id)), previousFetch);
+    noteLateRecords(
+      this.ctx,
+      this.phaseRecords().filter((r) => !known.has(r.id) && !this.ownIds.has(r.id)),
+      previousFetch,
+    );
   }
 
   /** Whether this clock disagrees with the teammates' records beyond the tolerance (core/clock.ts): records dated in the future, or the last fetch's finding. */
@@ -144,7 +154,10 @@ export class RemoteLink {
       return oid !== undefined && oid !== this.view.present.get(this.names.trackingRef(k));
     });
     if (!moved.length) return;
-    this.transport.fetch(moved.map((k) => `+${this.names.remoteRef(k)}:${this.names.trackingRef(k)}`), false);
+    this.transport.fetch(
+      moved.map((k) => `+${this.names.remoteRef(k)}:${this.names.trackingRef(k)}`),
+      false,
+    );
     this.importAll();
   }
 
@@ -181,7 +194,15 @@ export class RemoteLink {
     const top = this.ctx.store.phaseLog(sprintId, phase).top();
     const dir = this.ctx.store.phaseLog(sprintId, phase).dir;
     const gone = (r: { seq: number }) => creatorGone(entryDir(dir, r.seq), this.ctx.host);
-    return settlingElsewhere(phase, { problems, diverged, top, remote: this.view.phaseChain(sprintId, phase)?.entries ?? [], ownIds: this.ownIds, now: this.ctx.clock(), gone });
+    return settlingElsewhere(phase, {
+      problems,
+      diverged,
+      top,
+      remote: this.view.phaseChain(sprintId, phase)?.entries ?? [],
+      ownIds: this.ownIds,
+      now: this.ctx.clock(),
+      gone,
+    });
   }
 
   divergedError(phase: string): unknown {
@@ -209,7 +230,11 @@ export class RemoteLink {
     if (this.offline) return;
     this.publishOrRetract({ kind: 'phase', sprint, phase }, id, () => {
       this.refresh();
-      throw unavailable('E_LOST_RACE', `phase "${phase}" changed on remote ${this.names.remote} at the same moment; your log now follows the remote: check 'git conductor status'`, { phase, remote: this.names.remote });
+      throw unavailable(
+        'E_LOST_RACE',
+        `phase "${phase}" changed on remote ${this.names.remote} at the same moment; your log now follows the remote: check 'git conductor status'`,
+        { phase, remote: this.names.remote },
+      );
     });
   }
 
@@ -218,7 +243,11 @@ export class RemoteLink {
     this.publishOrRetract({ kind: 'head' }, headId, () => {
       this.refresh();
       const winner = this.view.tracking.head?.entries.at(-1)?.record;
-      throw unavailable('E_LOST_RACE', `another agent started a sprint on remote ${this.names.remote} at the same moment (${winner ? `${winner.sprint_id} by ${winner.agent}@${winner.host}` : 'unknown'}): use it, or run start again to replace it`, { sprint_id: sprintId });
+      throw unavailable(
+        'E_LOST_RACE',
+        `another agent started a sprint on remote ${this.names.remote} at the same moment (${winner ? `${winner.sprint_id} by ${winner.agent}@${winner.host}` : 'unknown'}): use it, or run start again to replace it`,
+        { sprint_id: sprintId },
+      );
     });
   }
 
@@ -285,10 +314,17 @@ export class RemoteLink {
       // teammates would claim the same phase in the sprint they know while we believe we hold it.
       const named = this.view.tracking.head?.entries.at(-1)?.record.sprint_id;
       if (named !== undefined && named !== target.sprint.id) {
-        throw unavailable('E_DIVERGED', `this clone's sprint ${target.sprint.id} is not on remote ${this.names.remote}, whose head names sprint ${named}: nothing was published. Run 'git conductor sync' to publish your start (it replaces ${named}), or 'git conductor status --fetch' to see the remote's sprint`, { local: target.sprint.id, remote: named });
+        throw unavailable(
+          'E_DIVERGED',
+          `this clone's sprint ${target.sprint.id} is not on remote ${this.names.remote}, whose head names sprint ${named}: nothing was published. Run 'git conductor sync' to publish your start (it replaces ${named}), or 'git conductor status --fetch' to see the remote's sprint`,
+          { local: target.sprint.id, remote: named },
+        );
       }
     }
-    const r = target.kind === 'head' ? publishHead(this.view, this.transport) : publishPhase(this.view, this.transport, target.sprint, target.phase);
+    const r =
+      target.kind === 'head'
+        ? publishHead(this.view, this.transport)
+        : publishPhase(this.view, this.transport, target.sprint, target.phase);
     if (r === 'lost') return 'lost';
     if (r === 'in-sync') return 'won';
     this.view.apply(r);
@@ -301,8 +337,13 @@ export class RemoteLink {
   }
 
   private retract(target: Target): void {
-    if (target.kind === 'head') retractOwnUnpublished(this.ctx.store.headLog(), chainTop(this.view.tracking.head?.entries ?? []), this.ownIds);
-    else retractOwnUnpublished(this.ctx.store.phaseLog(target.sprint.id, target.phase), this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0, this.ownIds);
+    if (target.kind === 'head')
+      retractOwnUnpublished(this.ctx.store.headLog(), chainTop(this.view.tracking.head?.entries ?? []), this.ownIds);
+    else
+      retractOwnUnpublished(
+        this.ctx.store.phaseLog(target.sprint.id, target.phase),
+        this.view.phaseChain(target.sprint.id, target.phase)?.entries.length ?? 0,
+        this.ownIds,
+      );
   }
 }
-

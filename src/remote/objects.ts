@@ -70,7 +70,11 @@ export function parseTree(raw: Buffer, oidLength: number): TreeEntry[] | undefin
     const sp = raw.indexOf(32, at);
     const nul = raw.indexOf(0, sp + 1);
     if (sp < 0 || nul < 0 || nul + 1 + hashBytes > raw.length) return undefined;
-    entries.push({ mode: raw.subarray(at, sp).toString('latin1'), name: raw.subarray(sp + 1, nul).toString('utf8'), oid: raw.subarray(nul + 1, nul + 1 + hashBytes).toString('hex') });
+    entries.push({
+      mode: raw.subarray(at, sp).toString('latin1'),
+      name: raw.subarray(sp + 1, nul).toString('utf8'),
+      oid: raw.subarray(nul + 1, nul + 1 + hashBytes).toString('hex'),
+    });
     at = nul + 1 + hashBytes;
   }
   return entries;
@@ -113,14 +117,16 @@ export function writeCommit(cwd: string, spec: CommitSpec, commonDir?: string): 
     objects.push({ oid, type, body });
     return oid;
   };
-  const entries = spec.files
-    .map((f) => ({ name: f.name, oid: add('blob', entryFile(f.path)) }))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const tree = add('tree', Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`100644 ${e.name}\0`), Buffer.from(e.oid, 'hex')]))));
+  const entries = spec.files.map((f) => ({ name: f.name, oid: add('blob', entryFile(f.path)) })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const tree = add(
+    'tree',
+    Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`100644 ${e.name}\0`), Buffer.from(e.oid, 'hex')]))),
+  );
   const who = `${spec.author.name.replace(/[<>\n]/g, '')} <${spec.author.email.replace(/[<>\n]/g, '')}> ${Math.floor(Date.parse(spec.at) / 1000)} +0000`;
   const text = `tree ${tree}\n${spec.parent ? `parent ${spec.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${spec.message}\n`;
   const commit = add('commit', Buffer.from(text));
-  if (!(commonDir && classicLayout(commonDir) && written(join(commonDir, 'objects'), objects))) git(['unpack-objects', '-q'], { cwd, input: pack(objects) });
+  if (!(commonDir && classicLayout(commonDir) && written(join(commonDir, 'objects'), objects)))
+    git(['unpack-objects', '-q'], { cwd, input: pack(objects) });
   if (commonDir) noteLooseObjects(cwd, new Layout(commonDir).looseCounter, objects.length);
   return commit;
 }

@@ -24,7 +24,10 @@ export type Outcome = 'won' | 'lost';
 export type PublishResult = Published | 'lost' | 'in-sync';
 
 /** The local entries beyond what the remote has; undefined when the remote has one we lack (we lost). */
-function suffixOf<R extends { id: string }>(local: { seq: number; record: R }[], remote: { record: { id: string; seq: number } }[]): { record: R }[] | undefined {
+function suffixOf<R extends { id: string }>(
+  local: { seq: number; record: R }[],
+  remote: { record: { id: string; seq: number } }[],
+): { record: R }[] | undefined {
   const common = sharedPrefix(local, remote);
   return common < chainTop(remote) ? undefined : local.filter((e) => e.seq > common);
 }
@@ -44,7 +47,11 @@ export function publishPhase(view: RemoteView, transport: Transport, sprint: Spr
   for (const e of suffix) {
     const files = [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }];
     if (existsSync(child(e.dir, ARTIFACT_FILE))) files.push({ name: ARTIFACT_FILE, path: child(e.dir, ARTIFACT_FILE) });
-    parent = writeCommit(view.cwd, { files, parent, message: phaseMessage(phase, e.record), author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
+    parent = writeCommit(
+      view.cwd,
+      { files, parent, message: phaseMessage(phase, e.record), author: author(e.record), at: e.record.at },
+      view.ctx.repo.commonDir,
+    );
     commits.push(parent);
   }
   const out = transport.pushCas([{ ref: view.names.remoteRef(key), expect: chain?.tip, next: parent! }], false);
@@ -82,7 +89,17 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
     if (id !== top && !kept.has(id)) continue;
     const sprint = store.readSprint(id);
     const file = store.layout.sprintFile(id);
-    const commit = writeCommit(view.cwd, { files: [{ name: SPRINT_FILE, path: file }], parent: undefined, message: `sprint ${id} (${sprint.phases.length} phases)`, author: author({ agent: sprint.started_by, host: sprint.host }), at: sprint.started_at }, view.ctx.repo.commonDir);
+    const commit = writeCommit(
+      view.cwd,
+      {
+        files: [{ name: SPRINT_FILE, path: file }],
+        parent: undefined,
+        message: `sprint ${id} (${sprint.phases.length} phases)`,
+        author: author({ agent: sprint.started_by, host: sprint.host }),
+        at: sprint.started_at,
+      },
+      view.ctx.repo.commonDir,
+    );
     leases.push({ key, ref: view.names.remoteRef(key), expect: undefined, next: commit });
   }
   let parent = remote.at(-1)?.commit;
@@ -90,7 +107,17 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   for (const e of suffix) {
     // Every HEAD_WINDOW entries the head starts a fresh chain, so it never grows past a window.
     if (isHeadRoot(e.record.seq)) parent = undefined;
-    parent = writeCommit(view.cwd, { files: [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }], parent, message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`, author: author(e.record), at: e.record.at }, view.ctx.repo.commonDir);
+    parent = writeCommit(
+      view.cwd,
+      {
+        files: [{ name: RECORD_FILE, path: child(e.dir, RECORD_FILE) }],
+        parent,
+        message: `start ${e.record.sprint_id} by ${e.record.agent}@${e.record.host}`,
+        author: author(e.record),
+        at: e.record.at,
+      },
+      view.ctx.repo.commonDir,
+    );
     commits.push(parent);
   }
   const headKey: RefKey = { kind: 'head' };
@@ -102,12 +129,25 @@ export function publishHead(view: RemoteView, transport: Transport): PublishResu
   let root = grown.length - 1;
   while (root > 0 && !isHeadRoot(grown[root]!.record.seq)) root--;
   const entries = grown.slice(root).slice(-HEAD_WINDOW);
-  return { chain: { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries }, oldTip: head?.tip, moved: leases.map((l) => ({ key: l.key, tip: l.next! })) };
+  return {
+    chain: { key: headKey, ref: view.names.trackingRef(headKey), tip: parent!, entries },
+    oldTip: head?.tip,
+    moved: leases.map((l) => ({ key: l.key, tip: l.next! })),
+  };
 }
 
 const author = (r: { agent: string; host: string }) => ({ name: r.agent, email: `${r.agent.replace(/@/g, '.')}@${r.host}` });
 
 function phaseMessage(phase: string, r: PhaseRecord): string {
-  const verb = r.kind === 'done' ? 'complete' : r.kind === 'claim' ? (r.reason === 'renew' ? 'renew' : r.reason === 'takeover' ? 'takeover' : 'claim') : (r.reason ?? 'release');
+  const verb =
+    r.kind === 'done'
+      ? 'complete'
+      : r.kind === 'claim'
+        ? r.reason === 'renew'
+          ? 'renew'
+          : r.reason === 'takeover'
+            ? 'takeover'
+            : 'claim'
+        : (r.reason ?? 'release');
   return `${verb} ${phase} by ${r.agent}@${r.host}\n\nseq ${pad(r.seq)}${r.offline ? ', taken offline' : ''}`;
 }

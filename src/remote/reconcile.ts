@@ -71,7 +71,8 @@ type Seqd = { record: { seq: number } };
 export const baseOf = (remote: readonly Seqd[]) => (remote.length ? remote[0]!.record.seq - 1 : 0);
 /** The seq of a chain's newest entry (0: empty). */
 export const chainTop = (remote: readonly Seqd[]) => baseOf(remote) + remote.length;
-const entryAt = <E extends Seqd>(remote: readonly E[], seq: number): E | undefined => (seq > baseOf(remote) ? remote[seq - 1 - baseOf(remote)] : undefined);
+const entryAt = <E extends Seqd>(remote: readonly E[], seq: number): E | undefined =>
+  seq > baseOf(remote) ? remote[seq - 1 - baseOf(remote)] : undefined;
 
 function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntry<R>[]): boolean {
   try {
@@ -85,7 +86,6 @@ function sameEntry<R extends Rec>(log: SeqLog<R>, seq: number, remote: ChainEntr
 /** Who may retract an unpublished entry (see the header); `gone`: its creator provably no longer runs (store/creator.ts). */
 export const mayRetract = (r: Rec, rules: { ownIds: ReadonlySet<string>; now: number; gone?: (r: Rec) => boolean }) =>
   rules.ownIds.has(r.id) || r.offline === true || rules.now - Date.parse(r.at) > STALE_UNPUBLISHED_MS || rules.gone?.(r) === true;
-
 
 /**
  * The local log, read consistently (a racer may retract its own entry while
@@ -117,8 +117,12 @@ export function reconcile<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[]
   return out;
 }
 
-
-function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], rules: ReconcileRules<R>, out: Reconciled<R>): 'settled' | 'again' {
+function reconcileOnce<R extends Rec>(
+  log: SeqLog<R>,
+  remote: ChainEntry<R>[],
+  rules: ReconcileRules<R>,
+  out: Reconciled<R>,
+): 'settled' | 'again' {
   out.unpublished = [];
   out.stuck = false;
   // Fast path: same newest entry at the same number.
@@ -172,7 +176,10 @@ function reconcileOnce<R extends Rec>(log: SeqLog<R>, remote: ChainEntry<R>[], r
  * chains only grow and the window is far deeper than any race, so they count
  * as shared. For whole chains and untrimmed logs this is the common prefix.
  */
-export function sharedPrefix(local: readonly { seq: number; record: { id: string } }[], remote: readonly { record: { seq: number; id: string } }[]): number {
+export function sharedPrefix(
+  local: readonly { seq: number; record: { id: string } }[],
+  remote: readonly { record: { seq: number; id: string } }[],
+): number {
   const base = baseOf(remote);
   const first = Math.max(base + 1, local[0]?.seq ?? 1);
   const bySeq = new Map(local.map((e) => [e.seq, e.record.id]));

@@ -22,7 +22,8 @@ export const REMOTE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 export type RefKey = { kind: 'head' } | { kind: 'sprint'; sprint: string } | { kind: 'phase'; sprint: string; phase: string };
 
-export const validNamespace = (ns: string) => NAMESPACE_RE.test(ns) && ns.length <= 100 && !ns.startsWith(`${TRACKING_ROOT}/`) && ns !== TRACKING_ROOT;
+export const validNamespace = (ns: string) =>
+  NAMESPACE_RE.test(ns) && ns.length <= 100 && !ns.startsWith(`${TRACKING_ROOT}/`) && ns !== TRACKING_ROOT;
 export const validRemoteName = (name: string) => REMOTE_NAME_RE.test(name) && name.length <= 100 && !name.endsWith('.lock');
 
 const validPhase = (p: string) => PHASE_NAME_RE.test(p) && p.length <= 64;

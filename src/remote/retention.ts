@@ -28,7 +28,11 @@ export interface PruneResult {
 }
 
 /** Deletes at most `maxRefs` refs of the sprints the policy lets go, as seen in the freshly loaded `view`. */
-export function pruneRemote(view: RemoteView, policy: RetentionPolicy, opts: { now: number; localActive?: string; maxRefs: number }): PruneResult {
+export function pruneRemote(
+  view: RemoteView,
+  policy: RetentionPolicy,
+  opts: { now: number; localActive?: string; maxRefs: number },
+): PruneResult {
   const out: PruneResult = { sprints: [], deleted: 0, kept: [] };
   const remoteActive = view.tracking.head?.entries.at(-1)?.record.sprint_id;
   // Without a readable head we cannot tell which sprint is live: delete nothing.
@@ -52,12 +56,16 @@ export function pruneRemote(view: RemoteView, policy: RetentionPolicy, opts: { n
     if (count + refs.length > opts.maxRefs && count) break;
     count += refs.length;
     chosen.push(id);
-    for (const r of refs) if (r.key.kind === 'phase') phases.push({ sprint: id, ref: view.names.remoteRef(r.key), expect: r.oid, next: null });
+    for (const r of refs)
+      if (r.key.kind === 'phase') phases.push({ sprint: id, ref: view.names.remoteRef(r.key), expect: r.oid, next: null });
   }
   const failed = new Set<string>();
   const settle = (leases: (Lease & { sprint: string })[]) => {
     if (!leases.length) return;
-    const res = pushLeases(view.cwd, view.names.remote, leases, false, { deadline: view.ctx.deadline, timeoutMs: view.ctx.remoteTimeoutMs });
+    const res = pushLeases(view.cwd, view.names.remote, leases, false, {
+      deadline: view.ctx.deadline,
+      timeoutMs: view.ctx.remoteTimeoutMs,
+    });
     if (!(res instanceof Map)) throw cannotReach(view.names.remote, res);
     for (const l of leases) {
       const o = res.get(l.ref);
@@ -69,7 +77,14 @@ export function pruneRemote(view: RemoteView, policy: RetentionPolicy, opts: { n
     }
   };
   settle(phases);
-  const sprints = chosen.filter((id) => !failed.has(id)).flatMap((id) => bySprint.get(id)!.filter((r) => r.key.kind === 'sprint').map((r) => ({ sprint: id, ref: view.names.remoteRef(r.key), expect: r.oid, next: null })));
+  const sprints = chosen
+    .filter((id) => !failed.has(id))
+    .flatMap((id) =>
+      bySprint
+        .get(id)!
+        .filter((r) => r.key.kind === 'sprint')
+        .map((r) => ({ sprint: id, ref: view.names.remoteRef(r.key), expect: r.oid, next: null })),
+    );
   settle(sprints);
   out.sprints = chosen.filter((id) => !failed.has(id));
   return out;

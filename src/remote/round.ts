@@ -48,7 +48,8 @@ export interface Clock {
 export const realClock = (sleep: (ms: number) => void): Clock => ({ now: Date.now, sleep, random: Math.random });
 
 /** Refusals that a fresh view of the remote might change. A done phase stays done. */
-export const mayBeStale = (e: unknown) => isBlocked(e) || (isUnavailable(e) && !isCode(e, 'E_ALREADY_DONE', 'E_SPRINT_ARCHIVED', 'E_LEASE_LIVE'));
+export const mayBeStale = (e: unknown) =>
+  isBlocked(e) || (isUnavailable(e) && !isCode(e, 'E_ALREADY_DONE', 'E_SPRINT_ARCHIVED', 'E_LEASE_LIVE'));
 
 export class TransitionRound {
   private lost = false;
@@ -96,7 +97,10 @@ export class TransitionRound {
     return ops.publishOrRetract(phase, id, () => {
       this.lost = true;
       if (++this.losses >= RETRY_BOUNDS.PUBLISH_LOSSES) {
-        throw unavailable('E_REMOTE_BUSY', `gave up on phase "${phase}" after ${RETRY_BOUNDS.PUBLISH_LOSSES} attempts: the remote keeps changing; try again`);
+        throw unavailable(
+          'E_REMOTE_BUSY',
+          `gave up on phase "${phase}" after ${RETRY_BOUNDS.PUBLISH_LOSSES} attempts: the remote keeps changing; try again`,
+        );
       }
       this.clock.sleep(10 + this.clock.random() * 40 * this.losses);
       ops.refresh();

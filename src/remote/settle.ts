@@ -38,20 +38,40 @@ export function settlingElsewhere(phase: string, f: SettleFacts): boolean {
   // An empty log: a loser's entry was just moved aside, and importing again settles it.
   if (!f.top) return f.diverged.has(phase) || f.remote.length > 0;
   if (f.top.seq === f.remote.length && f.remote[f.top.seq - 1]!.record.id === f.top.record.id) return false;
-  return !mayRetract(f.top.record as { seq: number; id: string; at: string; offline?: true }, { ownIds: f.ownIds, now: f.now, gone: f.gone });
+  return !mayRetract(f.top.record as { seq: number; id: string; at: string; offline?: true }, {
+    ownIds: f.ownIds,
+    now: f.now,
+    gone: f.gone,
+  });
 }
 
 /** The refusal for a phase that is diverged: its corrupt entry's repair, its bad ref's, or "being settled". */
-export function divergedError(phase: string, names: RefNames, f: { corrupt: ReadonlyMap<string, Error>; problems: readonly Problem[] }): unknown {
+export function divergedError(
+  phase: string,
+  names: RefNames,
+  f: { corrupt: ReadonlyMap<string, Error>; problems: readonly Problem[] },
+): unknown {
   const damaged = f.corrupt.get(phase);
   if (damaged) return damaged;
   const p = f.problems.find((x) => x.ref.endsWith(`/phases/${phase}`));
-  if (p) return conductorError('E_BAD_REMOTE_REF', `remote-tracking ref ${p.ref} ${p.problem}: ask whoever wrote it, or delete it on the remote with 'git push ${names.remote} --delete ${names.namespace}${p.ref.slice(names.trackingPrefix.length - 1)}'`, { ref: p.ref });
-  return unavailable('E_DIVERGED', `phase "${phase}" has a local entry that is not on the remote and is being settled by another process; try again in a moment, or run 'git conductor sync'`);
+  if (p)
+    return conductorError(
+      'E_BAD_REMOTE_REF',
+      `remote-tracking ref ${p.ref} ${p.problem}: ask whoever wrote it, or delete it on the remote with 'git push ${names.remote} --delete ${names.namespace}${p.ref.slice(names.trackingPrefix.length - 1)}'`,
+      { ref: p.ref },
+    );
+  return unavailable(
+    'E_DIVERGED',
+    `phase "${phase}" has a local entry that is not on the remote and is being settled by another process; try again in a moment, or run 'git conductor sync'`,
+  );
 }
 
 /** A refusal after a lost push: the race was lost on the remote, and the refusal says to whom. */
 export function lostError(phase: string, names: RefNames, e: unknown): unknown {
   if (!isUnavailable(e)) return e;
-  return conductorError('E_LOST_RACE', `lost the race for "${phase}" on remote ${names.remote}: ${e.message}`, { ...e.data, phase, remote: names.remote });
+  return conductorError('E_LOST_RACE', `lost the race for "${phase}" on remote ${names.remote}: ${e.message}`, {
+    ...e.data,
+    phase,
+    remote: names.remote,
+  });
 }

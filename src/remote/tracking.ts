@@ -81,7 +81,8 @@ export function listTracking(cwd: string, names: RefNames, commonDir?: string): 
   const add = (ref: string, oid: string | undefined, type: string | undefined) => {
     const key = names.parseTracking(ref);
     if (!key) problems.push({ ref, problem: 'is not a name this tool writes; ignored' });
-    else if (!oid || !isOid(oid) || (type !== undefined && type !== 'commit')) problems.push({ ref, problem: `points at a ${type ?? 'symbolic ref or nothing'}, not a commit; ignored` });
+    else if (!oid || !isOid(oid) || (type !== undefined && type !== 'commit'))
+      problems.push({ ref, problem: `points at a ${type ?? 'symbolic ref or nothing'}, not a commit; ignored` });
     else refs.push({ ref, key, oid, unchecked: type === undefined });
   };
   const files = commonDir ? readRefs(commonDir, names.trackingPrefix) : undefined;
@@ -118,7 +119,14 @@ export type BadTips = Map<string, string>;
 const TOO_FAR = 'has a history too long to be ours';
 
 /** Reads and validates the listed refs whose key `want` accepts. */
-export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) => boolean, artifactCap: number, cache: ChainCache = new Map(), bad: BadTips = new Map()): TrackingState {
+export function readTracking(
+  cwd: string,
+  listed: Listed[],
+  want: (key: RefKey) => boolean,
+  artifactCap: number,
+  cache: ChainCache = new Map(),
+  bad: BadTips = new Map(),
+): TrackingState {
   const state: TrackingState = { sprints: new Map(), phases: new Map(), problems: [] };
   const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
   for (const l of wanted) {
@@ -137,16 +145,28 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
   if (!refs.length) return state;
   const unchecked = refs.filter((l) => l.unchecked);
   if (unchecked.length) {
-    const types = objectInfo(cwd, unchecked.map((l) => l.oid));
+    const types = objectInfo(
+      cwd,
+      unchecked.map((l) => l.oid),
+    );
     const bad = new Set(unchecked.filter((l, i) => types[i]?.type !== 'commit'));
-    unchecked.forEach((l, i) => bad.has(l) && state.problems.push({ ref: l.ref, problem: `points at a ${types[i]?.type ?? 'missing object'}, not a commit; ignored` }));
+    unchecked.forEach(
+      (l, i) =>
+        bad.has(l) &&
+        state.problems.push({ ref: l.ref, problem: `points at a ${types[i]?.type ?? 'missing object'}, not a commit; ignored` }),
+    );
     refs = refs.filter((l) => !bad.has(l));
     if (!refs.length) return state;
   }
   const heads = refs.filter((r) => r.key.kind === 'head');
   const others = refs.filter((r) => r.key.kind !== 'head');
   const parents = commitParents(cwd, [...new Set(others.map((r) => r.oid))], MAX_CHAIN * Math.max(1, others.length));
-  for (const [c, ps] of commitParents(cwd, heads.map((r) => r.oid), HEAD_WINDOW)) parents.set(c, ps);
+  for (const [c, ps] of commitParents(
+    cwd,
+    heads.map((r) => r.oid),
+    HEAD_WINDOW,
+  ))
+    parents.set(c, ps);
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
   // Refs sharing a history share its walk: each commit's chain is computed once (chainOf).
   const chains = new Map<Listed, string[]>();
@@ -182,7 +202,13 @@ export function readTracking(cwd: string, listed: Listed[], want: (key: RefKey) 
     try {
       const kind = l.key.kind;
       if (kind === 'head') {
-        store(state, l, headEntries(commits, parents, (c) => memoEntry(kind, c, artifactCap, () => entryOf(l, c, undefined, (k) => at(c, k), bytes, artifactCap))));
+        store(
+          state,
+          l,
+          headEntries(commits, parents, (c) =>
+            memoEntry(kind, c, artifactCap, () => entryOf(l, c, undefined, (k) => at(c, k), bytes, artifactCap)),
+          ),
+        );
         cache.set(l.oid, state.head!.entries);
         continue;
       }
@@ -222,7 +248,7 @@ type Walked = { all: string[]; len: number } | Bad;
 function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>, fresh: string[]): string[] | Bad {
   const path: string[] = [];
   let base: string[] = [];
-  for (let c: string | undefined = tip; c; ) {
+  for (let c: string | undefined = tip; c;) {
     const known = walked.get(c);
     if (known instanceof Bad) return remember(path, known, walked);
     if (known) {
@@ -251,7 +277,7 @@ const tooLong = new Bad(`has more than ${MAX_CHAIN} entries`);
 /** The head's newest HEAD_WINDOW commits, oldest first: only the newest entries decide the active sprint. */
 function headWindow(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>, fresh: string[]): string[] | Bad {
   const commits: string[] = [];
-  for (let c: string | undefined = tip; c && commits.length < HEAD_WINDOW; ) {
+  for (let c: string | undefined = tip; c && commits.length < HEAD_WINDOW;) {
     const ps = parents.get(c);
     if (!ps) return new Bad(TOO_FAR);
     if (ps.length > 1) return new Bad(`has a merge commit ${c.slice(0, 12)}`);
@@ -266,7 +292,11 @@ function headWindow(tip: string, parents: Map<string, string[]>, walked: Map<str
  * A head's numbers run on from its first entry: a root numbered 1 + k × HEAD_WINDOW, or where the
  * window was cut (a head written before roots were cut). Every other chain starts at 1.
  */
-function headEntries(commits: string[], parents: Map<string, string[]>, entryAt: (c: string) => ChainEntry<unknown>): ChainEntry<unknown>[] {
+function headEntries(
+  commits: string[],
+  parents: Map<string, string[]>,
+  entryAt: (c: string) => ChainEntry<unknown>,
+): ChainEntry<unknown>[] {
   const cut = (parents.get(commits[0]!)?.length ?? 0) > 0;
   const entries = commits.map(entryAt);
   const first = (entries[0]!.record as { seq: number }).seq;
@@ -274,7 +304,8 @@ function headEntries(commits: string[], parents: Map<string, string[]>, entryAt:
     const seq = (e.record as { seq: number }).seq;
     if (seq !== first + i) throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${seq} at depth ${first + i}`);
   });
-  if (cut ? first <= 1 : !isHeadRoot(first)) throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
+  if (cut ? first <= 1 : !isHeadRoot(first))
+    throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
   return entries;
 }
 
@@ -311,10 +342,23 @@ function memoEntry(kind: RefKey['kind'], commit: string, artifactCap: number, ma
 function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
   if (l.key.kind === 'head') state.head = { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<HeadRecord>[] };
   else if (l.key.kind === 'sprint') state.sprints.set(l.key.sprint, entries[0]!.record as SprintFile);
-  else state.phases.set(`${l.key.sprint}/${l.key.phase}`, { key: l.key, ref: l.ref, tip: l.oid, entries: entries as ChainEntry<PhaseRecord>[] });
+  else
+    state.phases.set(`${l.key.sprint}/${l.key.phase}`, {
+      key: l.key,
+      ref: l.ref,
+      tip: l.oid,
+      entries: entries as ChainEntry<PhaseRecord>[],
+    });
 }
 
-function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: number) => ReturnType<typeof objectInfo>[number], bytes: Map<string, Buffer>, artifactCap: number): ChainEntry<unknown> {
+function entryOf(
+  l: Listed,
+  commit: string,
+  seq: number | undefined,
+  info: (i: number) => ReturnType<typeof objectInfo>[number],
+  bytes: Map<string, Buffer>,
+  artifactCap: number,
+): ChainEntry<unknown> {
   const where = `commit ${commit.slice(0, 12)}`;
   const files = FILES[l.key.kind];
   const tree = info(0);
@@ -322,7 +366,8 @@ function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: n
   const entries = parseTree(bytes.get(tree.oid)!, commit.length);
   if (!entries) throw new Bad(`${where}: unreadable tree`);
   for (const e of entries) {
-    if (e.name !== files.main && e.name !== files.optional) throw new Bad(`${where}: unexpected tree entry ${JSON.stringify(e.name.slice(0, 60))}`);
+    if (e.name !== files.main && e.name !== files.optional)
+      throw new Bad(`${where}: unexpected tree entry ${JSON.stringify(e.name.slice(0, 60))}`);
     if (e.mode !== '100644') throw new Bad(`${where}: ${e.name} is not a regular file (mode ${e.mode.slice(0, 8)})`);
   }
   const main = info(l.key.kind === 'sprint' ? 2 : 1);
@@ -350,7 +395,8 @@ function entryOf(l: Listed, commit: string, seq: number | undefined, info: (i: n
   const record = value as PhaseRecord;
   if (l.key.kind === 'phase' && record.kind === 'done' && record.artifact) {
     if (!art || art.type !== 'blob') throw new Bad(`${where}: done record without its artifact.json`);
-    if (art.size > artifactCap || art.size !== record.artifact.bytes) throw new Bad(`${where}: artifact.json is ${art.size} bytes, expected ${record.artifact.bytes} (cap ${artifactCap})`);
+    if (art.size > artifactCap || art.size !== record.artifact.bytes)
+      throw new Bad(`${where}: artifact.json is ${art.size} bytes, expected ${record.artifact.bytes} (cap ${artifactCap})`);
     return { commit, record, artifact: { oid: art.oid, size: art.size } };
   }
   return { commit, record };

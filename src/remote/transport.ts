@@ -34,18 +34,37 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 function timeoutMs(remote: string, { timeoutMs: limit = DEFAULT_TIMEOUT_MS, deadline }: NetLimits): number {
   if (deadline === undefined) return limit;
   const left = Math.floor(deadline - Date.now());
-  if (left <= 0) throw unreachable('E_REMOTE_UNREACHABLE', `ran out of time for the coordination remote "${remote}": work locally with --offline and run 'git conductor sync' later`, { remote });
+  if (left <= 0)
+    throw unreachable(
+      'E_REMOTE_UNREACHABLE',
+      `ran out of time for the coordination remote "${remote}": work locally with --offline and run 'git conductor sync' later`,
+      { remote },
+    );
   return Math.min(limit, left);
 }
 
 // git's closing boilerplate ("Please make sure you have the correct access rights / and the repository exists.") says nothing: the line before it does.
-const BOILERPLATE = /^(hint|To |Done)|^fatal: Could not read from remote repository|^Please make sure you have the correct access rights|^and the repository exists/;
+const BOILERPLATE =
+  /^(hint|To |Done)|^fatal: Could not read from remote repository|^Please make sure you have the correct access rights|^and the repository exists/;
 /** The last telling line git printed, without control characters (it may quote the remote's words). */
 export const gitSays = (r: GitResult) =>
-  (r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !BOILERPLATE.test(l)).pop()?.replace(/^fatal: /, '') ?? `git exited with code ${r.code}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300);
+  (
+    r.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !BOILERPLATE.test(l))
+      .pop()
+      ?.replace(/^fatal: /, '') ?? `git exited with code ${r.code}`
+  )
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+    .slice(0, 300);
 
 const cannotReach = (remote: string, r: GitResult) =>
-  unreachable('E_REMOTE_UNREACHABLE', `cannot reach the coordination remote "${remote}" (${gitSays(r)}): check the network, or work locally with --offline and run 'git conductor sync' later`, { remote });
+  unreachable(
+    'E_REMOTE_UNREACHABLE',
+    `cannot reach the coordination remote "${remote}" (${gitSays(r)}): check the network, or work locally with --offline and run 'git conductor sync' later`,
+    { remote },
+  );
 
 /** Lock contention on our own tracking refs is not a network failure: retry it. */
 const isLockRace = (r: GitResult) => /cannot lock ref|Unable to create '.*\.lock'|is at [0-9a-f]+ but expected/.test(r.stderr);
@@ -56,7 +75,19 @@ const isLockRace = (r: GitResult) => /cannot lock ref|Unable to create '.*\.lock
  * when unreachable.
  */
 export function fetchRefspecs(cwd: string, names: RefNames, refspecs: string[], prune: boolean, limits: NetLimits = {}): void {
-  const args = ['-c', 'fetch.writeCommitGraph=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-recurse-submodules', ...(prune ? ['--prune'] : []), names.remote, ...refspecs];
+  const args = [
+    '-c',
+    'fetch.writeCommitGraph=false',
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--no-write-fetch-head',
+    '--no-auto-maintenance',
+    '--no-recurse-submodules',
+    ...(prune ? ['--prune'] : []),
+    names.remote,
+    ...refspecs,
+  ];
   for (let i = 0; ; i++) {
     const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(names.remote, limits) });
     if (r.code === 0) return;
@@ -84,14 +115,25 @@ export interface PushOutcome {
  * when git reports no outcome at all (the remote was not reached, or the
  * connection died: then the caller asks the remote what it holds).
  */
-export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic = false, limits: NetLimits = {}): Map<string, PushOutcome> | GitResult {
+export function pushLeases(
+  cwd: string,
+  remote: string,
+  leases: Lease[],
+  atomic = false,
+  limits: NetLimits = {},
+): Map<string, PushOutcome> | GitResult {
   const args = ['-c', 'push.recurseSubmodules=no', 'push', '--porcelain', '--no-verify', ...(atomic ? ['--atomic'] : []), remote];
   for (const l of leases) args.push(`--force-with-lease=${l.ref}:${l.expect ?? ''}`);
   for (const l of leases) args.push(`${l.next ?? ''}:${l.ref}`);
   const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(remote, limits) });
   const out = new Map<string, PushOutcome>();
   // What the server said about a refusal ("remote: ..."): why it refused, e.g. read-only or full.
-  const says = r.stderr.split('\n').filter((l) => l.startsWith('remote:')).map((l) => l.slice(7).trim()).filter(Boolean).join('; ');
+  const says = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('remote:'))
+    .map((l) => l.slice(7).trim())
+    .filter(Boolean)
+    .join('; ');
   for (const line of r.stdout.split('\n')) {
     const [flag, refs, summary = ''] = line.split('\t');
     if (flag === undefined || refs === undefined || flag.length !== 1) continue;
@@ -99,7 +141,11 @@ export function pushLeases(cwd: string, remote: string, leases: Lease[], atomic 
     if (!leases.some((l) => l.ref === ref)) continue;
     const detail = summary.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
     if (flag !== '!') out.set(ref, { status: 'ok', detail });
-    else if (/^\[remote (rejected|failure)\]/.test(summary) && !/atomic/.test(summary)) out.set(ref, { status: 'refused', detail: says ? `${detail}: ${says.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200)}` : detail });
+    else if (/^\[remote (rejected|failure)\]/.test(summary) && !/atomic/.test(summary))
+      out.set(ref, {
+        status: 'refused',
+        detail: says ? `${detail}: ${says.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200)}` : detail,
+      });
     else out.set(ref, { status: 'stale', detail });
   }
   return out.size ? out : r;
@@ -126,21 +172,39 @@ export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = 
   const res = pushLeases(cwd, names.remote, leases, atomic, limits);
   if (!(res instanceof Map)) {
     // No per-ref outcome: the connection failed, perhaps after the remote applied the push. Ask it what it holds now.
-    const actual = askAgain(cwd, names.remote, leases.map((l) => l.ref), limits);
+    const actual = askAgain(
+      cwd,
+      names.remote,
+      leases.map((l) => l.ref),
+      limits,
+    );
     const says = gitSays(res);
     if (!actual) {
       if (neverConnected(res)) throw cannotReach(names.remote, res);
-      throw unreachable('E_OUTCOME_UNKNOWN', `the connection to the coordination remote "${names.remote}" died during the push (${says}) and the remote has not answered since: it may hold your change or not. Your local entry is kept; run 'git conductor sync' once the remote answers to settle it (it stands if the remote has it)`, { remote: names.remote });
+      throw unreachable(
+        'E_OUTCOME_UNKNOWN',
+        `the connection to the coordination remote "${names.remote}" died during the push (${says}) and the remote has not answered since: it may hold your change or not. Your local entry is kept; run 'git conductor sync' once the remote answers to settle it (it stands if the remote has it)`,
+        { remote: names.remote },
+      );
     }
     if (leases.every((l) => (actual.get(l.ref) ?? null) === l.next)) return 'won';
     if (leases.some((l) => actual.get(l.ref) !== l.expect)) return 'lost';
-    throw unreachable('E_REMOTE_UNREACHABLE', `could not push to the coordination remote "${names.remote}" (${says}); the remote does not have it, nothing was changed locally; check the remote and retry`, { remote: names.remote });
+    throw unreachable(
+      'E_REMOTE_UNREACHABLE',
+      `could not push to the coordination remote "${names.remote}" (${says}); the remote does not have it, nothing was changed locally; check the remote and retry`,
+      { remote: names.remote },
+    );
   }
   if (leases.every((l) => res.get(l.ref)?.status === 'ok')) return 'won';
   if (![...res.values()].some((o) => o.status === 'refused')) return 'lost';
   // "[remote rejected]" is also how a server reports losing its ref lock to a
   // concurrent pusher: only the remote's actual values tell a lost race from a refusal.
-  const actual = lsRemote(cwd, names.remote, leases.map((l) => l.ref), limits);
+  const actual = lsRemote(
+    cwd,
+    names.remote,
+    leases.map((l) => l.ref),
+    limits,
+  );
   const refused = [...res.values()].find((o) => o.status === 'refused')!;
   if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
   throw refusedError(names, refused.detail);
@@ -154,15 +218,27 @@ export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = 
 export function refusalKind(detail: string): 'storage' | 'refs' {
   // "not permitted to create refs/..." is about ref names, however it is worded; so is anything naming a ref.
   if (/\brefs?\b|refs\/|refname|namespace/i.test(detail.replace(/^\[remote (rejected|failure)\]/, ''))) return 'refs';
-  return /read[- ]?only|permission|denied|not permitted|no space|disk|quota|full|unpack|unable to (create|write)|insufficient|cannot write|failed to write/i.test(detail) ? 'storage' : 'refs';
+  return /read[- ]?only|permission|denied|not permitted|no space|disk|quota|full|unpack|unable to (create|write)|insufficient|cannot write|failed to write/i.test(
+    detail,
+  )
+    ? 'storage'
+    : 'refs';
 }
 
 /** The E_REMOTE_REFUSED error for a refusal, saying what to do about its kind. */
 export function refusedError(names: RefNames, detail: string) {
   if (refusalKind(detail) === 'storage') {
-    return unreachable('E_REMOTE_REFUSED', `the remote "${names.remote}" refused the push (${detail}): it looks read-only or full, which is not about our ref names. Check that you may push there and that the server has space, then retry; meanwhile work locally with --offline and run 'git conductor sync' later`, { remote: names.remote, kind: 'storage' });
+    return unreachable(
+      'E_REMOTE_REFUSED',
+      `the remote "${names.remote}" refused the push (${detail}): it looks read-only or full, which is not about our ref names. Check that you may push there and that the server has space, then retry; meanwhile work locally with --offline and run 'git conductor sync' later`,
+      { remote: names.remote, kind: 'storage' },
+    );
   }
-  return unreachable('E_REMOTE_REFUSED', `the remote "${names.remote}" refused our refs under ${names.namespace} (${detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`, { remote: names.remote, kind: 'refs' });
+  return unreachable(
+    'E_REMOTE_REFUSED',
+    `the remote "${names.remote}" refused our refs under ${names.namespace} (${detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`,
+    { remote: names.remote, kind: 'refs' },
+  );
 }
 
 export { cannotReach };
@@ -181,7 +257,9 @@ function askAgain(cwd: string, remote: string, refs: string[], limits: NetLimits
 
 /** git could not even connect (nothing was sent, so nothing can have been applied). */
 const neverConnected = (r: GitResult) =>
-  /unable to connect|Connection refused|Could not resolve host|unable to look up|No route to host|does not appear to be a git repository|Name or service not known|Network is unreachable|ran out of time/i.test(r.stderr);
+  /unable to connect|Connection refused|Could not resolve host|unable to look up|No route to host|does not appear to be a git repository|Name or service not known|Network is unreachable|ran out of time/i.test(
+    r.stderr,
+  );
 
 /**
  * What the link needs from the network, and nothing more: the seam that lets

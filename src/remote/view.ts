@@ -13,7 +13,18 @@ import type { HeadRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { addCached, badTipsOf, readCacheFile, saveCache, type CacheFile } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
-import { chainKey, listTracking, readTracking, type BadTips, type Chain, type ChainCache, type ChainEntry, type Listed, type Problem, type TrackingState } from './tracking.js';
+import {
+  chainKey,
+  listTracking,
+  readTracking,
+  type BadTips,
+  type Chain,
+  type ChainCache,
+  type ChainEntry,
+  type Listed,
+  type Problem,
+  type TrackingState,
+} from './tracking.js';
 
 /** Same cap as `complete --artifact` (one home: core/artifacts.ts). */
 export { ARTIFACT_CAP };
@@ -162,4 +173,3 @@ export class RemoteView {
     return state;
   }
 }
-

@@ -29,7 +29,8 @@ export function listNamespace(cwd: string, ...prefixes: string[]): RefMap {
   return out;
 }
 
-export const keyOf = (prefix: string, ref: string): RefKey | undefined => (ref.startsWith(`${prefix}/`) ? parseSuffix(ref.slice(prefix.length + 1)) : undefined);
+export const keyOf = (prefix: string, ref: string): RefKey | undefined =>
+  ref.startsWith(`${prefix}/`) ? parseSuffix(ref.slice(prefix.length + 1)) : undefined;
 
 /** Listed entries, as readTracking takes them, for the refs of `refs` whose key `want` accepts. */
 export function listed(prefix: string, refs: RefMap, want: (k: RefKey) => boolean): Listed[] {
@@ -56,11 +57,23 @@ export interface HeldSprint {
 
 /** Reads the head, then the sprint it names and that sprint's phase refs. */
 export function heldSprint(cwd: string, prefix: string, refs: RefMap): HeldSprint {
-  const headState = readTracking(cwd, listed(prefix, refs, (k) => k.kind === 'head'), () => true, ARTIFACT_CAP);
+  const headState = readTracking(
+    cwd,
+    listed(prefix, refs, (k) => k.kind === 'head'),
+    () => true,
+    ARTIFACT_CAP,
+  );
   const head = headState.head;
   const headInvalid = !head && refs.has(`${prefix}/head`);
   const id = head?.entries.at(-1)?.record.sprint_id;
-  const rest: TrackingState = id ? readTracking(cwd, listed(prefix, refs, (k) => k.kind !== 'head' && k.sprint === id), () => true, ARTIFACT_CAP) : { sprints: new Map(), phases: new Map(), problems: [] };
+  const rest: TrackingState = id
+    ? readTracking(
+        cwd,
+        listed(prefix, refs, (k) => k.kind !== 'head' && k.sprint === id),
+        () => true,
+        ARTIFACT_CAP,
+      )
+    : { sprints: new Map(), phases: new Map(), problems: [] };
   const problems = [...headState.problems, ...rest.problems];
   const sprint = id ? rest.sprints.get(id) : undefined;
   if (id && !sprint) problems.push({ ref: `${prefix}/sprints/${id}/sprint`, problem: 'is missing or invalid, but the head names it' });

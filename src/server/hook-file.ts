@@ -13,7 +13,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHAINED_SUFFIX, installChained, pathExists as exists, readHookText as readText, uninstallChained, type ChainedResult } from '../hooks/chained-file.js';
+import {
+  CHAINED_SUFFIX,
+  installChained,
+  pathExists as exists,
+  readHookText as readText,
+  uninstallChained,
+  type ChainedResult,
+} from '../hooks/chained-file.js';
 
 export const HOOK = 'pre-receive';
 const START = '# >>> git-conductor pre-receive\n';
@@ -89,12 +96,16 @@ export function uninstallStub(hooksDir: string): HookFileResult {
 
 export type HookState = 'installed' | 'outdated' | 'missing' | 'foreign';
 
-export function stubState(hooksDir: string, cli: CliLocation): { file: string; state: HookState; chained?: string; cli?: CliLocation; cli_found: boolean } {
+export function stubState(
+  hooksDir: string,
+  cli: CliLocation,
+): { file: string; state: HookState; chained?: string; cli?: CliLocation; cli_found: boolean } {
   const file = join(hooksDir, HOOK);
   const current = readText(file);
   const chained = exists(file + CHAINED_SUFFIX) ? file + CHAINED_SUFFIX : undefined;
   const named = stubCli(current);
   const cli_found = !!named && existsSync(named.node) && existsSync(named.script);
-  const state: HookState = current === undefined ? 'missing' : !isOurs(current) ? 'foreign' : current === stubText(cli) ? 'installed' : 'outdated';
+  const state: HookState =
+    current === undefined ? 'missing' : !isOurs(current) ? 'foreign' : current === stubText(cli) ? 'installed' : 'outdated';
   return { file, state, chained, cli: named, cli_found };
 }

@@ -25,7 +25,11 @@ export function protectedPatterns(cwd: string, configFile: string): { patterns: 
   const where = branch ? `${branch}:${configFile}` : undefined;
   const info = where ? objectInfo(cwd, [where])[0] : undefined;
   if (info && info.type === 'blob') {
-    if (info.size > MAX_CONFIG_BYTES) throw invalid('E_BAD_CONFIG', `${where} is ${info.size} bytes, over the ${MAX_CONFIG_BYTES}-byte cap: the server cannot read its protected_refs`);
+    if (info.size > MAX_CONFIG_BYTES)
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${where} is ${info.size} bytes, over the ${MAX_CONFIG_BYTES}-byte cap: the server cannot read its protected_refs`,
+      );
     let raw: unknown;
     try {
       raw = JSON.parse(objectBytes(cwd, [info.oid]).get(info.oid)?.toString('utf8') ?? '');

@@ -44,11 +44,15 @@ const MAX_CHAIN = 5000;
 /** `<old> <new> <ref>` lines, as git hands them to pre-receive. */
 export function parseReceiveLines(text: string): RefUpdate[] {
   const lines = text.split('\n').filter((l) => l.trim());
-  if (lines.length > MAX_LINES) throw invalid('E_BAD_PUSH_INPUT', `a push of ${lines.length} refs is more than this hook checks (${MAX_LINES}): push in parts`);
+  if (lines.length > MAX_LINES)
+    throw invalid('E_BAD_PUSH_INPUT', `a push of ${lines.length} refs is more than this hook checks (${MAX_LINES}): push in parts`);
   return lines.map((line) => {
     const f = line.trim().split(' ');
     if (f.length !== 3 || !OID.test(f[0]!) || !OID.test(f[1]!) || !f[2]!.startsWith('refs/')) {
-      throw invalid('E_BAD_PUSH_INPUT', `unexpected pre-receive input line ${JSON.stringify(line.slice(0, 200))}: expected "<old oid> <new oid> <ref>"`);
+      throw invalid(
+        'E_BAD_PUSH_INPUT',
+        `unexpected pre-receive input line ${JSON.stringify(line.slice(0, 200))}: expected "<old oid> <new oid> <ref>"`,
+      );
     }
     return { old: f[0]!, new: f[1]!, ref: f[2]! };
   });
@@ -66,7 +70,11 @@ export function applied(before: RefMap, updates: RefUpdate[], prefix: string): R
 }
 
 const refused = (ref: string, why: string) =>
-  invalid('E_REF_REFUSED', `push to ${ref} refused: ${why}. Conductor refs only grow by the appends 'git conductor' makes; let the tool write them (git conductor sync)`, { ref });
+  invalid(
+    'E_REF_REFUSED',
+    `push to ${ref} refused: ${why}. Conductor refs only grow by the appends 'git conductor' makes; let the tool write them (git conductor sync)`,
+    { ref },
+  );
 
 const PROBE = /^probe-[0-9a-f]{8,32}$/;
 
@@ -86,18 +94,28 @@ export function checkConductorUpdates(cwd: string, prefix: string, before: RefMa
     const active = activeSprints(cwd, prefix, before, after);
     for (const { u, key } of deletions) {
       if (key.kind === 'head') throw refused(u.ref, 'the head says which sprint is active and is never deleted');
-      if (active.has(key.sprint)) throw refused(u.ref, `deletes a ref of the active sprint ${key.sprint} (only archived sprints' refs may be deleted)`);
+      if (active.has(key.sprint))
+        throw refused(u.ref, `deletes a ref of the active sprint ${key.sprint} (only archived sprints' refs may be deleted)`);
     }
   }
   const writes = keyed.filter(({ u }) => !isZero(u.new));
-  if (writes.length > MAX_CONDUCTOR_UPDATES) throw invalid('E_BAD_PUSH_INPUT', `a push moving ${writes.length} conductor refs is more than this hook checks (${MAX_CONDUCTOR_UPDATES}): push in parts`);
+  if (writes.length > MAX_CONDUCTOR_UPDATES)
+    throw invalid(
+      'E_BAD_PUSH_INPUT',
+      `a push moving ${writes.length} conductor refs is more than this hook checks (${MAX_CONDUCTOR_UPDATES}): push in parts`,
+    );
   if (!writes.length) return;
   // One read for the written chains and the sprints they belong to: the sprint refs as they will be after
   // this push (a head entry may also name an older sprint: those are read below, only then).
   const written = new Set(writes.map(({ u }) => u.ref));
   const sprintIds = new Set(writes.flatMap(({ key }) => (key.kind === 'head' ? [] : [key.sprint])));
   const sprintRefs = listed(prefix, after, (k) => k.kind === 'sprint' && sprintIds.has(k.sprint)).filter((l) => !written.has(l.ref));
-  const state = readTracking(cwd, [...writes.map(({ u, key }) => ({ ref: u.ref, key, oid: u.new, unchecked: true })), ...sprintRefs], () => true, ARTIFACT_CAP);
+  const state = readTracking(
+    cwd,
+    [...writes.map(({ u, key }) => ({ ref: u.ref, key, oid: u.new, unchecked: true })), ...sprintRefs],
+    () => true,
+    ARTIFACT_CAP,
+  );
   const sprints = state.sprints;
   // Only the head's new entries need their sprints (a fork is refused below, whatever it names).
   const head = writes.find(({ key }) => key.kind === 'head')?.u;
@@ -106,7 +124,12 @@ export function checkConductorUpdates(cwd: string, prefix: string, before: RefMa
   const headAdded = !head ? [] : isZero(head.old) ? entries : at >= 0 ? entries.slice(at + 1) : [];
   const named = [...new Set(headAdded.map((e) => e.record.sprint_id))].filter((id) => !sprints.has(id));
   if (named.length) {
-    const more = readTracking(cwd, listed(prefix, after, (k) => k.kind === 'sprint' && named.includes(k.sprint)), () => true, ARTIFACT_CAP).sprints;
+    const more = readTracking(
+      cwd,
+      listed(prefix, after, (k) => k.kind === 'sprint' && named.includes(k.sprint)),
+      () => true,
+      ARTIFACT_CAP,
+    ).sprints;
     for (const [id, sprint] of more) sprints.set(id, sprint);
   }
   for (const { u, key } of writes) {
@@ -126,7 +149,8 @@ export function checkConductorUpdates(cwd: string, prefix: string, before: RefMa
     const added = entries.slice(from);
     if (key.kind === 'head') {
       for (const e of added as ChainEntry<HeadRecord>[]) {
-        if (!sprints.has(e.record.sprint_id)) throw refused(u.ref, `its entry ${e.commit.slice(0, 12)} names sprint ${e.record.sprint_id}, which has no valid sprint ref`);
+        if (!sprints.has(e.record.sprint_id))
+          throw refused(u.ref, `its entry ${e.commit.slice(0, 12)} names sprint ${e.record.sprint_id}, which has no valid sprint ref`);
       }
       continue;
     }
@@ -168,7 +192,13 @@ function activeSprints(cwd: string, prefix: string, before: RefMap, after: RefMa
   const cache: ChainCache = new Map();
   const out = new Set<string>();
   for (const refs of [before, after]) {
-    const id = readTracking(cwd, listed(prefix, refs, (k) => k.kind === 'head'), () => true, ARTIFACT_CAP, cache).head?.entries.at(-1)?.record.sprint_id;
+    const id = readTracking(
+      cwd,
+      listed(prefix, refs, (k) => k.kind === 'head'),
+      () => true,
+      ARTIFACT_CAP,
+      cache,
+    ).head?.entries.at(-1)?.record.sprint_id;
     if (id) out.add(id);
   }
   return out;
@@ -187,20 +217,41 @@ export interface GateOutcome {
  * CONDUCTOR_SHIP_BYPASS=1 in the hook's own environment (a push made on the
  * server itself: ssh and HTTP clients cannot set it).
  */
-export function checkShipGate(cwd: string, namespace: () => string, after: () => RefMap, updates: RefUpdate[], isProtected: (ref: string) => boolean, now: number, bypass: boolean): GateOutcome {
+export function checkShipGate(
+  cwd: string,
+  namespace: () => string,
+  after: () => RefMap,
+  updates: RefUpdate[],
+  isProtected: (ref: string) => boolean,
+  now: number,
+  bypass: boolean,
+): GateOutcome {
   // Conductor refs are never gated (the fallback namespace only when it is the one in use: asked last, it lists refs).
-  const refs = updates.filter((u) => !isZero(u.new) && !isConductorRef(u.ref) && isProtected(u.ref) && !u.ref.startsWith(`${namespace()}/`)).map((u) => u.ref);
+  const refs = updates
+    .filter((u) => !isZero(u.new) && !isConductorRef(u.ref) && isProtected(u.ref) && !u.ref.startsWith(`${namespace()}/`))
+    .map((u) => u.ref);
   if (!refs.length) return { protected_refs: [] };
   const prefix = namespace();
   const held = heldSprint(cwd, prefix, after());
   if (!held.head && !held.headInvalid) return { protected_refs: refs }; // no sprint was ever started here
   if (!held.sprint) {
-    const why = held.problems.map((p) => `${p.ref} ${p.problem}`).join('; ').slice(0, 500);
+    const why = held.problems
+      .map((p) => `${p.ref} ${p.problem}`)
+      .join('; ')
+      .slice(0, 500);
     if (bypass) return { protected_refs: refs, bypassed: why };
-    throw blocked('E_SHIP_GATE', `push of ${refs.join(', ')} refused: this server cannot tell which sprint is active (${why}), so it cannot tell whether it is ready to ship. Repair the conductor refs (git conductor status on a clone names the repair)`, { refs });
+    throw blocked(
+      'E_SHIP_GATE',
+      `push of ${refs.join(', ')} refused: this server cannot tell which sprint is active (${why}), so it cannot tell whether it is ready to ship. Repair the conductor refs (git conductor status on a clone names the repair)`,
+      { refs },
+    );
   }
   const b = shipBlockers(held.sprint, held.tops, now);
   if (!b) return { protected_refs: refs, sprint_id: held.sprint.id };
   if (bypass) return { protected_refs: refs, sprint_id: held.sprint.id, bypassed: notReadyMessage(refs, b) };
-  throw blocked('E_SHIP_GATE', `${notReadyMessage(refs, b)}. This server enforces the gate whatever the client skipped (--no-verify, CONDUCTOR_HOOKS=0); an admin can push on the server with CONDUCTOR_SHIP_BYPASS=1`, blockersData(refs, b));
+  throw blocked(
+    'E_SHIP_GATE',
+    `${notReadyMessage(refs, b)}. This server enforces the gate whatever the client skipped (--no-verify, CONDUCTOR_HOOKS=0); an admin can push on the server with CONDUCTOR_SHIP_BYPASS=1`,
+    blockersData(refs, b),
+  );
 }

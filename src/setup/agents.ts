@@ -42,14 +42,16 @@ const mcpServersEdit = (path: string): Edit => ({
 const agentsBlock = (path: string, more = ''): Edit => ({
   kind: 'block',
   path,
-  body: more + [
-    '## Sprint coordination (git-conductor)',
-    '',
-    'Several agents share this repository through `git conductor`. Before working on a phase, run',
-    '`git conductor prime` (who you are, what you hold, what to do next); take work with',
-    '`git conductor next --claim --json`, finish it with `git conductor complete <phase> --artifact .conductor/<phase>.json --json`,',
-    'and never work on a phase you do not hold. The full rules are in the git-conductor skill.',
-  ].join('\n'),
+  body:
+    more +
+    [
+      '## Sprint coordination (git-conductor)',
+      '',
+      'Several agents share this repository through `git conductor`. Before working on a phase, run',
+      '`git conductor prime` (who you are, what you hold, what to do next); take work with',
+      '`git conductor next --claim --json`, finish it with `git conductor complete <phase> --artifact .conductor/<phase>.json --json`,',
+      'and never work on a phase you do not hold. The full rules are in the git-conductor skill.',
+    ].join('\n'),
 });
 
 const skillBody = (skill: string) => skill.replace(/^---\n[\s\S]*?\n---\n/, '');
@@ -67,15 +69,31 @@ export function editsFor(s: SpecInput): Edit[] {
     case 'claude':
       return [
         { kind: 'file', path: '.claude/skills/git-conductor/SKILL.md', content: s.skill },
-        hookEdit('.claude/settings.json', 'claude', [['SessionStart', 'session-start', startMatch], ['Stop', 'stop', undefined]]),
+        hookEdit('.claude/settings.json', 'claude', [
+          ['SessionStart', 'session-start', startMatch],
+          ['Stop', 'stop', undefined],
+        ]),
         ...(s.mcp ? [mcpServersEdit(s.user ? '.claude.json' : '.mcp.json')] : []),
       ];
     case 'codex':
       return [
         { kind: 'file', path: '.agents/skills/git-conductor/SKILL.md', content: s.skill },
-        hookEdit('.codex/hooks.json', 'codex', [['SessionStart', 'session-start', startMatch], ['Stop', 'stop', undefined]]),
+        hookEdit('.codex/hooks.json', 'codex', [
+          ['SessionStart', 'session-start', startMatch],
+          ['Stop', 'stop', undefined],
+        ]),
         ...(s.user ? [] : [agentsBlock('AGENTS.md')]),
-        ...(s.mcp ? [{ kind: 'toml' as const, path: '.codex/config.toml', table: `mcp_servers.${SERVER_NAME}`, key: ['mcp_servers', SERVER_NAME], body: `command = "git"\nargs = ["conductor", "mcp"]\n` }] : []),
+        ...(s.mcp
+          ? [
+              {
+                kind: 'toml' as const,
+                path: '.codex/config.toml',
+                table: `mcp_servers.${SERVER_NAME}`,
+                key: ['mcp_servers', SERVER_NAME],
+                body: `command = "git"\nargs = ["conductor", "mcp"]\n`,
+              },
+            ]
+          : []),
       ];
     case 'cursor':
       return [
@@ -91,21 +109,27 @@ export function editsFor(s: SpecInput): Edit[] {
       ];
     case 'opencode':
       return [
-        { kind: 'file', path: s.user ? '.config/opencode/skills/git-conductor/SKILL.md' : '.opencode/skills/git-conductor/SKILL.md', content: s.skill },
+        {
+          kind: 'file',
+          path: s.user ? '.config/opencode/skills/git-conductor/SKILL.md' : '.opencode/skills/git-conductor/SKILL.md',
+          content: s.skill,
+        },
         ...(s.user ? [] : [agentsBlock('AGENTS.md')]),
         ...(s.mcp
-          ? [{
-              kind: 'json' as const,
-              path: s.user ? '.config/opencode/opencode.json' : 'opencode.json',
-              merge: (o: JsonObject) => {
-                if (o.$schema === undefined) o.$schema = 'https://opencode.ai/config.json';
-                setKey(o, 'mcp', SERVER_NAME, { type: 'local', command: ['git', 'conductor', 'mcp'], enabled: true });
+          ? [
+              {
+                kind: 'json' as const,
+                path: s.user ? '.config/opencode/opencode.json' : 'opencode.json',
+                merge: (o: JsonObject) => {
+                  if (o.$schema === undefined) o.$schema = 'https://opencode.ai/config.json';
+                  setKey(o, 'mcp', SERVER_NAME, { type: 'local', command: ['git', 'conductor', 'mcp'], enabled: true });
+                },
+                unmerge: (o: JsonObject) => {
+                  deleteKey(o, 'mcp', SERVER_NAME);
+                  if (o.$schema === 'https://opencode.ai/config.json' && Object.keys(o).length === 1) delete o.$schema;
+                },
               },
-              unmerge: (o: JsonObject) => {
-                deleteKey(o, 'mcp', SERVER_NAME);
-                if (o.$schema === 'https://opencode.ai/config.json' && Object.keys(o).length === 1) delete o.$schema;
-              },
-            }]
+            ]
           : []),
       ];
     case 'gemini':

@@ -65,13 +65,17 @@ function jsonEdit(path: string, text: string | undefined, change: (o: JsonObject
   try {
     obj = text === undefined || text.trim() === '' ? {} : JSON.parse(text);
   } catch (err) {
-    throw invalid('E_BAD_CONFIG', `${path} is not valid JSON (${(err as Error).message}); fix it, then run setup again: nothing was changed`);
+    throw invalid(
+      'E_BAD_CONFIG',
+      `${path} is not valid JSON (${(err as Error).message}); fix it, then run setup again: nothing was changed`,
+    );
   }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw invalid('E_BAD_CONFIG', `${path} must hold a JSON object; fix it, then run setup again: nothing was changed`);
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    throw invalid('E_BAD_CONFIG', `${path} must hold a JSON object; fix it, then run setup again: nothing was changed`);
   const before = JSON.stringify(obj);
   change(obj);
   if (text !== undefined && JSON.stringify(obj) === before) return text;
-  const indent = text ? /\n([ \t]+)"/.exec(text)?.[1] ?? 2 : 2;
+  const indent = text ? (/\n([ \t]+)"/.exec(text)?.[1] ?? 2) : 2;
   return JSON.stringify(obj, null, indent) + '\n';
 }
 
@@ -99,7 +103,10 @@ async function tomlAdd(e: Extract<Edit, { kind: 'toml' }>, text: string): Promis
     try {
       v = parse(t);
     } catch (err) {
-      throw invalid('E_BAD_CONFIG', `${e.path} is not valid TOML (${(err as Error).message.split('\n')[0]}); fix it, then run setup again: nothing was changed`);
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${e.path} is not valid TOML (${(err as Error).message.split('\n')[0]}); fix it, then run setup again: nothing was changed`,
+      );
     }
     for (const k of e.key) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
     return v !== undefined;

@@ -34,7 +34,17 @@ export interface BoundedOptions {
 }
 
 const kindOf = (st: Stats) =>
-  st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a file';
+  st.isSymbolicLink()
+    ? 'a symbolic link'
+    : st.isDirectory()
+      ? 'a directory'
+      : st.isFIFO()
+        ? 'a FIFO'
+        : st.isSocket()
+          ? 'a socket'
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? 'a device'
+            : 'not a file';
 
 /** The file's bytes, or undefined when it does not exist. Throws BoundedReadError for anything else that is wrong. */
 export function readBounded(file: string, cap: number, opts: BoundedOptions = {}): Buffer | undefined {
@@ -47,7 +57,8 @@ export function readBounded(file: string, cap: number, opts: BoundedOptions = {}
     if (code === 'ELOOP') throw new BoundedReadError(file, 'is a loop of symbolic links');
     throw e;
   }
-  if (!st.isFile()) throw new BoundedReadError(file, `is ${kindOf(st)}, not a regular file${st.isSymbolicLink() ? ': replace it with the real file' : ''}`);
+  if (!st.isFile())
+    throw new BoundedReadError(file, `is ${kindOf(st)}, not a regular file${st.isSymbolicLink() ? ': replace it with the real file' : ''}`);
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0));
@@ -87,7 +98,8 @@ export function readBoundedText(file: string, cap: number, opts: BoundedOptions 
   return readBounded(file, cap, opts)?.toString('utf8');
 }
 
-const tooLarge = (file: string, size: number, cap: number) => new BoundedReadError(file, `is larger than the ${cap}-byte limit (${size}${size > cap + 1 ? '' : '+'} bytes)`);
+const tooLarge = (file: string, size: number, cap: number) =>
+  new BoundedReadError(file, `is larger than the ${cap}-byte limit (${size}${size > cap + 1 ? '' : '+'} bytes)`);
 
 /** The caps, one home: every reader names its cap from here (README "Limits on input sizes"). */
 export const READ_CAPS = {

@@ -20,7 +20,9 @@ export const CREATOR_FILE = 'creator.json';
 const Creator = lazy(() => z.strictObject({ host: z.string().check(z.maxLength(253)), pid: z.number().check(z.int(), z.minimum(1)) }));
 
 /** The payload file naming this process as the entry's creator. */
-export const creatorPayload = (host: string): Record<string, Uint8Array> => ({ [CREATOR_FILE]: Buffer.from(JSON.stringify({ host, pid: process.pid }) + '\n') });
+export const creatorPayload = (host: string): Record<string, Uint8Array> => ({
+  [CREATOR_FILE]: Buffer.from(JSON.stringify({ host, pid: process.pid }) + '\n'),
+});
 
 /** True only when the entry in `dir` was created on `host` by a process that no longer runs. */
 export function creatorGone(dir: string, host: string): boolean {

@@ -45,7 +45,6 @@ export function replaceFile(file: string, data: string | Uint8Array, opts: { dur
   }
 }
 
-
 /**
  * Test-only crash points: at the point `chosen` names (the CLI reads
  * CONDUCTOR_TEST_PAUSE), the process announces itself and hangs until killed;

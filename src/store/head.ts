@@ -29,7 +29,7 @@ export function headInfo(cwd: string, gitDir: string, commonDir: string): HeadIn
 }
 
 function fromFiles(gitDir: string, commonDir: string): HeadInfo {
-  const text = (readBoundedText(join(gitDir, 'HEAD'), READ_CAPS.looseRef) ?? '');
+  const text = readBoundedText(join(gitDir, 'HEAD'), READ_CAPS.looseRef) ?? '';
   const sym = REF.exec(text)?.[1];
   if (!sym) {
     const oid = text.trim();
@@ -59,5 +59,8 @@ function resolveRef(commonDir: string, ref: string): string | undefined {
 function fromGit(cwd: string): HeadInfo {
   const b = git(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, allowFail: true });
   const h = git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd, allowFail: true });
-  return { branch: b.code === 0 && b.stdout ? b.stdout : undefined, head: h.code === 0 && /^[0-9a-f]{40,64}$/.test(h.stdout) ? h.stdout : undefined };
+  return {
+    branch: b.code === 0 && b.stdout ? b.stdout : undefined,
+    head: h.code === 0 && /^[0-9a-f]{40,64}$/.test(h.stdout) ? h.stdout : undefined,
+  };
 }

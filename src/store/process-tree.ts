@@ -48,7 +48,14 @@ function readProc(pid: number | 'self'): Proc | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
     const f = stat.slice(close + 2).split(' ');
-    return { pid: Number(stat.slice(0, stat.indexOf(' '))), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(f[1]), sid: Number(f[3]), tty: Number(f[4]), start: f[19] ?? '' };
+    return {
+      pid: Number(stat.slice(0, stat.indexOf(' '))),
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      ppid: Number(f[1]),
+      sid: Number(f[3]),
+      tty: Number(f[4]),
+      start: f[19] ?? '',
+    };
   } catch {
     return undefined;
   }
@@ -64,8 +71,46 @@ function argv(pid: number): string[] {
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'busybox']);
 /** Helpers made per command: never the agent. */
-const HELPERS = new Set(['git', 'setsid', 'env', 'nice', 'nohup', 'timeout', 'stdbuf', 'xargs', 'time', 'sudo', 'su', 'doas', 'script', 'npm', 'npx', 'pnpm', 'yarn', 'git-conductor', 'flock', 'ionice', 'chrt', 'taskset', 'unshare', 'strace', 'ltrace']);
-const MANAGERS = new Set(['systemd', 'init', 'launchd', 'tini', 'dumb-init', 'docker-init', 'catatonit', 'containerd-shim', 'supervisord', 'runsv', 's6-supervise']);
+const HELPERS = new Set([
+  'git',
+  'setsid',
+  'env',
+  'nice',
+  'nohup',
+  'timeout',
+  'stdbuf',
+  'xargs',
+  'time',
+  'sudo',
+  'su',
+  'doas',
+  'script',
+  'npm',
+  'npx',
+  'pnpm',
+  'yarn',
+  'git-conductor',
+  'flock',
+  'ionice',
+  'chrt',
+  'taskset',
+  'unshare',
+  'strace',
+  'ltrace',
+]);
+const MANAGERS = new Set([
+  'systemd',
+  'init',
+  'launchd',
+  'tini',
+  'dumb-init',
+  'docker-init',
+  'catatonit',
+  'containerd-shim',
+  'supervisord',
+  'runsv',
+  's6-supervise',
+]);
 
 /** A shell that runs a command string or a script ends with it: it is not where the agent lives. */
 function isOneShotShell(p: Proc): boolean {
@@ -74,19 +119,22 @@ function isOneShotShell(p: Proc): boolean {
   const shell = (s: string | undefined) => !!s && SHELLS.has(s.replace(/^-/, '').replace(/^.*\//, ''));
   if (!shell(p.comm) && !shell(all[0])) return false;
   const args = all.slice(1);
-  return args.some((a) => a === '-c' || (a.startsWith('-') && !a.startsWith('--') && a.includes('c'))) || args.some((a) => !a.startsWith('-'));
+  return (
+    args.some((a) => a === '-c' || (a.startsWith('-') && !a.startsWith('--') && a.includes('c'))) || args.some((a) => !a.startsWith('-'))
+  );
 }
 
 const isHelper = (p: Proc) => HELPERS.has(p.comm) || /^npm /.test(p.comm) || isOneShotShell(p);
 
 let bootId: string | undefined;
-const boot = () => (bootId ??= (() => {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return 'noboot';
-  }
-})());
+const boot = () =>
+  (bootId ??= (() => {
+    try {
+      return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      return 'noboot';
+    }
+  })());
 
 const nameOf = (p: Proc) => `${boot()}:${p.pid}:${p.start}`;
 
@@ -105,7 +153,12 @@ export function findAnchor(env: Record<string, string | undefined>): Anchor {
     // Orphans are adopted by pid 1 (or a service manager): every orphan on the machine would share it, so it
     // never anchors, even when it is a harness running as a container's first process (that one binds an id).
     if (parent.pid === 1 || MANAGERS.has(parent.comm)) {
-      return { key: `orphan:${nameOf(p)}`, kind: 'harness', stable: false, what: `no long-lived parent (${parent.comm}, pid ${parent.pid}, adopted this command)` };
+      return {
+        key: `orphan:${nameOf(p)}`,
+        kind: 'harness',
+        stable: false,
+        what: `no long-lived parent (${parent.comm}, pid ${parent.pid}, adopted this command)`,
+      };
     }
     if (!isHelper(parent)) return { key: nameOf(parent), kind: 'harness', stable: true, what: `${parent.comm} (pid ${parent.pid})` };
     p = parent;

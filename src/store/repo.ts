@@ -57,7 +57,12 @@ function askGit(cwd: string, env: RepoEnv): RepoPaths {
   if (env.gitDir) vars.GIT_DIR = resolve(cwd, env.gitDir);
   if (env.workTree) vars.GIT_WORK_TREE = resolve(cwd, env.workTree);
   if (env.commonDir) vars.GIT_COMMON_DIR = resolve(cwd, env.commonDir);
-  const r = git(['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--show-toplevel'], { cwd, allowFail: true, env: vars, keepGitEnv: Object.keys(vars).length > 0 });
+  const r = git(['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--show-toplevel'], {
+    cwd,
+    allowFail: true,
+    env: vars,
+    keepGitEnv: Object.keys(vars).length > 0,
+  });
   if (r.code !== 0 && !r.stdout) throw notARepo(cwd);
   const [gitDir, commonDir, top] = r.stdout.split('\n');
   if (!gitDir || !commonDir) throw notARepo(cwd);

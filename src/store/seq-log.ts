@@ -59,7 +59,10 @@ export class SeqLog<R extends { seq: number }> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    return names.filter((n) => ENTRY_RE.test(n)).map(Number).sort((a, b) => a - b);
+    return names
+      .filter((n) => ENTRY_RE.test(n))
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   topSeq(): number {
@@ -80,7 +83,10 @@ export class SeqLog<R extends { seq: number }> {
       throw e;
     }
     // The whole entry gone is not damage: it was retracted (moved aside) since it was listed.
-    if (text === undefined && !existsSync(dir)) throw unavailable('E_ENTRY_GONE', `entry ${pad(seq)} of ${this.dir} was moved aside at the same moment; look again and retry`, { seq });
+    if (text === undefined && !existsSync(dir))
+      throw unavailable('E_ENTRY_GONE', `entry ${pad(seq)} of ${this.dir} was moved aside at the same moment; look again and retry`, {
+        seq,
+      });
     if (text === undefined) throw corrupt(file, 'record.json is missing', this.repair);
     try {
       raw = JSON.parse(text);
@@ -131,7 +137,11 @@ export class SeqLog<R extends { seq: number }> {
       rmSync(stage, { recursive: true, force: true });
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM' || code === 'ENOTDIR') {
-        throw unavailable('E_LOST_RACE', `lost the race for ${this.dir}: another agent changed it at the same moment; look again and retry`, { seq });
+        throw unavailable(
+          'E_LOST_RACE',
+          `lost the race for ${this.dir}: another agent changed it at the same moment; look again and retry`,
+          { seq },
+        );
       }
       throw e;
     }

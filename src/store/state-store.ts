@@ -8,7 +8,6 @@ import { randomHex, replaceFile, writeFileAtomic, writeFileDurable } from './fs-
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
-
 const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
 const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
 const REPAIR_CONFIG = `fix it or remove it and run 'git conductor init' again`;
@@ -111,7 +110,9 @@ export class StateStore {
   }
 
   sprintIds(): string[] {
-    return listDir(this.layout.sprints).filter((n) => SPRINT_ID_RE.test(n)).sort();
+    return listDir(this.layout.sprints)
+      .filter((n) => SPRINT_ID_RE.test(n))
+      .sort();
   }
 
   removeSprint(id: string): void {
@@ -174,7 +175,9 @@ export class StateStore {
       appendFileSync(this.layout.audit, JSON.stringify(entry) + '\n');
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-      this.warnings.push(`could not write the audit log ${this.layout.audit} (${why}): the ${entry.event}${entry.phase ? ` of ${entry.phase}` : ''} stands, but is not in the audit log; free some space or fix the file`);
+      this.warnings.push(
+        `could not write the audit log ${this.layout.audit} (${why}): the ${entry.event}${entry.phase ? ` of ${entry.phase}` : ''} stands, but is not in the audit log; free some space or fix the file`,
+      );
     }
   }
 

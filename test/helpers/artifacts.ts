@@ -14,7 +14,9 @@ type Json = Record<string, unknown>;
  * the example's summary.
  */
 export function artifact(phase: string, patch: Json = {}): Json {
-  const base: Json = DEFAULT_GRAPH.includes(phase) ? JSON.parse(readFileSync(templatePath(phase), 'utf8')) : { phase, summary: `${phase} done` };
+  const base: Json = DEFAULT_GRAPH.includes(phase)
+    ? JSON.parse(readFileSync(templatePath(phase), 'utf8'))
+    : { phase, summary: `${phase} done` };
   const out: Json = { ...base, ...patch };
   if (isObject(patch.summary) && isObject(base.summary)) out.summary = { ...base.summary, ...patch.summary };
   return out;

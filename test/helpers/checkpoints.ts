@@ -10,7 +10,12 @@ import type { Clone } from './remote.js';
 export function checkpointArtifact(dir: string, phase: string, by: string, extra: Record<string, unknown> = {}): string {
   mkdirSync(join(dir, '.conductor'), { recursive: true });
   const file = join(dir, '.conductor', `${phase}.json`);
-  const context_checkpoint = { summary: `${phase}: checkpoint by ${by}`, key_files: [`src/${phase}.ts:1`], decisions_made: [`${phase} decision`], open_questions: [`${phase} question?`] };
+  const context_checkpoint = {
+    summary: `${phase}: checkpoint by ${by}`,
+    key_files: [`src/${phase}.ts:1`],
+    decisions_made: [`${phase} decision`],
+    open_questions: [`${phase} question?`],
+  };
   // The phase's template artifact (it fits the contract), with a checkpoint that says who wrote it.
   writeFileSync(file, JSON.stringify(artifact(phase, { context_checkpoint, ...extra })));
   return file;

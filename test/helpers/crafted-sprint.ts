@@ -43,10 +43,32 @@ export function writeCraftedSprint(repo: string, s: CraftedSprint, headSeq = 1):
   const root = stateDir(repo);
   const dir = join(root, 'sprints', s.id);
   mkdirSync(join(dir, 'phases'), { recursive: true });
-  const sprint = { v: 1, id: s.id, started_by: s.started_by, host: 'devbox', started_at: s.started_at, status: s.status ?? 'active', ...(s.archived_at ? { archived_at: s.archived_at } : {}), source: 'default', phases: s.phases };
+  const sprint = {
+    v: 1,
+    id: s.id,
+    started_by: s.started_by,
+    host: 'devbox',
+    started_at: s.started_at,
+    status: s.status ?? 'active',
+    ...(s.archived_at ? { archived_at: s.archived_at } : {}),
+    source: 'default',
+    phases: s.phases,
+  };
   writeFileSync(join(dir, 'sprint.json'), JSON.stringify(sprint, null, 2) + '\n');
   mkdirSync(join(root, 'head', pad(headSeq)), { recursive: true });
-  writeFileSync(join(root, 'head', pad(headSeq), 'record.json'), JSON.stringify({ v: 1, seq: headSeq, id: hex16(s.id), kind: 'start', sprint_id: s.id, agent: s.started_by, host: 'devbox', at: s.started_at }) + '\n');
+  writeFileSync(
+    join(root, 'head', pad(headSeq), 'record.json'),
+    JSON.stringify({
+      v: 1,
+      seq: headSeq,
+      id: hex16(s.id),
+      kind: 'start',
+      sprint_id: s.id,
+      agent: s.started_by,
+      host: 'devbox',
+      at: s.started_at,
+    }) + '\n',
+  );
   for (const [phase, entries] of Object.entries(s.logs)) {
     entries.forEach((e, i) => {
       const entryDir = join(dir, 'phases', phase, pad(i + 1));
@@ -58,7 +80,14 @@ export function writeCraftedSprint(repo: string, s: CraftedSprint, headSeq = 1):
         writeFileSync(join(entryDir, 'artifact.json'), bytes);
         ref = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, source: `.conductor/${phase}.json` };
       }
-      const record = { v: 1, seq: i + 1, id: hex16(`${s.id}/${phase}/${i}`), ...rest, host: e.host ?? 'devbox', ...(ref ? { artifact: ref } : {}) };
+      const record = {
+        v: 1,
+        seq: i + 1,
+        id: hex16(`${s.id}/${phase}/${i}`),
+        ...rest,
+        host: e.host ?? 'devbox',
+        ...(ref ? { artifact: ref } : {}),
+      };
       writeFileSync(join(entryDir, 'record.json'), JSON.stringify(record) + '\n');
     });
   }
@@ -76,7 +105,14 @@ export const DEFAULT_GRAPH: CraftedSprint['phases'] = [
 ];
 
 /** One phase claimed at `from` minutes past 10:00 and completed at `to`, with an artifact. */
-export function claimedAndDone(agent: string, host: string, from: number, to: number, artifact?: unknown, extra: Partial<CraftedEntry> = {}): CraftedEntry[] {
+export function claimedAndDone(
+  agent: string,
+  host: string,
+  from: number,
+  to: number,
+  artifact?: unknown,
+  extra: Partial<CraftedEntry> = {},
+): CraftedEntry[] {
   const t = (m: number) => new Date(Date.parse('2026-03-02T10:00:00.000Z') + m * 60_000).toISOString();
   return [
     { kind: 'claim', reason: 'claim', agent, host, at: t(from), expires_at: t(from + 60) },

@@ -18,7 +18,10 @@ export class Harness {
   readonly ready: Promise<void>;
 
   constructor(cwd: string, env: Record<string, string | undefined> = {}) {
-    this.child = spawn(process.execPath, [resolve(__dirname, 'harness.cjs')], { cwd, env: testEnv({ NODE_EXTRA_CA_CERTS: undefined, ...env }) });
+    this.child = spawn(process.execPath, [resolve(__dirname, 'harness.cjs')], {
+      cwd,
+      env: testEnv({ NODE_EXTRA_CA_CERTS: undefined, ...env }),
+    });
     let readyNow!: () => void;
     this.ready = new Promise((r) => (readyNow = r));
     this.waiting.push(() => readyNow());

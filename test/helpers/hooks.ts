@@ -24,13 +24,21 @@ export function hookEnv(extra: Record<string, string | undefined> = {}, opts: { 
 }
 
 /** Commits one file change with the given message paragraphs, as `agent`. */
-export function commit(cwd: string, agent: string, message: string[], files: Record<string, string | Uint8Array> = {}, env: Record<string, string | undefined> = {}): RunResult {
+export function commit(
+  cwd: string,
+  agent: string,
+  message: string[],
+  files: Record<string, string | Uint8Array> = {},
+  env: Record<string, string | undefined> = {},
+): RunResult {
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(join(cwd, f, '..'), { recursive: true });
     writeFileSync(join(cwd, f), text);
     git(cwd, 'add', f);
   }
-  return gitRun(cwd, ['commit', '--allow-empty', ...message.flatMap((m) => ['-m', m])], { env: hookEnv({ CONDUCTOR_AGENT: agent, ...env }) });
+  return gitRun(cwd, ['commit', '--allow-empty', ...message.flatMap((m) => ['-m', m])], {
+    env: hookEnv({ CONDUCTOR_AGENT: agent, ...env }),
+  });
 }
 
 /**

@@ -43,25 +43,30 @@ export async function startHttpServer(): Promise<HttpServer> {
   const log = join(dir, 'error.log');
   const config = join(dir, 'lighttpd.conf');
   const quote = (s: string) => JSON.stringify(s);
-  const server = await startServer('lighttpd', findProgram('lighttpd')!, (port) => {
-    writeFileSync(
-      config,
-      [
-        `server.document-root = ${quote(docs)}`,
-        'server.bind = "127.0.0.1"',
-        `server.port = ${port}`,
-        'server.modules = ("mod_alias", "mod_setenv", "mod_cgi")',
-        `server.errorlog = ${quote(log)}`,
-        `alias.url = ("/git/" => ${quote(`${backend()}/`)})`,
-        '$HTTP["url"] =~ "^/git/" {',
-        '  cgi.assign = ("" => "")',
-        // The backend and the hooks it runs get no environment but this (CGI): say where the repositories are, and a PATH.
-        `  setenv.set-environment = ("GIT_PROJECT_ROOT" => ${quote(root)}, "GIT_HTTP_EXPORT_ALL" => "1", "PATH" => ${quote(process.env.PATH ?? '/usr/bin:/bin')})`,
-        '}',
-      ].join('\n') + '\n',
-    );
-    return ['-D', '-f', config];
-  }, log);
+  const server = await startServer(
+    'lighttpd',
+    findProgram('lighttpd')!,
+    (port) => {
+      writeFileSync(
+        config,
+        [
+          `server.document-root = ${quote(docs)}`,
+          'server.bind = "127.0.0.1"',
+          `server.port = ${port}`,
+          'server.modules = ("mod_alias", "mod_setenv", "mod_cgi")',
+          `server.errorlog = ${quote(log)}`,
+          `alias.url = ("/git/" => ${quote(`${backend()}/`)})`,
+          '$HTTP["url"] =~ "^/git/" {',
+          '  cgi.assign = ("" => "")',
+          // The backend and the hooks it runs get no environment but this (CGI): say where the repositories are, and a PATH.
+          `  setenv.set-environment = ("GIT_PROJECT_ROOT" => ${quote(root)}, "GIT_HTTP_EXPORT_ALL" => "1", "PATH" => ${quote(process.env.PATH ?? '/usr/bin:/bin')})`,
+          '}',
+        ].join('\n') + '\n',
+      );
+      return ['-D', '-f', config];
+    },
+    log,
+  );
   return {
     root,
     newRepo: (name) => {

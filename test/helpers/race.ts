@@ -57,7 +57,13 @@ export async function raceEach(runsOf: { cwd: string; args: string[]; env?: Reco
           } catch {
             json = undefined;
           }
-          done({ code: code ?? -1, stdout: out, stderr: stderr.replace(/^window .*\n/m, ''), json, window: m ? [Number(m[1]), Number(m[2])] : [0, 0] });
+          done({
+            code: code ?? -1,
+            stdout: out,
+            stderr: stderr.replace(/^window .*\n/m, ''),
+            json,
+            window: m ? [Number(m[1]), Number(m[2])] : [0, 0],
+          });
         });
       }),
   );
@@ -67,4 +73,5 @@ export async function raceEach(runsOf: { cwd: string; args: string[]; env?: Reco
 }
 
 /** True when some other process was running while the winner ran: a real race, not a queue. */
-export const overlapped = (winner: Racer, others: Racer[]) => others.some((o) => o.window[0] <= winner.window[1] && o.window[1] >= winner.window[0]);
+export const overlapped = (winner: Racer, others: Racer[]) =>
+  others.some((o) => o.window[0] <= winner.window[1] && o.window[1] >= winner.window[0]);

@@ -58,7 +58,8 @@ export const entryFile = (c: Clone, sprint: string, phase: string, seq: number) 
   join(phaseDir(c.dir, sprint, phase), String(seq).padStart(6, '0'), 'record.json');
 
 /** Phase graph of `n` independent read phases p1..pn: claims on different phases never block each other. */
-export const independentPhases = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, depends_on: [], concurrency: 'read' })));
+export const independentPhases = (n: number) =>
+  JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, depends_on: [], concurrency: 'read' })));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolveP, reject) => {
@@ -125,11 +126,25 @@ export async function startDaemon(base: string, port?: number): Promise<Daemon> 
 }
 
 async function tryDaemon(base: string, p: number): Promise<Daemon | undefined> {
-  const child = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${p}`, `--base-path=${base}`, '--export-all', '--enable=receive-pack', '--informative-errors', base], {
-    env: testEnv(),
-    stdio: 'ignore',
-    detached: true,
-  });
+  const child = spawn(
+    'git',
+    [
+      'daemon',
+      '--reuseaddr',
+      '--listen=127.0.0.1',
+      `--port=${p}`,
+      `--base-path=${base}`,
+      '--export-all',
+      '--enable=receive-pack',
+      '--informative-errors',
+      base,
+    ],
+    {
+      env: testEnv(),
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
   daemons.push(child);
   const deadline = Date.now() + DAEMON_WAIT_MS;
   while (!(await canConnect(p))) {

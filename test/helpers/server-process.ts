@@ -52,7 +52,10 @@ async function stopped(child: ChildProcess, port: number, what: string): Promise
 }
 
 /** The absolute path of a program (sshd, lighttpd live in sbin, often not on a user's PATH). */
-export function findProgram(name: string, dirs: string[] = ['/usr/sbin', '/usr/local/sbin', '/sbin', '/usr/bin', '/usr/local/bin']): string | undefined {
+export function findProgram(
+  name: string,
+  dirs: string[] = ['/usr/sbin', '/usr/local/sbin', '/sbin', '/usr/bin', '/usr/local/bin'],
+): string | undefined {
   for (const d of dirs) if (existsSync(`${d}/${name}`)) return `${d}/${name}`;
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;

@@ -79,10 +79,15 @@ export async function startSshServer(): Promise<SshServer> {
       'LogLevel ERROR',
     ].join('\n') + '\n';
   let server: ServerProcess | undefined;
-  server = await startServer('sshd', findProgram('sshd')!, (port) => {
-    writeFileSync(config, configFor(port));
-    return ['-D', '-f', config, '-E', log];
-  }, log);
+  server = await startServer(
+    'sshd',
+    findProgram('sshd')!,
+    (port) => {
+      writeFileSync(config, configFor(port));
+      return ['-D', '-f', config, '-E', log];
+    },
+    log,
+  );
   const port = server.port;
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `[127.0.0.1]:${port} ${readFileSync(`${hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);

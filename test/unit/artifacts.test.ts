@@ -17,8 +17,10 @@ function badArtifact(phase: string, value: unknown): string {
 
 const finding = (severity: string, extra: Record<string, unknown> = {}) => ({ severity, description: `a ${severity} finding`, ...extra });
 const review = (findings: unknown[], blocking = 0) => artifact('review', { summary: { blocking }, findings });
-const security = (findings: unknown[], counts: Record<string, number> = {}) => artifact('security', { summary: { critical: 0, high: 0, medium: 0, low: 0, ...counts }, findings });
-const qa = (tests_run: number, tests_failed: number, status = 'partial') => artifact('qa', { summary: { tests_run, tests_failed, tests_passed: Math.max(0, tests_run - tests_failed), status } });
+const security = (findings: unknown[], counts: Record<string, number> = {}) =>
+  artifact('security', { summary: { critical: 0, high: 0, medium: 0, low: 0, ...counts }, findings });
+const qa = (tests_run: number, tests_failed: number, status = 'partial') =>
+  artifact('qa', { summary: { tests_run, tests_failed, tests_passed: Math.max(0, tests_run - tests_failed), status } });
 
 describe('artifact schema', () => {
   it.each([[[]], ['text'], [3], [null], [true]])('refuses a non-object artifact %j', (v) => {
@@ -26,25 +28,44 @@ describe('artifact schema', () => {
   });
 
   it('accepts extra fields everywhere, and any summary for phases without a contract of their own', () => {
-    expect(validateArtifact('custom', 'a.json', { phase: 'custom', summary: { anything: [1, 2] } })).toEqual({ phase: 'custom', summary: { anything: [1, 2] } });
+    expect(validateArtifact('custom', 'a.json', { phase: 'custom', summary: { anything: [1, 2] } })).toEqual({
+      phase: 'custom',
+      summary: { anything: [1, 2] },
+    });
     const r = review([finding('nitpick', { extra: 1 })]);
     expect(validateArtifact('review', 'a.json', { ...r, extra: true })).toEqual({ ...r, extra: true });
   });
 
   it('names the wrong field of a known phase', () => {
-    expect(badArtifact('review', { ...review([]), findings: 'none' })).toContain('does not fit the review contract (schema_version 1): findings: expected an array, found "none"');
-    expect(badArtifact('review', review([finding('urgent')]))).toContain('findings[0].severity: "urgent" is not allowed; allowed: blocking, should_fix, nitpick, positive');
-    expect(badArtifact('review', review([finding('blocking', { status: 'yes' })]))).toContain('findings[0].status: "yes" is not allowed; allowed: open, fixed, wontfix');
-    expect(badArtifact('security', security([finding('HIGH')]))).toContain('findings[0].severity: "HIGH" is not allowed; allowed: critical, high, medium, low');
-    expect(badArtifact('qa', artifact('qa', { summary: { tests_failed: undefined } }))).toContain('summary.tests_failed: missing; expected a number');
-    expect(badArtifact('qa', artifact('qa', { summary: { tests_failed: -1 } }))).toContain('summary.tests_failed: expected a number ≥ 0, found -1');
+    expect(badArtifact('review', { ...review([]), findings: 'none' })).toContain(
+      'does not fit the review contract (schema_version 1): findings: expected an array, found "none"',
+    );
+    expect(badArtifact('review', review([finding('urgent')]))).toContain(
+      'findings[0].severity: "urgent" is not allowed; allowed: blocking, should_fix, nitpick, positive',
+    );
+    expect(badArtifact('review', review([finding('blocking', { status: 'yes' })]))).toContain(
+      'findings[0].status: "yes" is not allowed; allowed: open, fixed, wontfix',
+    );
+    expect(badArtifact('security', security([finding('HIGH')]))).toContain(
+      'findings[0].severity: "HIGH" is not allowed; allowed: critical, high, medium, low',
+    );
+    expect(badArtifact('qa', artifact('qa', { summary: { tests_failed: undefined } }))).toContain(
+      'summary.tests_failed: missing; expected a number',
+    );
+    expect(badArtifact('qa', artifact('qa', { summary: { tests_failed: -1 } }))).toContain(
+      'summary.tests_failed: expected a number ≥ 0, found -1',
+    );
     expect(badArtifact('qa', qa(10, 11))).toContain('summary.tests_failed: 11 is more than summary.tests_run');
   });
 
   it('checks the common fields on every phase', () => {
-    expect(badArtifact('build', artifact('build', { budget: { limit: 'lots', used: 1 } }))).toContain('budget.limit: expected a number, found "lots"');
+    expect(badArtifact('build', artifact('build', { budget: { limit: 'lots', used: 1 } }))).toContain(
+      'budget.limit: expected a number, found "lots"',
+    );
     expect(badArtifact('build', artifact('build', { budget: { limit: 10 } }))).toContain('budget.used: missing');
-    expect(badArtifact('plan', artifact('plan', { consecutive_failures: 1.5 }))).toContain('consecutive_failures: expected a whole number, found 1.5');
+    expect(badArtifact('plan', artifact('plan', { consecutive_failures: 1.5 }))).toContain(
+      'consecutive_failures: expected a whole number, found 1.5',
+    );
     expect(badArtifact('plan', artifact('plan', { consecutive_failures: -1 }))).toContain('consecutive_failures');
   });
 });
@@ -59,17 +80,25 @@ describe('halt rules', () => {
 
   it('halts on an unfixed blocking review finding', () => {
     const reason = 'review has 1 blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)';
-    expect(haltReason('review', review([finding('blocking'), finding('blocking', { status: 'fixed' }), finding('nitpick')], 2))).toBe(reason);
+    expect(haltReason('review', review([finding('blocking'), finding('blocking', { status: 'fixed' }), finding('nitpick')], 2))).toBe(
+      reason,
+    );
     expect(haltReason('review', review([finding('blocking', { status: 'fixed' })], 1))).toBeUndefined();
-    expect(haltReason('review', review([finding('blocking', { status: 'wontfix', reason: 'the old API must keep working' })], 1))).toBeUndefined();
+    expect(
+      haltReason('review', review([finding('blocking', { status: 'wontfix', reason: 'the old API must keep working' })], 1)),
+    ).toBeUndefined();
     expect(haltReason('review', review([finding('blocking', { status: 'wontfix' })], 1))).toBe(reason);
     // A count with no finding to show it dealt with stays open.
     expect(haltReason('review', review([], 1))).toBe(reason);
   });
 
   it('halts on an unfixed critical or high security finding, in findings or in the counts', () => {
-    expect(haltReason('security', security([finding('critical')], { critical: 1 }))).toBe('security found 1 critical and 0 high finding(s) not fixed');
-    expect(haltReason('security', security([finding('high'), finding('high')]))).toBe('security found 0 critical and 2 high finding(s) not fixed');
+    expect(haltReason('security', security([finding('critical')], { critical: 1 }))).toBe(
+      'security found 1 critical and 0 high finding(s) not fixed',
+    );
+    expect(haltReason('security', security([finding('high'), finding('high')]))).toBe(
+      'security found 0 critical and 2 high finding(s) not fixed',
+    );
     expect(haltReason('security', security([], { high: 1 }))).toBe('security found 0 critical and 1 high finding(s) not fixed');
     expect(haltReason('security', security([finding('high', { status: 'fixed' })], { high: 1 }))).toBeUndefined();
     expect(haltReason('security', security([finding('high', { fixed: true })], { high: 1 }))).toBeUndefined();
@@ -104,9 +133,13 @@ describe('halt rules', () => {
     expect(CIRCUIT_BREAKER_FAILURES).toBe(3);
     const build = (extra: Record<string, unknown>) => artifact('build', extra);
     expect(haltReason('build', build({ consecutive_failures: 2 }))).toBeUndefined();
-    expect(haltReason('build', build({ consecutive_failures: 3, stuck_on: 'flaky login test' }))).toBe('circuit breaker: 3 consecutive failed attempts on flaky login test');
+    expect(haltReason('build', build({ consecutive_failures: 3, stuck_on: 'flaky login test' }))).toBe(
+      'circuit breaker: 3 consecutive failed attempts on flaky login test',
+    );
     expect(haltReason('qa', artifact('qa', { consecutive_failures: 4 }))).toBe('circuit breaker: 4 consecutive failed attempts');
-    expect(haltReason('build', build({ consecutive_failures: 3, stuck_on: 'a\u001b[31mred\nline' }))).toBe('circuit breaker: 3 consecutive failed attempts on a?[31mred?line');
+    expect(haltReason('build', build({ consecutive_failures: 3, stuck_on: 'a\u001b[31mred\nline' }))).toBe(
+      'circuit breaker: 3 consecutive failed attempts on a?[31mred?line',
+    );
     expect(haltReason('build', build({ consecutive_failures: 3, stuck_on: 'x'.repeat(1000) }))!.length).toBeLessThanOrEqual(500);
   });
 });

@@ -18,7 +18,16 @@ const sprint: SprintFile = {
 const def = (n: string) => sprint.phases.find((p) => p.name === n)!;
 const names = (ps: PhaseDef[]) => ps.map((p) => p.name);
 const NOW = Date.parse('2026-01-01T01:00:00.000Z');
-const live = (name: string): PhaseRecord => ({ v: 1, seq: 1, id: '0123456789abcdef', kind: 'claim', agent: `agent-${name}`, host: 'h', at: '2026-01-01T00:30:00.000Z', expires_at: '2026-01-01T02:00:00.000Z' });
+const live = (name: string): PhaseRecord => ({
+  v: 1,
+  seq: 1,
+  id: '0123456789abcdef',
+  kind: 'claim',
+  agent: `agent-${name}`,
+  host: 'h',
+  at: '2026-01-01T00:30:00.000Z',
+  expires_at: '2026-01-01T02:00:00.000Z',
+});
 
 describe('concurrency rivals: the phases a claim re-check must read', () => {
   it('a read phase is excluded only by exclusive ones; a write phase by writes and exclusives; an exclusive phase by all', () => {

@@ -8,7 +8,9 @@ const names = (g: ReturnType<typeof sprintOf>, phase: string) => mayConflict(g, 
 describe('classesExclude', () => {
   const of = (concurrency: 'read' | 'write' | 'exclusive') => ({ name: concurrency, depends_on: [], concurrency });
   it('is the class table: read+read and read+write run together, write+write and anything+exclusive do not', () => {
-    const table = (['read', 'write', 'exclusive'] as const).map((a) => (['read', 'write', 'exclusive'] as const).map((b) => classesExclude(of(a), of(b))));
+    const table = (['read', 'write', 'exclusive'] as const).map((a) =>
+      (['read', 'write', 'exclusive'] as const).map((b) => classesExclude(of(a), of(b))),
+    );
     expect(table).toEqual([
       [false, false, true],
       [false, true, true],
@@ -33,7 +35,12 @@ describe('mayConflict', () => {
   });
 
   it('names two independent write phases as each other’s rivals, and nothing for reads beside them', () => {
-    const g = sprintOf([{ name: 'design', concurrency: 'read' }, { name: 'backend', depends_on: ['design'] }, { name: 'frontend', depends_on: ['design'] }, { name: 'docs', depends_on: ['design'], concurrency: 'read' }]);
+    const g = sprintOf([
+      { name: 'design', concurrency: 'read' },
+      { name: 'backend', depends_on: ['design'] },
+      { name: 'frontend', depends_on: ['design'] },
+      { name: 'docs', depends_on: ['design'], concurrency: 'read' },
+    ]);
     expect(names(g, 'backend')).toEqual(['frontend']);
     expect(names(g, 'frontend')).toEqual(['backend']);
     expect(names(g, 'docs')).toEqual([]);
@@ -41,14 +48,23 @@ describe('mayConflict', () => {
   });
 
   it('drops a class-incompatible phase once either is an ancestor of the other, however far', () => {
-    const g = sprintOf([{ name: 'a' }, { name: 'm', depends_on: ['a'], concurrency: 'read' }, { name: 'b', depends_on: ['m'] }, { name: 'c' }]);
+    const g = sprintOf([
+      { name: 'a' },
+      { name: 'm', depends_on: ['a'], concurrency: 'read' },
+      { name: 'b', depends_on: ['m'] },
+      { name: 'c' },
+    ]);
     expect(names(g, 'a')).toEqual(['c']);
     expect(names(g, 'b')).toEqual(['c']);
     expect(names(g, 'c')).toEqual(['a', 'b']);
   });
 
   it('makes an exclusive phase conflict with every incomparable phase, reads included', () => {
-    const g = sprintOf([{ name: 'r', concurrency: 'read' }, { name: 'x', concurrency: 'exclusive' }, { name: 'after', depends_on: ['x'], concurrency: 'read' }]);
+    const g = sprintOf([
+      { name: 'r', concurrency: 'read' },
+      { name: 'x', concurrency: 'exclusive' },
+      { name: 'after', depends_on: ['x'], concurrency: 'read' },
+    ]);
     expect(names(g, 'x')).toEqual(['r']);
     expect(names(g, 'r')).toEqual(['x']);
     expect(names(g, 'after')).toEqual([]);

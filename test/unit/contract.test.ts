@@ -50,7 +50,16 @@ const canonical: Record<string, Record<string, unknown>> = {
   },
   qa: {
     phase: 'qa',
-    summary: { mode: 'api', status: 'partial', tests_run: 10, tests_passed: 9, tests_failed: 1, bugs_found: 1, bugs_fixed: 0, wtf_likelihood: 'low' },
+    summary: {
+      mode: 'api',
+      status: 'partial',
+      tests_run: 10,
+      tests_passed: 9,
+      tests_failed: 1,
+      bugs_found: 1,
+      bugs_fixed: 0,
+      wtf_likelihood: 'low',
+    },
     findings: [{ id: 'Q1', severity: 'high', description: 'd', reproduce: 'r', root_cause: 'c', fixed: false }],
     context_checkpoint: checkpoint,
   },
@@ -58,12 +67,36 @@ const canonical: Record<string, Record<string, unknown>> = {
     phase: 'security',
     summary: { critical: 0, high: 0, medium: 1, low: 1, total_findings: 2 },
     findings: [
-      { id: 'S1', severity: 'medium', category: 'A01', description: 'd', file: 'a.ts', line: 2, proof_of_concept: 'p', fix: 'f', confidence: 'high' },
-      { id: 'S2', severity: 'low', category: 'Tampering', description: 'd', file: 'a.ts', line: 5, proof_of_concept: 'p', fix: 'f', confidence: 0.6 },
+      {
+        id: 'S1',
+        severity: 'medium',
+        category: 'A01',
+        description: 'd',
+        file: 'a.ts',
+        line: 2,
+        proof_of_concept: 'p',
+        fix: 'f',
+        confidence: 'high',
+      },
+      {
+        id: 'S2',
+        severity: 'low',
+        category: 'Tampering',
+        description: 'd',
+        file: 'a.ts',
+        line: 5,
+        proof_of_concept: 'p',
+        fix: 'f',
+        confidence: 0.6,
+      },
     ],
     context_checkpoint: checkpoint,
   },
-  ship: { phase: 'ship', summary: { pr_number: 12, pr_url: 'https://example.com/pr/12', title: 't', status: 'open', ci_passed: false }, context_checkpoint: checkpoint },
+  ship: {
+    phase: 'ship',
+    summary: { pr_number: 12, pr_url: 'https://example.com/pr/12', title: 't', status: 'open', ci_passed: false },
+    context_checkpoint: checkpoint,
+  },
 };
 
 describe('the artifact contract', () => {
@@ -87,9 +120,15 @@ describe('the artifact contract', () => {
   });
 
   it('refuses an empty object for every phase, naming each missing field', () => {
-    expect(messages('think', {})).toEqual(['phase: missing; allowed: think', 'context_checkpoint: missing; expected an object', 'summary: missing; expected an object']);
+    expect(messages('think', {})).toEqual([
+      'phase: missing; allowed: think',
+      'context_checkpoint: missing; expected an object',
+      'summary: missing; expected an object',
+    ]);
     expect(messages('plan', {})).toContain('summary: missing; expected an object');
-    expect(messages('review', {})).toEqual(expect.arrayContaining(['scope_drift: missing; expected an object', 'findings: missing; expected an array']));
+    expect(messages('review', {})).toEqual(
+      expect.arrayContaining(['scope_drift: missing; expected an object', 'findings: missing; expected an array']),
+    );
     expect(messages('qa', {})).toContain('findings: missing; expected an array');
     expect(messages('security', {})).toContain('findings: missing; expected an array');
     expect(messages('ship', {})).toContain('context_checkpoint: missing; expected an object');
@@ -109,8 +148,12 @@ describe('the artifact contract', () => {
       'context_checkpoint.decisions_made: missing; expected an array',
       'context_checkpoint.open_questions: missing; expected an array',
     ]);
-    expect(messages('think', { ...artifact('think'), context_checkpoint: { ...checkpoint, summary: '' } })).toEqual(['context_checkpoint.summary: expected non-empty text, found ""']);
-    expect(messages('think', { ...artifact('think'), context_checkpoint: { ...checkpoint, key_files: [3] } })).toEqual(['context_checkpoint.key_files[0]: expected text, found 3']);
+    expect(messages('think', { ...artifact('think'), context_checkpoint: { ...checkpoint, summary: '' } })).toEqual([
+      'context_checkpoint.summary: expected non-empty text, found ""',
+    ]);
+    expect(messages('think', { ...artifact('think'), context_checkpoint: { ...checkpoint, key_files: [3] } })).toEqual([
+      'context_checkpoint.key_files[0]: expected text, found 3',
+    ]);
   });
 
   it('lists every problem with its path, what is allowed and what was found', () => {
@@ -118,39 +161,85 @@ describe('the artifact contract', () => {
       ...artifact('review'),
       schema_version: '2',
       summary: { blocking: 'one', should_fix: 0, nitpicks: 0, positive: 0 },
-      findings: [{ severity: 'severe', description: 'x' }, { severity: 'nitpick', description: '', line: -2 }],
+      findings: [
+        { severity: 'severe', description: 'x' },
+        { severity: 'nitpick', description: '', line: -2 },
+      ],
     });
-    expect(bad).toEqual(expect.arrayContaining([
-      { path: 'schema_version', allowed: '1', found: '"2"', message: 'schema_version: "2" is not allowed; allowed: 1' },
-      { path: 'summary.blocking', allowed: 'a number', found: '"one"', message: 'summary.blocking: expected a number, found "one"' },
-      { path: 'findings[0].severity', allowed: 'blocking, should_fix, nitpick, positive', found: '"severe"', message: 'findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive' },
-      { path: 'findings[1].description', allowed: 'non-empty text', found: '""', message: 'findings[1].description: expected non-empty text, found ""' },
-      { path: 'findings[1].line', allowed: 'a number ≥ 0', found: '-2', message: 'findings[1].line: expected a number ≥ 0, found -2' },
-    ]));
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        { path: 'schema_version', allowed: '1', found: '"2"', message: 'schema_version: "2" is not allowed; allowed: 1' },
+        { path: 'summary.blocking', allowed: 'a number', found: '"one"', message: 'summary.blocking: expected a number, found "one"' },
+        {
+          path: 'findings[0].severity',
+          allowed: 'blocking, should_fix, nitpick, positive',
+          found: '"severe"',
+          message: 'findings[0].severity: "severe" is not allowed; allowed: blocking, should_fix, nitpick, positive',
+        },
+        {
+          path: 'findings[1].description',
+          allowed: 'non-empty text',
+          found: '""',
+          message: 'findings[1].description: expected non-empty text, found ""',
+        },
+        { path: 'findings[1].line', allowed: 'a number ≥ 0', found: '-2', message: 'findings[1].line: expected a number ≥ 0, found -2' },
+      ]),
+    );
     expect(bad).toHaveLength(5);
   });
 
   it('checks each phase field by field', () => {
-    expect(messages('think', artifact('think', { summary: { scope_mode: 'grow' } }))).toEqual(['summary.scope_mode: "grow" is not allowed; allowed: expand, selective_expand, hold, reduce']);
-    expect(messages('think', artifact('think', { summary: { key_risk: '' } }))).toEqual(['summary.key_risk: expected non-empty text, found ""']);
-    expect(messages('think', artifact('think', { summary: { premise_validated: 'yes' } }))).toEqual(['summary.premise_validated: expected true or false, found "yes"']);
-    expect(messages('plan', artifact('plan', { summary: { plan_approval: 'maybe' } }))).toEqual(['summary.plan_approval: "maybe" is not allowed; allowed: manual, auto, not_required']);
-    expect(messages('plan', artifact('plan', { summary: { planned_files: undefined } }))).toEqual(['summary.planned_files: missing; expected an array']);
-    expect(messages('review', artifact('review', { scope_drift: { status: 'dirty' } }))).toEqual(['scope_drift.status: "dirty" is not allowed; allowed: clean, drift_detected, requirements_missing']);
-    expect(messages('qa', artifact('qa', { summary: { status: 'ok' } }))).toEqual(['summary.status: "ok" is not allowed; allowed: pass, fail, partial']);
-    expect(messages('qa', artifact('qa', { summary: { wtf_likelihood: 'very' } }))).toEqual(['summary.wtf_likelihood: expected a number, or low, medium, high, found "very"']);
-    expect(messages('qa', artifact('qa', { summary: { wtf_likelihood: 150 } }))).toEqual(['summary.wtf_likelihood: expected a number ≤ 100, found 150']);
-    expect(messages('security', artifact('security', { summary: { critical: 1.5 } }))).toEqual(['summary.critical: expected a whole number, found 1.5']);
-    expect(messages('ship', artifact('ship', { summary: { status: 'shipped' } }))).toEqual(['summary.status: "shipped" is not allowed; allowed: created, open, merged, reverted']);
-    expect(messages('ship', artifact('ship', { summary: { ci_passed: undefined } }))).toEqual(['summary.ci_passed: missing; expected true or false']);
-    expect(messages('build', artifact('build', { mode: 'fast' }))).toEqual(['mode: "fast" is not allowed; allowed: quick, standard, thorough']);
-    expect(messages('plan', artifact('plan', { conflicts: [{ tension: 'war' }] }))).toEqual(['conflicts[0].tension: "war" is not allowed; allowed: complementary, tradeoff, scope, temporal']);
+    expect(messages('think', artifact('think', { summary: { scope_mode: 'grow' } }))).toEqual([
+      'summary.scope_mode: "grow" is not allowed; allowed: expand, selective_expand, hold, reduce',
+    ]);
+    expect(messages('think', artifact('think', { summary: { key_risk: '' } }))).toEqual([
+      'summary.key_risk: expected non-empty text, found ""',
+    ]);
+    expect(messages('think', artifact('think', { summary: { premise_validated: 'yes' } }))).toEqual([
+      'summary.premise_validated: expected true or false, found "yes"',
+    ]);
+    expect(messages('plan', artifact('plan', { summary: { plan_approval: 'maybe' } }))).toEqual([
+      'summary.plan_approval: "maybe" is not allowed; allowed: manual, auto, not_required',
+    ]);
+    expect(messages('plan', artifact('plan', { summary: { planned_files: undefined } }))).toEqual([
+      'summary.planned_files: missing; expected an array',
+    ]);
+    expect(messages('review', artifact('review', { scope_drift: { status: 'dirty' } }))).toEqual([
+      'scope_drift.status: "dirty" is not allowed; allowed: clean, drift_detected, requirements_missing',
+    ]);
+    expect(messages('qa', artifact('qa', { summary: { status: 'ok' } }))).toEqual([
+      'summary.status: "ok" is not allowed; allowed: pass, fail, partial',
+    ]);
+    expect(messages('qa', artifact('qa', { summary: { wtf_likelihood: 'very' } }))).toEqual([
+      'summary.wtf_likelihood: expected a number, or low, medium, high, found "very"',
+    ]);
+    expect(messages('qa', artifact('qa', { summary: { wtf_likelihood: 150 } }))).toEqual([
+      'summary.wtf_likelihood: expected a number ≤ 100, found 150',
+    ]);
+    expect(messages('security', artifact('security', { summary: { critical: 1.5 } }))).toEqual([
+      'summary.critical: expected a whole number, found 1.5',
+    ]);
+    expect(messages('ship', artifact('ship', { summary: { status: 'shipped' } }))).toEqual([
+      'summary.status: "shipped" is not allowed; allowed: created, open, merged, reverted',
+    ]);
+    expect(messages('ship', artifact('ship', { summary: { ci_passed: undefined } }))).toEqual([
+      'summary.ci_passed: missing; expected true or false',
+    ]);
+    expect(messages('build', artifact('build', { mode: 'fast' }))).toEqual([
+      'mode: "fast" is not allowed; allowed: quick, standard, thorough',
+    ]);
+    expect(messages('plan', artifact('plan', { conflicts: [{ tension: 'war' }] }))).toEqual([
+      'conflicts[0].tension: "war" is not allowed; allowed: complementary, tradeoff, scope, temporal',
+    ]);
   });
 
   it('quotes odd keys and strips control characters from what it shows', () => {
     const m = messages('review', { ...artifact('review'), findings: [{ severity: 'bad\u001b[31m\n', description: 'x' }] });
     expect(m[0]).toMatch(/^findings\[0\]\.severity: "bad\\u001b\[31m\\n" is not allowed/);
-    expect(messages('deploy', { phase: 'deploy', summary: 'x', budget: { 'a b': 1 } })).toEqual(['budget.limit: missing; expected a number', 'budget.used: missing; expected a number']);
+    expect(messages('deploy', { phase: 'deploy', summary: 'x', budget: { 'a b': 1 } })).toEqual([
+      'budget.limit: missing; expected a number',
+      'budget.used: missing; expected a number',
+    ]);
   });
 });
 
@@ -168,7 +257,8 @@ describe('the security grade', () => {
   });
 
   it('grades what is still open: fixed findings do not count, unlisted counts do', () => {
-    const sec = (summary: Record<string, number>, findings: unknown[]) => artifact('security', { summary: { critical: 0, high: 0, medium: 0, low: 0, ...summary }, findings });
+    const sec = (summary: Record<string, number>, findings: unknown[]) =>
+      artifact('security', { summary: { critical: 0, high: 0, medium: 0, low: 0, ...summary }, findings });
     expect(gradeFor('security', sec({ high: 1 }, [{ severity: 'high', description: 'x', status: 'fixed' }]))).toBe('A');
     expect(gradeFor('security', sec({ high: 1 }, []))).toBe('D');
     expect(gradeFor('security', sec({}, [{ severity: 'critical', description: 'x' }]))).toBe('F');
@@ -194,6 +284,8 @@ describe('bounded refusals', () => {
   });
 
   it('checks a report-only ship checkpoint when there is one', () => {
-    expect(messages('ship', { phase: 'ship', run_mode: 'report_only', summary: 'x', context_checkpoint: {} })).toContain('context_checkpoint.summary: missing; expected text');
+    expect(messages('ship', { phase: 'ship', run_mode: 'report_only', summary: 'x', context_checkpoint: {} })).toContain(
+      'context_checkpoint.summary: missing; expected text',
+    );
   });
 });

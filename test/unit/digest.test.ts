@@ -66,13 +66,23 @@ describe('renderDigest: the whole text fits the budget', () => {
 
 describe('checkpoints are read defensively', () => {
   it('takes the four fields; drops non-strings; strips controls', () => {
-    const cp = checkpointOf({ context_checkpoint: { summary: 'a\u001b[31m\nb', key_files: ['f:1', 7, null], decisions_made: 'not a list', open_questions: ['q\u0085?'] } });
+    const cp = checkpointOf({
+      context_checkpoint: {
+        summary: 'a\u001b[31m\nb',
+        key_files: ['f:1', 7, null],
+        decisions_made: 'not a list',
+        open_questions: ['q\u0085?'],
+      },
+    });
     expect(cp).toEqual({ summary: 'a [31m b', key_files: ['f:1'], decisions: [], open_questions: ['q ?'], present: true });
   });
 
   it('absent or malformed: falls back to a text summary, marks it absent', () => {
     expect(checkpointOf({ summary: 'top level' })).toMatchObject({ summary: 'top level', present: false });
-    expect(checkpointOf({ context_checkpoint: 'nope', summary: { goal: 'an object' } })).toMatchObject({ summary: undefined, present: false });
+    expect(checkpointOf({ context_checkpoint: 'nope', summary: { goal: 'an object' } })).toMatchObject({
+      summary: undefined,
+      present: false,
+    });
     expect(checkpointOf(undefined)).toMatchObject({ present: false, key_files: [] });
   });
 

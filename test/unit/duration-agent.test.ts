@@ -15,31 +15,52 @@ describe('parseDuration', () => {
   ])('%j is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   // A bare number is refused: "2" must not silently mean two seconds.
-  it.each(['', '0', '45', '2', '0s', '-5m', '1.5h', '1w', 'h', '10 m', '367d', '1h30m', 'soon', '99999999'])('refuses %j with exit 2, naming the flag', (text) => {
-    try {
-      parseDuration(text, '--ttl');
-      throw new Error('accepted');
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConductorError);
-      expect((e as ConductorError).exitCode).toBe(2);
-      expect((e as Error).message).toContain(`invalid --ttl ${JSON.stringify(text)}`);
-    }
-  });
+  it.each(['', '0', '45', '2', '0s', '-5m', '1.5h', '1w', 'h', '10 m', '367d', '1h30m', 'soon', '99999999'])(
+    'refuses %j with exit 2, naming the flag',
+    (text) => {
+      try {
+        parseDuration(text, '--ttl');
+        throw new Error('accepted');
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConductorError);
+        expect((e as ConductorError).exitCode).toBe(2);
+        expect((e as Error).message).toContain(`invalid --ttl ${JSON.stringify(text)}`);
+      }
+    },
+  );
 
   it('defaults leases to one hour', () => expect(DEFAULT_TTL_MS).toBe(3_600_000));
 });
 
 describe('agent id rule', () => {
   const anchor = (key: string, stable = true) => ({ key, kind: 'harness' as const, stable, what: `process ${key}` });
-  const facts = (env: NodeJS.ProcessEnv = {}, flag?: string, worktree = '/repo', session = 'sid:42') => ({ flag, env, user: 'dev', worktree, anchor: anchor(session) });
+  const facts = (env: NodeJS.ProcessEnv = {}, flag?: string, worktree = '/repo', session = 'sid:42') => ({
+    flag,
+    env,
+    user: 'dev',
+    worktree,
+    anchor: anchor(session),
+  });
 
   it('prefers --agent over everything', () => {
-    expect(resolveAgent(facts({ CONDUCTOR_AGENT: 'c', NANOSTACK_AGENT: 'n', CLAUDE_SESSION_ID: 's' }, 'flagged'))).toEqual({ id: 'flagged', source: '--agent', stable: true });
+    expect(resolveAgent(facts({ CONDUCTOR_AGENT: 'c', NANOSTACK_AGENT: 'n', CLAUDE_SESSION_ID: 's' }, 'flagged'))).toEqual({
+      id: 'flagged',
+      source: '--agent',
+      stable: true,
+    });
   });
 
   it('then CONDUCTOR_AGENT, then NANOSTACK_AGENT', () => {
-    expect(resolveAgent(facts({ CONDUCTOR_AGENT: 'c', NANOSTACK_AGENT: 'n', CLAUDE_SESSION_ID: 's' }))).toEqual({ id: 'c', source: 'CONDUCTOR_AGENT', stable: true });
-    expect(resolveAgent(facts({ NANOSTACK_AGENT: 'n', CLAUDE_SESSION_ID: 's' }))).toEqual({ id: 'n', source: 'NANOSTACK_AGENT', stable: true });
+    expect(resolveAgent(facts({ CONDUCTOR_AGENT: 'c', NANOSTACK_AGENT: 'n', CLAUDE_SESSION_ID: 's' }))).toEqual({
+      id: 'c',
+      source: 'CONDUCTOR_AGENT',
+      stable: true,
+    });
+    expect(resolveAgent(facts({ NANOSTACK_AGENT: 'n', CLAUDE_SESSION_ID: 's' }))).toEqual({
+      id: 'n',
+      source: 'NANOSTACK_AGENT',
+      stable: true,
+    });
   });
 
   it('ignores empty variables', () => {
@@ -47,7 +68,11 @@ describe('agent id rule', () => {
   });
 
   it('then a coding agent session id, prefixed with the tool', () => {
-    expect(resolveAgent(facts({ CLAUDE_SESSION_ID: 'abc-123' }))).toEqual({ id: 'claude-abc-123', source: 'CLAUDE_SESSION_ID', stable: true });
+    expect(resolveAgent(facts({ CLAUDE_SESSION_ID: 'abc-123' }))).toEqual({
+      id: 'claude-abc-123',
+      source: 'CLAUDE_SESSION_ID',
+      stable: true,
+    });
     expect(resolveAgent(facts({ CODEX_SESSION_ID: 'x9' })).id).toBe('codex-x9');
     expect(resolveAgent(facts({ OPENCODE_SESSION_ID: 'o1' })).id).toBe('opencode-o1');
     expect(resolveAgent(facts({ CODEX_THREAD_ID: 't1', CODEX_SESSION_ID: 'x9' })).id).toBe('codex-t1');

@@ -2,7 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConductorError, ERROR_CODES, isCode, isRefusal, isUnreachable, unavailable, unreachable, blocked, invalid } from '../../src/core/errors.js';
+import {
+  ConductorError,
+  ERROR_CODES,
+  isCode,
+  isRefusal,
+  isUnreachable,
+  unavailable,
+  unreachable,
+  blocked,
+  invalid,
+} from '../../src/core/errors.js';
 
 const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
 

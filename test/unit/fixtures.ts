@@ -21,8 +21,18 @@ export function sprintOf(phases: unknown = DEFAULT_PHASES, status: SprintFile['s
 let seq = 0;
 const base = (agent: string, at = NOW - 1000) => ({ v: 1 as const, seq: ++seq, id: '0123456789abcdef', agent, host: 'box', at: iso(at) });
 
-export const claimRec = (agent: string, expiresInMs = 3_600_000): PhaseRecord => ({ ...base(agent), kind: 'claim', reason: 'claim', expires_at: iso(NOW + expiresInMs) });
-export const doneRec = (agent = 'someone', extra: Partial<PhaseRecord> = {}): PhaseRecord => ({ ...base(agent), kind: 'done', reason: 'complete', ...extra });
+export const claimRec = (agent: string, expiresInMs = 3_600_000): PhaseRecord => ({
+  ...base(agent),
+  kind: 'claim',
+  reason: 'claim',
+  expires_at: iso(NOW + expiresInMs),
+});
+export const doneRec = (agent = 'someone', extra: Partial<PhaseRecord> = {}): PhaseRecord => ({
+  ...base(agent),
+  kind: 'done',
+  reason: 'complete',
+  ...extra,
+});
 export const releaseRec = (agent: string): PhaseRecord => ({ ...base(agent), kind: 'release', reason: 'abort' });
 
 export const tops = (entries: Record<string, PhaseRecord>) => new Map<string, PhaseRecord | undefined>(Object.entries(entries));

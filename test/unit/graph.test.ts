@@ -31,7 +31,12 @@ describe('validateGraph', () => {
   });
 
   it('accepts the default graph as user input', () => {
-    expect(validateGraph(DEFAULT_PHASES.map((p) => ({ ...p })), 'x')).toEqual(DEFAULT_PHASES);
+    expect(
+      validateGraph(
+        DEFAULT_PHASES.map((p) => ({ ...p })),
+        'x',
+      ),
+    ).toEqual(DEFAULT_PHASES);
   });
 
   it.each([
@@ -92,7 +97,12 @@ describe('validateGraph', () => {
   });
 
   it('lists a two-phase cycle', () => {
-    expect(bad([{ name: 'x', depends_on: ['y'] }, { name: 'y', depends_on: ['x'] }])).toContain('dependency cycle x -> y -> x');
+    expect(
+      bad([
+        { name: 'x', depends_on: ['y'] },
+        { name: 'y', depends_on: ['x'] },
+      ]),
+    ).toContain('dependency cycle x -> y -> x');
   });
 
   it.each([
@@ -108,7 +118,9 @@ describe('validateGraph', () => {
   });
 
   it.each(['parallel', 'READ', '', 1, null])('refuses the concurrency %j', (conc) => {
-    expect(bad([{ name: 'a', concurrency: conc }])).toContain(`phase "a": concurrency ${JSON.stringify(conc)} is not one of read, write, exclusive`);
+    expect(bad([{ name: 'a', concurrency: conc }])).toContain(
+      `phase "a": concurrency ${JSON.stringify(conc)} is not one of read, write, exclusive`,
+    );
   });
 
   it('refuses unknown fields (a typo must not silently mean the default)', () => {

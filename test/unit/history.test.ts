@@ -4,15 +4,35 @@ import { mergeHistory, recordEvent } from '../../src/core/history.js';
 import type { AuditEntry, PhaseRecord } from '../../src/core/schemas.js';
 
 const S = '20260101-120000-abcdef';
-const rec = (kind: PhaseRecord['kind'], reason: PhaseRecord['reason'], agent: string, at: string, extra: Partial<PhaseRecord> = {}): PhaseRecord => ({ v: 1, seq: 1, id: '0123456789abcdef', kind, reason, agent, host: `${agent}-box`, at, ...extra });
+const rec = (
+  kind: PhaseRecord['kind'],
+  reason: PhaseRecord['reason'],
+  agent: string,
+  at: string,
+  extra: Partial<PhaseRecord> = {},
+): PhaseRecord => ({ v: 1, seq: 1, id: '0123456789abcdef', kind, reason, agent, host: `${agent}-box`, at, ...extra });
 
 describe('the team history', () => {
   it('maps log entries to the events the audit log uses', () => {
     expect(recordEvent(S, 'p', rec('claim', 'claim', 'a', '2026-01-01T12:00:00.000Z')).event).toBe('claim');
     expect(recordEvent(S, 'p', rec('claim', 'renew', 'a', '2026-01-01T12:00:00.000Z')).event).toBe('renew');
-    const takeover = recordEvent(S, 'p', rec('claim', 'takeover', 'b', '2026-01-01T12:00:00.000Z', { previous: { agent: 'a', host: 'a-box', at: '2026-01-01T11:00:00.000Z' } }));
+    const takeover = recordEvent(
+      S,
+      'p',
+      rec('claim', 'takeover', 'b', '2026-01-01T12:00:00.000Z', {
+        previous: { agent: 'a', host: 'a-box', at: '2026-01-01T11:00:00.000Z' },
+      }),
+    );
     expect(takeover).toMatchObject({ event: 'takeover', detail: 'from a@a-box', host: 'b-box', origin: 'remote' });
-    expect(recordEvent(S, 'p', rec('release', 'force', 'b', '2026-01-01T12:00:00.000Z', { previous: { agent: 'a', host: 'a-box', at: '2026-01-01T11:00:00.000Z' } }))).toMatchObject({ event: 'abort', detail: 'released a@a-box (forced)' });
+    expect(
+      recordEvent(
+        S,
+        'p',
+        rec('release', 'force', 'b', '2026-01-01T12:00:00.000Z', {
+          previous: { agent: 'a', host: 'a-box', at: '2026-01-01T11:00:00.000Z' },
+        }),
+      ),
+    ).toMatchObject({ event: 'abort', detail: 'released a@a-box (forced)' });
     expect(recordEvent(S, 'p', rec('done', 'complete', 'a', '2026-01-01T12:00:00.000Z')).event).toBe('complete');
   });
 
@@ -27,6 +47,11 @@ describe('the team history', () => {
       recordEvent(S, 'q', rec('release', 'unstuck', 'c', '2026-01-01T12:00:09.000Z')),
     ];
     const merged = mergeHistory(local, remote);
-    expect(merged.map((e) => `${e.event} ${e.phase} ${e.agent} ${e.origin}`)).toEqual(['claim q b remote', 'claim p a both', 'bypass ship a here', 'unstuck q c remote']);
+    expect(merged.map((e) => `${e.event} ${e.phase} ${e.agent} ${e.origin}`)).toEqual([
+      'claim q b remote',
+      'claim p a both',
+      'bypass ship a here',
+      'unstuck q c remote',
+    ]);
   });
 });

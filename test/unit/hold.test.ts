@@ -34,11 +34,16 @@ describe('leases as everyone sees them', () => {
     const other = claimRec('paul');
     for (const verb of ['renew', 'claim', 'complete'] as const) {
       expect(() => mayHold(s, s.phases[0]!, 'vera', tops({ w1: mine, w2: other }), NOW, verb), verb).toThrow(/cannot run while "w2"/);
-      expect(mayHold(s, s.phases[0]!, 'vera', tops({ w1: claimRec('vera'), w2: other }), NOW, verb)).toMatchObject({ kind: 'renew', recheck: false });
+      expect(mayHold(s, s.phases[0]!, 'vera', tops({ w1: claimRec('vera'), w2: other }), NOW, verb)).toMatchObject({
+        kind: 'renew',
+        recheck: false,
+      });
     }
     expect(() => mayHold(s, s.phases[0]!, 'paul', tops({ w1: mine }), NOW, 'renew')).toThrow(/held by vera/);
     // A live claim taken offline was granted on a view that may be stale: no shortcut.
-    expect(() => mayHold(s, s.phases[0]!, 'vera', tops({ w1: { ...claimRec('vera'), offline: true }, w2: other }), NOW, 'renew')).toThrow(/cannot run while "w2"/);
+    expect(() => mayHold(s, s.phases[0]!, 'vera', tops({ w1: { ...claimRec('vera'), offline: true }, w2: other }), NOW, 'renew')).toThrow(
+      /cannot run while "w2"/,
+    );
   });
 
   it('orders simultaneous claims by record id, the same on every clone', () => {

@@ -9,8 +9,16 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '../../src');
 const files = (dir: string): string[] =>
-  readdirSync(join(SRC, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-const importsOf = (file: string) => [...readFileSync(join(SRC, file), 'utf8').matchAll(/(?:from |import\()'(\.[^']+)'/g)].map((m) => resolve(join(SRC, file, '..'), m[1]!).slice(SRC.length + 1).split('/')[0]!);
+  readdirSync(join(SRC, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+const importsOf = (file: string) =>
+  [...readFileSync(join(SRC, file), 'utf8').matchAll(/(?:from |import\()'(\.[^']+)'/g)].map(
+    (m) =>
+      resolve(join(SRC, file, '..'), m[1]!)
+        .slice(SRC.length + 1)
+        .split('/')[0]!,
+  );
 
 /** The files below cli/ that may touch process.env, and why. */
 const ENV_EXCEPTIONS: Record<string, string> = {
@@ -22,24 +30,46 @@ const ENV_EXCEPTIONS: Record<string, string> = {
 
 describe('layers', () => {
   it('only cli/ reads process.env (and the listed exceptions)', () => {
-    const code = (f: string) => readFileSync(join(SRC, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const code = (f: string) =>
+      readFileSync(join(SRC, f), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
     const readers = files('.').filter((f) => !f.startsWith('cli/') && /process\.env\b/.test(code(f)));
     expect(readers.filter((f) => !(f in ENV_EXCEPTIONS))).toEqual([]);
   });
   it('api/ never imports git/ or cli/', () => {
-    for (const f of files('api')) expect(importsOf(f).filter((d) => d === 'git' || d === 'cli'), f).toEqual([]);
+    for (const f of files('api'))
+      expect(
+        importsOf(f).filter((d) => d === 'git' || d === 'cli'),
+        f,
+      ).toEqual([]);
   });
   it('core/ imports only core/ and uses no node: modules', () => {
     for (const f of files('core')) {
-      expect(importsOf(f).filter((d) => d !== 'core'), f).toEqual([]);
+      expect(
+        importsOf(f).filter((d) => d !== 'core'),
+        f,
+      ).toEqual([]);
       expect(readFileSync(join(SRC, f), 'utf8'), f).not.toMatch(/from 'node:/);
     }
   });
   it('store/, remote/, hooks/, server/ and git/ never import api/ or cli/', () => {
-    for (const dir of ['store', 'remote', 'hooks', 'server', 'git']) for (const f of files(dir)) expect(importsOf(f).filter((d) => d === 'api' || d === 'cli'), f).toEqual([]);
+    for (const dir of ['store', 'remote', 'hooks', 'server', 'git'])
+      for (const f of files(dir))
+        expect(
+          importsOf(f).filter((d) => d === 'api' || d === 'cli'),
+          f,
+        ).toEqual([]);
   });
   it('no exit code is compared as a number outside the error table', () => {
-    for (const f of [...files('api'), ...files('remote'), ...files('store'), ...files('hooks'), ...files('server'), ...files('core')].filter((x) => x !== 'core/errors.ts')) {
+    for (const f of [
+      ...files('api'),
+      ...files('remote'),
+      ...files('store'),
+      ...files('hooks'),
+      ...files('server'),
+      ...files('core'),
+    ].filter((x) => x !== 'core/errors.ts')) {
       expect(readFileSync(join(SRC, f), 'utf8'), f).not.toMatch(/exitCode\s*[!=]==?\s*\d/);
     }
   });

@@ -13,14 +13,23 @@ describe('nextAction: one action for one agent', () => {
   });
 
   it('holding with little lease left, or an expired one: renew first', () => {
-    expect(nextAction(sprint, tops({ ...done('think', 'plan'), build: claimRec('me', 5 * 60_000) }), 'me', NOW)).toMatchObject({ action: 'continue', command: 'git conductor renew build', lease_left_s: 300 });
+    expect(nextAction(sprint, tops({ ...done('think', 'plan'), build: claimRec('me', 5 * 60_000) }), 'me', NOW)).toMatchObject({
+      action: 'continue',
+      command: 'git conductor renew build',
+      lease_left_s: 300,
+    });
     const expired = nextAction(sprint, tops({ ...done('think', 'plan'), build: claimRec('me', -60_000) }), 'me', NOW);
     expect(expired).toMatchObject({ action: 'continue', command: 'git conductor renew build', lease_left_s: -60 });
     expect(expired.reason).toMatch(/ran out 60s ago/);
   });
 
   it('ready: claim the first phase in topological order', () => {
-    expect(nextAction(sprint, tops(done('think', 'plan', 'build')), 'me', NOW)).toMatchObject({ action: 'claim', phase: 'review', command: 'git conductor claim review', lease_left_s: null });
+    expect(nextAction(sprint, tops(done('think', 'plan', 'build')), 'me', NOW)).toMatchObject({
+      action: 'claim',
+      phase: 'review',
+      command: 'git conductor claim review',
+      lease_left_s: null,
+    });
     expect(nextAction(sprint, tops({}), 'me', NOW)).toMatchObject({ action: 'claim', phase: 'think' });
   });
 
@@ -35,7 +44,12 @@ describe('nextAction: one action for one agent', () => {
     expect(a).toMatchObject({ action: 'wait', phase: 'plan', lease_left_s: 1200, holder: { agent: 'other', host: 'box' } });
     expect(a.reason).toMatch(/plan is held by other@box.*build needs it/);
     // All three fan-out phases held by others: wait for the first of them, for ship.
-    const fan = nextAction(sprint, tops({ ...done('think', 'plan', 'build'), review: claimRec('a'), security: claimRec('b'), qa: claimRec('c') }), 'me', NOW);
+    const fan = nextAction(
+      sprint,
+      tops({ ...done('think', 'plan', 'build'), review: claimRec('a'), security: claimRec('b'), qa: claimRec('c') }),
+      'me',
+      NOW,
+    );
     expect(fan).toMatchObject({ action: 'wait', phase: 'review' });
     expect(fan.reason).toContain('ship needs it');
   });
@@ -49,7 +63,11 @@ describe('nextAction: one action for one agent', () => {
   });
 
   it('halted: names the halting phase and its reason; a holder continues, told of the halt', () => {
-    const t = tops({ ...done('think', 'plan', 'build'), review: doneRec('r', { halt: 'review has 1 blocking finding(s) that need a human' }), qa: claimRec('me') });
+    const t = tops({
+      ...done('think', 'plan', 'build'),
+      review: doneRec('r', { halt: 'review has 1 blocking finding(s) that need a human' }),
+      qa: claimRec('me'),
+    });
     const a = nextAction(sprint, t, 'other', NOW);
     expect(a).toMatchObject({ action: 'halted', phase: 'review', command: 'git conductor artifact show review' });
     expect(a.reason).toMatch(/sprint halted by review: review has 1 blocking finding/);

@@ -81,8 +81,15 @@ describe('decideClaim', () => {
   });
 
   describe('concurrency classes', () => {
-    const g = sprintOf([{ name: 'w1' }, { name: 'w2' }, { name: 'r1', concurrency: 'read' }, { name: 'r2', concurrency: 'read' }, { name: 'x', concurrency: 'exclusive' }]);
-    const ok = (phase: string, running: string[]) => decideClaim(g, phase, 'me', tops(Object.fromEntries(running.map((n) => [n, claimRec('other')]))), NOW);
+    const g = sprintOf([
+      { name: 'w1' },
+      { name: 'w2' },
+      { name: 'r1', concurrency: 'read' },
+      { name: 'r2', concurrency: 'read' },
+      { name: 'x', concurrency: 'exclusive' },
+    ]);
+    const ok = (phase: string, running: string[]) =>
+      decideClaim(g, phase, 'me', tops(Object.fromEntries(running.map((n) => [n, claimRec('other')]))), NOW);
     const no = (phase: string, running: string[]) => {
       const e = refusal(() => ok(phase, running));
       expect([e.code, e.exitCode]).toEqual(['E_CONCURRENCY', 4]);

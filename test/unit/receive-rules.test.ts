@@ -17,8 +17,15 @@ describe("the server hook's input", () => {
   });
 
   it("applies a push's updates under the namespace only: creations, moves and deletions", () => {
-    const before = new Map([['refs/conductor/head', A], ['refs/conductor/sprints/x/sprint', A]]);
-    const after = applied(before, parseReceiveLines(`${A} ${B} refs/conductor/head\n${A} ${Z} refs/conductor/sprints/x/sprint\n${Z} ${A} refs/heads/main\n`), 'refs/conductor');
+    const before = new Map([
+      ['refs/conductor/head', A],
+      ['refs/conductor/sprints/x/sprint', A],
+    ]);
+    const after = applied(
+      before,
+      parseReceiveLines(`${A} ${B} refs/conductor/head\n${A} ${Z} refs/conductor/sprints/x/sprint\n${Z} ${A} refs/heads/main\n`),
+      'refs/conductor',
+    );
     expect([...after]).toEqual([['refs/conductor/head', B]]);
     expect(before.get('refs/conductor/head')).toBe(A);
   });

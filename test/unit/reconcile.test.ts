@@ -12,8 +12,20 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let n = 0;
 const freshLog = () => new SeqLog<PhaseRecord>(join(root, `log-${++n}`), PhaseRecord, 'test');
-const claimBy = (agent: string, id: string): Omit<PhaseRecord, 'seq'> => ({ v: 1, id, kind: 'claim', reason: 'claim', agent, host: 'box', at: new Date().toISOString(), expires_at: new Date(Date.now() + 3_600_000).toISOString() });
-const remoteEntry = (agent: string, id: string): ChainEntry<PhaseRecord> => ({ commit: 'c'.repeat(40), record: { ...claimBy(agent, id), seq: 1 } as PhaseRecord });
+const claimBy = (agent: string, id: string): Omit<PhaseRecord, 'seq'> => ({
+  v: 1,
+  id,
+  kind: 'claim',
+  reason: 'claim',
+  agent,
+  host: 'box',
+  at: new Date().toISOString(),
+  expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+});
+const remoteEntry = (agent: string, id: string): ChainEntry<PhaseRecord> => ({
+  commit: 'c'.repeat(40),
+  record: { ...claimBy(agent, id), seq: 1 } as PhaseRecord,
+});
 
 describe('reconcile when an import loses its number', () => {
   it('a racer of this clone that took the number freed by our retraction leaves the log diverged, not in line', () => {

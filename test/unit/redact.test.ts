@@ -31,7 +31,16 @@ describe('redaction', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    for (const s of ['sk-short', 'AKIA lowercase akiaiosfodnn7example', 'eyJ alone', 'ghp_tooShort', 'the task list', 'BEGIN PUBLIC KEY', 'a.b.c']) expect(redactText(s).kinds).toEqual([]);
+    for (const s of [
+      'sk-short',
+      'AKIA lowercase akiaiosfodnn7example',
+      'eyJ alone',
+      'ghp_tooShort',
+      'the task list',
+      'BEGIN PUBLIC KEY',
+      'a.b.c',
+    ])
+      expect(redactText(s).kinds).toEqual([]);
   });
 
   it('finds secrets anywhere in an artifact, by JSON path, and keeps the other bytes exactly', () => {
@@ -44,7 +53,9 @@ describe('redaction', () => {
       { kind: 'github-token', path: 'notes[1]["odd key"]' },
       { kind: 'pem-private-key', path: 'pem' },
     ]);
-    expect(r.text).toBe(`{"phase":"build",  "summary": "deployed with [REDACTED:aws-access-key-id]",\n "notes": [1, {"odd key": "token [REDACTED:github-token]"}], "pem": "[REDACTED:pem-private-key]"}\n`);
+    expect(r.text).toBe(
+      `{"phase":"build",  "summary": "deployed with [REDACTED:aws-access-key-id]",\n "notes": [1, {"odd key": "token [REDACTED:github-token]"}], "pem": "[REDACTED:pem-private-key]"}\n`,
+    );
     expect(JSON.parse(r.text)).toEqual(r.value);
     for (const s of [aws, gh, 'MIIEowIBAAKCAQEA7x']) expect(r.text).not.toContain(s);
   });

@@ -101,7 +101,10 @@ function harness(o: { settling?: () => boolean; diverged?: boolean; remote?: str
         return won || lost();
       } catch (e) {
         // The entries the remote has of ours are the published ones (the link counts its view's chain).
-        const onRemote = sharedPrefix(log.ids.map((x) => ({ record: { id: x } })), transport.chain.map((x) => ({ record: { id: x } })));
+        const onRemote = sharedPrefix(
+          log.ids.map((x) => ({ record: { id: x } })),
+          transport.chain.map((x) => ({ record: { id: x } })),
+        );
         retractOwnUnpublished(log, onRemote, own);
         throw e;
       }
@@ -168,10 +171,28 @@ describe('transition round: settle', () => {
 
   it('a done phase is not re-decided on a fresh view; a held one is, once', () => {
     const done = harness();
-    expect(isCode(catching(() => done.run(() => { throw unavailable('E_ALREADY_DONE', 'done'); })), 'E_ALREADY_DONE')).toBe(true);
+    expect(
+      isCode(
+        catching(() =>
+          done.run(() => {
+            throw unavailable('E_ALREADY_DONE', 'done');
+          }),
+        ),
+        'E_ALREADY_DONE',
+      ),
+    ).toBe(true);
     expect(done.transport.fetches).toBe(0);
     const held = harness();
-    expect(isCode(catching(() => held.run(() => { throw unavailable('E_HELD', 'held'); })), 'E_HELD')).toBe(true);
+    expect(
+      isCode(
+        catching(() =>
+          held.run(() => {
+            throw unavailable('E_HELD', 'held');
+          }),
+        ),
+        'E_HELD',
+      ),
+    ).toBe(true);
     expect(held.transport.fetches).toBe(1);
   });
 });
@@ -240,11 +261,24 @@ describe('import: which rollbacks are reported', () => {
   const rec = (id: string, agent: string, kind?: string) => ({ id, agent, host: 'h', at: '2026-01-01T00:00:00.000Z', kind });
   it('every retracted entry but our own, with the remote holder as the winner', () => {
     const winner = rec('w', 'bob', 'claim');
-    const out = rollbacksOf([rec('x', 'alice', 'claim'), rec('mine', 'me', 'claim')], new Set(['mine']), 'build', winner).map((x) => x.rolledBack);
-    expect(out).toEqual([{ phase: 'build', agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'claim', winner: { agent: 'bob', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'claim' } }]);
+    const out = rollbacksOf([rec('x', 'alice', 'claim'), rec('mine', 'me', 'claim')], new Set(['mine']), 'build', winner).map(
+      (x) => x.rolledBack,
+    );
+    expect(out).toEqual([
+      {
+        phase: 'build',
+        agent: 'alice',
+        host: 'h',
+        at: '2026-01-01T00:00:00.000Z',
+        kind: 'claim',
+        winner: { agent: 'bob', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'claim' },
+      },
+    ]);
   });
   it('a head entry (no kind) is a start; no remote top means no winner', () => {
-    expect(rollbacksOf([rec('s', 'alice')], new Set(), undefined, undefined).map((x) => x.rolledBack)).toEqual([{ phase: undefined, agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'start', winner: undefined }]);
+    expect(rollbacksOf([rec('s', 'alice')], new Set(), undefined, undefined).map((x) => x.rolledBack)).toEqual([
+      { phase: undefined, agent: 'alice', host: 'h', at: '2026-01-01T00:00:00.000Z', kind: 'start', winner: undefined },
+    ]);
   });
 });
 
@@ -274,6 +308,13 @@ describe('settle: is a same-clone racer still settling the phase?', () => {
     expect(settlingElsewhere('build', { ...base, diverged: new Set(['build']), top: null, remote: [] })).toBe(true);
   });
   it('a bad ref never settles by waiting', () => {
-    expect(settlingElsewhere('build', { ...base, problems: [{ ref: 'refs/conductor-remotes/origin/sprints/s/phases/build', problem: 'bad' }], top: entry(3, 'x'), remote: chain('a', 'b') })).toBe(false);
+    expect(
+      settlingElsewhere('build', {
+        ...base,
+        problems: [{ ref: 'refs/conductor-remotes/origin/sprints/s/phases/build', problem: 'bad' }],
+        top: entry(3, 'x'),
+        remote: chain('a', 'b'),
+      }),
+    ).toBe(false);
   });
 });

@@ -62,7 +62,14 @@ describe('batches', () => {
   });
 
   it('schedules every phase exactly once on a large graph', () => {
-    const g = validateGraph(Array.from({ length: 200 }, (_, i) => ({ name: `p${i}`, depends_on: i ? [`p${Math.floor(i / 2)}`] : [], concurrency: i % 3 ? 'read' : 'write' })), 'x');
+    const g = validateGraph(
+      Array.from({ length: 200 }, (_, i) => ({
+        name: `p${i}`,
+        depends_on: i ? [`p${Math.floor(i / 2)}`] : [],
+        concurrency: i % 3 ? 'read' : 'write',
+      })),
+      'x',
+    );
     const all = batches(g).flatMap((b) => b.phases);
     expect(all.sort()).toEqual(g.map((p) => p.name).sort());
   });
@@ -95,7 +102,10 @@ describe('claimable (what next offers, best first)', () => {
   });
 
   it('offers nothing once a completed phase halted the sprint', () => {
-    const t = tops({ ...done('think', 'plan', 'build'), review: doneRec('r', { halt: 'review has 1 blocking finding(s) that need a human' }) });
+    const t = tops({
+      ...done('think', 'plan', 'build'),
+      review: doneRec('r', { halt: 'review has 1 blocking finding(s) that need a human' }),
+    });
     expect(claimable(s, t, NOW)).toEqual([]);
   });
 

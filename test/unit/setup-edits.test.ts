@@ -8,7 +8,13 @@ const hooks: Edit = {
   unmerge: (o) => removeHookGroup(o, 'Stop', 'git conductor agent-hook stop --tool claude'),
 };
 const block: Edit = { kind: 'block', path: 'AGENTS.md', body: 'hello\n' };
-const toml: Edit = { kind: 'toml', path: 'config.toml', table: 'mcp_servers.git-conductor', key: ['mcp_servers', 'git-conductor'], body: 'command = "git"\n' };
+const toml: Edit = {
+  kind: 'toml',
+  path: 'config.toml',
+  table: 'mcp_servers.git-conductor',
+  key: ['mcp_servers', 'git-conductor'],
+  body: 'command = "git"\n',
+};
 
 describe('setup edits', () => {
   it('merge JSON once, keep other keys and the indentation, and take out only ours', async () => {

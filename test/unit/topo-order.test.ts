@@ -18,7 +18,7 @@ function reference(phases: PhaseDef[]): string[] {
 /** A random DAG declared in a shuffled order, so declaration order and dependency order disagree. */
 function randomGraph(n: number, seed: number): PhaseDef[] {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const names = Array.from({ length: n }, (_, i) => `p${i}`);
   const phases = names.map((name, i) => {
     const deps = names.slice(0, i).filter(() => rand() < 3 / (i + 1));

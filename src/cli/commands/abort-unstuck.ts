@@ -19,5 +19,7 @@ export function register(program: Command): void {
 }
 
 function renderRelease(r: ReleaseResult): void {
-  stdout(`${c('green', '✓')} released ${c('bold', r.phase)} (held by ${r.released.agent}@${r.released.host})${r.forced ? ' — forced' : ''}`);
+  stdout(
+    `${c('green', '✓')} released ${c('bold', r.phase)} (held by ${r.released.agent}@${r.released.host})${r.forced ? ' — forced' : ''}`,
+  );
 }

@@ -18,7 +18,9 @@ export function register(program: Command): void {
     .description('a short brief for an agent that starts or wakes up: who you are, what you hold, what to do next')
     .option('--hook-json', 'print it as a SessionStart hook answer (hookSpecificOutput.additionalContext)')
     .action(async (o) =>
-      run((await api()).prime, (r) => (o.hookJson ? json({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: r.text } }) : stdout(r.text)))({ ...o, json: o.json && !o.hookJson }),
+      run((await api()).prime, (r) =>
+        o.hookJson ? json({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: r.text } }) : stdout(r.text),
+      )({ ...o, json: o.json && !o.hookJson }),
     );
 
   withCommon(program.command('setup <agent>'))
@@ -31,19 +33,36 @@ export function register(program: Command): void {
 
   program
     .command('mcp')
-    .description('serve the sprint as MCP tools over stdio (status, prime, next, claim, renew, complete, abort, context, resume, artifact_show, artifact_validate)')
+    .description(
+      'serve the sprint as MCP tools over stdio (status, prime, next, claim, renew, complete, abort, context, resume, artifact_show, artifact_validate)',
+    )
     .option('--agent <id>', 'act as this agent in every call (default: the environment, or the rule of `whoami`)')
-    .action(async (o: { agent?: string }) => (await api()).serveMcp({ cwd: process.cwd(), agent: o.agent, env: process.env, version: process.env.CONDUCTOR_VERSION ?? '0.1.0' }));
+    .action(async (o: { agent?: string }) =>
+      (await api()).serveMcp({ cwd: process.cwd(), agent: o.agent, env: process.env, version: process.env.CONDUCTOR_VERSION ?? '0.1.0' }),
+    );
 
   program
     .command('agent-hook <event>')
-    .description('run by the agent hooks that setup installs: session-start (bind the id, print the prime) or stop (remind once of a held phase)')
+    .description(
+      'run by the agent hooks that setup installs: session-start (bind the id, print the prime) or stop (remind once of a held phase)',
+    )
     .requiredOption('--tool <agent>', `the agent: ${TOOLS.join(', ')}`, toolArg)
     .option('--agent <id>', 'act as this agent')
     .action(async (event: string, o: { tool: string; agent?: string }) => {
-      if (event !== 'session-start' && event !== 'stop') throw new CommanderError(2, 'E_USAGE', `unknown agent hook event ${JSON.stringify(event)}: use session-start or stop`);
+      if (event !== 'session-start' && event !== 'stop')
+        throw new CommanderError(2, 'E_USAGE', `unknown agent hook event ${JSON.stringify(event)}: use session-start or stop`);
       try {
-        const r = await (await api()).agentHook({ event, tool: o.tool as never, agent: o.agent, input: stdinText(), envFile: process.env.CLAUDE_ENV_FILE || undefined, env: process.env, repoEnv: repoEnv() });
+        const r = await (
+          await api()
+        ).agentHook({
+          event,
+          tool: o.tool as never,
+          agent: o.agent,
+          input: stdinText(),
+          envFile: process.env.CLAUDE_ENV_FILE || undefined,
+          env: process.env,
+          repoEnv: repoEnv(),
+        });
         if (r.output) json(r.output);
       } catch (e) {
         // A hook never stops the agent's session: say what went wrong and let it carry on.
@@ -75,5 +94,7 @@ function renderSetup(r: SetupResult, o: { check?: boolean; remove?: boolean }): 
   if (o.check) return stdout(`${c('green', '✓')} setup ${r.agent} is in place (${r.files.length} file(s) in ${r.root})`);
   if (o.remove && !r.files.length) return stdout(`setup ${r.agent} was not installed here: nothing to remove`);
   for (const f of changed) stdout(`  ${f.action.padEnd(12)} ${f.path}`);
-  stdout(`${c('green', '✓')} setup ${r.agent}${o.remove ? ' removed' : ''}: ${changed.length ? `${changed.length} file(s) changed` : 'already in place, nothing changed'} in ${r.root}`);
+  stdout(
+    `${c('green', '✓')} setup ${r.agent}${o.remove ? ' removed' : ''}: ${changed.length ? `${changed.length} file(s) changed` : 'already in place, nothing changed'} in ${r.root}`,
+  );
 }

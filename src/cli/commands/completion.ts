@@ -21,7 +21,8 @@ export function register(program: Command): void {
     .description(`print the shell completion script (${SHELLS.join(', ')}); see the README for where to put it`)
     .option('--json', 'print {shell, script} instead of the script')
     .action((shell: string, o: { json?: boolean }) => {
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new CommanderError(2, 'E_USAGE', `unknown shell "${shell}": use ${SHELLS.join(', ')}`);
+      if (!(SHELLS as readonly string[]).includes(shell))
+        throw new CommanderError(2, 'E_USAGE', `unknown shell "${shell}": use ${SHELLS.join(', ')}`);
       const script = readFileSync(scriptPath(shell as Shell), 'utf8');
       if (o.json) json({ shell, script });
       else write(1, script);

@@ -6,8 +6,10 @@ import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('context'))
-    .description("the completed phases' checkpoints (summary, key files, decisions, open questions), newest first, within a character budget")
-    .option('--phase <phase>', "only the phases this one depends on, nearest first: read it before starting that phase")
+    .description(
+      "the completed phases' checkpoints (summary, key files, decisions, open questions), newest first, within a character budget",
+    )
+    .option('--phase <phase>', 'only the phases this one depends on, nearest first: read it before starting that phase')
     .option('--sprint <id>', 'an archived sprint instead of the active one')
     .option('--budget <chars>', 'the most characters the whole digest may take (default 2000, about 500 tokens)', budgetArg)
     .option('--fetch', 'with a coordination remote: fetch it first')
@@ -15,7 +17,8 @@ export function register(program: Command): void {
 }
 
 function budgetArg(v: string): number {
-  if (!/^\d{1,9}$/.test(v)) throw new CommanderError(2, 'E_USAGE', `invalid --budget ${JSON.stringify(v)}: use a whole number of characters, e.g. 2000`);
+  if (!/^\d{1,9}$/.test(v))
+    throw new CommanderError(2, 'E_USAGE', `invalid --budget ${JSON.stringify(v)}: use a whole number of characters, e.g. 2000`);
   return Number(v);
 }
 

@@ -57,7 +57,20 @@ async function prePush(args: string[]): Promise<void> {
   };
   // The fetch before allowing a protected push, and asking the remote its default branch, share the hook's budget.
   const deadline = Date.now() + hookBudgetMs();
-  renderPrePush(await (await api()).prePush({ env, remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', deadline, ...envOptions() }));
+  renderPrePush(
+    await (
+      await api()
+    ).prePush({
+      env,
+      remote: args[0],
+      url: args[1],
+      input,
+      preCommit,
+      bypass: env.CONDUCTOR_SHIP_BYPASS === '1',
+      deadline,
+      ...envOptions(),
+    }),
+  );
 }
 
 function renderPostCommit(r: PostCommitResult): void {
@@ -65,15 +78,23 @@ function renderPostCommit(r: PostCommitResult): void {
     if (o.result === 'completed') {
       const d = o.complete!;
       const art = d.artifact ? ` with ${d.artifact.source}` : '';
-      stderr(`git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${o.offline ? ' offline' : ''}${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`);
+      stderr(
+        `git-conductor: completed ${o.phase}${art} (commit ${r.commit.slice(0, 12)})${o.offline ? ' offline' : ''}${d.unlocked.length ? `; unlocked ${d.unlocked.join(', ')}` : ''}`,
+      );
       // The remote's own advice (use --offline, retry) is what just happened: keep only what went wrong.
-      if (o.offline) stderr(`git-conductor: ${o.offline.replace(/[:;] (check|work locally|nothing was changed|run ').*$/, '')}; 'git conductor sync' publishes it later`);
+      if (o.offline)
+        stderr(
+          `git-conductor: ${o.offline.replace(/[:;] (check|work locally|nothing was changed|run ').*$/, '')}; 'git conductor sync' publishes it later`,
+        );
       // Only the stored copy is redacted: the commit keeps what was committed.
-      if (d.artifact?.redacted?.length) stderr(`git-conductor: ${redactedLine(d.artifact.redacted)}; the commit itself still holds them: amend it before pushing`);
+      if (d.artifact?.redacted?.length)
+        stderr(`git-conductor: ${redactedLine(d.artifact.redacted)}; the commit itself still holds them: amend it before pushing`);
       if (d.halt) stderr(`git-conductor: sprint halted: ${d.halt}`);
       if (d.sprint_done) stderr(`git-conductor: every phase is done; sprint ${d.sprint_id} archived`);
     } else if (o.result === 'rejected') {
-      stderr(`git-conductor: ${o.phase} NOT completed: ${o.reason}. The commit stands; fix it and run 'git conductor complete ${o.phase} --artifact .conductor/${o.phase}.json'`);
+      stderr(
+        `git-conductor: ${o.phase} NOT completed: ${o.reason}. The commit stands; fix it and run 'git conductor complete ${o.phase} --artifact .conductor/${o.phase}.json'`,
+      );
     } else {
       stderr(`git-conductor: Conductor-Phase ${o.phase} ignored: ${o.reason}`);
     }
@@ -85,9 +106,16 @@ function renderPostCommit(r: PostCommitResult): void {
 
 /** A refused push is the api's error (exit code and message); what is left to say is what was recorded. */
 function renderPrePush(r: PrePushResult): void {
-  if (r.view === 'stale') stderr(`git-conductor - could not fetch the coordination remote in time: the push of ${r.protected_refs.join(', ')} was judged on the last fetched view`);
-  if (r.first_push) stderr(`git-conductor - first push to an empty remote: nothing to protect there yet, so the ship gate lets ${r.protected_refs.join(', ')} through`);
-  for (const skip of r.recorded_skips) stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
+  if (r.view === 'stale')
+    stderr(
+      `git-conductor - could not fetch the coordination remote in time: the push of ${r.protected_refs.join(', ')} was judged on the last fetched view`,
+    );
+  if (r.first_push)
+    stderr(
+      `git-conductor - first push to an empty remote: nothing to protect there yet, so the ship gate lets ${r.protected_refs.join(', ')} through`,
+    );
+  for (const skip of r.recorded_skips)
+    stderr(`git-conductor - an earlier push of ${skip} skipped the ship gate (--no-verify?); recorded in the audit log`);
   if (r.bypassed) {
     const why = [...r.bypassed.missing.map((m) => `${m} not done`), ...(r.bypassed.halt ? [r.bypassed.halt] : [])].join(', ');
     stderr(`git-conductor - ship gate bypassed for ${r.protected_refs.join(', ')} (${why}); recorded in the audit log`);

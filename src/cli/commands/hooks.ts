@@ -16,7 +16,9 @@ const VERB: Record<string, string> = {
 };
 
 export function register(program: Command): void {
-  const hooks = program.command('hooks').description('git hooks: commits complete phases, pushes to the release branch wait for review, qa and security');
+  const hooks = program
+    .command('hooks')
+    .description('git hooks: commits complete phases, pushes to the release branch wait for review, qa and security');
 
   withCommon(hooks.command('install'))
     .description('install the post-commit and pre-push hooks where git runs them (existing hooks keep running)')
@@ -41,7 +43,8 @@ export function renderHooks(r: HooksResult, what: 'install' | 'uninstall'): void
     stdout(`${h.action === 'left' ? c('yellow', '!') : c('green', '✓')} ${h.hook.padEnd(12)}${VERB[h.action]}  ${c('dim', h.file)}`);
     if (h.note) stdout(`  ${h.note}`);
   }
-  if (r.mode === 'husky' && what === 'install') stdout(c('dim', `commit the changed ${r.scripts_dir} scripts so the whole team gets the hooks`));
+  if (r.mode === 'husky' && what === 'install')
+    stdout(c('dim', `commit the changed ${r.scripts_dir} scripts so the whole team gets the hooks`));
   if (r.husky_missing && what === 'install') stdout(c('yellow', `! ${r.husky_missing.advice}`));
 }
 
@@ -49,7 +52,11 @@ export function renderHooks(r: HooksResult, what: 'install' | 'uninstall'): void
 function renderManager(r: HooksResult, what: string): void {
   const m = r.manager!;
   stdout(`${m.name} manages this repository's hooks (${m.config_file}): nothing was written.`);
-  stdout(what === 'install' ? `Add these lines to ${m.add_to}, then run '${m.then}':` : `Remove these lines from ${m.add_to}, then run '${m.then}':`);
+  stdout(
+    what === 'install'
+      ? `Add these lines to ${m.add_to}, then run '${m.then}':`
+      : `Remove these lines from ${m.add_to}, then run '${m.then}':`,
+  );
   stdout('');
   stdout(m.lines);
 }
@@ -59,9 +66,17 @@ function renderHooksStatus(r: HooksStatus): void {
   stdout(`${r.mode === 'husky' ? `husky: ${r.scripts_dir} (hooks path ${r.hooks_dir})` : `hooks directory: ${r.hooks_dir}`}`);
   for (const h of r.hooks) {
     const mark = h.state === 'installed' ? c('green', '✓') : c('yellow', '!');
-    const advice = h.state === 'installed' ? '' : h.state === 'foreign' ? ' (another hook; install chains it)' : ' (run: git conductor hooks install)';
+    const advice =
+      h.state === 'installed' ? '' : h.state === 'foreign' ? ' (another hook; install chains it)' : ' (run: git conductor hooks install)';
     stdout(`${mark} ${h.hook.padEnd(12)}${h.state}${advice}${h.chained ? `; then runs ${h.chained}` : ''}`);
   }
   if (r.husky_missing) stdout(c('yellow', `! ${r.husky_missing.advice}`));
-  stdout(r.cli ? `CLI for the hooks: ${r.cli}` : c('yellow', "the hooks cannot find git-conductor on PATH, where 'hooks install' recorded it, or in node_modules/.bin next to a tracked package.json: install it and run 'git conductor hooks install', or commits will not complete phases and pushes will be refused"));
+  stdout(
+    r.cli
+      ? `CLI for the hooks: ${r.cli}`
+      : c(
+          'yellow',
+          "the hooks cannot find git-conductor on PATH, where 'hooks install' recorded it, or in node_modules/.bin next to a tracked package.json: install it and run 'git conductor hooks install', or commits will not complete phases and pushes will be refused",
+        ),
+  );
 }

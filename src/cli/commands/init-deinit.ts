@@ -10,11 +10,16 @@ export function register(program: Command): void {
     .description('coordinate through a git remote: fetch its conductor refs, publish claims there by compare-and-swap')
     .option('--remote <name>', 'the coordination remote (default: origin)')
     .option('--no-hooks', 'do not install the git hooks (post-commit completion, pre-push ship gate)')
-    .option('--namespace <ref-prefix>', 'where the refs live on the remote (default refs/conductor; refs/heads/conductor for hosts that refuse custom refs)')
+    .option(
+      '--namespace <ref-prefix>',
+      'where the refs live on the remote (default refs/conductor; refs/heads/conductor for hosts that refuse custom refs)',
+    )
     .action(async (o) => run((await api()).init, renderInit)({ ...o, cli: thisCli() }));
 
   withCommon(program.command('deinit'))
-    .description('undo init: remove the fetch refspec, the recorded remote, the remote-tracking conductor refs and the git hooks (local state stays)')
+    .description(
+      'undo init: remove the fetch refspec, the recorded remote, the remote-tracking conductor refs and the git hooks (local state stays)',
+    )
     .option('--keep-hooks', 'leave the git hooks installed')
     .action(async (o) => run((await api()).deinit, renderDeinit)(o));
 }
@@ -28,7 +33,12 @@ function renderInit(r: InitResult): void {
 }
 
 function renderDeinit(r: DeinitResult): void {
-  stdout(r.remote ? `✓ no longer coordinating through ${r.remote} (removed ${r.deleted_tracking_refs} tracking refs)` : 'no coordination remote was configured');
+  stdout(
+    r.remote
+      ? `✓ no longer coordinating through ${r.remote} (removed ${r.deleted_tracking_refs} tracking refs)`
+      : 'no coordination remote was configured',
+  );
   if (r.hooks) renderHooks(r.hooks, 'uninstall');
-  if (r.hooks_left) stdout(`  the git hooks are still installed (${r.hooks_left.join(', ')}): 'git conductor hooks uninstall' removes them`);
+  if (r.hooks_left)
+    stdout(`  the git hooks are still installed (${r.hooks_left.join(', ')}): 'git conductor hooks uninstall' removes them`);
 }

@@ -7,7 +7,9 @@ import { api, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
   withCommon(program.command('log'))
-    .description("the team's history: this clone's audit log and every fetched phase ref's entries (claims, renewals, takeovers, completions, ...), oldest first")
+    .description(
+      "the team's history: this clone's audit log and every fetched phase ref's entries (claims, renewals, takeovers, completions, ...), oldest first",
+    )
     .option('--sprint <id>', 'only this sprint')
     .option('--local', "only this clone's own audit log")
     .option('--fetch', 'with a coordination remote: fetch it first')
@@ -16,7 +18,8 @@ export function register(program: Command): void {
 }
 
 function parseLimit(v: string): number {
-  if (!/^\d{1,9}$/.test(v)) throw new CommanderError(2, 'E_USAGE', `invalid --limit ${JSON.stringify(v)}: use a whole number of events, or 0 for all`);
+  if (!/^\d{1,9}$/.test(v))
+    throw new CommanderError(2, 'E_USAGE', `invalid --limit ${JSON.stringify(v)}: use a whole number of events, or 0 for all`);
   return Number(v);
 }
 

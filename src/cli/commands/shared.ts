@@ -26,13 +26,20 @@ export function gitConfigFiles(env = process.env): string[] {
 }
 
 /** GIT_DIR and friends, when set: the repository to work on, from anywhere (hooks run with them too). */
-export const repoEnv = (env = process.env) => ({ gitDir: env.GIT_DIR || undefined, workTree: env.GIT_WORK_TREE || undefined, commonDir: env.GIT_COMMON_DIR || undefined });
+export const repoEnv = (env = process.env) => ({
+  gitDir: env.GIT_DIR || undefined,
+  workTree: env.GIT_WORK_TREE || undefined,
+  commonDir: env.GIT_COMMON_DIR || undefined,
+});
 
 /** Says so on stderr when git no longer runs the hooks `hooks install` put in place; never fails the command. */
 export async function warnIfHooksMoved(o: { cwd?: string; agent?: string }): Promise<void> {
   try {
     const moved = await (await api()).hooksMoved({ ...o, env: process.env, configFiles: gitConfigFiles(), repoEnv: repoEnv() });
-    if (moved) stderr(`git-conductor: warning: git now runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in}: commits no longer complete phases and pushes to the release branch are not gated. Run 'git conductor hooks install' again (recorded in the audit log)`);
+    if (moved)
+      stderr(
+        `git-conductor: warning: git now runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in}: commits no longer complete phases and pushes to the release branch are not gated. Run 'git conductor hooks install' again (recorded in the audit log)`,
+      );
   } catch {
     // Not in a repository, or the state is unreadable: the verb itself says so.
   }

@@ -13,5 +13,7 @@ export function register(program: Command): void {
 }
 
 function renderStart(r: StartResult): void {
-  stdout(`${c('green', '✓')} started sprint ${c('bold', r.sprint_id)} (${plural(r.phases.length, 'phase')}, graph from ${r.source})${r.archived ? `; archived ${r.archived}` : ''}`);
+  stdout(
+    `${c('green', '✓')} started sprint ${c('bold', r.sprint_id)} (${plural(r.phases.length, 'phase')}, graph from ${r.source})${r.archived ? `; archived ${r.archived}` : ''}`,
+  );
 }

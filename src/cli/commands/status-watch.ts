@@ -23,7 +23,16 @@ const HIDE = '\u001b[?25l';
 const SHOW = '\u001b[?25h';
 
 /** What counts as a change worth a line: states and holders, not the clock. */
-const phaseLine = (p: StatusResult['phases'][string]) => [p.state, p.agent ? `${p.agent}@${p.host}` : '', p.excluded_by ? `waits for ${p.excluded_by}` : '', p.expired ? 'expired' : '', p.halt ?? ''].filter(Boolean).join(' ');
+const phaseLine = (p: StatusResult['phases'][string]) =>
+  [
+    p.state,
+    p.agent ? `${p.agent}@${p.host}` : '',
+    p.excluded_by ? `waits for ${p.excluded_by}` : '',
+    p.expired ? 'expired' : '',
+    p.halt ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
 export async function watchStatus(o: WatchOptions): Promise<void> {
   const lib = await api();
@@ -54,14 +63,20 @@ export async function watchStatus(o: WatchOptions): Promise<void> {
     if (!tty) {
       // Appended output, for a log or a pipe: only what changed since the last look.
       const seen = last;
-      last = new Map([...Object.values(r.phases).map((p) => [p.name, phaseLine(p)] as const), ...(r.halted ? [['halt', '']] as const : [])]);
+      last = new Map([
+        ...Object.values(r.phases).map((p) => [p.name, phaseLine(p)] as const),
+        ...(r.halted ? ([['halt', '']] as const) : []),
+      ]);
       const changed = Object.values(r.phases).filter((p) => seen.get(p.name) !== phaseLine(p));
       if (o.json) return changed.length ? json(r) : undefined;
       for (const p of changed) stdout(`${new Date(now).toISOString()} ${p.name} ${phaseLine(p)}`);
       if (r.halted && !seen.has('halt')) stdout(`${new Date(now).toISOString()} sprint halted by ${r.halted.phase}: ${r.halted.reason}`);
       return;
     }
-    const footer = c('dim', `watching: redrawn on every change${r.remote ? `, fetched every ${o.interval}s` : ''}; Ctrl-C to stop${problem ? ` (${problem})` : ''}`);
+    const footer = c(
+      'dim',
+      `watching: redrawn on every change${r.remote ? `, fetched every ${o.interval}s` : ''}; Ctrl-C to stop${problem ? ` (${problem})` : ''}`,
+    );
     const lines = [...statusLines(r, now, terminalWidth()), footer];
     // Back to the top of the previous frame, clear it, draw the new one.
     write(1, `${drawn ? `\u001b[${drawn}A\r` : ''}\u001b[J`);
@@ -101,7 +116,12 @@ export async function watchStatus(o: WatchOptions): Promise<void> {
     const over = r.sprint_id !== sprintId || r.status === 'archived';
     if (r.sprint_id === sprintId) draw(r, now);
     if (over) {
-      if (!o.json) stdout(r.sprint_id !== sprintId ? `sprint ${sprintId} was replaced by ${r.sprint_id}` : `sprint ${r.sprint_id} is archived: every phase is done`);
+      if (!o.json)
+        stdout(
+          r.sprint_id !== sprintId
+            ? `sprint ${sprintId} was replaced by ${r.sprint_id}`
+            : `sprint ${r.sprint_id} is archived: every phase is done`,
+        );
       return stop();
     }
     // A terminal counts the leases down every second; a pipe only hears of changes.

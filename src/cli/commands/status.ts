@@ -21,7 +21,8 @@ export function register(program: Command): void {
 }
 
 function parseInterval(v: string): number {
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < 0.2 || Number(v) > 3600) throw new CommanderError(2, 'E_USAGE', `invalid --interval ${JSON.stringify(v)}: use a number of seconds from 0.2 to 3600, e.g. 2`);
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < 0.2 || Number(v) > 3600)
+    throw new CommanderError(2, 'E_USAGE', `invalid --interval ${JSON.stringify(v)}: use a number of seconds from 0.2 to 3600, e.g. 2`);
   return Number(v);
 }
 
@@ -40,7 +41,12 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
   const rows = [['PHASE', 'STATE', 'AGENT', 'SINCE', 'LEASE']];
   const states: (keyof typeof STATE_COLOR)[] = [];
   for (const p of Object.values(r.phases)) {
-    const left = p.state !== 'running' ? '' : p.expired ? `expired ${duration(now - Date.parse(p.expires_at!))} ago` : `${duration(Date.parse(p.expires_at!) - now)} left`;
+    const left =
+      p.state !== 'running'
+        ? ''
+        : p.expired
+          ? `expired ${duration(now - Date.parse(p.expires_at!))} ago`
+          : `${duration(Date.parse(p.expires_at!) - now)} left`;
     const lease = left && p.pid ? `${left}, pid ${p.pid}` : left;
     const missing = p.depends_on.filter((d) => r.phases[d]?.state !== 'done');
     const who = p.agent
@@ -67,7 +73,11 @@ export function statusLines(r: StatusResult, now: number, width: number | undefi
         const p = Object.values(r.phases)[row - 1]!;
         if (col === 1) {
           const marks = (p.unpublished ? c('yellow', '*') : '') + (r.remote?.diverged.includes(p.name) ? c('red', '!') : '');
-          return c(STATE_COLOR[states[row - 1]!], states[row - 1]!) + marks + text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0) + (r.remote?.diverged.includes(p.name) ? 1 : 0));
+          return (
+            c(STATE_COLOR[states[row - 1]!], states[row - 1]!) +
+            marks +
+            text.slice(states[row - 1]!.length + (p.unpublished ? 1 : 0) + (r.remote?.diverged.includes(p.name) ? 1 : 0))
+          );
         }
         if (col === 2 && !p.agent) return c('dim', text);
         if (col === 4 && p.expired) return c('red', text);
@@ -83,9 +93,24 @@ function remoteLines(m: NonNullable<StatusResult['remote']>, now: number): strin
   const fresh = m.as_of ? `as of ${ago(m.as_of, now)} (last fetch)` : 'never fetched';
   const lines = [c('dim', `remote ${m.name} (${m.namespace}): ${fresh}; 'status --fetch' to refresh`)];
   if (m.unpublished.length) lines.push(c('yellow', `* not on the remote yet: ${m.unpublished.join(', ')} (run 'git conductor sync')`));
-  if (m.diverged.length) lines.push(c('red', `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`));
-  if (m.head_diverged) lines.push(c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`));
-  for (const b of m.rolled_back) lines.push(c('red', `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`));
+  if (m.diverged.length)
+    lines.push(
+      c(
+        'red',
+        `! diverged from the remote (the remote's entries are not shown until this settles): ${m.diverged.join(', ')}; run 'git conductor sync'`,
+      ),
+    );
+  if (m.head_diverged)
+    lines.push(
+      c('red', `! this clone's sprint ${m.head_diverged.local ?? '(unreadable)'} is not the remote's (${m.head_diverged.remote})`),
+    );
+  for (const b of m.rolled_back)
+    lines.push(
+      c(
+        'red',
+        `rolled back ${b.kind} of ${b.phase ?? 'the sprint'} by ${b.agent}@${b.host}: the remote's ${b.winner ? `${b.winner.kind} by ${b.winner.agent}@${b.winner.host}` : 'entry'} came first`,
+      ),
+    );
   for (const p of m.problems) lines.push(c('red', `! ${p}`));
   if (m.clock_skew) lines.push(c('red', `! clock: ${m.clock_skew.detail}; leases cannot be granted here until the clocks agree`));
   return lines;

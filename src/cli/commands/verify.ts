@@ -8,7 +8,10 @@ export function register(program: Command): void {
     .command('verify')
     .addOption(new Option('--json', 'print one JSON object on stdout (errors too)'))
     .description('exit 0 when the sprint in the given conductor refs may ship, 4 when not: the CI check for hosted remotes')
-    .option('--ref <prefix>', 'where the conductor refs are here (default refs/conductor, e.g. after git fetch origin "+refs/conductor/*:refs/conductor/*")')
+    .option(
+      '--ref <prefix>',
+      'where the conductor refs are here (default refs/conductor, e.g. after git fetch origin "+refs/conductor/*:refs/conductor/*")',
+    )
     .option('--remote <name>', 'fetch the conductor refs from this remote first, and judge those')
     .action(async (o) => {
       const r = await (await api()).verify({ ...o, ...envOptions() });

@@ -15,7 +15,14 @@ export interface HaltParams {
 }
 
 /** Every rule that can halt a sprint, by the name records and results carry. */
-export const HALT_RULES = ['review_blocking', 'security_critical_high', 'qa_failed', 'qa_failure_rate', 'budget', 'circuit_breaker'] as const;
+export const HALT_RULES = [
+  'review_blocking',
+  'security_critical_high',
+  'qa_failed',
+  'qa_failure_rate',
+  'budget',
+  'circuit_breaker',
+] as const;
 export type HaltRule = (typeof HALT_RULES)[number];
 
 export interface Halt {
@@ -38,19 +45,28 @@ export function judge(phase: string, a: Json, params: HaltParams = {}): Halt | u
   }
   if (phase === 'review') {
     const n = openCount(a.findings as FindingLike[], (a.summary as { blocking: number }).blocking, 'blocking', isFixedOrExplained);
-    if (n) return { rule: 'review_blocking', reason: `review has ${n} blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)` };
+    if (n)
+      return {
+        rule: 'review_blocking',
+        reason: `review has ${n} blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)`,
+      };
   }
   if (phase === 'security') {
     const c = openSecurityCounts(a as unknown as SecurityArtifact);
-    if (c.critical + c.high) return { rule: 'security_critical_high', reason: `security found ${c.critical} critical and ${c.high} high finding(s) not fixed` };
+    if (c.critical + c.high)
+      return { rule: 'security_critical_high', reason: `security found ${c.critical} critical and ${c.high} high finding(s) not fixed` };
   }
   if (phase === 'qa') {
     const s = a.summary as { status: string; tests_run: number; tests_failed: number };
     const threshold = params.qaThreshold ?? QA_FAILURE_THRESHOLD;
     if (s.tests_run > 0 && s.tests_failed / s.tests_run > threshold) {
-      return { rule: 'qa_failure_rate', reason: `qa failure rate ${pct(s.tests_failed / s.tests_run)} (${s.tests_failed} of ${s.tests_run}) is over the ${pct(threshold)} threshold` };
+      return {
+        rule: 'qa_failure_rate',
+        reason: `qa failure rate ${pct(s.tests_failed / s.tests_run)} (${s.tests_failed} of ${s.tests_run}) is over the ${pct(threshold)} threshold`,
+      };
     }
-    if (s.status === 'fail') return { rule: 'qa_failed', reason: `qa reported status "fail" (${s.tests_failed} of ${s.tests_run} tests failed)` };
+    if (s.status === 'fail')
+      return { rule: 'qa_failed', reason: `qa reported status "fail" (${s.tests_failed} of ${s.tests_run} tests failed)` };
   }
   return undefined;
 }

@@ -20,7 +20,16 @@ type Builder = () => Schema;
 /** The phases of the default graph, each with a contract of its own. */
 export const CONTRACT_PHASES = ['think', 'plan', 'build', 'review', 'qa', 'security', 'ship'] as const;
 
-const builders: Record<string, Builder> = { think, plan, build, review, qa, security, 'ship:release': shipRelease, 'ship:report': shipReport };
+const builders: Record<string, Builder> = {
+  think,
+  plan,
+  build,
+  review,
+  qa,
+  security,
+  'ship:release': shipRelease,
+  'ship:report': shipReport,
+};
 const built = new Map<string, Schema>();
 
 function schema(key: string, make: Builder): Schema {

@@ -90,7 +90,14 @@ function allowedBy(i: IssueLike): string {
     case 'invalid_format':
       return i.pattern ? `text matching ${i.pattern}` : `a valid ${i.format}`;
     case 'invalid_union': {
-      const alts = (i.errors ?? []).map((branch) => branch.filter((b) => b.path.length === 0).map(allowedBy).join(' and ')).filter(Boolean);
+      const alts = (i.errors ?? [])
+        .map((branch) =>
+          branch
+            .filter((b) => b.path.length === 0)
+            .map(allowedBy)
+            .join(' and '),
+        )
+        .filter(Boolean);
       return [...new Set(alts)].join(', or ') || 'one of the allowed forms';
     }
     default:

@@ -21,7 +21,10 @@ export const qa = () =>
       })
       .check(
         z.refine((s) => s.tests_failed <= s.tests_run, { message: 'is more than summary.tests_run', path: ['tests_failed'] }),
-        z.refine((s) => (s.tests_passed ?? 0) + s.tests_failed <= s.tests_run, { message: 'plus summary.tests_failed is more than summary.tests_run', path: ['tests_passed'] }),
+        z.refine((s) => (s.tests_passed ?? 0) + s.tests_failed <= s.tests_run, {
+          message: 'plus summary.tests_failed is more than summary.tests_run',
+          path: ['tests_passed'],
+        }),
       ),
     findings: z.array(
       z.looseObject({

@@ -25,5 +25,7 @@ export const think = () =>
         }),
       ),
     }),
-    alternatives_considered: z.optional(z.array(z.looseObject({ approach: text(), tradeoff: z.optional(z.string()), chosen: z.optional(z.boolean()) }))),
+    alternatives_considered: z.optional(
+      z.array(z.looseObject({ approach: text(), tradeoff: z.optional(z.string()), chosen: z.optional(z.boolean()) })),
+    ),
   });
