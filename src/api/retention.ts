@@ -21,10 +21,23 @@ export function retentionPolicy(ctx: Pick<Ctx, 'repo'>): Required<RetentionPolic
   return { keepSprints: p?.keep_sprints ?? DEFAULT_KEEP_SPRINTS, keepDays: p?.keep_days ?? DEFAULT_KEEP_DAYS };
 }
 
-/** Removes the local state of sprints the policy lets go (never the active one); returns their ids. */
+/**
+ * Removes the local state of sprints the policy lets go (never the active one); returns their ids. Only a sprint
+ * its own file says is archived goes: ids tie within a second, so a sprint a concurrent `start` has just created
+ * (and the head may name a moment later) can rank among the oldest, and only its status tells it apart.
+ */
 export function pruneLocal(ctx: Ctx, policy: RetentionPolicy, max = Infinity): string[] {
   const active = ctx.store.activeSprintId();
-  const gone = expired(ctx.store.sprintIds(), new Set([active]), policy, ctx.now).slice(0, max);
+  const archived = (id: string) => {
+    try {
+      return ctx.store.readSprint(id).status === 'archived';
+    } catch {
+      return false; // being written, or unreadable: not ours to judge here
+    }
+  };
+  const gone = expired(ctx.store.sprintIds(), new Set([active]), policy, ctx.now)
+    .filter(archived)
+    .slice(0, max);
   for (const id of gone) {
     try {
       ctx.store.removeSprint(id);
