@@ -110,13 +110,15 @@ describe('ship gate rules', () => {
     expect(hasRef(remote, 'refs/heads/release/2.0') || hasRef(remote, 'refs/tags/prod-7')).toBe(false);
   });
 
-  it("follows the remote's default branch, and passes everything when no sprint is active", async () => {
+  it("follows the remote's default branch besides main and master, and passes everything when no sprint is active", async () => {
     const { repo, remote } = await sprintRepo();
     git(repo, 'push', '-q', '--no-verify', 'origin', 'main:trunk');
     git(repo, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk');
     commit(repo, 'a', ['more work']);
     expect(push(repo, ['main:trunk']).code).not.toBe(0);
-    expect(push(repo, ['main']).code).toBe(0);
+    // main and master stay protected beside the remote's own default branch: naming more never lets a push through.
+    expect(push(repo, ['main']).code).not.toBe(0);
+    expect(push(repo, ['main:refs/heads/side']).code).toBe(0);
     const fresh = await makeRepo();
     git(fresh, 'remote', 'add', 'origin', `file://${remote}`);
     expect(conductor(['hooks', 'install'], { cwd: fresh }).code).toBe(0);

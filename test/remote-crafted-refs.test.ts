@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
-import { hasRef } from './helpers/git.js';
+import { git, hasRef } from './helpers/git.js';
 import { independentPhases, makeBare, makeClone, type Clone } from './helpers/remote.js';
 import { artifactText } from './helpers/artifacts.js';
 
@@ -145,3 +145,67 @@ function objectWriter(c: Clone) {
       ),
   };
 }
+
+describe('imported sprints meet the same graph rules as a local start', () => {
+  const p = (name: string, ...depends_on: string[]) => ({ name, depends_on, concurrency: 'read' });
+  const graphs: [string, unknown[], RegExp][] = [
+    ['a cycle', [p('a', 'b'), p('b', 'a')], /dependency cycle/],
+    ['a duplicate phase', [p('a'), p('a')], /duplicate phase name "a"/],
+    ['a dangling dependency', [p('a', 'ghost')], /depends on unknown phase "ghost"/],
+  ];
+  for (const [what, phases, why] of graphs) {
+    it(`a schema-valid sprint ref with ${what} is rejected as invalid; next, batch, status and the pre-push hook report it, never crash`, () => {
+      const { url, bare } = makeBare();
+      const victim = makeClone(url, 'victim');
+      const first = victim.run(['start']).json.sprint_id;
+      const evil = makeClone(url, 'mallory');
+      const second = evil.run(['start']).json.sprint_id;
+      // Replace the new sprint's definition with a crafted one that passes the schema.
+      const { blob, treeOf } = objectWriter(evil);
+      const sprint = JSON.parse(git(bare, 'show', `refs/conductor/sprints/${second}/sprint:sprint.json`));
+      const crafted = evil.git(['commit-tree', treeOf([['sprint.json', blob(JSON.stringify({ ...sprint, phases }))]]), '-m', 'sprint']);
+      evil.git(['push', '-q', '--no-verify', url, `+${crafted}:refs/conductor/sprints/${second}/sprint`]);
+
+      const s = victim.run(['status', '--fetch']);
+      expect(s.code, s.stdout + s.stderr).toBe(0);
+      expect(s.json.sprint_id).toBe(first);
+      expect(s.json.remote.problems.join('\n')).toMatch(/invalid phase graph/);
+      expect(s.json.remote.problems.join('\n')).toMatch(why);
+      for (const args of [['next'], ['batch'], ['next', '--claim']]) {
+        const r = victim.run(args);
+        expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(/topoOrder|TypeError|unexpected error/);
+        expect(r.code, args.join(' ')).not.toBe(1);
+      }
+      const push = victim.run(['hook', 'pre-push', 'origin', url], {});
+      expect(push.stdout + push.stderr).not.toMatch(/TypeError|unexpected error/);
+      // The crafted graph never became a local sprint.
+      expect(existsSync(join(victim.dir, '.git', 'conductor', 'sprints', second))).toBe(false);
+    });
+  }
+});
+
+describe('text from teammates reaches the terminal without control characters', () => {
+  it('artifact show strips C0/C1 controls (CSI, OSC) in human mode, escapes them under --json, and --raw gives the exact bytes to a pipe only', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'alice');
+    const b = makeClone(url, 'bob');
+    a.run(['start', '--phases', '[{"name":"build"}]']);
+    const evilText = 'done \u009b31mred\u009d0;title\u0007 \u001b]8;;http://x\u001b\\link\u001b[2J';
+    const stored = artifactText('build', { summary: evilText });
+    writeFileSync(join(a.dir, 'build.json'), stored);
+    expect(a.run(['claim', 'build']).code).toBe(0);
+    const done = a.run(['complete', 'build', '--artifact', 'build.json']);
+    expect(done.code, done.stdout).toBe(0);
+    b.run(['status', '--fetch']);
+    const human = conductor(['artifact', 'show', 'build'], { cwd: b.dir, agent: 'bob' });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(human.stdout).toContain('red');
+    const json = conductor(['artifact', 'show', 'build', '--json'], { cwd: b.dir, agent: 'bob' });
+    expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(json.json.content.summary).toBe(evilText);
+    const raw = conductor(['artifact', 'show', 'build', '--raw'], { cwd: b.dir, agent: 'bob' });
+    expect(raw.code, raw.stderr).toBe(0);
+    expect(raw.stdout).toBe(stored);
+  });
+});

@@ -4,7 +4,8 @@
  * completion records about its artifact: the halt it implies, the grade, the
  * contract it was judged by.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import * as z from 'zod/mini';
 import { gradeFor, haltOfArtifact, QA_FAILURE_THRESHOLD, type ArtifactJson } from '../core/artifacts.js';
@@ -69,9 +70,13 @@ export function projectSchema(ctx: Ctx, phase: string, settings = contractSettin
         'E_BAD_CONFIG',
         `${PROJECT_CONFIG}: artifact_schemas.${phase} (${rel}) leads outside the work tree: keep the schema file inside it`,
       );
-    return { file: rel, schema: JSON.parse(readFileSync(real, 'utf8')) };
+    const text = readBoundedText(real, READ_CAPS.projectConfig);
+    if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    return { file: rel, schema: JSON.parse(text) };
   } catch (e) {
     if (isConductorError(e)) throw e;
+    if (e instanceof BoundedReadError)
+      throw invalid('E_BAD_CONFIG', `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${e.problem}`);
     throw invalid(
       'E_BAD_CONFIG',
       `${PROJECT_CONFIG}: artifact_schemas.${phase} names ${rel}, which ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON'}`,

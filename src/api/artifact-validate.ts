@@ -3,8 +3,9 @@
  * phase's contract or the project's JSON Schema, halt and grade) and stores
  * nothing. Works outside a repository too, with the default settings.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { BoundedReadError, readBoundedText } from '../store/bounded-read.js';
 import { artifactProblems, contractError, MAX_ARTIFACT_BYTES, QA_FAILURE_THRESHOLD, type Problem } from '../core/artifacts.js';
 import { SCHEMA_VERSION } from '../core/contract/index.js';
 import { validatePhaseName } from '../core/graph.js';
@@ -46,7 +47,14 @@ export async function validateArtifactFile(opts: ValidateOptions): Promise<Valid
   }
   if (!st.isFile()) throw bad(opts.file, 'is not a regular file');
   if (st.size > MAX_ARTIFACT_BYTES) throw bad(opts.file, `is ${st.size} bytes, more than the ${MAX_ARTIFACT_BYTES}-byte limit`);
-  const text = readFileSync(abs, 'utf8');
+  let text: string | undefined;
+  try {
+    text = readBoundedText(abs, MAX_ARTIFACT_BYTES, { noFollow: true });
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw bad(opts.file, e.problem);
+    throw e;
+  }
+  if (text === undefined) throw bad(opts.file, 'does not exist: write the JSON file first, then pass its path');
   let value: unknown;
   try {
     value = JSON.parse(text);

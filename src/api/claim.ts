@@ -27,6 +27,7 @@ import { refuseLedgerHalt } from './halts.js';
 import { newToken, proofOf } from './identity.js';
 import { leasePolicy, markRenewalDue, renewalDue } from './lease.js';
 import { appendPhase, holderOf, pause } from './transition.js';
+import { withWarnings, type Warned } from './warnings.js';
 
 export interface ClaimOptions extends CommonOptions {
   phase: string;
@@ -36,7 +37,7 @@ export interface ClaimOptions extends CommonOptions {
   pid?: number;
 }
 
-export interface ClaimResult {
+export interface ClaimResult extends Warned {
   sprint_id: string;
   phase: string;
   agent: string;
@@ -147,7 +148,7 @@ function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<Ho
     host: ctx.host,
     detail: previous ? `from ${previous.agent}@${previous.host}` : undefined,
   });
-  return {
+  return withWarnings(ctx, {
     sprint_id: sprint.id,
     phase,
     agent,
@@ -160,7 +161,7 @@ function hold(ctx: Ctx, sprint: SprintFile, opts: ClaimOptions, verb: Exclude<Ho
     ...(kind !== 'renew' && token ? { token: token.token } : {}),
     ...(capped ? { capped: true as const } : {}),
     ...(who.stable ? {} : { id_warning: idWarning(who.source, who.bind!) }),
-  };
+  });
 }
 
 const idWarning = (source: string, bind: string): IdWarning => ({

@@ -13,6 +13,7 @@ import { activeSprint, agentOf, iso, ledgerRules, openWithRemote, rulesOf, type 
 import { withDisplacement } from './displaced.js';
 import { proofOf } from './identity.js';
 import { writeFinishedJournal } from './journal.js';
+import { withWarnings, type Warned } from './warnings.js';
 import { appendPhase } from './transition.js';
 
 export interface CompleteOptions extends CommonOptions {
@@ -25,7 +26,7 @@ export interface CompleteOptions extends CommonOptions {
   artifactBytes?: { bytes: Uint8Array; source: string };
 }
 
-export interface CompleteResult {
+export interface CompleteResult extends Warned {
   sprint_id: string;
   phase: string;
   agent: string;
@@ -119,7 +120,7 @@ export function completeIn(
   }
   const { entry } = appended;
   const done = completed(ctx, sprint, phase, entry, art?.redactions);
-  return warnings.length ? { ...done, warnings } : done;
+  return warnings.length ? { ...done, warnings: [...warnings, ...(done.warnings ?? [])] } : done;
 }
 
 /**
@@ -161,7 +162,7 @@ export function completed(
   if (halt) ctx.store.audit({ at: entry.record.at, event: 'halt', sprint_id: sprint.id, phase, agent, host: ctx.host, detail: halt });
   if (sprintDone) ctx.store.archiveSprint(sprint, entry.record.at);
   const journal = sprintDone ? writeFinishedJournal(ctx, sprint.id) : undefined;
-  return {
+  return withWarnings(ctx, {
     sprint_id: sprint.id,
     phase,
     agent,
@@ -174,5 +175,5 @@ export function completed(
     provenance: provenance ?? {},
     sprint_done: sprintDone,
     journal,
-  };
+  });
 }

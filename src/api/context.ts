@@ -9,7 +9,7 @@
  * project-config.ts, remote-attach.ts, active-sprint.ts) and are re-exported
  * for the modules that import them from here.
  */
-import { findRepo, type RepoPaths } from '../store/repo.js';
+import { findRepo, type RepoEnv, type RepoPaths } from '../store/repo.js';
 import { StateStore } from '../store/state-store.js';
 import type { RemoteLink } from '../remote/link.js';
 import type { Env } from '../core/agent.js';
@@ -25,6 +25,8 @@ export interface CommonOptions {
   offline?: boolean;
   /** Epoch ms by which every call to the coordination remote must be over; past it the remote counts as unreachable (exit 5). */
   deadline?: number;
+  /** GIT_DIR / GIT_WORK_TREE / GIT_COMMON_DIR, read by the CLI: the repository when it is not found from `cwd`. */
+  repoEnv?: RepoEnv;
   /** The caller's environment (the CLI passes process.env): agent ids, bindings and claim tokens are read from it. */
   env?: Env;
   /** Test-only: this process's clock is off by this many ms (the CLI reads CONDUCTOR_TEST_CLOCK_OFFSET_MS). */
@@ -57,7 +59,7 @@ export interface Ctx {
 /** A context without the remote: for verbs that need nothing from it. */
 export function openContext(opts: CommonOptions): Ctx {
   const cwd = opts.cwd ?? process.cwd();
-  const repo = findRepo(cwd);
+  const repo = findRepo(cwd, opts.repoEnv);
   const host = thisHost();
   const identity = { env: opts.env ?? {}, host, worktree: repo.top ?? repo.gitDir };
   const offset = opts.clockOffsetMs ?? 0;

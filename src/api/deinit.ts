@@ -27,7 +27,7 @@ export async function deinit(opts: DeinitOptions = {}): Promise<DeinitResult> {
   const removed = remoteExists(ctx.cwd, config.remote) && removeRefspec(ctx.cwd, names);
   const deleted = deleteTrackingRefs(ctx.cwd, names);
   ctx.store.writeConfig({ v: 1 });
-  const hooks = opts.keepHooks ? undefined : await uninstallHooks({ cwd: ctx.cwd, agent: opts.agent });
+  const hooks = opts.keepHooks ? undefined : await uninstallHooks({ cwd: ctx.cwd, agent: opts.agent, repoEnv: opts.repoEnv });
   return {
     remote: config.remote,
     removed_refspec: removed,

@@ -6,6 +6,7 @@ import { gitVersion, hasRefspec, remoteExists } from '../remote/setup.js';
 import { CLOCK_TOLERANCE_MS } from '../core/clock.js';
 import { isUnreachable } from '../core/errors.js';
 import { iso, openContext, withRemote, type CommonOptions, type Ctx } from './context.js';
+import { hooksMoved } from './hooks-watch.js';
 
 export interface DoctorCheck {
   name: string;
@@ -15,7 +16,9 @@ export interface DoctorCheck {
 
 const MIN_GIT: [number, number] = [2, 30];
 
-export async function doctor(opts: CommonOptions & { remote?: string } = {}): Promise<{ ok: boolean; checks: DoctorCheck[] }> {
+export async function doctor(
+  opts: CommonOptions & { remote?: string; configFiles?: string[] } = {},
+): Promise<{ ok: boolean; checks: DoctorCheck[] }> {
   const ctx = openContext(opts);
   const checks: DoctorCheck[] = [];
   const v = gitVersion(ctx.cwd);
@@ -25,6 +28,14 @@ export async function doctor(opts: CommonOptions & { remote?: string } = {}): Pr
     ok: gitOk,
     detail: gitOk ? `git ${v!.text}` : `git ${v?.text ?? 'unknown'} is older than ${MIN_GIT.join('.')}: upgrade git`,
   });
+  // Always asked of git here, whatever the stamps say (hooks-watch.ts).
+  const moved = await hooksMoved({ ...opts, cwd: ctx.cwd }, true);
+  if (moved)
+    checks.push({
+      name: 'hooks',
+      ok: false,
+      detail: `git runs hooks from ${moved.now} (core.hooksPath), not ${moved.installed_in} where they were installed: run 'git conductor hooks install' again`,
+    });
   const config = ctx.store.readConfig();
   const remote = opts.remote ?? config.remote;
   if (remote !== undefined && !validRemoteName(remote))

@@ -14,8 +14,9 @@ import { HOOK_NAMES, type HookName } from '../hooks/stubs.js';
 import { hookTarget, managerSnippet, type HookManager, type HookTarget } from '../hooks/target.js';
 import { findRepo } from '../store/repo.js';
 import { requireWorkTree, type CommonOptions } from './context.js';
+import { forgetHooksDir, recordHooksDir, type HooksWatchOptions } from './hooks-watch.js';
 
-export interface HooksOptions extends CommonOptions {
+export interface HooksOptions extends HooksWatchOptions {
   /** The executable running now: recorded (git config conductor.cli) so the hooks find it where PATH does not (a monorepo's app/, a linked worktree without node_modules). */
   cli?: string;
 }
@@ -33,6 +34,11 @@ export interface HooksResult {
   husky_missing?: { advice: string };
   /** install: the CLI recorded for the hooks (git config conductor.cli). */
   recorded_cli?: string;
+}
+
+function open(opts: HooksWatchOptions): HookTarget & { repo: ReturnType<typeof findRepo> } {
+  const repo = findRepo(opts.cwd ?? process.cwd(), opts.repoEnv);
+  return { ...hookTarget(repo), repo };
 }
 
 function managerOf(t: HookTarget): HooksResult['manager'] {
@@ -57,20 +63,21 @@ const base = (t: HookTarget) => ({
  * pull, checkout and rebase need none.
  */
 export async function installHooks(opts: HooksOptions = {}): Promise<HooksResult> {
-  const repo = findRepo(opts.cwd ?? process.cwd());
-  requireWorkTree(repo, 'hooks install');
-  const t = hookTarget(repo);
+  const t = open(opts);
+  requireWorkTree(t.repo, 'hooks install');
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? installHusky(h, t.scriptsDir) : installPlain(h, t.hooksDir)));
-  return { ...base(t), hooks, recorded_cli: recordCli(repo.top!, opts.cli) };
+  // So that a later core.hooksPath change, which would silently stop our hooks, is noticed (hooks-watch.ts).
+  recordHooksDir(t.repo, t.hooksDir, opts.configFiles);
+  return { ...base(t), hooks, recorded_cli: recordCli(t.repo.top!, opts.cli) };
 }
 
 export async function uninstallHooks(opts: CommonOptions = {}): Promise<HooksResult> {
-  const repo = findRepo(opts.cwd ?? process.cwd());
-  const t = hookTarget(repo);
+  const t = open(opts);
   if (t.mode === 'manager') return { ...base(t), hooks: [], manager: managerOf(t) };
   const hooks = HOOK_NAMES.map((h) => (t.mode === 'husky' ? uninstallHusky(h, t.scriptsDir) : uninstallPlain(h, t.hooksDir)));
-  forgetCli(repo.top ?? repo.gitDir);
+  forgetHooksDir(t.repo);
+  forgetCli(t.repo.top ?? t.repo.gitDir);
   return { ...base(t), hooks };
 }
 
@@ -81,7 +88,7 @@ export interface HooksStatus extends Omit<HooksResult, 'hooks'> {
 }
 
 export async function hooksStatus(opts: CommonOptions = {}): Promise<HooksStatus> {
-  const repo = findRepo(opts.cwd ?? process.cwd());
+  const repo = findRepo(opts.cwd ?? process.cwd(), opts.repoEnv);
   const t = hookTarget(repo);
   const hooks =
     t.mode === 'manager'

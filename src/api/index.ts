@@ -36,6 +36,7 @@ export type { OverriddenHalt } from '../core/halts.js';
 export { phaseNames } from './phase-names.js';
 export { stateDir } from './state-dir.js';
 export { installHooks, uninstallHooks, hooksStatus, type HooksOptions, type HooksResult, type HooksStatus } from './hooks.js';
+export { hooksMoved, type HooksMoved, type HooksWatchOptions } from './hooks-watch.js';
 export { postCommit, type PostCommitOptions, type PostCommitResult, type PhaseOutcome } from './post-commit.js';
 export { prePush, type PreCommitPush, type PrePushOptions, type PrePushResult } from './pre-push.js';
 export type { CommonOptions } from './context.js';

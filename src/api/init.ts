@@ -60,7 +60,8 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
     fetched = false;
     fetchError = e.message;
   }
-  const hooks = opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, cli: opts.cli });
+  const hooks =
+    opts.hooks === false ? undefined : await installHooks({ cwd: ctx.cwd, agent: opts.agent, cli: opts.cli, repoEnv: opts.repoEnv });
   const problems = attached?.remote?.summary().problems ?? [];
   return { remote, namespace, fetch_refspec: names.fetchRefspec, added_refspec: added, fetched, fetch_error: fetchError, problems, hooks };
 }

@@ -5,7 +5,14 @@
  * prerequisites are not all done, or while it is halted. Other refs,
  * deletions and conductor refs pass untouched; so does every push when no
  * sprint is active. Everything it knows of the environment (the pre-commit
- * framework's variables, the bypass) comes in as options from the CLI.
+ * framework's variables, the bypass, the time budget) comes in as options
+ * from the CLI.
+ *
+ * A push to a protected ref is never allowed on a stale view: the
+ * coordination remote is fetched first (within the deadline), so a sprint a
+ * teammate started since the last fetch is judged. Only when the remote
+ * cannot be reached in time is the last fetched view used, and the result
+ * says so (`view: 'stale'`).
  */
 import { blocked, isUnreachable } from '../core/errors.js';
 import { overriddenHalts, type OverriddenHalt } from '../core/halts.js';
@@ -22,7 +29,15 @@ import {
   notReadyMessage,
   shipBlockers,
 } from '../core/ship-gate.js';
-import { createsOnly, defaultBranch, parsePushLines, pushLineOf, remoteIsEmpty, type PreCommitPush } from '../hooks/push-facts.js';
+import {
+  createsOnly,
+  parsePushLines,
+  pushLineOf,
+  remoteHeadBranch,
+  remoteIsEmpty,
+  shippingBranches,
+  type PreCommitPush,
+} from '../hooks/push-facts.js';
 import { loggedPushes } from '../hooks/push-reflog.js';
 import { checkStoredArtifacts } from './stored-artifact.js';
 import {
@@ -62,9 +77,18 @@ export interface PrePushResult {
   recorded_skips: string[];
   /** Halts a human overrode: the protected push goes ahead past them, and says so. */
   overridden?: OverriddenHalt[];
+  /**
+   * What a protected push was judged on: `fresh` (fetched just now), `stale`
+   * (the remote could not be fetched in time: the last fetched view), or
+   * `local` (no coordination remote). Absent when no protected ref was pushed.
+   */
+  view?: 'fresh' | 'stale' | 'local';
   /** The push creates the remote's first branches: nothing was there to protect, so it passed. */
   first_push?: true;
 }
+
+/** How long the destination's default branch is trusted before it is asked again. */
+export const REMOTE_HEAD_TTL_MS = 15 * 60 * 1000;
 
 export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   // Teammates' phases arrive in the remote-tracking refs (git fetch): the gate judges that view too.
@@ -73,32 +97,31 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
   const input = opts.input || (opts.preCommit ? pushLineOf(opts.preCommit) : '');
   const remote = opts.remote ?? opts.preCommit?.remoteName;
   const updates = parsePushLines(input).filter((u) => !u.deletion && !isConductorRef(u.remoteRef, namespaces(ctx)));
-  let sprint = activeSprintOrNone(ctx);
-  if (!sprint) return { protected_refs: [], recorded_skips: [] };
-  const isProtected = protectedMatcher(cwd, remote, ctx);
-  let tops: Tops = ctx.store.tops(sprint);
-  const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
+  // Without a coordination remote nobody else can start a sprint here: no sprint, nothing to judge.
+  if (!ctx.remote && !activeSprintOrNone(ctx)) return { protected_refs: [], recorded_skips: [] };
+  // Where the push goes: the URL git resolved, else the remote name (a raw-URL push passes the URL as both).
+  const where = opts.url || remote;
+  const isProtected = protectedMatcher(cwd, remote, where, ctx, opts.deadline);
   const hits = updates.filter((u) => isProtected(u.remoteRef));
   const refs = hits.map((u) => u.remoteRef);
-  let blockers = hits.length ? shipBlockers(sprint, tops, ctx.now) : undefined;
-  if (blockers && ctx.remote && !ctx.remote.fetched && refreshed(ctx)) {
-    // As with claims, a stale view never refuses: fetch once and decide again.
-    sprint = activeSprintOrNone(ctx);
-    if (!sprint) return { protected_refs: refs, recorded_skips };
-    tops = ctx.store.tops(sprint);
-    blockers = shipBlockers(sprint, tops, Date.now());
-  }
+  // Never allow a protected push on a stale view: a teammate may have started a sprint since the last fetch.
+  const view = !hits.length ? undefined : !ctx.remote ? 'local' : ctx.remote.fetched || refreshed(ctx) ? 'fresh' : 'stale';
+  const sprint = activeSprintOrNone(ctx);
+  if (!sprint) return { protected_refs: refs, recorded_skips: [], view };
+  const tops: Tops = ctx.store.tops(sprint);
+  const recorded_skips = remote ? recordSkippedPushes(ctx, sprint, tops, remote, isProtected, opts.agent) : [];
+  const blockers = hits.length ? shipBlockers(sprint, tops, Date.now()) : undefined;
   // What ships is judged by the stored artifacts: bytes that no longer match their sha256 stop the push.
   if (hits.length) checkStoredArtifacts(ctx, sprint);
   const overridden = hits.length ? overriddenHalts(sprint, tops) : [];
   const withOverrides = overridden.length ? { overridden } : {};
-  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, ...withOverrides };
+  if (!blockers) return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view, ...withOverrides };
   const halt = blockers.halt && `halted by ${blockers.halt.phase}: ${blockers.halt.reason}`;
   const why = blockersText(blockers);
   // The first push to an empty remote has nothing to protect yet: it is a new repository's start, not a release
   // (and refusing it would leave a new remote unusable until a whole sprint is done).
   if (createsOnly(hits) && remoteIsEmpty(cwd, opts.url ?? remote))
-    return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, first_push: true };
+    return { protected_refs: refs, sprint_id: sprint.id, recorded_skips, view, first_push: true };
   if (opts.bypass) {
     const agent = agentOf(ctx, opts.agent).id;
     const what = hits.map((u) => `${u.remoteRef}@${u.localOid}`).join(', ');
@@ -117,13 +140,15 @@ export async function prePush(opts: PrePushOptions): Promise<PrePushResult> {
       sprint_id: sprint.id,
       bypassed: { missing: blockers.missing.map((m) => m.name), halt },
       recorded_skips,
+      view,
       ...withOverrides,
     };
   }
+  const stale = view === 'stale' ? ' (judged on the last fetched view: the coordination remote could not be fetched in time)' : '';
   throw blocked(
     'E_SHIP_GATE',
-    `${notReadyMessage(refs, blockers)}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
-    blockersData(refs, blockers),
+    `${notReadyMessage(refs, blockers)}${stale}, or push anyway on purpose with CONDUCTOR_SHIP_BYPASS=1 (recorded in the audit log)`,
+    { ...blockersData(refs, blockers), view },
   );
 }
 
@@ -138,16 +163,68 @@ function refreshed(ctx: Ctx): boolean {
   }
 }
 
-/** Is this remote ref protected? The default branch costs a few git calls: asked only when a branch is. */
-function protectedMatcher(cwd: string, remote: string | undefined, ctx: Ctx): (ref: string) => boolean {
+/**
+ * Is this remote ref protected? `protected_refs` when the project sets it,
+ * else every branch the destination may ship from (shippingBranches) and v*
+ * tags. The branches cost a few git calls and maybe a question to the
+ * remote: asked only when a branch is pushed.
+ */
+function protectedMatcher(
+  cwd: string,
+  remote: string | undefined,
+  where: string | undefined,
+  ctx: Ctx,
+  deadline: number | undefined,
+): (ref: string) => boolean {
   const configured = projectConfig(ctx)?.protected_refs;
   let patterns: string[] | undefined;
   const get = () =>
     (patterns ??= configured
       ? normalizePatterns(configured, PROJECT_CONFIG)
-      : [`refs/heads/${defaultBranch(cwd, remote)}`, DEFAULT_TAG_PATTERN]);
+      : [
+          ...shippingBranches(cwd, remote, where && destinationHead(ctx, cwd, where, deadline)).map((b) => `refs/heads/${b}`),
+          DEFAULT_TAG_PATTERN,
+        ]);
   return (ref) =>
     !configured && ref.startsWith('refs/tags/') ? matchesRef(DEFAULT_TAG_PATTERN, ref) : get().some((p) => matchesRef(p, ref));
+}
+
+interface HeadsCache {
+  v: 1;
+  heads: Record<string, { branch?: string; at: number }>;
+}
+const BRANCH_RE = /^[A-Za-z0-9._/-]{1,200}$/;
+
+/**
+ * The destination's default branch, asked of the remote itself and cached
+ * in the state dir for REMOTE_HEAD_TTL_MS; within the deadline, else (or
+ * when the remote does not answer) the cached answer however old it is.
+ */
+function destinationHead(ctx: Ctx, cwd: string, where: string, deadline: number | undefined): string | undefined {
+  const file = ctx.store.layout.remoteHeads;
+  const raw = ctx.store.readNote(file) as Partial<HeadsCache> | undefined;
+  const heads: HeadsCache['heads'] = raw && raw.v === 1 && raw.heads && typeof raw.heads === 'object' ? raw.heads : {};
+  const hit = Object.hasOwn(heads, where) ? heads[where] : undefined;
+  const cached =
+    hit && typeof hit.at === 'number' && (hit.branch === undefined || (typeof hit.branch === 'string' && BRANCH_RE.test(hit.branch)))
+      ? hit
+      : undefined;
+  if (cached && Date.now() - cached.at < REMOTE_HEAD_TTL_MS) return cached.branch;
+  const left = deadline === undefined ? 5000 : Math.min(5000, deadline - Date.now());
+  const asked = left > 0 ? remoteHeadBranch(cwd, where, left) : { answered: false };
+  if (!asked.answered) return cached?.branch;
+  const branch = asked.branch && BRANCH_RE.test(asked.branch) ? asked.branch : undefined;
+  try {
+    // The newest few destinations only: the cache never grows with the number of URLs pushed to.
+    const kept = Object.entries(heads)
+      .filter(([k]) => k !== where)
+      .sort((a, b) => b[1].at - a[1].at)
+      .slice(0, 31);
+    ctx.store.writeNote(file, { v: 1, heads: { ...Object.fromEntries(kept), [where]: { branch, at: Date.now() } } } satisfies HeadsCache);
+  } catch {
+    // Only a cache.
+  }
+  return branch;
 }
 
 /**

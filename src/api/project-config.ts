@@ -4,13 +4,13 @@
  * override, and the budget and circuit-breaker thresholds. Validated on every
  * read; a bad file is an error that names it, never a silent default.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
 import { DEFAULT_LEDGER_RULES, type LedgerRules } from '../core/ledger.js';
 import { leaseRules, type LeaseRules } from '../core/hold.js';
 import { invalid } from '../core/errors.js';
 import { check, ProjectConfig, type SprintFile } from '../core/schemas.js';
+import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import type { Ctx } from './context.js';
 
 export const PROJECT_CONFIG = '.git-conductor.json';
@@ -19,12 +19,20 @@ export const PROJECT_CONFIG = '.git-conductor.json';
 export function projectConfig(ctx: Pick<Ctx, 'repo'>): ProjectConfig | undefined {
   if (!ctx.repo.top) return undefined;
   const file = join(ctx.repo.top, PROJECT_CONFIG);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+    // Tracked, so anyone can commit it as a symlink to /dev/zero or a FIFO: never followed, never unbounded.
+    text = readBoundedText(file, READ_CAPS.projectConfig, { noFollow: true });
+  } catch (e) {
+    if (e instanceof BoundedReadError)
+      throw invalid(
+        'E_BAD_CONFIG',
+        `${PROJECT_CONFIG} ${e.problem}: commit it as a plain JSON file of at most ${READ_CAPS.projectConfig} bytes, or remove it`,
+        { file },
+      );
     return undefined;
   }
+  if (text === undefined) return undefined;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

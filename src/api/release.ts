@@ -12,14 +12,17 @@ import { activeSprint, agentOf, iso, openWithRemote, rulesOf, type CommonOptions
 import { withDisplacement } from './displaced.js';
 import { proofOf } from './identity.js';
 import { appendPhase, holderOf } from './transition.js';
+import { withWarnings, type Warned } from './warnings.js';
 
 export interface ReleaseOptions extends CommonOptions {
   phase: string;
   /** abort: release another agent's claim. unstuck: release a live lease. */
   force?: boolean;
+  /** Release only a claim held by this agent (what the caller saw in status). */
+  holder?: string;
 }
 
-export interface ReleaseResult {
+export interface ReleaseResult extends Warned {
   sprint_id: string;
   phase: string;
   released: { agent: string; host: string; at: string };
@@ -78,12 +81,31 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
     const repaired = releaseCorrupt(ctx, sprint, phase, agent);
     if (repaired) return repaired;
   }
+  // The claim this release is about: the one read first. A forced release
+  // never releases a claim made while it ran (a takeover, a new claim after
+  // a release), however many times the append below decides again.
+  const expected = ctx.store.tops(sprint, [{ name: phase }]).get(phase);
+  if (opts.holder !== undefined && expected?.kind === 'claim' && expected.agent !== opts.holder) {
+    throw unavailable(
+      'E_NOT_HOLDER',
+      `phase "${phase}" is held by ${expected.agent}@${expected.host}, not ${opts.holder}: nothing released; look again with 'git conductor status'`,
+      { holder: holderOf(expected) },
+    );
+  }
   let released!: PhaseRecord;
   let reason!: 'abort' | 'unstuck' | 'force';
   let appended;
   try {
     appended = appendPhase(ctx, sprint, phase, (tops, now) => {
       const top = tops.get(phase);
+      if ((opts.force || opts.holder !== undefined) && top?.id !== expected?.id) {
+        const who = top ? `${top.agent}@${top.host} (${top.kind})` : 'nobody';
+        throw unavailable(
+          'E_LOST_RACE',
+          `phase "${phase}" changed while it was being released: it is now ${who}, not the claim read first; nothing released. Look again with 'git conductor status' and run the command again if that one should go too`,
+          { holder: top && holderOf(top) },
+        );
+      }
       reason = allow(top, agent, tops, { sprint, phase, ctx, now });
       released = top!;
       return { record: { kind: 'release', reason, agent, host: ctx.host, at: iso(now), previous: holderOf(top!) } };
@@ -101,7 +123,7 @@ async function release(opts: ReleaseOptions, event: 'abort' | 'unstuck', allow: 
     host: ctx.host,
     detail: `released ${released.agent}@${released.host}${reason === 'force' ? ' (forced)' : ''}`,
   });
-  return { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' };
+  return withWarnings(ctx, { sprint_id: sprint.id, phase, released: holderOf(released), by: agent, forced: reason === 'force' });
 }
 
 /**
@@ -138,5 +160,5 @@ function releaseCorrupt(ctx: Ctx, sprint: SprintFile, phase: string, agent: stri
   );
   ctx.remote?.publishRepair(sprint, phase, id);
   ctx.store.audit({ at, event: 'abort', sprint_id: sprintId, phase, agent, host: ctx.host, detail: 'released over a corrupt entry' });
-  return { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true };
+  return withWarnings(ctx, { sprint_id: sprintId, phase, released: { agent: 'unknown', host: 'unknown', at }, by: agent, forced: true });
 }

@@ -1,11 +1,12 @@
 /** start: a new sprint, with its phase graph from the flag, the project, or the default. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { invalid, isCode, unavailable } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_PHASES, validateGraph } from '../core/graph.js';
 import { isLive } from '../core/phase-state.js';
 import type { PhaseDef, SprintFile } from '../core/schemas.js';
+import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { creatorPayload } from '../store/creator.js';
 import { randomHex } from '../store/fs-atomic.js';
 import { retainAfterStart } from './retention.js';
@@ -20,6 +21,7 @@ import {
   type CommonOptions,
   type Ctx,
 } from './context.js';
+import { withWarnings, type Warned } from './warnings.js';
 
 export interface StartOptions extends CommonOptions {
   /** Inline JSON (starts with `[`) or a path to a JSON file. */
@@ -28,7 +30,7 @@ export interface StartOptions extends CommonOptions {
   force?: boolean;
 }
 
-export interface StartResult {
+export interface StartResult extends Warned {
   sprint_id: string;
   source: SprintFile['source'];
   phases: PhaseDef[];
@@ -99,7 +101,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   });
   // Archiving is what grows history: the one moment retention runs by itself.
   const retained = previous && previous !== id ? await retainAfterStart(ctx) : undefined;
-  return {
+  return withWarnings(ctx, {
     sprint_id: id,
     source,
     phases,
@@ -108,7 +110,7 @@ export async function start(opts: StartOptions): Promise<StartResult> {
       (retained.local.length || retained.remote?.deleted) && {
         retention: { removed_local: retained.local, removed_remote_refs: retained.remote?.deleted ?? 0 },
       }),
-  };
+  });
 }
 
 /**
@@ -175,7 +177,7 @@ export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseD
   if (project?.phases) return { phases: validateGraph(project.phases, PROJECT_CONFIG), source: 'project' };
   const nano = ctx.repo.top && join(ctx.repo.top, '.nanostack', 'config.json');
   if (nano && existsSync(nano)) {
-    const graph = (parse(readJsonText(nano, nano), nano) as { phase_graph?: unknown }).phase_graph;
+    const graph = (parse(readJsonText(nano, nano, true), nano) as { phase_graph?: unknown }).phase_graph;
     if (graph !== undefined) {
       // nanostack graphs name their phases like ours; keep their known classes.
       const withClasses = Array.isArray(graph)
@@ -191,12 +193,22 @@ export function phaseGraph(ctx: Ctx, flag: string | undefined): { phases: PhaseD
   return { phases: DEFAULT_PHASES.map((p) => ({ ...p, depends_on: [...p.depends_on] })), source: 'default' };
 }
 
-function readJsonText(file: string, what: string): string {
+/** `tracked`: a file of the work tree, which anyone can commit as a symlink: not followed. */
+function readJsonText(file: string, what: string, tracked = false): string {
+  let text: string | undefined;
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`);
+    text = readBoundedText(file, READ_CAPS.projectConfig, { noFollow: tracked });
+  } catch (e) {
+    if (e instanceof BoundedReadError)
+      throw invalid(
+        'E_BAD_GRAPH',
+        `${what}: ${e.problem}: pass inline JSON ([{"name":"build"}]) or a regular JSON file of at most ${READ_CAPS.projectConfig} bytes`,
+        { file },
+      );
   }
+  if (text === undefined)
+    throw invalid('E_BAD_GRAPH', `${what}: cannot read ${file}: pass inline JSON ([{"name":"build"}]) or a readable file`, { file });
+  return text;
 }
 
 function parseValue(text: string, where: string): unknown {

@@ -4,11 +4,12 @@
  * edited, truncated or swapped in the state directory is E_CORRUPT_STATE
  * naming it, never an artifact.
  */
-import { readFileSync } from 'node:fs';
 import type * as Crypto from 'node:crypto';
+import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
 import { corrupt } from '../core/errors.js';
 import { isDone } from '../core/phase-state.js';
 import type { ArtifactRef, PhaseRecord, SprintFile } from '../core/schemas.js';
+import { BoundedReadError, readBounded } from '../store/bounded-read.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import type { Ctx } from './context.js';
 
@@ -27,12 +28,14 @@ export function storedArtifact(ctx: Ctx, sprint: SprintFile, phase: string): Sto
   const ref = isDone(top?.record) ? top!.record.artifact : undefined;
   if (!top || !ref) return undefined;
   const file = child(top.dir, ARTIFACT_FILE);
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(file);
-  } catch {
-    throw corrupt(file, 'the done record names an artifact but the file is missing', REPAIR);
+    bytes = readBounded(file, MAX_ARTIFACT_BYTES);
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw corrupt(file, e.problem, REPAIR);
+    bytes = undefined;
   }
+  if (!bytes) throw corrupt(file, 'the done record names an artifact but the file is missing', REPAIR);
   checkStoredBytes(bytes, ref, file);
   return { record: top.record, file, bytes };
 }

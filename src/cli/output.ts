@@ -64,15 +64,30 @@ let stdoutPaint: ((c: Color, s: string) => string) | undefined;
 export const color = (c: Color, s: string) => (stdoutPaint ??= paint(1))(c, s);
 
 /**
- * Text from the state may have been crafted: no control characters reach the
- * terminal except the colour codes paint() adds (ESC [ digits m).
+ * Text from the state may have been crafted: no control character (C0, DEL,
+ * C1: CSI, OSC and the rest) reaches the terminal. The one exception is the
+ * exact colour codes paint() writes, and only when colour is on; so crafted
+ * text can at most colour itself in one of those, never move the cursor, set
+ * a title or a hyperlink, or clear the screen. Tab and newline stay.
  */
-export const clean = (s: string) =>
-  s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) => (m.length > 1 ? m : '?'));
+const PAINT_CODES = new Set(['\u001b[0m', ...Object.values(codes).map((n) => `\u001b[${n}m`)]);
+export const clean = (s: string, fd: 1 | 2 = 1) => {
+  const keep = useColor(fd);
+  return s.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) =>
+    m.length > 1 && keep && PAINT_CODES.has(m) ? m : '?',
+  );
+};
 
-export const stdout = (s: string) => write(1, clean(s) + '\n');
-export const stderr = (s: string) => write(2, clean(s) + '\n');
-export const json = (v: unknown) => write(1, JSON.stringify(v) + '\n');
+/**
+ * JSON text with every control character escaped: JSON.stringify escapes
+ * C0 but leaves DEL and C1 (and U+2028/2029) raw, and a terminal acts on C1.
+ */
+export const jsonText = (v: unknown, indent?: number) =>
+  JSON.stringify(v, null, indent).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+export const stdout = (s: string) => write(1, clean(s, 1) + '\n');
+export const stderr = (s: string) => write(2, clean(s, 2) + '\n');
+export const json = (v: unknown) => write(1, jsonText(v) + '\n');
 
 /**
  * Bytes from the state, as they are for a pipe or a file; on a terminal they

@@ -72,6 +72,22 @@ export function validateGraph(input: unknown, where: string): PhaseDef[] {
 }
 
 /** Returns one cycle as a closed path (a -> b -> a), or null. */
+/**
+ * What is wrong with a graph that already passed the schema (a sprint read
+ * from disk or from a ref), in validateGraph's words; undefined when nothing
+ * is. Local and imported sprints are held to the same rules as `start`.
+ */
+export function graphProblem(phases: unknown): string | undefined {
+  try {
+    validateGraph(phases, 'sprint.json');
+    return undefined;
+  } catch (e) {
+    const problem = (e as { data?: { problem?: unknown } }).data?.problem;
+    if (typeof problem === 'string') return problem;
+    throw e;
+  }
+}
+
 export function findCycle(phases: readonly PhaseDef[]): string[] | null {
   const deps = new Map(phases.map((p) => [p.name, p.depends_on]));
   const state = new Map<string, 'visiting' | 'done'>();

@@ -123,8 +123,9 @@ export function ledgerHalts(s: LedgerState, rules: LedgerRules): LedgerHalt[] {
   return out;
 }
 
+/** What a verb's result warns of; W_AUDIT: its change stands but the audit log refused the line (api/warnings.ts). */
 export interface Warning {
-  code: 'W_BUDGET' | 'W_ATTEMPTS';
+  code: 'W_BUDGET' | 'W_ATTEMPTS' | 'W_AUDIT';
   message: string;
 }
 

@@ -266,6 +266,7 @@ export const AuditEntry = lazy(() =>
       'override',
       'budget',
       'attempt',
+      'hooks',
     ]),
     sprint_id: z.optional(sprintId()),
     phase: z.optional(phaseName()),

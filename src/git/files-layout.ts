@@ -5,7 +5,8 @@
  * need no shared-repository permissions. Anything else, or any doubt, means
  * "ask git" — the callers fall back to a git command, never to a guess.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readBoundedText } from '../store/bounded-read.js';
 import { join } from 'node:path';
 
 const known = new Map<string, boolean>();
@@ -20,12 +21,13 @@ export function classicLayout(commonDir: string): boolean {
 }
 
 function check(commonDir: string): boolean {
-  let config: string;
+  let config: string | undefined;
   try {
-    config = readFileSync(join(commonDir, 'config'), 'utf8').toLowerCase();
+    config = readBoundedText(join(commonDir, 'config'), 1024 * 1024)?.toLowerCase();
   } catch {
     return false;
   }
+  if (config === undefined) return false;
   // extensions.objectFormat / extensions.refStorage change the formats; sharedRepository the file modes.
   if (/objectformat|refstorage|sharedrepository|\[include/.test(config)) return false;
   return !existsSync(join(commonDir, 'reftable'));

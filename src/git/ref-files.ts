@@ -6,8 +6,9 @@
  * coordination remote. Only for repositories in the classic layout
  * (files-layout.ts); otherwise undefined, and the caller asks git.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { classicLayout } from './files-layout.js';
 
 export interface RefFile {
@@ -40,7 +41,7 @@ export function readRefs(commonDir: string, prefix: string): RefFile[] | undefin
   walk(prefix);
   let packed = '';
   try {
-    packed = readFileSync(join(commonDir, 'packed-refs'), 'utf8');
+    packed = readBoundedText(join(commonDir, 'packed-refs'), READ_CAPS.packedRefs) ?? '';
   } catch {
     // no packed refs
   }
@@ -56,7 +57,8 @@ export function readRefs(commonDir: string, prefix: string): RefFile[] | undefin
 /** The oid a loose ref file names; undefined when it names none; null when the file is gone (deleted while we looked). */
 function oidIn(file: string): string | undefined | null {
   try {
-    return OID_LINE.exec(readFileSync(file, 'utf8'))?.[1];
+    const text = readBoundedText(file, READ_CAPS.looseRef);
+    return text === undefined ? null : OID_LINE.exec(text)?.[1];
   } catch {
     return null;
   }

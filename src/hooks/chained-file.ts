@@ -6,8 +6,9 @@
  * was. A hook is only ever written whole (temp + rename): git never runs half
  * of one. Installing twice changes nothing.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BoundedReadError, READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { replaceFile } from '../store/fs-atomic.js';
 import { CHAINED_SUFFIX } from './stubs.js';
 
@@ -26,9 +27,11 @@ export interface ChainedResult {
 /** The file's text; undefined when absent, '' when it is not a regular file (never ours). */
 export function readHookText(file: string): string | undefined {
   try {
-    return lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+    // Not a regular file (a symlink, a FIFO) or huge: treated as someone else's hook, never read.
+    return lstatSync(file).isFile() ? (readBoundedText(file, READ_CAPS.projectConfig, { noFollow: true }) ?? '') : '';
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof BoundedReadError) return ''; // replaced by something odd since the lstat: someone else's
     throw e;
   }
 }

@@ -59,21 +59,42 @@ export function pushLineOf(p: PreCommitPush): string {
 }
 
 /**
- * The branch a remote ships from: what `<remote>/HEAD` points at (set by clone
- * and `git remote set-head`), else init.defaultBranch, main or master,
- * whichever exists here, else init.defaultBranch or main.
+ * The branches a push destination ships from, as far as this clone can tell:
+ * the destination's own HEAD (`remoteHead`, asked of the remote itself), what
+ * `<remote>/HEAD` points at here (set by clone and `git remote set-head`),
+ * init.defaultBranch, and main and master always. Any of them is protected:
+ * naming more never lets a push through that one of them would stop, and a
+ * push is judged by the ref it updates on the remote (`master:main` is a push
+ * to main), so the local branch's name does not matter.
  */
-export function defaultBranch(cwd: string, remote: string | undefined): string {
+export function shippingBranches(cwd: string, remote: string | undefined, remoteHead: string | undefined): string[] {
   const opts = { cwd, keepGitEnv: true, allowFail: true, timeoutMs: 5000 };
+  const out = new Set<string>();
+  if (remoteHead) out.add(remoteHead);
   if (remote && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote)) {
     const head = git(['symbolic-ref', '-q', `refs/remotes/${remote}/HEAD`], opts);
     const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(head.stdout.trim());
-    if (head.code === 0 && m) return m[1]!;
+    if (head.code === 0 && m) out.add(m[1]!);
   }
-  const configured = git(['config', '--get', 'init.defaultBranch'], opts).stdout.trim() || undefined;
-  const candidates = [...new Set([configured, 'main', 'master'].filter((b): b is string => !!b))];
-  const have = git(['for-each-ref', '--format=%(refname)', ...candidates.map((b) => `refs/heads/${b}`)], opts).stdout.split('\n');
-  return candidates.find((b) => have.includes(`refs/heads/${b}`)) ?? configured ?? 'main';
+  const configured = git(['config', '--get', 'init.defaultBranch'], opts).stdout.trim();
+  if (configured) out.add(configured);
+  out.add('main');
+  out.add('master');
+  return [...out];
+}
+
+/**
+ * The branch the remote's HEAD names (`git ls-remote --symref <where> HEAD`),
+ * asked of the remote itself. `where` is the push destination: a remote name
+ * or the URL a push went to. undefined: the remote did not answer in time, or
+ * has no symbolic HEAD (an empty repository).
+ */
+export function remoteHeadBranch(cwd: string, where: string, timeoutMs: number): { branch?: string; answered: boolean } {
+  if (!where || where.startsWith('-') || /[\u0000-\u001f]/.test(where)) return { answered: false };
+  const r = git(['ls-remote', '--symref', where, 'HEAD'], { cwd, keepGitEnv: true, allowFail: true, timeoutMs: Math.max(1, timeoutMs) });
+  if (r.code !== 0) return { answered: false };
+  const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(r.stdout);
+  return { branch: m?.[1], answered: true };
 }
 
 /** Every update creates its ref on the remote (its remote oid is all zeros). */

@@ -13,8 +13,9 @@
  * modification time is that line's precise time (when it falls in the line's
  * second), so a bypass right after `start` is still caught.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 
 export interface LoggedPush {
   /** The branch on the remote, e.g. refs/heads/main. */
@@ -45,8 +46,14 @@ export function loggedPushes(commonDir: string, remote: string, since: number): 
       const p = join(dir, n);
       const st = lstatSync(p);
       if (st.isDirectory() && depth < 8) walk(p, [...rel, n], depth + 1);
-      else if (st.isFile() && st.mtimeMs >= since && st.size < 4 * 1024 * 1024) {
-        const lines = readFileSync(p, 'utf8').trimEnd().split('\n');
+      else if (st.isFile() && st.mtimeMs >= since && st.size < READ_CAPS.reflog) {
+        let text: string | undefined;
+        try {
+          text = readBoundedText(p, READ_CAPS.reflog, { noFollow: true });
+        } catch {
+          continue; // replaced while we looked: not a reflog we can judge
+        }
+        const lines = (text ?? '').trimEnd().split('\n');
         lines.forEach((line, i) => {
           const m = LINE.exec(line);
           if (!m || /^0+$/.test(m[1]!)) return;

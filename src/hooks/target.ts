@@ -7,9 +7,10 @@
  * rewrite the hooks directory on their own install, so we tell the user what
  * to add to their configuration instead of writing files they would clobber.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { git } from '../git/git.js';
+import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import type { RepoPaths } from '../store/repo.js';
 
 export type HookManager = 'lefthook' | 'pre-commit' | 'simple-git-hooks';
@@ -53,10 +54,13 @@ export function hookTarget(repo: RepoPaths): HookTarget {
 function detectManager(top: string): { manager: HookManager; configFile: string } | undefined {
   for (const [manager, file] of MANAGER_FILES) if (existsSync(join(top, file))) return { manager, configFile: file };
   try {
-    const pkg = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(readBoundedText(join(top, 'package.json'), READ_CAPS.projectConfig, { noFollow: true }) ?? 'null') as Record<
+      string,
+      unknown
+    >;
     if (pkg && typeof pkg === 'object' && 'simple-git-hooks' in pkg) return { manager: 'simple-git-hooks', configFile: 'package.json' };
   } catch {
-    // No package.json, or not JSON: no manager configured there.
+    // No package.json, not JSON, not a plain file or too large: no manager configured there.
   }
   return undefined;
 }

@@ -5,10 +5,11 @@
  * and tree entries are returned raw for the caller to hold to its fixed names.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
+import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
 import { classicLayout } from '../git/files-layout.js';
+import { readBounded } from '../store/bounded-read.js';
 import { git, gitBytes } from '../git/git.js';
 import { writeLooseObjects, type LooseObject } from '../git/loose-objects.js';
 import { noteLooseObjects } from '../git/maintenance.js';
@@ -116,9 +117,7 @@ export function writeCommit(cwd: string, spec: CommitSpec, commonDir?: string): 
     objects.push({ oid, type, body });
     return oid;
   };
-  const entries = spec.files
-    .map((f) => ({ name: f.name, oid: add('blob', readFileSync(f.path)) }))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const entries = spec.files.map((f) => ({ name: f.name, oid: add('blob', entryFile(f.path)) })).sort((a, b) => (a.name < b.name ? -1 : 1));
   const tree = add(
     'tree',
     Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`100644 ${e.name}\0`), Buffer.from(e.oid, 'hex')]))),
@@ -130,6 +129,13 @@ export function writeCommit(cwd: string, spec: CommitSpec, commonDir?: string): 
     git(['unpack-objects', '-q'], { cwd, input: pack(objects) });
   if (commonDir) noteLooseObjects(cwd, new Layout(commonDir).looseCounter, objects.length);
   return commit;
+}
+
+/** One file of our own log entry: never larger than an artifact may be. */
+function entryFile(path: string): Buffer {
+  const bytes = readBounded(path, MAX_ARTIFACT_BYTES);
+  if (!bytes) throw new Error(`${path} vanished while it was being published`);
+  return bytes;
 }
 
 function written(objectsDir: string, objects: LooseObject[]): boolean {

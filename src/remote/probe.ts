@@ -6,7 +6,7 @@
 import { randomHex } from '../store/fs-atomic.js';
 import { writeCommit } from './objects.js';
 import { FALLBACK_NAMESPACE, type RefNames } from './ref-names.js';
-import { lsRemote, pushLeases, type NetLimits } from './transport.js';
+import { lsRemote, pushLeases, refusalKind, type NetLimits } from './transport.js';
 
 export interface ProbeResult {
   name: string;
@@ -33,8 +33,8 @@ export function probeCustomRefs(cwd: string, names: RefNames, at: string, limits
   if (!outcome || outcome.status !== 'ok') {
     const why = outcome?.detail ?? (created instanceof Map ? 'no answer' : (created.stderr.trim().split('\n').pop() ?? ''));
     const hint =
-      names.namespace === FALLBACK_NAMESPACE
-        ? 'check your push permissions'
+      names.namespace === FALLBACK_NAMESPACE || refusalKind(why) === 'storage'
+        ? 'the remote looks read-only or full: check your push permissions and its disk space'
         : `this host refuses refs under ${names.namespace}; use the fallback: 'git conductor init --remote ${names.remote} --namespace ${FALLBACK_NAMESPACE}'`;
     return {
       name: `custom refs (${names.namespace})`,

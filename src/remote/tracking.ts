@@ -9,15 +9,17 @@
  * record parses, validates and carries the sequence number of its depth. A
  * bad ref becomes a `problem` naming the ref; it never crashes a command.
  */
+import { graphProblem } from '../core/graph.js';
 import { check, HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import { git } from '../git/git.js';
 import { readRefs } from '../git/ref-files.js';
+import { READ_CAPS } from '../store/bounded-read.js';
 import { ARTIFACT_FILE, RECORD_FILE, SPRINT_FILE } from '../store/layout.js';
 import { commitParents, isOid, objectBytes, objectInfo, parseTree } from './objects.js';
 import { keyId, type RefKey, type RefNames } from './ref-names.js';
 
-export const MAX_RECORD_BYTES = 64 * 1024;
-export const MAX_SPRINT_BYTES = 1024 * 1024;
+export const MAX_RECORD_BYTES = READ_CAPS.record;
+export const MAX_SPRINT_BYTES = READ_CAPS.sprint;
 const MAX_TREE_BYTES = 1024;
 const MAX_CHAIN = 5000;
 /**
@@ -120,6 +122,10 @@ class Bad extends Error {}
  */
 export type ChainCache = Map<string, ChainEntry<unknown>[]>;
 
+/** Why a ref was rejected, by `<kind>:<tip commit id>`: the same commit is never read again to say the same. */
+export type BadTips = Map<string, string>;
+const TOO_FAR = 'has a history too long to be ours';
+
 /** Reads and validates the listed refs whose key `want` accepts. */
 export function readTracking(
   cwd: string,
@@ -127,14 +133,23 @@ export function readTracking(
   want: (key: RefKey) => boolean,
   artifactCap: number,
   cache: ChainCache = new Map(),
+  bad: BadTips = new Map(),
 ): TrackingState {
   const state: TrackingState = { sprints: new Map(), phases: new Map(), ledgers: new Map(), problems: [] };
   const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
   for (const l of wanted) {
     const hit = cache.get(l.oid);
     if (hit) store(state, l, hit);
+    const known = hit ? undefined : bad.get(`${l.key.kind}:${l.oid}`);
+    if (known) state.problems.push({ ref: l.ref, problem: known });
   }
-  let refs = wanted.filter((l) => !cache.has(l.oid));
+  let refs = wanted.filter((l) => !cache.has(l.oid) && !bad.has(`${l.key.kind}:${l.oid}`));
+  // A commit id fixes everything below it, so a ref rejected for what it holds stays rejected:
+  // remembered by tip (not when the walk merely hit rev-list's limit).
+  const reject = (l: Listed, problem: string) => {
+    state.problems.push({ ref: l.ref, problem });
+    if (problem !== TOO_FAR) bad.set(`${l.key.kind}:${l.oid}`, problem);
+  };
   if (!refs.length) return state;
   const unchecked = refs.filter((l) => l.unchecked);
   if (unchecked.length) {
@@ -153,11 +168,7 @@ export function readTracking(
   }
   const heads = refs.filter((r) => r.key.kind === 'head');
   const others = refs.filter((r) => r.key.kind !== 'head');
-  const parents = commitParents(
-    cwd,
-    others.map((r) => r.oid),
-    MAX_CHAIN * Math.max(1, others.length),
-  );
+  const parents = commitParents(cwd, [...new Set(others.map((r) => r.oid))], MAX_CHAIN * Math.max(1, others.length));
   for (const [c, ps] of commitParents(
     cwd,
     heads.map((r) => r.oid),
@@ -165,67 +176,175 @@ export function readTracking(
   ))
     parents.set(c, ps);
   // Walk each chain from its tip through first parents; reject merges and runaway histories.
+  // Refs sharing a history share its walk: each commit's chain is computed once (chainOf).
   const chains = new Map<Listed, string[]>();
+  const walked = new Map<string, Walked>();
+  const fresh: string[] = [];
   for (const l of refs) {
-    try {
-      const commits: string[] = [];
-      for (let c: string | undefined = l.oid; c;) {
-        if (l.key.kind === 'head' && commits.length >= HEAD_WINDOW) break;
-        const ps = parents.get(c);
-        if (!ps) throw new Bad('has a history too long to be ours');
-        if (ps.length > 1) throw new Bad(`has a merge commit ${c.slice(0, 12)}`);
-        if (commits.length >= MAX_CHAIN) throw new Bad(`has more than ${MAX_CHAIN} entries`);
-        if (l.key.kind === 'sprint' && commits.length >= 1) throw new Bad('must be a single commit');
-        commits.push(c);
-        c = ps[0];
-      }
-      chains.set(l, commits.reverse());
-    } catch (e) {
-      if (!(e instanceof Bad)) throw e;
-      state.problems.push({ ref: l.ref, problem: e.message });
-    }
+    const commits = l.key.kind === 'head' ? headWindow(l.oid, parents, walked, fresh) : chainOf(l.oid, parents, walked, fresh);
+    if (commits instanceof Bad) reject(l, commits.message);
+    else if (l.key.kind === 'sprint' && commits.length > 1) reject(l, 'must be a single commit');
+    else chains.set(l, commits);
   }
-  const all = [...new Set([...chains.values()].flat())];
+  // Every commit once, however many chains share it (chainOf listed each the first time it walked it).
+  const all = [...new Set(fresh)];
   const exprs = all.flatMap((c) => [`${c}^{tree}`, `${c}:record.json`, `${c}:sprint.json`, `${c}:artifact.json`]);
   const info = objectInfo(cwd, exprs);
   const index = new Map(all.map((c, i) => [c, i]));
   const at = (c: string, i: number) => info[index.get(c)! * 4 + i];
   // Load trees and main files only when they are within their caps.
   const load = new Set<string>();
-  for (const [l, commits] of chains) {
-    for (const c of commits) {
-      const tree = at(c, 0);
-      const main = at(c, l.key.kind === 'sprint' ? 2 : 1);
-      if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) load.add(tree.oid);
-      if (main && main.type === 'blob' && main.size <= CAP[l.key.kind]) load.add(main.oid);
-    }
+  for (const c of all) {
+    const tree = at(c, 0);
+    const record = at(c, 1);
+    const sprint = at(c, 2);
+    if (tree && tree.type === 'tree' && tree.size <= MAX_TREE_BYTES) load.add(tree.oid);
+    if (record && record.type === 'blob' && record.size <= MAX_RECORD_BYTES) load.add(record.oid);
+    if (sprint && sprint.type === 'blob' && sprint.size <= MAX_SPRINT_BYTES) load.add(sprint.oid);
   }
   const bytes = objectBytes(cwd, [...load]);
+  // Validated entries as prefixes of shared arrays, by kind and commit: a chain that extends one already
+  // validated costs only its own new entries.
+  const validated = new Map<string, { entries: ChainEntry<unknown>[]; len: number }>();
   for (const [l, commits] of chains) {
     try {
-      // A head window starts where it was cut; every other chain at 1.
-      // A head's numbers run on from its first entry: a root numbered 1 + k × HEAD_WINDOW, or where
-      // the window was cut (a head written before roots were cut). Every other chain starts at 1.
-      const head = l.key.kind === 'head';
-      const cut = head && (parents.get(commits[0]!)?.length ?? 0) > 0;
-      const entries = commits.map((c, i) => entryOf(l, c, head ? undefined : i + 1, (k) => at(c, k), bytes, artifactCap));
-      if (head) {
-        const first = (entries[0]!.record as { seq: number }).seq;
-        entries.forEach((e, i) => {
-          if ((e.record as { seq: number }).seq !== first + i)
-            throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${(e.record as { seq: number }).seq} at depth ${first + i}`);
-        });
-        if (cut ? first <= 1 : !isHeadRoot(first))
-          throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
+      const kind = l.key.kind;
+      if (kind === 'head') {
+        store(
+          state,
+          l,
+          headEntries(commits, parents, (c) =>
+            memoEntry(kind, c, artifactCap, () => entryOf(l, c, undefined, (k) => at(c, k), bytes, artifactCap)),
+          ),
+        );
+        cache.set(l.oid, state.head!.entries);
+        continue;
+      }
+      let j = commits.length - 1;
+      let prefix: ChainEntry<unknown>[] = [];
+      for (; j >= 0; j--) {
+        const v = validated.get(`${kind}:${commits[j]}`);
+        if (v) {
+          prefix = v.len === v.entries.length ? v.entries : v.entries.slice(0, v.len);
+          break;
+        }
+      }
+      const entries = j === commits.length - 1 ? prefix : prefix.slice();
+      for (let i = j + 1; i < commits.length; i++) {
+        const c = commits[i]!;
+        entries.push(memoEntry(kind, c, artifactCap, () => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap)));
+        // Registered at once: a chain rejected at its tip still shares the valid history below it.
+        validated.set(`${kind}:${c}`, { entries, len: i + 1 });
       }
       store(state, l, entries);
       cache.set(l.oid, entries);
     } catch (e) {
       if (!(e instanceof Bad)) throw e;
-      state.problems.push({ ref: l.ref, problem: e.message });
+      reject(l, e.message);
     }
   }
   return state;
+}
+
+/**
+ * The first-parent history of `tip`, oldest first, or why it is not one of
+ * ours. Memoised per commit within one read (as a prefix of a shared array),
+ * so a thousand refs on one long history walk it once.
+ */
+type Walked = { all: string[]; len: number } | Bad;
+
+function chainOf(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>, fresh: string[]): string[] | Bad {
+  const path: string[] = [];
+  let base: string[] = [];
+  for (let c: string | undefined = tip; c;) {
+    const known = walked.get(c);
+    if (known instanceof Bad) return remember(path, known, walked);
+    if (known) {
+      base = known.len === known.all.length ? known.all : known.all.slice(0, known.len);
+      break;
+    }
+    const ps = parents.get(c);
+    if (!ps) return remember(path, new Bad(TOO_FAR), walked);
+    if (ps.length > 1) return remember(path, new Bad(`has a merge commit ${c.slice(0, 12)}`), walked);
+    path.push(c);
+    // Too long is not remembered: the commits nearer the root may still be short enough.
+    if (base.length + path.length > MAX_CHAIN) return tooLong;
+    c = ps[0];
+  }
+  if (base.length + path.length > MAX_CHAIN) return tooLong;
+  const all = base.concat(path.reverse());
+  for (let i = base.length; i < all.length; i++) {
+    walked.set(all[i]!, { all, len: i + 1 });
+    fresh.push(all[i]!);
+  }
+  return all;
+}
+
+const tooLong = new Bad(`has more than ${MAX_CHAIN} entries`);
+
+/** The head's newest HEAD_WINDOW commits, oldest first: only the newest entries decide the active sprint. */
+function headWindow(tip: string, parents: Map<string, string[]>, walked: Map<string, Walked>, fresh: string[]): string[] | Bad {
+  const commits: string[] = [];
+  for (let c: string | undefined = tip; c && commits.length < HEAD_WINDOW;) {
+    const ps = parents.get(c);
+    if (!ps) return new Bad(TOO_FAR);
+    if (ps.length > 1) return new Bad(`has a merge commit ${c.slice(0, 12)}`);
+    commits.push(c);
+    c = ps[0];
+  }
+  for (const c of commits) if (!walked.has(c)) fresh.push(c);
+  return commits.reverse();
+}
+
+/**
+ * A head's numbers run on from its first entry: a root numbered 1 + k × HEAD_WINDOW, or where the
+ * window was cut (a head written before roots were cut). Every other chain starts at 1.
+ */
+function headEntries(
+  commits: string[],
+  parents: Map<string, string[]>,
+  entryAt: (c: string) => ChainEntry<unknown>,
+): ChainEntry<unknown>[] {
+  const cut = (parents.get(commits[0]!)?.length ?? 0) > 0;
+  const entries = commits.map(entryAt);
+  const first = (entries[0]!.record as { seq: number }).seq;
+  entries.forEach((e, i) => {
+    const seq = (e.record as { seq: number }).seq;
+    if (seq !== first + i) throw new Bad(`commit ${e.commit.slice(0, 12)}: record seq ${seq} at depth ${first + i}`);
+  });
+  if (cut ? first <= 1 : !isHeadRoot(first))
+    throw new Bad(`commit ${entries[0]!.commit.slice(0, 12)}: record seq ${first} ${cut ? 'has a parent' : 'cannot start a chain'}`);
+  return entries;
+}
+
+function remember(path: string[], bad: Bad, walked: Map<string, Walked>): Bad {
+  for (const c of path) walked.set(c, bad);
+  return bad;
+}
+
+/**
+ * Validated entries by commit, for the life of the process: a commit id fixes
+ * its tree, its record and its depth, so an entry valid once is valid for
+ * every ref and every later read (the artifact cap is part of the key).
+ * Bounded: cleared when it grows past what a few long chains need.
+ */
+const ENTRY_MEMO = new Map<string, ChainEntry<unknown> | Bad>();
+const ENTRY_MEMO_MAX = 4 * MAX_CHAIN * 10;
+
+function memoEntry(kind: RefKey['kind'], commit: string, artifactCap: number, make: () => ChainEntry<unknown>): ChainEntry<unknown> {
+  const key = `${kind}:${artifactCap}:${commit}`;
+  const hit = ENTRY_MEMO.get(key);
+  if (hit instanceof Bad) throw hit;
+  if (hit) return hit;
+  if (ENTRY_MEMO.size >= ENTRY_MEMO_MAX) ENTRY_MEMO.clear();
+  try {
+    const e = make();
+    ENTRY_MEMO.set(key, e);
+    return e;
+  } catch (e) {
+    if (e instanceof Bad) ENTRY_MEMO.set(key, e);
+    throw e;
+  }
 }
 
 function store(state: TrackingState, l: Listed, entries: ChainEntry<unknown>[]): void {
@@ -276,6 +395,9 @@ function entryOf(
   const value = r.value as { seq?: number; id?: string };
   if (l.key.kind === 'sprint') {
     if (value.id !== l.key.sprint) throw new Bad(`${where}: sprint.json names sprint ${String(value.id)}, not ${l.key.sprint}`);
+    // The same graph rules as a local start: no cycle, no duplicate, no dangling dependency.
+    const problem = graphProblem((value as SprintFile).phases);
+    if (problem) throw new Bad(`${where}: sprint.json has an invalid phase graph (${problem})`);
     return { commit, record: value };
   }
   if (seq !== undefined && value.seq !== seq) throw new Bad(`${where}: record seq ${value.seq} at depth ${seq}`);

@@ -127,6 +127,13 @@ export function pushLeases(
   for (const l of leases) args.push(`${l.next ?? ''}:${l.ref}`);
   const r = git(args, { cwd, allowFail: true, timeoutMs: timeoutMs(remote, limits) });
   const out = new Map<string, PushOutcome>();
+  // What the server said about a refusal ("remote: ..."): why it refused, e.g. read-only or full.
+  const says = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('remote:'))
+    .map((l) => l.slice(7).trim())
+    .filter(Boolean)
+    .join('; ');
   for (const line of r.stdout.split('\n')) {
     const [flag, refs, summary = ''] = line.split('\t');
     if (flag === undefined || refs === undefined || flag.length !== 1) continue;
@@ -134,7 +141,11 @@ export function pushLeases(
     if (!leases.some((l) => l.ref === ref)) continue;
     const detail = summary.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
     if (flag !== '!') out.set(ref, { status: 'ok', detail });
-    else if (/^\[remote (rejected|failure)\]/.test(summary) && !/atomic/.test(summary)) out.set(ref, { status: 'refused', detail });
+    else if (/^\[remote (rejected|failure)\]/.test(summary) && !/atomic/.test(summary))
+      out.set(ref, {
+        status: 'refused',
+        detail: says ? `${detail}: ${says.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200)}` : detail,
+      });
     else out.set(ref, { status: 'stale', detail });
   }
   return out.size ? out : r;
@@ -196,10 +207,37 @@ export function pushCas(cwd: string, names: RefNames, leases: Lease[], atomic = 
   );
   const refused = [...res.values()].find((o) => o.status === 'refused')!;
   if (leases.some((l) => actual.get(l.ref) !== l.expect) || /lock|failed to update ref/i.test(refused.detail)) return 'lost';
-  throw unreachable(
+  throw refusedError(names, refused.detail);
+}
+
+/**
+ * Why a remote refused a push, as far as its words tell: `storage` when it
+ * says it cannot take anything (read-only, no permission, no space, quota,
+ * the objects could not be unpacked), else `refs` (it may refuse custom refs).
+ */
+export function refusalKind(detail: string): 'storage' | 'refs' {
+  // "not permitted to create refs/..." is about ref names, however it is worded; so is anything naming a ref.
+  if (/\brefs?\b|refs\/|refname|namespace/i.test(detail.replace(/^\[remote (rejected|failure)\]/, ''))) return 'refs';
+  return /read[- ]?only|permission|denied|not permitted|no space|disk|quota|full|unpack|unable to (create|write)|insufficient|cannot write|failed to write/i.test(
+    detail,
+  )
+    ? 'storage'
+    : 'refs';
+}
+
+/** The E_REMOTE_REFUSED error for a refusal, saying what to do about its kind. */
+export function refusedError(names: RefNames, detail: string) {
+  if (refusalKind(detail) === 'storage') {
+    return unreachable(
+      'E_REMOTE_REFUSED',
+      `the remote "${names.remote}" refused the push (${detail}): it looks read-only or full, which is not about our ref names. Check that you may push there and that the server has space, then retry; meanwhile work locally with --offline and run 'git conductor sync' later`,
+      { remote: names.remote, kind: 'storage' },
+    );
+  }
+  return unreachable(
     'E_REMOTE_REFUSED',
-    `the remote "${names.remote}" refused our refs under ${names.namespace} (${refused.detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`,
-    { remote: names.remote },
+    `the remote "${names.remote}" refused our refs under ${names.namespace} (${detail}): run 'git conductor doctor'; hosts that refuse custom refs work with 'git conductor init --namespace refs/heads/conductor'`,
+    { remote: names.remote, kind: 'refs' },
   );
 }
 

@@ -12,12 +12,13 @@ import { MAX_ARTIFACT_BYTES as ARTIFACT_CAP } from '../core/artifacts.js';
 import type { LedgerRules } from '../core/ledger.js';
 import type { HeadRecord, LedgerRecord, PhaseRecord } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
-import { addCached, readCacheFile, saveCache } from './chain-cache.js';
+import { addCached, badTipsOf, readCacheFile, saveCache, type CacheFile } from './chain-cache.js';
 import type { RefKey, RefNames } from './ref-names.js';
 import {
   chainKey,
   listTracking,
   readTracking,
+  type BadTips,
   type Chain,
   type ChainCache,
   type ChainEntry,
@@ -70,9 +71,10 @@ export class RemoteView {
   /** What the last load found wrong with the refs themselves (names, types, chains). */
   problems: Problem[] = [];
   private cache: ChainCache = new Map();
+  private bad: BadTips = new Map();
   private tips = new Set<string>();
   private listed: Listed[] = [];
-  private cached: Record<string, unknown> = {};
+  private cached: CacheFile = { commits: {} };
   private validated = false;
   private readIds = new Set<string>();
 
@@ -104,6 +106,7 @@ export class RemoteView {
     this.tips = new Set(refs.map((r) => r.oid));
     this.cached = readCacheFile(this.ctx.store.layout.remoteCache);
     this.cache = new Map();
+    this.bad = badTipsOf(this.cached);
     this.validated = false;
     const head = this.read((k) => k.kind === 'head');
     const ids = new Set<string>();
@@ -111,7 +114,7 @@ export class RemoteView {
     const remoteTop = head.head?.entries.at(-1)?.record.sprint_id;
     if (remoteTop) ids.add(remoteTop);
     this.readIds = ids;
-    const rest = this.read((k) => k.kind !== 'head' && ids.has(k.sprint));
+    const rest = this.readSprints(ids);
     this.tracking = {
       head: head.head,
       sprints: rest.sprints,
@@ -122,11 +125,39 @@ export class RemoteView {
     this.problems = [...problems, ...this.tracking.problems];
   }
 
+  /**
+   * The sprint refs of `ids`, then only the phase refs those sprints' graphs
+   * name (the remote's graph, else the local one): refs for phases no graph
+   * has are never read, however many someone pushed.
+   */
+  private readSprints(ids: ReadonlySet<string>): TrackingState {
+    const sprints = this.read((k) => k.kind === 'sprint' && ids.has(k.sprint));
+    const graphs = new Map<string, Set<string>>();
+    for (const id of ids) {
+      const names = new Set<string>();
+      for (const p of sprints.sprints.get(id)?.phases ?? []) names.add(p.name);
+      try {
+        if (this.ctx.store.sprintIds().includes(id)) for (const p of this.ctx.store.readSprint(id).phases) names.add(p.name);
+      } catch {
+        // An unreadable local sprint names no phases; its own error comes from whoever reads it.
+      }
+      graphs.set(id, names);
+    }
+    const inGraph = (k: RefKey) => k.kind === 'phase' && !!graphs.get(k.sprint)?.has(k.phase);
+    const stray = this.listed.filter((r) => r.key.kind === 'phase' && ids.has(r.key.sprint) && !inGraph(r.key));
+    // A sprint's ledger ref is read with its phases: one name per sprint, nothing a crafted graph can multiply.
+    const phases = this.read((k) => inGraph(k) || (k.kind === 'ledger' && ids.has(k.sprint)));
+    const problems = [...sprints.problems, ...phases.problems];
+    const more = stray.length > 1 ? ` (and ${stray.length - 1} more refs like it)` : '';
+    if (stray.length) problems.push({ ref: stray[0]!.ref, problem: `names a phase its sprint does not have${more}; ignored` });
+    return { sprints: sprints.sprints, phases: phases.phases, ledgers: phases.ledgers, problems };
+  }
+
   /** Reads one more sprint's refs (the head moved while importing); returns the problems found. */
   readSprint(id: string): Problem[] {
     if (this.readIds.has(id)) return [];
     this.readIds.add(id);
-    const more = this.read((k) => k.kind !== 'head' && k.sprint === id);
+    const more = this.readSprints(new Set([id]));
     for (const [k, v] of more.sprints) this.tracking.sprints.set(k, v);
     for (const [k, v] of more.phases) this.tracking.phases.set(k, v);
     for (const [k, v] of more.ledgers) this.tracking.ledgers.set(k, v);
@@ -137,7 +168,7 @@ export class RemoteView {
 
   /** Keeps the chains validated by this load for the next command. */
   save(): void {
-    if (this.validated) saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips);
+    if (this.validated) saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips, this.bad);
   }
 
   /**
@@ -155,15 +186,15 @@ export class RemoteView {
     if (p.oldTip) this.tips.delete(p.oldTip);
     this.tips.add(c.tip);
     this.cache.set(c.tip, c.entries as ChainEntry<unknown>[]);
-    saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips);
+    saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips, this.bad);
   }
 
   private read(want: (k: RefKey) => boolean): TrackingState {
     const listed = this.listed.filter((r) => want(r.key));
     addCached(this.cached, listed, this.cache);
-    const known = this.cache.size;
-    const state = readTracking(this.cwd, listed, () => true, ARTIFACT_CAP, this.cache);
-    this.validated ||= this.cache.size > known;
+    const known = this.cache.size + this.bad.size;
+    const state = readTracking(this.cwd, listed, () => true, ARTIFACT_CAP, this.cache, this.bad);
+    this.validated ||= this.cache.size + this.bad.size > known;
     return state;
   }
 }

@@ -45,9 +45,14 @@ export function replaceFile(file: string, data: string | Uint8Array, opts: { dur
   }
 }
 
-/** Test-only crash points: at the point `chosen` names (the CLI reads CONDUCTOR_TEST_PAUSE), the process announces itself and hangs until killed. */
+/**
+ * Test-only crash points: at the point `chosen` names (the CLI reads
+ * CONDUCTOR_TEST_PAUSE), the process announces itself and hangs until killed;
+ * with `name:ms`, it waits that long and goes on (to let a racer in).
+ */
 export function pausePoint(name: string, chosen: string | undefined): void {
-  if (chosen !== name) return;
+  const [at, ms] = (chosen ?? '').split(':');
+  if (at !== name) return;
   process.stderr.write(`paused at ${name}\n`);
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms ? Number(ms) : undefined);
 }

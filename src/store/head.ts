@@ -5,8 +5,8 @@
  * packed-refs), asked of git otherwise. Never throws: provenance is a record
  * of what could be seen, and an unborn branch or an odd layout has less.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { READ_CAPS, readBoundedText } from './bounded-read.js';
 import { classicLayout } from '../git/files-layout.js';
 import { git } from '../git/git.js';
 
@@ -29,7 +29,7 @@ export function headInfo(cwd: string, gitDir: string, commonDir: string): HeadIn
 }
 
 function fromFiles(gitDir: string, commonDir: string): HeadInfo {
-  const text = readFileSync(join(gitDir, 'HEAD'), 'utf8');
+  const text = readBoundedText(join(gitDir, 'HEAD'), READ_CAPS.looseRef) ?? '';
   const sym = REF.exec(text)?.[1];
   if (!sym) {
     const oid = text.trim();
@@ -41,14 +41,14 @@ function fromFiles(gitDir: string, commonDir: string): HeadInfo {
 
 function resolveRef(commonDir: string, ref: string): string | undefined {
   try {
-    const oid = readFileSync(join(commonDir, ref), 'utf8').trim();
+    const oid = (readBoundedText(join(commonDir, ref), READ_CAPS.looseRef) ?? '').trim();
     if (OID.test(oid)) return oid;
   } catch {
     // Not loose: packed, or unborn.
   }
   let packed = '';
   try {
-    packed = readFileSync(join(commonDir, 'packed-refs'), 'utf8');
+    packed = readBoundedText(join(commonDir, 'packed-refs'), READ_CAPS.packedRefs) ?? '';
   } catch {
     return undefined;
   }

@@ -6,6 +6,9 @@
  *     audit.jsonl                      one JSON line per event
  *     remote-fetched-at                touched after each fetch of the coordination remote
  *     remote-cache.json                validated remote-tracking chains, by tip commit id
+ *     remote-heads.json                each push destination's default branch, with when it was asked (a cache)
+ *     hooks.json                       where `hooks install` put the hooks, and the config files' stamps then
+ *     clock-skew.json                  the last clock-skew finding of a fetch
  *     live-claims                      while a claim is live: when a renewal is next due (read by the post-commit stub)
  *     agent-hooks/reminded.json        holdings the agents' Stop hooks have already reminded of
  *     setup/<scope>-<agent>-<hash>/    what `setup` changed in one worktree: manifest.json and the original files
@@ -46,6 +49,12 @@ export class Layout {
   }
   get remoteCache() {
     return child(this.root, 'remote-cache.json');
+  }
+  get remoteHeads() {
+    return child(this.root, 'remote-heads.json');
+  }
+  get hooksInstall() {
+    return child(this.root, 'hooks.json');
   }
   /** Its path is spelled out in hooks/post-commit too (the stub tests for it without starting node). */
   get liveClaims() {

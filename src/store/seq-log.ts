@@ -21,11 +21,12 @@
  * entry, so it blocks nothing, and it is swept once it is old. After step 3 the
  * entry is complete, and a claim in it is a lease that expires.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { corrupt, isCode, unavailable } from '../core/errors.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import { check } from '../core/schemas.js';
 import type * as z from 'zod/mini';
+import { BoundedReadError, READ_CAPS, readBoundedText } from './bounded-read.js';
 import { child, entryDir, pad, RECORD_FILE } from './layout.js';
 import { pausePoint, randomHex, writeFileDurable } from './fs-atomic.js';
 
@@ -74,16 +75,23 @@ export class SeqLog<R extends { seq: number }> {
     const dir = entryDir(this.dir, seq);
     const file = child(dir, RECORD_FILE);
     let raw: unknown;
+    let text: string | undefined;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
+      text = readBoundedText(file, READ_CAPS.record);
     } catch (e) {
-      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      // The whole entry gone is not damage: it was retracted (moved aside) since it was listed.
-      if (missing && !existsSync(dir))
-        throw unavailable('E_ENTRY_GONE', `entry ${pad(seq)} of ${this.dir} was moved aside at the same moment; look again and retry`, {
-          seq,
-        });
-      throw corrupt(file, missing ? 'record.json is missing' : 'not valid JSON', this.repair);
+      if (e instanceof BoundedReadError) throw corrupt(file, e.problem, this.repair);
+      throw e;
+    }
+    // The whole entry gone is not damage: it was retracted (moved aside) since it was listed.
+    if (text === undefined && !existsSync(dir))
+      throw unavailable('E_ENTRY_GONE', `entry ${pad(seq)} of ${this.dir} was moved aside at the same moment; look again and retry`, {
+        seq,
+      });
+    if (text === undefined) throw corrupt(file, 'record.json is missing', this.repair);
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw corrupt(file, 'not valid JSON', this.repair);
     }
     const r = check(this.schema, raw);
     if (!r.ok) throw corrupt(file, r.problem, this.repair);

@@ -1,13 +1,26 @@
 /** The local state directory: sprints, their phase logs, the head log, config and audit. */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { corrupt, isConductorError } from '../core/errors.js';
+import { graphProblem } from '../core/graph.js';
 import { AuditEntry, check, HeadRecord, LedgerRecord, LocalConfig, PhaseRecord, SPRINT_ID_RE, SprintFile } from '../core/schemas.js';
-import { randomHex, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
+import { BoundedReadError, READ_CAPS, readBoundedText } from './bounded-read.js';
+import { randomHex, replaceFile, writeFileAtomic, writeFileDurable } from './fs-atomic.js';
 import { child, Layout, SPRINT_FILE } from './layout.js';
 import { SeqLog } from './seq-log.js';
 
 const REPAIR_PHASE = (phase: string) => `release it with 'git conductor abort ${phase} --force' (appends a fresh entry over it)`;
 const REPAIR_SPRINT = `start a new sprint with 'git conductor start', or restore the file from a teammate's copy`;
+const REPAIR_CONFIG = `fix it or remove it and run 'git conductor init' again`;
+
+/** A state file's text (undefined: missing); a device, FIFO or oversized file is corrupt state. */
+function stateText(file: string, cap: number, repair: string): string | undefined {
+  try {
+    return readBoundedText(file, cap);
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw corrupt(file, e.problem, repair);
+    throw e;
+  }
+}
 
 export class StateStore {
   readonly layout: Layout;
@@ -42,15 +55,19 @@ export class StateStore {
 
   readSprint(id: string): SprintFile {
     const file = this.layout.sprintFile(id);
+    const text = stateText(file, READ_CAPS.sprint, REPAIR_SPRINT);
+    if (text === undefined) throw corrupt(file, 'missing', REPAIR_SPRINT);
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw corrupt(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'not valid JSON', REPAIR_SPRINT);
+      raw = JSON.parse(text);
+    } catch {
+      throw corrupt(file, 'not valid JSON', REPAIR_SPRINT);
     }
     const r = check(SprintFile, raw);
     if (!r.ok) throw corrupt(file, r.problem, REPAIR_SPRINT);
     if (r.value.id !== id) throw corrupt(file, `id ${r.value.id} does not match its directory`, REPAIR_SPRINT);
+    const problem = graphProblem(r.value.phases);
+    if (problem) throw corrupt(file, `invalid phase graph (${problem})`, REPAIR_SPRINT);
     return r.value;
   }
 
@@ -115,15 +132,16 @@ export class StateStore {
   }
 
   readConfig(): LocalConfig {
+    const text = stateText(this.layout.config, READ_CAPS.config, REPAIR_CONFIG);
+    if (text === undefined) return { v: 1 };
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(this.layout.config, 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { v: 1 };
-      throw corrupt(this.layout.config, 'not valid JSON', `fix it or remove it and run 'git conductor init' again`);
+      raw = JSON.parse(text);
+    } catch {
+      throw corrupt(this.layout.config, 'not valid JSON', REPAIR_CONFIG);
     }
     const r = check(LocalConfig, raw);
-    if (!r.ok) throw corrupt(this.layout.config, r.problem, `fix it or remove it and run 'git conductor init' again`);
+    if (!r.ok) throw corrupt(this.layout.config, r.problem, REPAIR_CONFIG);
     return r.value;
   }
 
@@ -131,17 +149,53 @@ export class StateStore {
     writeFileAtomic(this.layout.config, JSON.stringify(c, null, 2) + '\n');
   }
 
-  /** One write(2) with O_APPEND per line, so concurrent agents' lines never interleave. */
-  audit(entry: AuditEntry): void {
+  /** A small JSON file of this clone's own bookkeeping (a cache, a stamp), parsed but not validated: undefined when missing or unreadable. */
+  readNote(file: string): unknown {
+    try {
+      const text = readBoundedText(file, READ_CAPS.config);
+      return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaced whole; not fsynced (losing it costs a git call, nothing more). */
+  writeNote(file: string, value: unknown): void {
     mkdirSync(this.layout.root, { recursive: true });
-    appendFileSync(this.layout.audit, JSON.stringify(entry) + '\n');
+    replaceFile(file, JSON.stringify(value) + '\n');
+  }
+
+  /**
+   * What went wrong on the side, after the verb's own change was made (an
+   * audit line that could not be written): the verb still succeeded, and
+   * its result carries these (api/warnings.ts).
+   */
+  readonly warnings: string[] = [];
+
+  /**
+   * One write(2) with O_APPEND per line, so concurrent agents' lines never
+   * interleave. The audit records what already happened: a full disk or an
+   * unwritable file must not turn a claim that stands into a failure, so a
+   * failed append becomes a warning, never an error.
+   */
+  audit(entry: AuditEntry): void {
+    try {
+      mkdirSync(this.layout.root, { recursive: true });
+      appendFileSync(this.layout.audit, JSON.stringify(entry) + '\n');
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+      this.warnings.push(
+        `could not write the audit log ${this.layout.audit} (${why}): the ${entry.event}${entry.phase ? ` of ${entry.phase}` : ''} stands, but is not in the audit log; free some space or fix the file`,
+      );
+    }
   }
 
   /** Lines that fail validation are reported, not trusted. */
   readAudit(): { entries: AuditEntry[]; bad: number } {
     let text: string;
     try {
-      text = readFileSync(this.layout.audit, 'utf8');
+      // The newest lines only, past the cap: the first (partial) line then fails validation and is counted as bad.
+      text = readBoundedText(this.layout.audit, READ_CAPS.auditTail, { tail: true }) ?? '';
     } catch {
       return { entries: [], bad: 0 };
     }

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import type { SetupResult } from '../../api/index.js';
 import { color as c, json, stderr, stdout } from '../output.js';
-import { api, run, withCommon } from './shared.js';
+import { api, repoEnv, run, withCommon } from './shared.js';
 
 const TOOLS = ['claude', 'codex', 'cursor', 'opencode', 'gemini'];
 const toolArg = (v: string) => {
@@ -61,6 +61,7 @@ export function register(program: Command): void {
           input: stdinText(),
           envFile: process.env.CLAUDE_ENV_FILE || undefined,
           env: process.env,
+          repoEnv: repoEnv(),
         });
         if (r.output) json(r.output);
       } catch (e) {

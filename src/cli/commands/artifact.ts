@@ -1,12 +1,13 @@
 /**
  * artifact show: a done phase's stored artifact (checked against its sha256),
- * as indented JSON or, with --raw, the exact stored bytes. artifact validate:
+ * as indented JSON with every control character escaped (the text is a
+ * teammate's), or, with --raw, the exact stored bytes. artifact validate:
  * a file judged as complete would judge it, nothing stored.
  */
 import { Option, type Command } from 'commander';
 import type { ValidateResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
-import { color as c, rawBytes, stdout, write } from '../output.js';
+import { color as c, jsonText, rawBytes, stdout, write } from '../output.js';
 import { api, envOptions, run, withCommon } from './shared.js';
 
 export function register(program: Command): void {
@@ -15,8 +16,8 @@ export function register(program: Command): void {
     .description("print a done phase's stored artifact (checked against its sha256)")
     .addOption(new Option('--raw', 'print the exact stored bytes (control characters shown as ? on a terminal)'))
     .action(async (phase, o) => {
-      if (o.raw && !o.json) return rawBytes(await (await api()).artifactRaw({ ...o, phase, ...envOptions() }));
-      return run((await api()).artifactShow, (r) => write(1, JSON.stringify(r.content, null, 2) + '\n'))({ ...o, phase });
+      if (o.raw && !o.json) return rawBytes(await (await api()).artifactRaw({ ...o, phase, ...envOptions(), env: process.env }));
+      return run((await api()).artifactShow, (r) => write(1, jsonText(r.content, 2) + '\n'))({ ...o, phase });
     });
 
   withCommon(artifact.command('validate <phase> <file>'))

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .description('check git, the coordination remote, and whether it accepts refs in our namespace')
     .option('--remote <name>', 'check this remote instead of the configured one')
     .action(async (o) => {
-      const r = await (await api()).doctor({ ...o, ...envOptions() });
+      const r = await (await api()).doctor({ ...o, ...envOptions(), env: process.env });
       if (o.json) json(r);
       else renderChecks(r.checks);
       if (!r.ok) process.exitCode = 1;

@@ -9,10 +9,10 @@ import type { Command } from 'commander';
 import type { PostCommitResult, PrePushResult } from '../../api/index.js';
 import { redactedLine } from '../format.js';
 import { stderr } from '../output.js';
-import { api, envOptions } from './shared.js';
+import { api, envOptions, warnIfHooksMoved } from './shared.js';
 
-/** post-commit must finish in bounded time, whatever the state or a remote does. */
-const postCommitBudgetMs = () => {
+/** A hook must finish in bounded time, whatever the state or a remote does. */
+const hookBudgetMs = () => {
   const v = Number(process.env.CONDUCTOR_HOOK_TIMEOUT_MS);
   return Number.isFinite(v) && v > 0 ? v : 10_000;
 };
@@ -24,8 +24,8 @@ export function register(program: Command): void {
     .allowUnknownOption()
     .action(async (name: string, args: string[]) => {
       if (process.env.CONDUCTOR_HOOKS === '0') return;
-      if (name === 'post-commit') return postCommit();
-      if (name === 'pre-push') return prePush(args);
+      if (name === 'post-commit') return postCommit().finally(() => warnIfHooksMoved({}));
+      if (name === 'pre-push') return prePush(args).finally(() => warnIfHooksMoved({}));
       stderr(`git-conductor - unknown hook "${name}" ignored (upgrade git-conductor?)`);
     });
 }
@@ -34,7 +34,7 @@ async function postCommit(): Promise<void> {
   // The work is synchronous (git calls, file locks), so a timer could never
   // interrupt it: the budget is a deadline for every network call instead,
   // keeping back a little for completing offline when the remote is too slow.
-  const budget = postCommitBudgetMs();
+  const budget = hookBudgetMs();
   const deadline = Date.now() + budget - Math.min(1000, budget / 4);
   try {
     renderPostCommit(await (await api()).postCommit({ deadline, ...envOptions(), env: process.env }));
@@ -55,10 +55,21 @@ async function prePush(args: string[]): Promise<void> {
     fromRef: env.PRE_COMMIT_FROM_REF,
     localBranch: env.PRE_COMMIT_LOCAL_BRANCH,
   };
+  // The fetch before allowing a protected push, and asking the remote its default branch, share the hook's budget.
+  const deadline = Date.now() + hookBudgetMs();
   renderPrePush(
     await (
       await api()
-    ).prePush({ env, remote: args[0], url: args[1], input, preCommit, bypass: env.CONDUCTOR_SHIP_BYPASS === '1', ...envOptions() }),
+    ).prePush({
+      env,
+      remote: args[0],
+      url: args[1],
+      input,
+      preCommit,
+      bypass: env.CONDUCTOR_SHIP_BYPASS === '1',
+      deadline,
+      ...envOptions(),
+    }),
   );
 }
 
@@ -98,6 +109,10 @@ function renderPrePush(r: PrePushResult): void {
   for (const o of r.overridden ?? [])
     stderr(
       `git-conductor - shipping past an overridden halt: ${o.phase} ("${o.halt}"), overridden by ${o.agent}@${o.host} at ${o.at}${o.why ? `: ${o.why}` : ''}`,
+    );
+  if (r.view === 'stale')
+    stderr(
+      `git-conductor - could not fetch the coordination remote in time: the push of ${r.protected_refs.join(', ')} was judged on the last fetched view`,
     );
   if (r.first_push)
     stderr(
