@@ -134,6 +134,12 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
     expect(s.phases[phase]).toMatchObject({ state: 'done', agent: 'finder', override: { agent: 'boss', halt: done.halt } });
     expect(ok('artifact', 'show', phase)).toMatchObject({ sha256: done.artifact.sha256, content: halting[phase] });
     expect(conductor(['status'], { cwd: t.repo }).stdout).toContain(`□ ${phase}: halt overridden by boss@`);
+    // Done for every reader: the context hands its checkpoint on, naming who completed it, not who overrode it.
+    const digest = ok('context');
+    expect(digest.included).toContainEqual(
+      expect.objectContaining({ phase, agent: 'finder', done_at: done.completed_at, sha256: done.artifact.sha256, checkpoint: true }),
+    );
+    expect(digest.waiting).not.toContain(phase);
     ok('claim', other, '--agent', 'y');
     expect(auditEvents(t.repo).filter((e) => e.event === 'override')).toEqual([
       expect.objectContaining({ phase, agent: 'boss', detail: `overrode halt "${done.halt}": accepted risk: ticket 42` }),

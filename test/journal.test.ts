@@ -1,7 +1,8 @@
 /**
  * journal: golden files (sprints written into a real repository's state directory with fixed times and hosts,
  * rendered by the real CLI, compared byte for byte; UPDATE_GOLDEN=1 rewrites them, to review in the diff) for a
- * plain sprint and for injected HTML, Markdown and control characters; the journal written when the last
+ * plain sprint, for a reopened review and an overridden security halt (with the ledger's budget and attempts),
+ * and for injected HTML, Markdown and control characters; the journal written when the last
  * phase completes (state directory and `journal_path`); the same journal on every clone; `--out`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -206,6 +207,149 @@ const INJECTED: CraftedSprint = {
   ],
 };
 
+const SECURITY_HIGH = {
+  phase: 'security',
+  summary: { critical: 0, high: 1, medium: 0, low: 0, total_findings: 1 },
+  findings: [
+    {
+      id: 'S1',
+      severity: 'high',
+      category: 'A01',
+      description: 'the sync endpoint takes any token',
+      file: 'src/sync.js',
+      line: 4,
+      fixed: false,
+    },
+  ],
+  context_checkpoint: checkpoint('One high finding, open'),
+};
+
+/** A review halted and reopened, fixed and completed again; a security halt a human overrode. */
+const REOPENED: CraftedSprint = {
+  id: '20260302-100000-e7f8a9',
+  started_by: 'alice',
+  started_at: '2026-03-02T10:00:00.000Z',
+  phases: DEFAULT_GRAPH.slice(0, 3).concat(DEFAULT_GRAPH.filter((p) => p.name === 'review' || p.name === 'security')),
+  logs: {
+    think: claimedAndDone('claude', 'alice-laptop', 1, 5, {
+      phase: 'think',
+      summary: 'autosave drafts',
+      context_checkpoint: checkpoint('Autosave drafts locally'),
+    }),
+    plan: claimedAndDone('codex', 'bob-laptop', 6, 10, {
+      phase: 'plan',
+      summary: 'three steps',
+      context_checkpoint: checkpoint('Three steps'),
+    }),
+    build: claimedAndDone('cursor', 'ci-box', 11, 30, { phase: 'build', summary: 'autosave', context_checkpoint: checkpoint('Built') }),
+    review: [
+      ...claimedAndDone(
+        'cursor',
+        'ci-box',
+        31,
+        40,
+        {
+          phase: 'review',
+          summary: { blocking: 1, should_fix: 0, nitpicks: 0, positive: 0 },
+          findings: [
+            {
+              id: 'R1',
+              severity: 'blocking',
+              description: 'drafts are lost on a quota error',
+              file: 'src/autosave.js',
+              line: 9,
+              fixed: false,
+            },
+          ],
+          context_checkpoint: checkpoint('One blocking finding'),
+        },
+        {
+          halt: 'review has 1 blocking finding(s) not fixed (fix them, or mark one "wontfix" with a reason)',
+          halt_rule: 'review_blocking',
+        },
+      ),
+      {
+        kind: 'reopen',
+        reason: 'reopen',
+        agent: 'alice',
+        host: 'alice-laptop',
+        at: '2026-03-02T10:42:00.000Z',
+        why: 'fix R1: catch the quota error',
+        previous: { agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:40:00.000Z' },
+      },
+      ...claimedAndDone('cursor', 'ci-box', 50, 55, {
+        phase: 'review',
+        summary: { blocking: 1, should_fix: 0, nitpicks: 0, positive: 0 },
+        findings: [
+          {
+            id: 'R1',
+            severity: 'blocking',
+            description: 'drafts are lost on a quota error',
+            file: 'src/autosave.js',
+            line: 9,
+            status: 'fixed',
+          },
+        ],
+        context_checkpoint: checkpoint('R1 fixed: the quota error is caught'),
+      }),
+    ],
+    security: [
+      ...claimedAndDone('gemini', 'bob-laptop', 31, 45, SECURITY_HIGH, {
+        halt: 'security found 0 critical and 1 high finding(s) not fixed',
+        halt_rule: 'security_critical_high',
+        grade: 'D',
+      }),
+      {
+        kind: 'override',
+        reason: 'override',
+        agent: 'bob',
+        host: 'bob-laptop',
+        at: '2026-03-02T10:58:00.000Z',
+        why: 'accepted risk: behind the VPN until 1.1',
+        previous: { agent: 'gemini', host: 'bob-laptop', at: '2026-03-02T10:45:00.000Z' },
+        overridden: 'security found 0 critical and 1 high finding(s) not fixed',
+        artifact: SECURITY_HIGH,
+        halt_rule: 'security_critical_high',
+        grade: 'D',
+      },
+    ],
+  },
+  ledger: [
+    { kind: 'limit', agent: 'alice', host: 'alice-laptop', at: '2026-03-02T10:00:30.000Z', tokens: 200000, usd: 20 },
+    { kind: 'spend', agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:30:00.000Z', tokens: 120000, usd: 9.5, phase: 'build' },
+    { kind: 'fail', agent: 'gemini', host: 'bob-laptop', at: '2026-03-02T10:40:00.000Z', key: 'scan:deps', note: 'registry timeout' },
+    {
+      kind: 'fail',
+      agent: 'cursor',
+      host: 'ci-box',
+      at: '2026-03-02T10:44:00.000Z',
+      key: 'test:quota',
+      note: 'QuotaExceededError | uncaught',
+    },
+    { kind: 'fail', agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:46:00.000Z', key: 'test:quota' },
+    { kind: 'ok', agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:49:00.000Z', key: 'test:quota' },
+    { kind: 'spend', agent: 'cursor', host: 'ci-box', at: '2026-03-02T10:55:00.000Z', tokens: 50000, phase: 'review' },
+  ],
+  audit: [
+    {
+      at: '2026-03-02T10:42:00.000Z',
+      event: 'reopen',
+      phase: 'review',
+      agent: 'alice',
+      host: 'alice-laptop',
+      detail: 'fix R1: catch the quota error',
+    },
+    {
+      at: '2026-03-02T10:58:00.000Z',
+      event: 'override',
+      phase: 'security',
+      agent: 'bob',
+      host: 'bob-laptop',
+      detail: 'overrode halt "security found 0 critical and 1 high finding(s) not fixed": accepted risk: behind the VPN until 1.1',
+    },
+  ],
+};
+
 describe('journal golden files', () => {
   it('a plain sprint: every phase, times, takeover, findings and how they were resolved, PR, CI, budget', async () => {
     const repo = await makeRepo();
@@ -218,6 +362,25 @@ describe('journal golden files', () => {
     expect(cli(['journal', '--json'], { cwd: repo }).json.markdown).toBe(r.stdout);
     expect(cli(['journal', '--out', 'journal.md'], { cwd: repo }).code).toBe(0);
     expect(readFileSync(join(repo, 'journal.md'), 'utf8')).toBe(r.stdout);
+  });
+
+  it('a reopened review and an overridden security halt: each reopening and override, by whom, when and why', async () => {
+    const repo = await makeRepo();
+    writeCraftedSprint(repo, REOPENED);
+    const r = cli(['journal'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    expectGolden('journal-reopened.md', r.stdout);
+    expect(r.stdout).toContain('**Reopened:** 2026-03-02T10:42:00.000Z by alice@alice-laptop');
+    expect(r.stdout).toContain('**Halt overridden:** 2026-03-02T10:58:00.000Z by bob@bob-laptop');
+    expect(r.stdout).toContain('accepted risk: behind the VPN until 1.1');
+    // The override is named once in the phase and once in the gate's table, never twice from the audit log.
+    expect(r.stdout.match(/Halt overridden/g)).toHaveLength(1);
+    // Done means done: the overridden phase counts, and the sprint ended with the override.
+    expect(r.stdout).toContain('| Phases | 5 of 5 done');
+    expect(r.stdout).toContain('| Ended | 2026-03-02T10:58:00.000Z |');
+    // The ledger: spend against the limit, by phase; failed attempts and their reset.
+    expect(r.stdout).toContain('- **Used:** 170000 tokens ($9.5), 85% of the limit');
+    expect(r.stdout).toMatch(/\| test:quota \| 2 \| .* \| reset by cursor@ci-box at /);
   });
 
   it('an injected </details><script> and friends in artifacts stay text: no HTML, no structure, no controls', async () => {

@@ -3,7 +3,7 @@ import { classesExclude, mayConflict } from '../core/concurrency.js';
 import { blocked, ConductorError, isCode, isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { CLOCK_TOLERANCE_MS } from '../core/clock.js';
-import { blocksOthers, mayHold, precedes, type HoldVerb, type LeaseRules, type Tops } from '../core/hold.js';
+import { blocksOthers, isDone, mayHold, precedes, type HoldVerb, type LeaseRules, type Tops } from '../core/hold.js';
 import { concurrencyConflict, findPhase, haltOf, viewAll, type ClaimKind } from '../core/phase-state.js';
 import { RETRY_BOUNDS } from '../core/retry-bounds.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
@@ -351,7 +351,7 @@ function nothingClaimable(sprint: SprintFile, tops: Tops, now: number, lost: Rea
     });
   const pending = views
     .filter((v) => v.state === 'pending')
-    .map((v) => `${v.name} needs ${v.depends_on.filter((d) => tops.get(d)?.kind !== 'done').join(', ')}`);
+    .map((v) => `${v.name} needs ${v.depends_on.filter((d) => !isDone(tops.get(d))).join(', ')}`);
   return (
     [running.length ? `running: ${running.join(', ')}` : '', ...ready, ...pending.slice(0, 3)].filter(Boolean).join('; ') ||
     'every phase is done or taken'

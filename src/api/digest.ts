@@ -9,6 +9,7 @@ import { checkpointOf } from '../core/checkpoint.js';
 import { digestOrder, MIN_BUDGET, renderDigest, type DonePhase } from '../core/digest.js';
 import { invalid } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
+import { isDone } from '../core/hold.js';
 import { findPhase } from '../core/phase-state.js';
 import { openContext, withRemote, type CommonOptions } from './context.js';
 import { readSprint } from './sprint-read.js';
@@ -67,12 +68,14 @@ export async function context(opts: ContextOptions = {}): Promise<ContextResult>
   const done = new Map<string, DonePhase>();
   for (const [name, p] of data.phases) {
     const top = p.records.at(-1);
-    if (top?.kind !== 'done') continue;
+    if (!top || !isDone(top)) continue;
+    // An overridden phase is done: its completion is the holder the override entry names.
+    const by = top.kind === 'override' && top.previous ? top.previous : top;
     done.set(name, {
       phase: name,
-      agent: top.agent,
-      host: top.host,
-      at: top.at,
+      agent: by.agent,
+      host: by.host,
+      at: by.at,
       sha256: top.artifact?.sha256,
       checkpoint: top.artifact ? checkpointOf(p.artifact) : undefined,
     });

@@ -58,7 +58,7 @@ export async function journal(opts: JournalOptions = {}): Promise<JournalResult>
 export function journalMarkdown(ctx: Ctx, data: SprintData): string {
   const audit = ctx.store.readAudit().entries.filter((e) => e.sprint_id === data.sprint.id);
   const phases = new Map<string, JournalPhase>([...data.phases].map(([n, p]) => [n, { records: p.records, artifact: p.artifact }]));
-  return renderJournal({ sprint: data.sprint, phases, audit });
+  return renderJournal({ sprint: data.sprint, phases, audit, ledger: data.ledger });
 }
 
 export interface FinishedJournal {

@@ -1,5 +1,6 @@
 /** prime: the brief for an agent that starts or wakes up (core/prime-text.ts), on resume's decision (core/next-action.ts). */
 import { nextAction, type NextAction } from '../core/next-action.js';
+import { isDone } from '../core/hold.js';
 import { viewAll } from '../core/phase-state.js';
 import { primeText } from '../core/prime-text.js';
 import type { SprintFile } from '../core/schemas.js';
@@ -35,7 +36,7 @@ export async function prime(opts: CommonOptions = {}): Promise<PrimeResult> {
         .filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === who.id && !held.includes(p.name))
         .map((p) => p.name)
     : [];
-  const displaced = active ? displacements(ctx, sprint, who.id).filter((d) => tops.get(d.phase)?.kind !== 'done') : [];
+  const displaced = active ? displacements(ctx, sprint, who.id).filter((d) => !isDone(tops.get(d.phase))) : [];
   const counts = { done: 0, running: 0, ready: 0, pending: 0 };
   if (sprint) for (const v of viewAll(sprint, tops, ctx.now)) counts[v.state]++;
   const facts = { agent: who.id, source: who.source, host: ctx.host, stable: who.stable, bind: who.bind };

@@ -13,7 +13,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { corrupt, invalid, unavailable } from '../core/errors.js';
-import { SPRINT_ID_RE, type ArtifactRef, type PhaseRecord, type SprintFile } from '../core/schemas.js';
+import { isDone } from '../core/hold.js';
+import { SPRINT_ID_RE, type ArtifactRef, type LedgerRecord, type PhaseRecord, type SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import { MAX_ARTIFACT_BYTES } from './artifact-file.js';
 import { activeSprint, type Ctx } from './context.js';
@@ -23,7 +24,7 @@ import type { Chain } from '../remote/tracking.js';
 export interface PhaseData {
   /** The whole log (mode 'all'), or only its newest entry (mode 'tops'). */
   records: PhaseRecord[];
-  /** The newest entry, when it is a completion with an artifact: the verified, parsed artifact. */
+  /** The newest entry, when it is a completion (or an override, which carries it) with an artifact: the verified, parsed artifact. */
   artifact?: Record<string, unknown>;
 }
 
@@ -31,6 +32,8 @@ export interface SprintData {
   sprint: SprintFile;
   active: boolean;
   phases: Map<string, PhaseData>;
+  /** Mode 'all': the sprint's budget and attempts ledger, oldest first. */
+  ledger: LedgerRecord[];
 }
 
 const REPAIR = `the artifact was changed after it was completed: restore it from a teammate's clone ('git conductor artifact show <phase>' there) or from the remote's phase ref; nothing was summarised from it`;
@@ -100,9 +103,9 @@ export function readSprintWith(ctx: Ctx, id: string, mode: 'tops' | 'all', fetch
     if (chain && chain.entries.length > log.topSeq()) {
       const entries = mode === 'all' ? chain.entries : chain.entries.slice(-1);
       const top = entries.at(-1)!;
-      const bytes = top.record.kind === 'done' && top.record.artifact ? fetched!.artifact(top) : undefined;
+      const bytes = isDone(top.record) && top.record.artifact ? fetched!.artifact(top) : undefined;
       const where = `${chain.ref} (commit ${top.commit.slice(0, 12)})`;
-      if (top.record.kind === 'done' && top.record.artifact && !bytes) throw corrupt(where, 'its artifact blob is missing', REPAIR);
+      if (isDone(top.record) && top.record.artifact && !bytes) throw corrupt(where, 'its artifact blob is missing', REPAIR);
       phases.set(p.name, {
         records: entries.map((e) => e.record),
         artifact: bytes && verifiedArtifact(bytes, top.record.artifact!, where),
@@ -111,10 +114,23 @@ export function readSprintWith(ctx: Ctx, id: string, mode: 'tops' | 'all', fetch
     }
     const entries = mode === 'all' ? log.all() : [log.top()].filter((e) => e !== null);
     const top = entries.at(-1);
-    const artifact = top?.record.kind === 'done' && top.record.artifact ? localArtifact(top.dir, top.record.artifact) : undefined;
+    // An override entry carries its completion's artifact: the newest entry of a done phase holds it.
+    const artifact = isDone(top?.record) && top!.record.artifact ? localArtifact(top!.dir, top!.record.artifact) : undefined;
     phases.set(p.name, { records: entries.map((e) => e.record), artifact });
   }
-  return { sprint, active: id === activeId && sprint.status === 'active', phases };
+  return {
+    sprint,
+    active: id === activeId && sprint.status === 'active',
+    phases,
+    ledger: mode === 'all' ? ledgerOf(ctx, id, fetched) : [],
+  };
+}
+
+/** The longer of the local ledger and the fetched one (bounded: core/ledger.ts MAX_LEDGER_ENTRIES). */
+function ledgerOf(ctx: Ctx, id: string, fetched?: FetchedSprint): LedgerRecord[] {
+  const log = ctx.store.ledgerLog(id);
+  const chain = fetched?.ledger;
+  return chain && chain.entries.length > log.topSeq() ? chain.entries.map((e) => e.record) : log.all().map((e) => e.record);
 }
 
 async function fetchedSprint(ctx: Ctx, id: string) {
@@ -123,6 +139,7 @@ async function fetchedSprint(ctx: Ctx, id: string) {
   return {
     sprint: chains.sprints.get(id),
     phases: chains.phases.get(id) ?? new Map<string, Chain<PhaseRecord>>(),
+    ledger: chains.ledgers.get(id),
     artifact: (e: Parameters<typeof chainArtifact>[1]) => chainArtifact(ctx.cwd, e),
   };
 }

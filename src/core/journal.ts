@@ -9,13 +9,14 @@
 import { checkpointOf } from './checkpoint.js';
 import { topoOrder } from './graph.js';
 import { budgetOf, phaseFacts } from './journal-facts.js';
+import { attemptsSection, budgetOverrides, budgetSection } from './journal-ledger.js';
 import { md, mdCell, mdDuration } from './markdown.js';
-import type { AuditEntry, PhaseRecord, SprintFile } from './schemas.js';
+import type { AuditEntry, LedgerRecord, PhaseRecord, SprintFile } from './schemas.js';
 
 export interface JournalPhase {
   /** The phase's whole log, oldest first. */
   records: readonly PhaseRecord[];
-  /** The parsed artifact of its newest completion, if it has one. */
+  /** The parsed artifact of its newest completion (an override carries it), if it has one. */
   artifact?: Record<string, unknown>;
 }
 
@@ -27,28 +28,33 @@ export interface JournalInput {
   phases: ReadonlyMap<string, JournalPhase>;
   /** Audit entries of this sprint (any clone's, where known), oldest first. */
   audit: readonly JournalEvent[];
+  /** The sprint's ledger (budget and attempts), oldest first. */
+  ledger?: readonly LedgerRecord[];
 }
 
 const who = (r: { agent?: string; host?: string }) => (r.agent ? md(`${r.agent}@${r.host ?? '?'}`) : 'unknown');
 const kindOf = (r: PhaseRecord) => String(r.kind);
 const span = (from: string | undefined, to: string | undefined) => (from && to ? mdDuration(Date.parse(to) - Date.parse(from)) : '–');
 
-/** The newest completion and the claim that led to it. */
+/** The newest completion, the claim that led to it, and the override that cleared its halt. */
 function outcome(records: readonly PhaseRecord[]) {
   const last = records.at(-1);
-  const done = last?.kind === 'done' ? last : undefined;
+  const override = last?.kind === 'override' ? last : undefined;
+  // An override keeps its completion: the done entry below it is the phase's outcome.
+  let done = last?.kind === 'done' ? last : undefined;
+  for (let i = records.length - 1; override && !done && i >= 0; i--) if (records[i]!.kind === 'done') done = records[i];
   const upTo = done ? records.indexOf(done) : records.length;
   let claimed: PhaseRecord | undefined;
   for (const r of records.slice(0, upTo)) if (r.kind === 'claim' && r.reason !== 'renew') claimed = r;
-  return { done, claimed, last };
+  return { done, claimed, last, override };
 }
 
 function phaseSection(name: string, p: JournalPhase | undefined, audit: JournalInput['audit']): string[] {
   const records = p?.records ?? [];
-  const { done, claimed, last } = outcome(records);
+  const { done, claimed, last, override } = outcome(records);
   const out = [`## ${name}`, ''];
   const state = done
-    ? `done by ${who(done)}`
+    ? `done by ${who(done)}${override ? `, its halt overridden by ${who(override)}` : ''}`
     : last?.kind === 'claim'
       ? `running, held by ${who(last)}`
       : last
@@ -64,6 +70,8 @@ function phaseSection(name: string, p: JournalPhase | undefined, audit: JournalI
       out.push(`- **Takeover:** ${r.at}, ${who(r)} took over from ${r.previous ? who(r.previous) : 'an expired lease'}`);
     else if (r.kind === 'release')
       out.push(`- **Released:** ${r.at} by ${who(r)} (${r.reason ?? 'abort'})${r.previous ? `, was held by ${who(r.previous)}` : ''}`);
+    else if (r.kind === 'done' && r !== done)
+      out.push(`- **Completed:** ${r.at} by ${who(r)}${r.halt ? `, halting the sprint: ${md(r.halt, 300)}` : ''}`);
     else if (kindOf(r) === 'reopen') out.push(`- **Reopened:** ${r.at} by ${who(r)}${reasonOf(r)}`);
     else if (kindOf(r) === 'override') out.push(`- **Halt overridden:** ${r.at} by ${who(r)}${reasonOf(r)}`);
   }
@@ -77,7 +85,10 @@ function phaseSection(name: string, p: JournalPhase | undefined, audit: JournalI
   if (done?.commit) out.push(`- **Commit:** \`${done.commit}\``);
   if (done?.provenance?.branch)
     out.push(`- **Branch:** ${md(done.provenance.branch, 255)}${done.provenance.head ? ` at \`${done.provenance.head}\`` : ''}`);
-  if (done?.halt) out.push(`- **Halted the sprint:** ${md(done.halt, 300)}${done.halt_rule ? ` (rule ${md(done.halt_rule, 40)})` : ''}`);
+  if (done?.halt)
+    out.push(
+      `- **Halted the sprint:** ${md(done.halt, 300)}${done.halt_rule ? ` (rule ${md(done.halt_rule, 40)})` : ''}${override ? ', overridden' : ''}`,
+    );
   if (done && !done.artifact) out.push('- **Artifact:** none');
   const cp = checkpointOf(p?.artifact);
   if (cp.summary) out.push(`- **Summary:** ${md(cp.summary)}`);
@@ -98,13 +109,14 @@ function reasonOf(r: PhaseRecord): string {
 }
 
 export function renderJournal(input: JournalInput): string {
-  const { sprint, phases, audit } = input;
+  const { sprint, phases, audit, ledger = [] } = input;
   const order = topoOrder(sprint.phases);
   const outcomes = order.map((p) => outcome(phases.get(p.name)?.records ?? []));
   const allDone = outcomes.every((o) => o.done);
+  // Done, and no halt left standing: an overridden phase counts from its override.
   const end = allDone
     ? outcomes
-        .map((o) => o.done!.at)
+        .map((o) => (o.override ?? o.done)!.at)
         .sort()
         .at(-1)
     : undefined;
@@ -120,14 +132,21 @@ export function renderJournal(input: JournalInput): string {
     '',
   ];
   for (const p of order) lines.push(...phaseSection(p.name, phases.get(p.name), audit));
-  // Halts come from the done records (the same on every clone); overrides and bypasses from the audit log.
-  const halts: JournalEvent[] = order.flatMap((p, i) => {
-    const d = outcomes[i]!.done;
-    return d?.halt ? [{ at: d.at, event: 'halt', phase: p.name, agent: d.agent, host: d.host, detail: d.halt }] : [];
-  });
+  // Halts, the reopenings that cleared them and overrides come from the logs (the same on every clone);
+  // bypasses, and overrides this clone saw whose entries it no longer has, from the audit log.
+  const fromLogs = [...order.flatMap((p) => gateEvents(p.name, phases.get(p.name)?.records ?? [])), ...budgetOverrides(ledger)];
+  const seen = new Set(fromLogs.map((e) => `${e.event}|${e.phase}|${e.at}`));
+  const fromAudit = audit.filter(
+    (e) => e.event === 'bypass' || (e.event === 'override' && !seen.has(`${e.event}|${e.phase ?? 'budget'}|${e.at}`)),
+  );
   lines.push(
-    ...gateSection([...halts, ...audit.filter((e) => e.event === 'bypass' || e.event === 'override')]),
-    ...budgetSection(order.map((p) => [p.name, budgetOf(phases.get(p.name)?.artifact)] as const)),
+    ...gateSection([...fromLogs, ...fromAudit]),
+    ...budgetSection(
+      ledger,
+      order.map((p) => p.name),
+      order.map((p) => [p.name, budgetOf(phases.get(p.name)?.artifact)] as const),
+    ),
+    ...attemptsSection(ledger),
   );
   return (
     lines
@@ -149,18 +168,22 @@ function gateSection(events: JournalEvent[]): string[] {
   return ['## Halts, overrides and ship-gate bypasses', '', '| when | what | phase | who | detail |', '|---|---|---|---|---|', ...rows, ''];
 }
 
-function budgetSection(budgets: ReadonlyArray<readonly [string, { used: number; limit?: number } | undefined]>): string[] {
-  const known = budgets.filter((b): b is readonly [string, { used: number; limit?: number }] => !!b[1]);
-  if (!known.length) return [];
-  const rows = known.map(([phase, b]) => `| ${phase} | ${b.used} | ${b.limit ?? '–'} |`);
-  return [
-    '## Budget',
-    '',
-    'As each phase reported it (used of the limit, when it completed):',
-    '',
-    '| phase | used | limit |',
-    '|---|---|---|',
-    ...rows,
-    '',
-  ];
+/** A phase's halts (every completion that halted, reopened or not), the reopenings that cleared one, and its overrides. */
+function gateEvents(phase: string, records: readonly PhaseRecord[]): JournalEvent[] {
+  const out: JournalEvent[] = [];
+  let halted: PhaseRecord | undefined;
+  for (const r of records) {
+    const base = { at: r.at, phase, agent: r.agent, host: r.host };
+    if (r.kind === 'done') {
+      halted = r.halt ? r : undefined;
+      if (r.halt) out.push({ ...base, event: 'halt', detail: r.halt });
+    } else if (r.kind === 'reopen' && halted) {
+      out.push({ ...base, event: 'reopen', detail: `cleared "${halted.halt}" by reopening${r.why ? `: ${r.why}` : ''}` });
+      halted = undefined;
+    } else if (r.kind === 'override') {
+      out.push({ ...base, event: 'override', detail: `overrode halt "${r.overridden ?? ''}"${r.why ? `: ${r.why}` : ''}` });
+      halted = undefined;
+    }
+  }
+  return out;
 }

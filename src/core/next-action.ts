@@ -11,7 +11,7 @@
  * then the phase everything else is waiting for.
  */
 import { classesExclude } from './concurrency.js';
-import { DEFAULT_RULES, type LeaseRules } from './hold.js';
+import { DEFAULT_RULES, isDone, type LeaseRules } from './hold.js';
 import { topoOrder } from './graph.js';
 import { haltOf, isLive, type Tops } from './phase-state.js';
 import { claimable } from './schedule.js';
@@ -41,7 +41,7 @@ const mins = (s: number) => (Math.abs(s) < 90 ? `${Math.abs(s)}s` : `${Math.roun
 export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: number, rules: LeaseRules = DEFAULT_RULES): NextAction {
   const order = topoOrder(sprint.phases);
   const none = { phase: null, command: null, lease_left_s: null };
-  if (sprint.status !== 'active' || order.every((p) => tops.get(p.name)?.kind === 'done')) {
+  if (sprint.status !== 'active' || order.every((p) => isDone(tops.get(p.name)))) {
     return {
       action: 'done',
       ...none,
@@ -111,7 +111,7 @@ function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase
 function waitAction(sprint: SprintFile, order: PhaseDef[], tops: Tops, now: number, rules: LeaseRules): NextAction {
   const running = order.filter((p) => tops.get(p.name)?.kind === 'claim');
   const ancestors = ancestorSets(sprint);
-  const firstOpen = order.find((p) => tops.get(p.name)?.kind !== 'done' && tops.get(p.name)?.kind !== 'claim');
+  const firstOpen = order.find((p) => !isDone(tops.get(p.name)) && tops.get(p.name)?.kind !== 'claim');
   const blocker =
     (firstOpen && running.find((r) => ancestors.get(firstOpen.name)!.has(r.name))) ??
     (firstOpen && running.find((r) => isLive(tops.get(r.name), now, rules) && classesExclude(firstOpen, r))) ??

@@ -7,7 +7,7 @@
  * importing (tracking.ts), and served from the chain cache when their tips
  * did not move.
  */
-import type { HeadRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
+import type { HeadRecord, LedgerRecord, PhaseRecord, SprintFile } from '../core/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import { addCached, readCacheFile, saveCache } from './chain-cache.js';
 import { objectBytes } from './objects.js';
@@ -20,6 +20,8 @@ export interface FetchedChains {
   sprints: Map<string, SprintFile>;
   /** By sprint id, then phase. */
   phases: Map<string, Map<string, Chain<PhaseRecord>>>;
+  /** By sprint id: its budget and attempts ledger. */
+  ledgers: Map<string, Chain<LedgerRecord>>;
   problems: Problem[];
 }
 
@@ -47,7 +49,7 @@ export function fetchedChains(ctx: Where, names: RefNames, want: (k: RefKey) => 
     bySprint.set(chain.key.phase, chain);
     phases.set(chain.key.sprint, bySprint);
   }
-  return { head: state.head, sprints: state.sprints, phases, problems: [...problems, ...state.problems] };
+  return { head: state.head, sprints: state.sprints, phases, ledgers: state.ledgers, problems: [...problems, ...state.problems] };
 }
 
 /** The artifact blob of a done entry (its size was checked against the record when the chain was read). */

@@ -6,6 +6,7 @@
  * either: a bad head means "cannot tell" (the gate fails closed), a bad phase
  * ref or a completion whose artifact does not match its record means "not done".
  */
+import { isDone } from '../core/hold.js';
 import type { PhaseRecord, SprintFile, HeadRecord } from '../core/schemas.js';
 import type { Tops } from '../core/phase-state.js';
 import { git } from '../git/git.js';
@@ -84,7 +85,7 @@ export function heldSprint(cwd: string, prefix: string, refs: RefMap): HeldSprin
     if (!chain || !top) continue;
     try {
       // A completion counts only when its artifact is what its record says (sha256, schema, halt).
-      if (top.record.kind === 'done') importedArtifact(cwd, top, ARTIFACT_CAP, p.name);
+      if (isDone(top.record)) importedArtifact(cwd, top, ARTIFACT_CAP, p.name);
       tops.set(p.name, top.record);
     } catch (e) {
       problems.push({ ref: chain.ref, problem: (e as Error).message });

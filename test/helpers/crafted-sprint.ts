@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyLedger, type LedgerOp } from '../../src/core/ledger.js';
+import type { LedgerState } from '../../src/core/schemas.js';
 import { stateDir } from './state.js';
 
 export interface CraftedEntry {
-  kind: 'claim' | 'release' | 'done';
+  kind: 'claim' | 'release' | 'done' | 'reopen' | 'override';
   reason?: string;
   agent: string;
   host?: string;
@@ -21,6 +23,10 @@ export interface CraftedEntry {
   artifact?: unknown;
   commit?: string;
   halt?: string;
+  halt_rule?: string;
+  /** reopen, override: the human's reason; override: the halt it cleared. */
+  why?: string;
+  overridden?: string;
   grade?: 'A' | 'B' | 'C' | 'D' | 'F';
   provenance?: { branch?: string; head?: string };
 }
@@ -34,6 +40,8 @@ export interface CraftedSprint {
   phases: { name: string; depends_on: string[]; concurrency: 'read' | 'write' | 'exclusive' }[];
   logs: Record<string, CraftedEntry[]>;
   audit?: Record<string, unknown>[];
+  /** Ledger operations, oldest first; each entry's state is computed as the CLI would. */
+  ledger?: (Omit<LedgerOp, 'host'> & { host?: string })[];
 }
 
 const pad = (n: number) => String(n).padStart(6, '0');
@@ -91,6 +99,15 @@ export function writeCraftedSprint(repo: string, s: CraftedSprint, headSeq = 1):
       writeFileSync(join(entryDir, 'record.json'), JSON.stringify(record) + '\n');
     });
   }
+  let state: LedgerState | undefined;
+  (s.ledger ?? []).forEach((op, i) => {
+    const entry = { ...op, host: op.host ?? 'devbox' } as LedgerOp;
+    state = applyLedger(state, entry);
+    const entryDir = join(dir, 'ledger', pad(i + 1));
+    mkdirSync(entryDir, { recursive: true });
+    const record = { v: 1, seq: i + 1, id: hex16(`${s.id}/ledger/${i}`), ...entry, state };
+    writeFileSync(join(entryDir, 'record.json'), JSON.stringify(record) + '\n');
+  });
   for (const line of s.audit ?? []) appendFileSync(join(root, 'audit.jsonl'), JSON.stringify({ sprint_id: s.id, ...line }) + '\n');
 }
 

@@ -80,5 +80,8 @@ describe('nextAction: one action for one agent', () => {
     const all = done(...sprint.phases.map((p) => p.name));
     expect(nextAction(sprint, tops(all), 'me', NOW)).toMatchObject({ action: 'done', phase: null, command: null, lease_left_s: null });
     expect(nextAction(sprintOf(undefined, 'archived'), tops({}), 'me', NOW)).toMatchObject({ action: 'done' });
+    // A halt a human overrode leaves its phase done.
+    const overridden = { ...all, security: doneRec('boss', { kind: 'override', reason: 'override', overridden: 'a high finding' }) };
+    expect(nextAction(sprint, tops(overridden), 'me', NOW)).toMatchObject({ action: 'done' });
   });
 });
