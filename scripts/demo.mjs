@@ -79,6 +79,9 @@ async function main() {
   bob.conductor('bob', 'status');
   expectThat(bob.json('bob', 'status').json.sprint_id === sprintId, 'bob-laptop shows the same sprint, with the "as of" remote view');
 
+  step("alice gives the sprint a budget; every agent's spending goes into one ledger, mirrored like the phases");
+  expectThat(alice.conductor('alice', 'budget', 'set', '--tokens', '200000', '--usd', '20').code === 0, 'budget: 200000 tokens, $20');
+
   step('Six agents on three machines claim "think" at the same instant');
   const thinkRace = await race(world, [
     { machine: alice, agent: 'claude', args: ['claim', 'think'] },
@@ -158,6 +161,17 @@ async function main() {
     JSON.stringify(build),
   );
 
+  step('codex records what build cost: past 80% of the budget, every command that changes state warns');
+  const spent = bob.json('codex', 'budget', 'add', '--tokens', '170000', '--usd', '12.5', '--phase', 'build');
+  bob.conductor('codex', 'budget', 'status');
+  expectThat(
+    spent.code === 0 && spent.json.warnings.some((w) => w.code === 'W_BUDGET') && /budget/.test(spent.stderr),
+    `85% used: a W_BUDGET warning in the JSON and on stderr (${spent.json.warnings.map((w) => w.message).join('; ')})`,
+    spent.out,
+  );
+  alice.show(null, 'git', ['fetch', '-q']);
+  expectThat(alice.json('alice', 'budget', 'status').json.used?.tokens === 170000, "alice's laptop reads the same ledger after a fetch");
+
   step('review, security and qa unlock together: claimed at the same instant on three machines');
   const fanout = await race(world, [
     { machine: ci, agent: 'cursor', args: ['claim', 'review'] },
@@ -216,8 +230,56 @@ async function main() {
   );
   expectThat(ci.conductor('cursor', 'artifact', 'validate', 'review', rel(reviewFile)).code === 0, 'fixed: it fits the review contract');
 
-  step('review and qa finish; security is still running');
-  expectThat(ci.conductor('cursor', 'complete', 'review', '--artifact', rel(reviewFile)).code === 0, 'review done (one nitpick: no halt)');
+  step('review finds a blocking bug: the completion stands, and the sprint halts');
+  const bug = {
+    id: 'R2',
+    severity: 'blocking',
+    description: 'a full localStorage throws and the draft is lost',
+    file: 'src/autosave.js',
+    line: 1,
+  };
+  ci.write(
+    '.conductor/review.json',
+    artifactOf('review', {
+      summary: { blocking: 1, should_fix: 0, nitpicks: 1, positive: 0 },
+      findings: [{ ...nit, severity: 'nitpick' }, bug],
+    }),
+  );
+  const halting = ci.json('cursor', 'complete', 'review', '--artifact', rel(reviewFile));
+  expectThat(
+    halting.code === 0 && /blocking/.test(halting.json.halt ?? ''),
+    `review done, and it halts the sprint: ${halting.json.halt}`,
+    halting.out,
+  );
+  const haltedView = ci.conductor('cursor', 'status');
+  expectThat(
+    haltedView.stdout.includes('halted by review') && haltedView.stdout.includes('git conductor reopen review'),
+    'status says which phase halted the sprint, why, whose artifact, and how to clear it',
+    haltedView.out,
+  );
+
+  step('The fix path: reopen review (its first completion stays in the log), fix the bug, complete it again');
+  const reopened = ci.json('cursor', 'reopen', 'review', '--reason', 'fix R2: catch the quota error');
+  expectThat(
+    reopened.code === 0 && reopened.json.reopened?.[0]?.phase === 'review',
+    'review is ready again; the halt is gone',
+    reopened.out,
+  );
+  expectThat(ci.conductor('cursor', 'claim', 'review').code === 0, 'cursor claims review again');
+  ci.write(
+    '.conductor/review.json',
+    artifactOf('review', {
+      summary: { blocking: 1, should_fix: 0, nitpicks: 1, positive: 0 },
+      findings: [
+        { ...nit, severity: 'nitpick' },
+        { ...bug, status: 'fixed' },
+      ],
+    }),
+  );
+  const fixed = ci.json('cursor', 'complete', 'review', '--artifact', rel(reviewFile));
+  expectThat(fixed.code === 0 && !fixed.json.halt, 'review done again with R2 fixed: no halt', fixed.out);
+
+  step('qa finishes; security is still running');
   const qaFile = alice2.write('.conductor/qa.json', artifactOf('qa'));
   expectThat(alice2.conductor('opencode', 'complete', 'qa', '--artifact', rel(qaFile)).code === 0, 'qa done (42 tests, 0 failed)');
 
@@ -305,6 +367,10 @@ async function main() {
     ['think', 'plan', 'build', 'review', 'security', 'qa', 'ship'].every((p) => journal.includes(`## ${p}\n`)) &&
       journal.includes('7 of 7 done'),
     "alice's journal names every phase, who did it and when",
+  );
+  expectThat(
+    journal.includes('**Reopened:**') && journal.includes('| reopen | review |') && journal.includes('- **Used:** 170000 tokens'),
+    "and review's halt and reopening, and the budget spent, from the logs and the ledger that travelled with the refs",
   );
 
   step("The team's history, on alice's laptop: her own log and every machine's entries from the phase refs");

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { corrupt, invalid } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { decideOverride, validateReason } from '../core/halts.js';
+import { decideOverride, overrideDetail, validateReason } from '../core/halts.js';
 import { BUDGET_GATE, checkBudgetOverride, emptyLedger, ledgerHalts } from '../core/ledger.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
@@ -62,7 +62,7 @@ export async function override(opts: OverrideOptions): Promise<OverrideResult> {
     phase,
     agent,
     host: ctx.host,
-    detail: `overrode halt "${r.overridden}": ${why}`.slice(0, 1000),
+    detail: overrideDetail(r),
   });
   return { sprint_id: sprint.id, gate: 'phase', phase, cleared: r.overridden ?? '', by: agent, at: r.at, reason: why };
 }

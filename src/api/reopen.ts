@@ -10,7 +10,7 @@
  */
 import { isConductorError, isRefusal } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
-import { decideReopen, reopenPlan, validateReason } from '../core/halts.js';
+import { decideReopen, reopenDetail, reopenPlan, validateReason } from '../core/halts.js';
 import { isDone } from '../core/phase-state.js';
 import type { SprintFile } from '../core/schemas.js';
 import { ConductorError } from '../core/errors.js';
@@ -62,7 +62,6 @@ export async function reopen(opts: ReopenOptions): Promise<ReopenResult> {
       });
       const r = entry.record;
       reopened.push({ phase: p, seq: r.seq, at: r.at, previous: r.previous, ...(r.cascade_from ? { cascade_from: r.cascade_from } : {}) });
-      const by = r.previous ? ` (completed by ${r.previous.agent}@${r.previous.host} at ${r.previous.at})` : '';
       ctx.store.audit({
         at: r.at,
         event: 'reopen',
@@ -70,7 +69,7 @@ export async function reopen(opts: ReopenOptions): Promise<ReopenResult> {
         phase: p,
         agent,
         host: ctx.host,
-        detail: `reopened${by}${r.cascade_from ? `, with ${r.cascade_from}` : ''}: ${why}`.slice(0, 1000),
+        detail: reopenDetail(r),
       });
     } catch (e) {
       if (e instanceof AlreadyOpen) continue;

@@ -191,3 +191,13 @@ export function validateReason(reason: unknown, verb: string): string {
   }
   return r;
 }
+
+/** What a reopen entry says in the audit log and the team's log: whose completion it reopened, and why. */
+export function reopenDetail(r: Pick<PhaseRecord, 'previous' | 'cascade_from' | 'why'>): string {
+  const by = r.previous ? ` (completed by ${r.previous.agent}@${r.previous.host} at ${r.previous.at})` : '';
+  return `reopened${by}${r.cascade_from ? `, with ${r.cascade_from}` : ''}: ${r.why ?? ''}`.slice(0, 1000);
+}
+
+/** What an override entry says in the audit log and the team's log: the halt it cleared, and why. */
+export const overrideDetail = (r: Pick<PhaseRecord, 'overridden' | 'why'>): string =>
+  `overrode halt "${r.overridden ?? ''}": ${r.why ?? ''}`.slice(0, 1000);

@@ -7,6 +7,7 @@
  * phase, agent and time) and kept once. Ref entries carry the record's own
  * time and host, so a teammate's claim shows with their machine.
  */
+import { overrideDetail, reopenDetail } from './halts.js';
 import type { AuditEntry, HeadRecord, PhaseRecord } from './schemas.js';
 
 export interface HistoryEntry {
@@ -42,6 +43,8 @@ export function recordEvent(sprintId: string, phase: string, r: PhaseRecord): Hi
       detail: r.artifact ? `artifact ${r.artifact.source} sha256:${r.artifact.sha256.slice(0, 12)}` : undefined,
     };
   }
+  if (r.kind === 'reopen') return { ...base, event: 'reopen', detail: reopenDetail(r) };
+  if (r.kind === 'override') return { ...base, event: 'override', detail: overrideDetail(r) };
   return { ...base, event: String(r.kind) };
 }
 

@@ -13,6 +13,23 @@ const rec = (
 ): PhaseRecord => ({ v: 1, seq: 1, id: '0123456789abcdef', kind, reason, agent, host: `${agent}-box`, at, ...extra });
 
 describe('the team history', () => {
+  it('says who reopened or overrode a phase, whose completion it was, and why, as the audit log does', () => {
+    const previous = { agent: 'a', host: 'a-box', at: '2026-01-01T11:00:00.000Z' };
+    expect(
+      recordEvent(S, 'review', rec('reopen', 'reopen', 'lead', '2026-01-01T12:00:00.000Z', { previous, why: 'fix R1' })),
+    ).toMatchObject({
+      event: 'reopen',
+      detail: 'reopened (completed by a@a-box at 2026-01-01T11:00:00.000Z): fix R1',
+    });
+    expect(
+      recordEvent(
+        S,
+        'security',
+        rec('override', 'override', 'boss', '2026-01-01T12:00:00.000Z', { overridden: 'a high finding', why: 'accepted' }),
+      ),
+    ).toMatchObject({ event: 'override', detail: 'overrode halt "a high finding": accepted' });
+  });
+
   it('maps log entries to the events the audit log uses', () => {
     expect(recordEvent(S, 'p', rec('claim', 'claim', 'a', '2026-01-01T12:00:00.000Z')).event).toBe('claim');
     expect(recordEvent(S, 'p', rec('claim', 'renew', 'a', '2026-01-01T12:00:00.000Z')).event).toBe('renew');

@@ -52,8 +52,9 @@ export function run<O, R>(call: (o: O) => Promise<R>, human: (r: R) => void | Pr
       const r = await call({ ...o, ...envOptions(), env: process.env });
       if (o.json) json(r);
       else await human(r);
-      // The change stands; what went wrong beside it goes to stderr, in both modes.
-      for (const w of warningsOf(r)) stderr(`git-conductor: warning: ${w.message}`);
+      // The change stands; what went wrong beside it goes to stderr, in both modes. (A reading verb's
+      // budget and attempts warnings are part of what it shows: status and the ledger verbs render them.)
+      for (const w of warningsOf(r)) if (w.code === 'W_AUDIT') stderr(`git-conductor: warning: ${w.message}`);
     } finally {
       await warnIfHooksMoved(o);
     }
