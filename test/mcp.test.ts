@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, conductor as cli } from './helpers/cli.js';
-import { makeRepo } from './helpers/repo.js';
+import { makeRepo, tempDir } from './helpers/repo.js';
 import { testEnv } from './helpers/env.js';
 import { artifact, artifactText } from './helpers/artifacts.js';
 
@@ -115,5 +115,14 @@ describe('mcp server', () => {
     expect(body(bad).error.exit_code).toBe(2);
     const ok = await c.callTool({ name: 'complete', arguments: { phase: 'think', artifact_path: 'think.json' } });
     expect(body(ok).artifact.source).toBe('think.json');
+  });
+
+  it('works on the repository GIT_DIR and GIT_WORK_TREE name, started outside it', async () => {
+    const repo = await makeRepo();
+    expect(cli(['start', '--agent', 'lead'], { cwd: repo }).code).toBe(0);
+    const elsewhere = tempDir('conductor-elsewhere-');
+    const a = await connect(elsewhere, ['--agent', 'mcp-far'], { GIT_DIR: join(repo, '.git'), GIT_WORK_TREE: repo });
+    expect(body(await a.callTool({ name: 'claim', arguments: { phase: 'think' } }))).toMatchObject({ phase: 'think', agent: 'mcp-far' });
+    expect(cli(['status', '--json'], { cwd: repo }).json.phases.think).toMatchObject({ state: 'running', agent: 'mcp-far' });
   });
 });

@@ -24,6 +24,8 @@ export interface McpOptions {
   agent?: string;
   env: Record<string, string | undefined>;
   version: string;
+  /** What the CLI read from the environment for every library call (GIT_DIR and friends, timeouts, PATH). */
+  common?: Omit<api.CommonOptions, 'cwd' | 'agent' | 'env'>;
 }
 
 type Result = { content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
@@ -52,7 +54,7 @@ function agentFixer(o: McpOptions): (clientName: () => string | undefined) => st
   let fixed: string | undefined;
   return (clientName) => {
     if (fixed) return fixed;
-    const repo = findRepo(o.cwd);
+    const repo = findRepo(o.cwd, o.common?.repoEnv);
     const who = resolveIdentity({ env: o.env, host: thisHost(), worktree: repo.top ?? repo.gitDir }, o.agent);
     fixed = who.stable
       ? who.id
@@ -68,7 +70,7 @@ export function buildServer(o: McpOptions, agentFor: ReturnType<typeof agentFixe
   const base = (ctx: { mcpReq: { envelope?: unknown } }) => {
     const meta = ctx.mcpReq.envelope as Record<string, { name?: string } | undefined> | undefined;
     const agent = agentFor(() => meta?.[CLIENT_INFO_META_KEY]?.name ?? server.server.getClientVersion()?.name);
-    return { cwd: o.cwd, agent, env: o.env };
+    return { ...o.common, cwd: o.cwd, agent, env: o.env };
   };
   const tool = <S extends z.ZodObject>(
     name: string,

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import type { SetupResult } from '../../api/index.js';
 import { color as c, json, stderr, stdout } from '../output.js';
-import { api, repoEnv, run, withCommon } from './shared.js';
+import { api, envOptions, repoEnv, run, withCommon } from './shared.js';
 
 const TOOLS = ['claude', 'codex', 'cursor', 'opencode', 'gemini'];
 const toolArg = (v: string) => {
@@ -38,7 +38,13 @@ export function register(program: Command): void {
     )
     .option('--agent <id>', 'act as this agent in every call (default: the environment, or the rule of `whoami`)')
     .action(async (o: { agent?: string }) =>
-      (await api()).serveMcp({ cwd: process.cwd(), agent: o.agent, env: process.env, version: process.env.CONDUCTOR_VERSION ?? '0.1.0' }),
+      (await api()).serveMcp({
+        cwd: process.cwd(),
+        agent: o.agent,
+        env: process.env,
+        common: envOptions(),
+        version: process.env.CONDUCTOR_VERSION ?? '0.1.0',
+      }),
     );
 
   program
