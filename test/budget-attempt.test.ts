@@ -68,6 +68,14 @@ describe('budget', () => {
     expect(msg).toContain('halted by the budget');
     expect(msg).toContain('budget set --tokens N');
     expect(ok('next').phase).toBeNull();
+    // An agent waking up is told the same: halted by the budget, and how to clear it (never "claim").
+    expect(ok('resume', '--agent', 'b')).toMatchObject({
+      action: 'halted',
+      phase: null,
+      command: 'git conductor budget set --tokens N',
+      reason: expect.stringMatching(/^sprint halted by the budget: budget exhausted.*override budget --reason/),
+    });
+    expect(ok('prime', '--agent', 'b').next).toMatchObject({ action: 'halted' });
     const s = ok('status');
     expect(s.halted).toEqual({ gate: 'budget', reason: add.halted.reason, since: add.entry.at });
     expect(s.halts[0]).toMatchObject({
@@ -149,6 +157,11 @@ describe('attempts: the circuit breaker', () => {
     ]);
     const third = ok('attempt', 'fail', '--key', 'test:login', '--note', 'still red');
     expect(third).toMatchObject({ count: 3, halted: true });
+    expect(ok('resume', '--agent', 'b')).toMatchObject({
+      action: 'halted',
+      command: 'git conductor attempt ok --key test:login',
+      reason: expect.stringContaining('the circuit breaker on "test:login"'),
+    });
     const msg = no(4, 'E_HALTED', 'claim', 'think', '--agent', 'a');
     expect(msg).toContain('circuit breaker on "test:login"');
     expect(msg).toContain('attempt ok --key test:login');

@@ -152,7 +152,13 @@ describe.each(['security', 'review', 'qa'])('a %s halt', (phase) => {
 
   it('cannot be overridden where the project config forbids it', () => {
     writeConfig({ no_override: [phase] });
-    finish(phase, 'finder', halting[phase]);
+    const done = finish(phase, 'finder', halting[phase]);
+    // Nothing suggests the override the project forbids: not complete, not a refused claim, not resume.
+    expect(done.clear).toEqual([expect.stringContaining(`git conductor reopen ${phase}`)]);
+    const refused = no(4, 'E_HALTED', 'claim', other, '--agent', 'y');
+    expect(refused).toContain('the project forbids overriding it');
+    expect(refused).not.toContain('git conductor override');
+    expect(ok('resume', '--agent', 'y').reason).not.toContain('git conductor override');
     expect(ok('status').halts[0]).toMatchObject({ overridable: false, clear: [expect.stringContaining('reopen')] });
     expect(no(4, 'E_OVERRIDE_FORBIDDEN', 'override', phase, '--reason', 'ship it')).toContain('no_override');
     ok('reopen', phase, '--reason', 'fix it then');

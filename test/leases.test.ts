@@ -84,4 +84,15 @@ describe('leases', () => {
     as('cy', ['abort', 'think', '--force'], repo);
     expect(as('ann', ['complete', 'think'], repo).json.error.message).toMatch(/taken from you by cy@.*by force/);
   });
+
+  it("holds anyone's lease only as long as the project's lease_ttl_max, however long it says it is", async () => {
+    const repo = await sprint();
+    expect(as('ann', ['claim', 'think', '--ttl', '5h'], repo).code).toBe(0);
+    // The project then caps leases at 1h: ann's 5h lease counts as 1h on every clone that reads this config.
+    writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ lease_ttl_max: '1h' }));
+    const later = { CONDUCTOR_TEST_CLOCK_OFFSET_MS: String(90 * 60_000) };
+    const took = cli(['claim', 'think', '--json', '--agent', 'bob'], { cwd: repo, env: later });
+    expect(took.code, took.stdout).toBe(0);
+    expect(took.json).toMatchObject({ kind: 'takeover', previous: { agent: 'ann' } });
+  });
 });

@@ -9,7 +9,8 @@ import { ARTIFACT_FILE } from '../store/layout.js';
 import { headInfo } from '../store/head.js';
 import { contractSettings, judged, projectSchemaCheck, redactionDetail, type ArtifactCheck } from './artifact-contract.js';
 import { artifactFromBytes, readArtifact } from './artifact-file.js';
-import { activeSprint, agentOf, iso, ledgerRules, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { activeSprint, agentOf, iso, ledgerRules, noOverride, openWithRemote, rulesOf, type CommonOptions, type Ctx } from './context.js';
+import { phaseHaltClear } from './halts.js';
 import { withDisplacement } from './displaced.js';
 import { proofOf } from './identity.js';
 import { writeFinishedJournal } from './journal.js';
@@ -38,6 +39,8 @@ export interface CompleteResult extends Warned {
   halt?: string;
   /** Which rule halted it (review_blocking, security_critical_high, qa_failure_rate, qa_failed, budget, circuit_breaker). */
   halt_rule?: PhaseRecord['halt_rule'];
+  /** With a halt: the commands that clear it, best first (an override only where the project allows one). */
+  clear?: string[];
   /** The security grade, A to F (security only). */
   grade?: PhaseRecord['grade'];
   /** Where it was completed: branch and HEAD commit (recorded beside the artifact, never in it). */
@@ -171,6 +174,7 @@ export function completed(
     unlocked,
     halt,
     ...(halt_rule ? { halt_rule } : {}),
+    ...(halt ? { clear: phaseHaltClear(phase, !noOverride(ctx).includes(phase)) } : {}),
     grade,
     provenance: provenance ?? {},
     sprint_done: sprintDone,

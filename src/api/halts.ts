@@ -31,6 +31,12 @@ export interface HaltInfo {
   clear: string[];
 }
 
+/** The commands that clear a phase's halt, best first: never an override the project forbids. */
+export const phaseHaltClear = (phase: string, overridable: boolean): string[] => [
+  `git conductor reopen ${phase} --reason "..." (then claim, fix and complete it with a clean artifact)`,
+  ...(overridable ? [`git conductor override ${phase} --reason "..."`] : []),
+];
+
 /** Every halt standing now: the first phase halt (claims stop at it), then the ledger's. */
 export function sprintHalts(ctx: Ctx, sprint: SprintFile, tops: Tops, rules: LedgerRules = ledgerRules(ctx)): HaltInfo[] {
   const forbidden = noOverride(ctx);
@@ -47,10 +53,7 @@ export function sprintHalts(ctx: Ctx, sprint: SprintFile, tops: Tops, rules: Led
       host: h.host,
       ...(h.artifact ? { artifact: { source: h.artifact.source, sha256: h.artifact.sha256 } } : {}),
       overridable,
-      clear: [
-        `git conductor reopen ${h.phase} --reason "..." (then claim, fix and complete it with a clean artifact)`,
-        ...(overridable ? [`git conductor override ${h.phase} --reason "..."`] : []),
-      ],
+      clear: phaseHaltClear(h.phase, overridable),
     });
   }
   for (const l of ledgerHaltsSince(ctx, sprint, rules)) {

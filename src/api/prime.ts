@@ -4,6 +4,7 @@ import { isDone } from '../core/hold.js';
 import { viewAll } from '../core/phase-state.js';
 import { primeText } from '../core/prime-text.js';
 import type { SprintFile } from '../core/schemas.js';
+import { sprintHalts } from './halts.js';
 import { agentOf, openContext, rulesOf, withRemote, type CommonOptions } from './context.js';
 import { displacements, type Displacement } from './displaced.js';
 import { heldBy } from './keep-leases.js';
@@ -28,7 +29,7 @@ export async function prime(opts: CommonOptions = {}): Promise<PrimeResult> {
   const id = ctx.store.activeSprintId();
   const sprint: SprintFile | undefined = id ? ctx.store.readSprint(id) : undefined;
   const tops = sprint ? ctx.store.tops(sprint) : new Map();
-  const next = sprint ? nextAction(sprint, tops, who.id, ctx.now, rulesOf(ctx)) : null;
+  const next = sprint ? nextAction(sprint, tops, who.id, ctx.now, rulesOf(ctx), sprintHalts(ctx, sprint, tops)) : null;
   const active = sprint?.status === 'active';
   const held = active ? heldBy(ctx, sprint, who.id) : [];
   const twinHeld = active

@@ -73,7 +73,12 @@ export function ledgerRules(ctx: Pick<Ctx, 'repo'>): LedgerRules {
 export const noOverride = (ctx: Pick<Ctx, 'repo'>): readonly string[] => projectConfig(ctx)?.no_override ?? [];
 /** The lease rules of this project: `lease_grace` from the project config ("0s": none), else each lease's default grace. */
 export function rulesOf(ctx: Pick<Ctx, 'repo'>): LeaseRules {
-  const grace = projectConfig(ctx)?.lease_grace;
-  if (grace === undefined) return leaseRules();
-  return leaseRules(/^\s*0+[smhd]?\s*$/.test(grace) ? 0 : parseDuration(grace, `lease_grace in ${PROJECT_CONFIG}`));
+  const config = projectConfig(ctx);
+  const grace = config?.lease_grace;
+  const max = config?.lease_ttl_max;
+  return leaseRules(
+    grace === undefined ? undefined : /^\s*0+[smhd]?\s*$/.test(grace) ? 0 : parseDuration(grace, `lease_grace in ${PROJECT_CONFIG}`),
+    max ? parseDuration(max, `lease_ttl_max in ${PROJECT_CONFIG}`) : undefined,
+    config?.no_override,
+  );
 }

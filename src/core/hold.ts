@@ -25,8 +25,13 @@ import type { PhaseDef, PhaseRecord, SprintFile } from './schemas.js';
 export interface LeaseRules {
   /** How long past a lease's end everyone else still treats it as held; undefined: defaultGrace of each lease. */
   graceMs?: number;
-  /** The longest lease: an expiry later than `at + maxTtlMs` counts as `at + maxTtlMs`. */
+  /**
+   * The longest lease: an expiry later than `at + maxTtlMs` counts as `at + maxTtlMs`. The project's
+   * lease_ttl_max when it sets one, so a teammate's (or a crafted) longer lease is held only that long here.
+   */
   maxTtlMs: number;
+  /** The gates the project forbids overriding (no_override): a halt's message never suggests overriding them. */
+  noOverride?: readonly string[];
 }
 
 /** The default grace: a tenth of the lease's own length, at most 30 s (short leases are for short work). */
@@ -34,7 +39,11 @@ export const DEFAULT_GRACE_CAP_MS = 30_000;
 export const defaultGrace = (leaseMs: number) => Math.min(DEFAULT_GRACE_CAP_MS, Math.floor(leaseMs / 10));
 
 /** The rules with `lease_grace` of the project config, when it sets one. */
-export const leaseRules = (graceMs?: number): LeaseRules => ({ graceMs, maxTtlMs: MAX_TTL_MS });
+export const leaseRules = (graceMs?: number, maxTtlMs = MAX_TTL_MS, noOverride?: readonly string[]): LeaseRules => ({
+  graceMs,
+  maxTtlMs: Math.min(maxTtlMs, MAX_TTL_MS),
+  ...(noOverride?.length ? { noOverride } : {}),
+});
 export const DEFAULT_RULES = leaseRules();
 
 type Rules = LeaseRules;
@@ -148,7 +157,7 @@ export function mayHold(
   if (halt)
     throw blocked(
       'E_HALTED',
-      `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}; clear it with 'git conductor reopen ${halt.phase} --reason "..."' (then fix and complete it) or 'git conductor override ${halt.phase} --reason "..."' (see 'git conductor status')`,
+      `sprint ${sprint.id} is halted by ${halt.phase}: ${halt.reason}; clear it with 'git conductor reopen ${halt.phase} --reason "..."' (then fix and complete it)${rules.noOverride?.includes(halt.phase) ? ' (the project forbids overriding it)' : ` or 'git conductor override ${halt.phase} --reason "..."'`} (see 'git conductor status')`,
       { halt },
     );
   const conflict = concurrencyConflict(sprint, p, tops, now, rules);

@@ -31,6 +31,29 @@ export interface NextAction {
   holder?: { agent: string; host: string; expires_at?: string };
 }
 
+/**
+ * A halt standing now, from any gate (api/halts.ts builds them: a phase's artifact, the budget,
+ * the circuit breaker), with the commands that clear it, best first.
+ */
+export interface StandingHalt {
+  gate: 'phase' | 'budget' | 'attempts';
+  phase?: string;
+  key?: string;
+  rule: string;
+  clear: string[];
+}
+
+/** The phase halt alone, when the caller has not read the ledger (the decision then judges phase halts only). */
+function phaseHalts(sprint: SprintFile, tops: Tops): StandingHalt[] {
+  const h = haltOf(sprint, tops);
+  return h ? [{ gate: 'phase', phase: h.phase, rule: h.reason, clear: [`git conductor reopen ${h.phase} --reason "..."`] }] : [];
+}
+
+const haltName = (h: StandingHalt) =>
+  h.gate === 'phase' ? (h.phase ?? 'a phase') : h.gate === 'budget' ? 'the budget' : `the circuit breaker on "${h.key ?? '?'}"`;
+/** A clearing command as one runs it: without the note in parentheses. */
+const runnable = (clear: string) => clear.replace(/ \(.*\)$/, '');
+
 /** Below this, continuing starts with renewing the lease. */
 export const RENEW_BELOW_S = 10 * 60;
 
@@ -38,7 +61,14 @@ const leaseLeft = (r: PhaseRecord, now: number) => Math.round((Date.parse(r.expi
 const mins = (s: number) => (Math.abs(s) < 90 ? `${Math.abs(s)}s` : `${Math.round(Math.abs(s) / 60)}m`);
 
 /** `rules`: the lease grace and cap of the project (as claims judge leases), so a takeover is offered only once a claim would be granted. */
-export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: number, rules: LeaseRules = DEFAULT_RULES): NextAction {
+export function nextAction(
+  sprint: SprintFile,
+  tops: Tops,
+  agent: string,
+  now: number,
+  rules: LeaseRules = DEFAULT_RULES,
+  halts: readonly StandingHalt[] = phaseHalts(sprint, tops),
+): NextAction {
   const order = topoOrder(sprint.phases);
   const none = { phase: null, command: null, lease_left_s: null };
   if (sprint.status !== 'active' || order.every((p) => isDone(tops.get(p.name)))) {
@@ -49,14 +79,15 @@ export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: n
     };
   }
   const mine = order.filter((p) => tops.get(p.name)?.kind === 'claim' && tops.get(p.name)!.agent === agent);
-  const halt = haltOf(sprint, tops);
+  const halt = halts[0];
   if (mine.length) return continueAction(mine, tops, now, halt);
   if (halt) {
     return {
       action: 'halted',
-      phase: halt.phase,
-      reason: `sprint halted by ${halt.phase}: ${halt.reason}; a human must clear it`,
-      command: `git conductor artifact show ${halt.phase}`,
+      phase: halt.phase ?? null,
+      reason: `sprint halted by ${haltName(halt)}: ${halt.rule}; a human must clear it: ${halt.clear.map(runnable).join(' or ')}`,
+      // A phase halt: read the artifact that halted it first; the ledger's: the command that clears it.
+      command: halt.gate === 'phase' ? `git conductor artifact show ${halt.phase}` : runnable(halt.clear[0] ?? 'git conductor status'),
       lease_left_s: null,
     };
   }
@@ -72,7 +103,7 @@ export function nextAction(sprint: SprintFile, tops: Tops, agent: string, now: n
   return waitAction(sprint, order, tops, now, rules);
 }
 
-function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase: string; reason: string } | undefined): NextAction {
+function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: StandingHalt | undefined): NextAction {
   const p = mine[0]!.name;
   const top = tops.get(p)!;
   const left = leaseLeft(top, now);
@@ -83,7 +114,7 @@ function continueAction(mine: PhaseDef[], tops: Tops, now: number, halt: { phase
           .map((x) => x.name)
           .join(', ')}`
       : '';
-  const also = `${others}${halt ? `; the sprint is halted by ${halt.phase} (${halt.reason}): finish or abort, then a human decides` : ''}`;
+  const also = `${others}${halt ? `; the sprint is halted by ${haltName(halt)} (${halt.rule}): finish or abort, then a human decides` : ''}`;
   if (left <= 0) {
     return {
       action: 'continue',

@@ -19,12 +19,7 @@ function renderComplete(r: CompleteResult): void {
   if (r.unlocked.length) stdout(`  unlocked: ${r.unlocked.join(', ')}`);
   if (r.halt) {
     stdout(`${c('red', '■ sprint halted:')} ${r.halt}`);
-    stdout(
-      c(
-        'dim',
-        `  clear it: git conductor reopen ${r.phase} --reason "..." (then fix it), or git conductor override ${r.phase} --reason "..."`,
-      ),
-    );
+    stdout(c('dim', `  clear it: ${(r.clear ?? []).join('  or  ')}`));
   }
   if (r.sprint_done) stdout(`  every phase is done: sprint ${r.sprint_id} archived`);
   if (r.journal?.files.length) stdout(`  journal: ${r.journal.files.join(', ')}`);
