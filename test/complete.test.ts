@@ -27,6 +27,16 @@ describe('completion', () => {
     no(3, 'E_ALREADY_DONE', 'renew', 'think', '--agent', 'a');
   });
 
+  it('review, qa and security cannot complete without an artifact (2): their findings decide shipping', () => {
+    for (const p of ['think', 'plan', 'build']) finish(p);
+    for (const p of ['review', 'qa', 'security']) {
+      ok('claim', p, '--agent', 'a');
+      expect(no(2, 'E_BAD_ARTIFACT', 'complete', p, '--agent', 'a')).toContain(`${p} needs an artifact`);
+      // Someone who does not hold it is told that first.
+      no(3, 'E_NOT_HOLDER', 'complete', p, '--agent', 'b');
+    }
+  });
+
   it('stores the artifact bytes with their sha256: later edits of the file change nothing', () => {
     const text = JSON.stringify(valid('think', { risks: ['x'] }), null, 3);
     mkdirSync(join(t.repo, '.conductor'));

@@ -6,6 +6,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { exampleFile } from './helpers/artifacts.js';
 import { conductor } from './helpers/cli.js';
 import { gitRun } from './helpers/git.js';
 import { hookEnv, sprintRepo } from './helpers/hooks.js';
@@ -209,7 +210,10 @@ describe('the ship gate and overridden halts', () => {
     const as = (agent: string, ...args: string[]) => conductor([...args, '--json'], { cwd: repo, agent });
     const push = () => gitRun(repo, ['push', 'origin', 'main'], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper' }) });
     writeFileSync(join(repo, 'security.json'), JSON.stringify(halting.security));
-    for (const [phase, file] of [['review'], ['security', 'security.json']] as const) {
+    for (const [phase, file] of [
+      ['review', exampleFile(repo, 'review')],
+      ['security', 'security.json'],
+    ] as const) {
       expect(as('x', 'claim', phase).code).toBe(0);
       expect(as('x', 'complete', phase, ...(file ? ['--artifact', file] : [])).code).toBe(0);
     }
@@ -223,7 +227,7 @@ describe('the ship gate and overridden halts', () => {
       /overridden: security: halt "security found [^"]+" overridden by boss@\S+ at \S+ \(accepted for the demo\)/,
     );
     expect(as('x', 'claim', 'qa').code).toBe(0);
-    expect(as('x', 'complete', 'qa').code).toBe(0);
+    expect(as('x', 'complete', 'qa', '--artifact', exampleFile(repo, 'qa')).code).toBe(0);
     const shipped = push();
     expect(shipped.code, shipped.stderr).toBe(0);
     expect(shipped.stderr).toContain('shipping past an overridden halt: security');

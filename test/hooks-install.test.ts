@@ -67,7 +67,9 @@ describe('hooks install next to existing hooks', () => {
 
     await readyToShip(repo);
     conductor(['claim', 'review', '--json'], { cwd: repo, agent: 'r' });
-    expect(commit(repo, 'r', ['review', 'Conductor-Phase: review'], { 'a.txt': 'a' }).code).toBe(0);
+    expect(
+      commit(repo, 'r', ['review', 'Conductor-Phase: review'], { 'a.txt': 'a', '.conductor/review.json': artifactText('review') }).code,
+    ).toBe(0);
     expect(phaseOf(repo, 'review').state).toBe('done');
     const head = git(repo, 'rev-parse', 'HEAD');
 

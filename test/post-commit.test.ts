@@ -107,11 +107,11 @@ describe('post-commit hook', () => {
     expect(off.code).toBe(0);
     expect(off.stderr).toBe('');
     expect(phaseOf(repo, 'security').state).toBe('running');
-    // Without an artifact in the commit, the trailer completes the phase bare.
+    // Without an artifact in the commit, security (whose findings decide shipping) is not completed; the commit stands.
     const bare = commit(repo, 'sam', ['security: fine', 'Conductor-Phase: security']);
-    expect(bare.stderr).toContain('completed security (commit');
-    expect(phaseOf(repo, 'security').state).toBe('done');
-    expect(phaseOf(repo, 'security').artifact).toBeUndefined();
+    expect(bare.code).toBe(0);
+    expect(bare.stderr).toContain('security needs an artifact');
+    expect(phaseOf(repo, 'security').state).toBe('running');
   });
 });
 

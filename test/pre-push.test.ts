@@ -6,7 +6,7 @@ import { conductor } from './helpers/cli.js';
 import { git, gitRun, hasRef } from './helpers/git.js';
 import { commit, hookEnv, sprintRepo } from './helpers/hooks.js';
 import { makeRepo } from './helpers/repo.js';
-import { artifactText } from './helpers/artifacts.js';
+import { artifactText, exampleFile } from './helpers/artifacts.js';
 
 const push = (repo: string, args: string[], env: Record<string, string | undefined> = {}) =>
   gitRun(repo, ['push', 'origin', ...args], { env: hookEnv({ CONDUCTOR_AGENT: 'shipper', ...env }) });
@@ -72,7 +72,7 @@ describe('pre-push ship gate', () => {
     expect(commit(repo, 'rita', ['review', 'Conductor-Phase: review'], { '.conductor/review.json': artifactText('review') }).code).toBe(0);
     for (const p of ['qa', 'security']) {
       expect(conductor(['claim', p, '--json'], { cwd: repo, agent: 'tess' }).code).toBe(0);
-      expect(conductor(['complete', p, '--json'], { cwd: repo, agent: 'tess' }).code).toBe(0);
+      expect(conductor(['complete', p, '--artifact', exampleFile(repo, p), '--json'], { cwd: repo, agent: 'tess' }).code).toBe(0);
     }
     const r = push(repo, ['main', 'v1.0.0']);
     expect(r.stderr).not.toContain('refused');
@@ -90,8 +90,8 @@ describe('ship gate rules', () => {
       artifactText('security', { summary: { critical: 1 }, findings: [{ severity: 'critical', description: 'sql injection' }] }),
     );
     expect(conductor(['complete', 'security', '--artifact', 'sec.json', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
-    expect(conductor(['complete', 'review', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
-    expect(conductor(['complete', 'qa', '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
+    expect(conductor(['complete', 'review', '--artifact', exampleFile(repo, 'review'), '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
+    expect(conductor(['complete', 'qa', '--artifact', exampleFile(repo, 'qa'), '--json'], { cwd: repo, agent: 'a' }).code).toBe(0);
     const r = push(repo, ['main']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('halted by security: security found 1 critical and 0 high finding(s) not fixed');

@@ -126,6 +126,33 @@ describe('imported completions are checked against their artifact', () => {
     expect(s.json.remote.problems.join('\n')).toMatch(/halt does not match/);
     expect(victim.run(['claim', 'ship']).code).not.toBe(0);
   });
+
+  it('a crafted review completed without its artifact (skipping its halt rule) is refused, not trusted', () => {
+    const { url } = makeBare();
+    const victim = makeClone(url, 'victim');
+    const sprintId = victim.run(['start', '--phases', '[{"name":"review","concurrency":"read"},{"name":"ship","depends_on":["review"]}]'])
+      .json.sprint_id;
+    const evil = makeClone(url, 'mallory', { init: false });
+    const { blob, treeOf: tree } = objectWriter(evil);
+    const now = Date.now();
+    const base = { v: 1, agent: 'mallory', host: 'evil' };
+    const claim = { ...base, seq: 1, id: '0123456789abcdef', kind: 'claim', reason: 'claim', at: new Date(now).toISOString() };
+    const done = { ...base, seq: 2, id: 'fedcba9876543210', kind: 'done', reason: 'complete', at: new Date(now + 1000).toISOString() };
+    const c1 = evil.git([
+      'commit-tree',
+      tree([['record.json', blob(JSON.stringify({ ...claim, expires_at: new Date(now + 3600e3).toISOString() }))]]),
+      '-m',
+      'claim',
+    ]);
+    const c2 = evil.git(['commit-tree', tree([['record.json', blob(JSON.stringify(done))]]), '-p', c1, '-m', 'complete review']);
+    evil.git(['push', '-q', url, `${c2}:refs/conductor/sprints/${sprintId}/phases/review`]);
+
+    const s = victim.run(['status', '--fetch']);
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    expect(s.json.phases.review.state).not.toBe('done');
+    expect(s.json.remote.problems.join('\n')).toMatch(/completes review without the artifact its halt rules read/);
+    expect(victim.run(['claim', 'ship']).code).not.toBe(0);
+  });
 });
 
 /** Writes raw objects into a clone, as an attacker would: any names, any bytes. */

@@ -1,4 +1,6 @@
 /** complete: the holder finishes a phase, optionally with an artifact. */
+import { needsArtifact } from '../core/contract/halts.js';
+import { invalid } from '../core/errors.js';
 import { artifactWarnings, type Warning } from '../core/ledger.js';
 import { validatePhaseName } from '../core/graph.js';
 import { isDone, mayHold } from '../core/hold.js';
@@ -103,6 +105,13 @@ export function completeIn(
   try {
     appended = appendPhase(ctx, sprint, phase, (t, now) => {
       mayHold(sprint, def, agent, t, now, 'complete', rules, proof);
+      // Only the holder learns what its completion lacks; nothing is appended.
+      if (!art && needsArtifact(phase))
+        throw invalid(
+          'E_BAD_ARTIFACT',
+          `${phase} needs an artifact: its findings decide whether the sprint may ship; complete it with --artifact .conductor/${phase}.json (the fields: 'git conductor schema ${phase}'; an example: templates/artifacts/${phase}.json)`,
+          { phase },
+        );
       return {
         record: {
           kind: 'done',

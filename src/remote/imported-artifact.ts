@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gradeFor, haltOfArtifact, validateArtifact } from '../core/artifacts.js';
 import { hasOwnContract } from '../core/contract/index.js';
+import { needsArtifact } from '../core/contract/halts.js';
 import { redactValue } from '../core/redact.js';
 import type { PhaseRecord } from '../core/schemas.js';
 import { ARTIFACT_FILE } from '../store/layout.js';
@@ -20,7 +21,12 @@ export function importedArtifact(
   cap: number,
   phase: string,
 ): Record<string, Uint8Array> | undefined {
-  if (!e.artifact || !e.record.artifact) return undefined;
+  if (!e.artifact || !e.record.artifact) {
+    // A completion of a phase whose artifact decides shipping, without one, skipped its halt rule.
+    if (needsArtifact(phase) && (e.record.kind === 'done' || e.record.kind === 'override'))
+      throw new Error(`commit ${e.commit.slice(0, 12)} completes ${phase} without the artifact its halt rules read`);
+    return undefined;
+  }
   const bytes = objectBytes(cwd, [e.artifact.oid]).get(e.artifact.oid);
   if (!bytes || bytes.length > cap) throw new Error(`artifact of commit ${e.commit.slice(0, 12)} is missing or too large`);
   if (createHash('sha256').update(bytes).digest('hex') !== e.record.artifact.sha256)

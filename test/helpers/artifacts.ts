@@ -1,5 +1,6 @@
 /** Valid artifacts for tests: the examples in templates/artifacts/, with fields changed on purpose. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DEFAULT_GRAPH = ['think', 'plan', 'build', 'review', 'qa', 'security', 'ship'];
@@ -26,3 +27,10 @@ export function artifact(phase: string, patch: Json = {}): Json {
 export const artifactText = (phase: string, patch: Json = {}) => JSON.stringify(artifact(phase, patch));
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Writes `phase`'s valid example artifact into the work tree `dir` and returns its path there, for `complete --artifact`. */
+export function exampleFile(dir: string, phase: string, patch: Json = {}): string {
+  const name = `${phase}.example.json`;
+  writeFileSync(join(dir, name), artifactText(phase, patch));
+  return name;
+}

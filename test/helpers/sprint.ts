@@ -5,9 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, expect } from 'vitest';
+import { artifact as example } from './artifacts.js';
 import { conductor } from './cli.js';
 import { makeRepo } from './repo.js';
 import { snapshot, stateDir } from './state.js';
+
+/** The phases that complete only with an artifact (src/core/contract/halts.ts). */
+export const ARTIFACT_REQUIRED = ['review', 'qa', 'security'];
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
@@ -40,8 +44,11 @@ export function repoPerTest() {
     expect(snapshot(repo)).toEqual(before);
     return r.json.error.message as string;
   };
-  /** Claims and completes `phase` as `agent`, with `artifact` (written to <phase>.json) when given. */
-  const finish = (phase: string, agent = 'lead', artifact?: unknown) => {
+  /**
+   * Claims and completes `phase` as `agent`, with `artifact` (written to <phase>.json) when given; review, qa
+   * and security, which cannot complete without one, get their clean example artifact by default.
+   */
+  const finish = (phase: string, agent = 'lead', artifact: unknown = ARTIFACT_REQUIRED.includes(phase) ? example(phase) : undefined) => {
     ok('claim', phase, '--agent', agent);
     if (artifact === undefined) return ok('complete', phase, '--agent', agent);
     writeFileSync(join(repo, `${phase}.json`), JSON.stringify(artifact));

@@ -9,6 +9,13 @@ import { openSecurityCounts, type SecurityArtifact } from './grade.js';
 export const QA_FAILURE_THRESHOLD = 0.2;
 export const CIRCUIT_BREAKER_FAILURES = 3;
 
+/**
+ * The phases whose artifact decides whether the sprint may ship: completing one without an artifact
+ * would skip its halt rule, so it is refused (locally, on import and by the server hook).
+ */
+export const ARTIFACT_REQUIRED = ['review', 'qa', 'security'] as const;
+export const needsArtifact = (phase: string) => (ARTIFACT_REQUIRED as readonly string[]).includes(phase);
+
 export interface HaltParams {
   /** Over this share of failed tests, qa halts (project config `qa_failure_threshold`; default 0.2). */
   qaThreshold?: number;
