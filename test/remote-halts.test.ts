@@ -7,7 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { artifact as example } from './helpers/artifacts.js';
 import { git, gitRun } from './helpers/git.js';
+import { ARTIFACT_REQUIRED } from './helpers/sprint.js';
 import { makeBare, makeClone, type Clone } from './helpers/remote.js';
 
 const GRAPH = JSON.stringify([
@@ -32,7 +34,8 @@ function ok(c: Clone, ...args: string[]) {
   return r.json;
 }
 
-function finish(c: Clone, phase: string, artifact?: unknown) {
+/** Claims and completes `phase` on `c`; review, qa and security get their clean example artifact by default. */
+function finish(c: Clone, phase: string, artifact: unknown = ARTIFACT_REQUIRED.includes(phase) ? example(phase) : undefined) {
   ok(c, 'claim', phase);
   if (artifact === undefined) return ok(c, 'complete', phase);
   writeFileSync(join(c.dir, `${phase}.json`), JSON.stringify(artifact));
