@@ -120,19 +120,7 @@ describe('shared history is validated once, not once per ref', () => {
     const junk = remoteWithSprint();
     pushJunk(junk.evil, junk.url, junk.sprint, 4990, 1000);
     for (const c of [fresh.victim, junk.victim]) expect(c.run(['status', '--fetch']).code).toBe(0);
-    const fastest = (c: Clone) => {
-      const ms: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t = Date.now();
-        const r = c.run(['status']);
-        ms.push(Date.now() - t);
-        expect(r.code, r.stdout + r.stderr).toBe(0);
-      }
-      // The fastest of five: what the work costs, not what a loaded machine adds to it.
-      return Math.min(...ms);
-    };
-    const base = fastest(fresh.victim);
-    const withJunk = fastest(junk.victim);
+    const [base, withJunk] = fastestStatus(fresh.victim, junk.victim);
     const s = junk.victim.run(['status']);
     expect(s.json.remote.problems.join('\n')).toMatch(/names a phase its sprint does not have \(and 999 more refs like it\); ignored/);
     // Before: every ref's 4,990 entries were validated separately (~30 s). A generous bound, as a ratio.
@@ -148,24 +136,28 @@ describe('shared history is validated once, not once per ref', () => {
     // Each tip repeats seq 4990 at depth 4991: invalid, so nothing is imported, but every chain must be read.
     pushJunk(junk.evil, junk.url, junk.sprint, 4990, 1000, 4990);
     for (const c of [fresh.victim, junk.victim]) expect(c.run(['status', '--fetch']).code).toBe(0);
-    const fastest = (c: Clone) => {
-      const ms: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t = Date.now();
-        const r = c.run(['status']);
-        ms.push(Date.now() - t);
-        expect(r.code, r.stdout + r.stderr).toBe(0);
-      }
-      // The fastest of five: what the work costs, not what a loaded machine adds to it.
-      return Math.min(...ms);
-    };
-    const base = fastest(fresh.victim);
-    const withJunk = fastest(junk.victim);
+    const [base, withJunk] = fastestStatus(fresh.victim, junk.victim);
     const problems: string[] = junk.victim.run(['status']).json.remote.problems;
     expect(problems.filter((p) => /record seq 4990 at depth 4991/.test(p))).toHaveLength(1000);
     expect(withJunk / base, `fresh ${base} ms, with junk ${withJunk} ms`).toBeLessThan(6);
   }, 300_000);
 });
+
+/**
+ * `status` on each clone, five rounds interleaved so the machine's load falls on both alike; the fastest
+ * run of each: what the work costs, not what a loaded machine adds to it.
+ */
+function fastestStatus(...clones: Clone[]): number[] {
+  const ms = clones.map(() => [] as number[]);
+  for (let round = 0; round < 5; round++)
+    clones.forEach((c, i) => {
+      const t = Date.now();
+      const r = c.run(['status']);
+      ms[i]!.push(Date.now() - t);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+  return ms.map((m) => Math.min(...m));
+}
 
 function remoteWithSprint(phases = '[{"name":"a"},{"name":"b"}]') {
   const { url } = makeBare();
