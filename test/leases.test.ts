@@ -91,6 +91,10 @@ describe('leases', () => {
     // The project then caps leases at 1h: ann's 5h lease counts as 1h on every clone that reads this config.
     writeFileSync(join(repo, '.git-conductor.json'), JSON.stringify({ lease_ttl_max: '1h' }));
     const later = { CONDUCTOR_TEST_CLOCK_OFFSET_MS: String(90 * 60_000) };
+    // status judges it as claims do: ended an hour after it began, not in five.
+    const shown = cli(['status', '--json'], { cwd: repo, env: later }).json.phases.think;
+    expect(shown).toMatchObject({ state: 'running', expired: true });
+    expect(Date.parse(shown.expires_at) - Date.parse(shown.at)).toBe(3600_000);
     const took = cli(['claim', 'think', '--json', '--agent', 'bob'], { cwd: repo, env: later });
     expect(took.code, took.stdout).toBe(0);
     expect(took.json).toMatchObject({ kind: 'takeover', previous: { agent: 'ann' } });

@@ -39,7 +39,7 @@ export async function prime(opts: CommonOptions = {}): Promise<PrimeResult> {
     : [];
   const displaced = active ? displacements(ctx, sprint, who.id).filter((d) => !isDone(tops.get(d.phase))) : [];
   const counts = { done: 0, running: 0, ready: 0, pending: 0 };
-  if (sprint) for (const v of viewAll(sprint, tops, ctx.now)) counts[v.state]++;
+  if (sprint) for (const v of viewAll(sprint, tops, ctx.now, rulesOf(ctx))) counts[v.state]++;
   const facts = { agent: who.id, source: who.source, host: ctx.host, stable: who.stable, bind: who.bind };
   const text = primeText({
     ...facts,

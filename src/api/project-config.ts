@@ -1,8 +1,9 @@
 /**
  * The tracked project config (`.git-conductor.json` in the work tree): the
  * team's phase graph, lease length, protected refs, the gates nobody may
- * override, and the budget and circuit-breaker thresholds. Validated on every
- * read; a bad file is an error that names it, never a silent default.
+ * override, and the budget and circuit-breaker thresholds. Validated when
+ * read; a bad file is an error that names it, never a silent default. Read
+ * once per opened repository (a context): a command asks it several things.
  */
 import { join } from 'node:path';
 import { DEFAULT_TTL_MS, parseDuration } from '../core/duration.js';
@@ -15,8 +16,24 @@ import type { Ctx } from './context.js';
 
 export const PROJECT_CONFIG = '.git-conductor.json';
 
-/** The tracked project config, if the work tree has one. */
+const read = new WeakMap<object, { value?: ProjectConfig; error?: unknown }>();
+
+/** The tracked project config, if the work tree has one (its error, again, if it is bad). */
 export function projectConfig(ctx: Pick<Ctx, 'repo'>): ProjectConfig | undefined {
+  let known = read.get(ctx.repo);
+  if (!known) {
+    try {
+      known = { value: readProjectConfig(ctx) };
+    } catch (error) {
+      known = { error };
+    }
+    read.set(ctx.repo, known);
+  }
+  if (known.error) throw known.error;
+  return known.value;
+}
+
+function readProjectConfig(ctx: Pick<Ctx, 'repo'>): ProjectConfig | undefined {
   if (!ctx.repo.top) return undefined;
   const file = join(ctx.repo.top, PROJECT_CONFIG);
   let text: string | undefined;

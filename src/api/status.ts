@@ -4,7 +4,7 @@ import { budgetRatio, ledgerWarnings, type Warning } from '../core/ledger.js';
 import { concurrencyConflict, findPhase, viewAll, type PhaseView } from '../core/phase-state.js';
 import { batches, type Batch } from '../core/schedule.js';
 import type { Ctx } from './context.js';
-import { activeSprint, agentOf, ledgerRules, openContext, openWithRemote, type CommonOptions } from './context.js';
+import { activeSprint, agentOf, ledgerRules, openContext, openWithRemote, rulesOf, type CommonOptions } from './context.js';
 import { sprintHalts, type HaltInfo } from './halts.js';
 import { ledgerState } from './ledger.js';
 
@@ -42,7 +42,8 @@ export async function status(opts: StatusOptions = {}): Promise<StatusResult> {
   const sprint = activeSprint(ctx);
   const tops = ctx.store.tops(sprint);
   const phases: StatusResult['phases'] = {};
-  for (const v of viewAll(sprint, tops, ctx.now)) {
+  // The project's lease rules (grace, lease_ttl_max), as claims judge leases: a lease shown live is one a claim would respect.
+  for (const v of viewAll(sprint, tops, ctx.now, rulesOf(ctx))) {
     phases[v.name] =
       v.expires_at && v.state === 'running' ? { ...v, lease_left_s: Math.round((Date.parse(v.expires_at) - ctx.now) / 1000) } : v;
     // Ready by its dependencies, yet refused now: a running phase's class excludes it.
