@@ -1,4 +1,4 @@
-/** Output goes straight to the file descriptors: no command creates the process.stdout stream. */
+/** Start-up stays lean: output goes straight to the file descriptors (no process.stdout stream), and no node:crypto for reading commands. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,21 @@ Object.defineProperty(process, 'stdout', { configurable: true, get() { require('
       const r = conductor(args, { cwd: repo, agent: 'a', nodeArgs: ['-r', trap] });
       expect(r.stderr, args.join(' ')).not.toContain('process.stdout created');
       expect(r.stdout.length + r.stderr.length, args.join(' ')).toBeGreaterThan(0);
+    }
+  });
+
+  it('loads no node:crypto for the everyday commands: it costs start-up time, and only a completion, an override or a claim token hash', async () => {
+    const repo = await makeRepo();
+    const probe = join(tempDir(), 'builtins.cjs');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => { if (process.moduleLoadList.includes('NativeModule crypto')) require('fs').writeSync(2, 'node:crypto loaded\\n'); });\n`,
+    );
+    conductor(['start'], { cwd: repo, agent: 'a' });
+    for (const args of [['status'], ['next'], ['resume'], ['context'], ['log']]) {
+      const r = conductor(args, { cwd: repo, agent: 'a', nodeArgs: ['-r', probe] });
+      expect(r.code, args.join(' ') + r.stderr).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toContain('node:crypto loaded');
     }
   });
 });

@@ -5,16 +5,17 @@
  * entry in the sprint's ledger. Either records who, when and why, and is
  * refused for a gate the project config lists in `no_override`.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { corrupt, invalid } from '../core/errors.js';
 import { validatePhaseName } from '../core/graph.js';
 import { decideOverride, overrideDetail, validateReason } from '../core/halts.js';
 import { BUDGET_GATE, checkBudgetOverride, emptyLedger, ledgerHalts } from '../core/ledger.js';
 import type { PhaseRecord, SprintFile } from '../core/schemas.js';
+import { MAX_ARTIFACT_BYTES } from '../core/artifacts.js';
+import { BoundedReadError, readBounded } from '../store/bounded-read.js';
 import { ARTIFACT_FILE, child } from '../store/layout.js';
 import { activeSprint, agentOf, iso, ledgerRules, noOverride, openWithRemote, type CommonOptions, type Ctx } from './context.js';
 import { appendLedger } from './ledger.js';
+import { checkStoredBytes } from './stored-artifact.js';
 import { appendPhase } from './transition.js';
 
 export interface OverrideOptions extends CommonOptions {
@@ -91,22 +92,15 @@ function overrideBudget(ctx: Ctx, sprint: SprintFile, agent: string, why: string
 /** The completed artifact's bytes, checked against their sha256 before they are carried on. */
 function completionBytes(ctx: Ctx, sprint: SprintFile, phase: string, done: PhaseRecord): Uint8Array {
   const file = child(ctx.store.phaseLog(sprint.id, phase).read(done.seq).dir, ARTIFACT_FILE);
-  let bytes: Buffer;
+  const repair = `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`;
+  let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(file);
-  } catch {
-    throw corrupt(
-      file,
-      'the completed artifact is missing',
-      `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`,
-    );
+    bytes = readBounded(file, MAX_ARTIFACT_BYTES);
+  } catch (e) {
+    if (e instanceof BoundedReadError) throw corrupt(file, e.problem, repair);
+    throw e;
   }
-  if (createHash('sha256').update(bytes).digest('hex') !== done.artifact!.sha256) {
-    throw corrupt(
-      file,
-      'its bytes do not match the sha256 recorded at completion',
-      `restore it from a teammate's copy or the remote's ref, or reopen the phase with 'git conductor reopen ${phase} --reason "..."'`,
-    );
-  }
+  if (!bytes) throw corrupt(file, 'the completed artifact is missing', repair);
+  checkStoredBytes(bytes, done.artifact!, file);
   return bytes;
 }
