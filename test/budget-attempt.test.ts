@@ -105,6 +105,10 @@ describe('budget', () => {
     ok('budget', 'add', '--tokens', '10');
     writeConfig({ no_override: ['budget'] });
     expect(no(4, 'E_OVERRIDE_FORBIDDEN', 'override', 'budget', '--reason', 'go on')).toContain('budget set');
+    // A refused claim names only what the project allows.
+    const refused = no(4, 'E_HALTED', 'claim', 'think', '--agent', 'a');
+    expect(refused).toContain('budget set --tokens N');
+    expect(refused).not.toContain('override budget');
     expect(ok('status').halts[0]).toMatchObject({ gate: 'budget', overridable: false });
     writeConfig({});
     const o = ok('override', 'budget', '--reason', 'last push, approved', '--agent', 'boss');

@@ -1,6 +1,6 @@
 /** Crafted refs on the remote (bad JSON, ../ tree entries, huge blobs, escapes, done entries that hide a halt): reported cleanly, never trusted. */
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conductor } from './helpers/cli.js';
@@ -152,6 +152,60 @@ describe('imported completions are checked against their artifact', () => {
     expect(s.json.phases.review.state).not.toBe('done');
     expect(s.json.remote.problems.join('\n')).toMatch(/completes review without the artifact its halt rules read/);
     expect(victim.run(['claim', 'ship']).code).not.toBe(0);
+  });
+
+  it('a commit valid as one ref is never taken for another: a head pointed at a phase tip, a sprint ref aliasing another sprint', () => {
+    const { url } = makeBare();
+    const a = makeClone(url, 'ann');
+    const sprintA = a.run(['start']).json.sprint_id;
+    expect(a.run(['claim', 'think']).code).toBe(0);
+    const victim = makeClone(url, 'vic');
+    expect(victim.run(['status', '--fetch']).json.phases.think.state).toBe('running');
+    const tracking = (suffix: string) => `refs/conductor-remotes/origin/${suffix}`;
+    const think = victim.git(['rev-parse', tracking(`sprints/${sprintA}/phases/think`)]);
+    const realHead = victim.git(['rev-parse', tracking('head')]);
+
+    // The head's tracking ref moved onto the (cached, valid) phase tip: read as a head, its records are not head records.
+    victim.git(['update-ref', tracking('head'), think]);
+    for (const args of [['status'], ['log']]) {
+      const bent = victim.run(args).json;
+      expect((bent.remote?.problems ?? bent.problems).join('\n'), args[0]).toMatch(
+        /refs\/conductor-remotes\/origin\/head commit .*record\.json is invalid/,
+      );
+    }
+    expect(
+      victim.run(['log']).json.entries.filter((e: { event: string; sprint_id?: string }) => e.event === 'start' && !e.sprint_id),
+    ).toEqual([]);
+    victim.git(['update-ref', tracking('head'), realHead]);
+
+    // Sprint B's ref is sprint A's own commit; a new head entry names B. B is refused; A stays valid, now and later.
+    const evil = makeClone(url, 'mallory', { init: false });
+    evil.git(['fetch', '-q', url, 'refs/conductor/*:refs/conductor/*']);
+    const { blob, treeOf } = objectWriter(evil);
+    const sprintCommit = evil.git(['rev-parse', `refs/conductor/sprints/${sprintA}/sprint`]);
+    const headTip = evil.git(['rev-parse', 'refs/conductor/head']);
+    const sprintB = '20000101-000000-000000';
+    const headRecord = {
+      v: 1,
+      seq: 2,
+      id: '00112233445566ff',
+      kind: 'start',
+      sprint_id: sprintB,
+      agent: 'mallory',
+      host: 'evil',
+      at: new Date().toISOString(),
+    };
+    const head2 = evil.git(['commit-tree', treeOf([['record.json', blob(JSON.stringify(headRecord))]]), '-p', headTip, '-m', 'start']);
+    evil.git(['push', '-q', url, `${sprintCommit}:refs/conductor/sprints/${sprintB}/sprint`, `${head2}:refs/conductor/head`]);
+    // Read with the cache of A (its tip known valid), then from nothing: B never borrows A's validity, A never B's refusal.
+    for (const fresh of [false, true]) {
+      if (fresh) rmSync(join(victim.dir, '.git', 'conductor', 'remote-cache.json'));
+      for (const args of [['status', '--fetch'], ['status']]) {
+        const problems: string[] = victim.run(args).json.remote.problems;
+        expect(problems.join('\n')).toMatch(new RegExp(`sprints/${sprintB}/sprint .*names sprint ${sprintA}, not ${sprintB}`));
+        expect(problems.filter((p) => p.includes(`sprints/${sprintA}/sprint`))).toEqual([]);
+      }
+    }
   });
 });
 

@@ -87,9 +87,10 @@ export function sprintHalts(ctx: Ctx, sprint: SprintFile, tops: Tops, rules: Led
 export function refuseLedgerHalt(ctx: Ctx, sprint: SprintFile, rules: LedgerRules): void {
   const l = ledgerHaltsSince(ctx, sprint, rules)[0];
   if (!l) return;
+  const overridable = !noOverride(ctx).includes(BUDGET_GATE);
   const how =
     l.gate === 'budget'
-      ? `raise the limit with 'git conductor budget set --tokens N' or 'git conductor override ${BUDGET_GATE} --reason "..."'`
+      ? `raise the limit with 'git conductor budget set --tokens N'${overridable ? ` or 'git conductor override ${BUDGET_GATE} --reason "..."'` : ' (the project forbids overriding the budget)'}`
       : `record a passing attempt with 'git conductor attempt ok --key ${l.key}'`;
   throw blocked(
     'E_HALTED',

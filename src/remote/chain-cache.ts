@@ -13,7 +13,7 @@ import { READ_CAPS, readBoundedText } from '../store/bounded-read.js';
 import { replaceFile } from '../store/fs-atomic.js';
 import { isOid } from './objects.js';
 import type { RefKey } from './ref-names.js';
-import { schemaOf, type BadTips, type ChainCache, type ChainEntry } from './tracking.js';
+import { refScope, schemaOf, scopedTip, tipOfScoped, type BadTips, type ChainCache, type ChainEntry } from './tracking.js';
 
 interface StoredCommit {
   /** The parent commit (absent: the chain's first entry). */
@@ -29,9 +29,9 @@ export interface CacheFile {
 }
 
 const MAX_BAD = 5000;
-const BAD_KEY = /^(head|sprint|ledger|phase):[0-9a-f]{40}([0-9a-f]{24})?$/;
+const BAD_KEY = /^(head|ledger|phase|sprint\/\d{8}-\d{6}-[0-9a-f]{6}):[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-/** The rejected tips of the file, checked: a key naming a kind and a commit, a short printable reason. */
+/** The rejected tips of the file, checked: a key naming a scope (tracking.ts refScope) and a commit, a short printable reason. */
 export function badTipsOf(file: CacheFile): BadTips {
   const out: BadTips = new Map();
   for (const [k, v] of Object.entries(file.bad ?? {}).slice(0, MAX_BAD)) {
@@ -42,15 +42,15 @@ export function badTipsOf(file: CacheFile): BadTips {
 
 const cacheToJson = (cache: ChainCache, keep: Set<string>, bad: BadTips) => {
   const commits: Record<string, StoredCommit> = {};
-  for (const [tip, entries] of cache) {
-    if (!keep.has(tip)) continue;
+  for (const [k, entries] of cache) {
+    if (!keep.has(tipOfScoped(k))) continue;
     entries.forEach((e, i) => {
       if (Object.hasOwn(commits, e.commit)) return;
       commits[e.commit] = { ...(i ? { p: entries[i - 1]!.commit } : {}), r: e.record, ...(e.artifact ? { a: e.artifact } : {}) };
     });
   }
   // Only tips still listed, so the file never grows beyond the refs that exist.
-  const rejected = Object.fromEntries([...bad].filter(([k]) => keep.has(k.slice(k.indexOf(':') + 1))).slice(0, MAX_BAD));
+  const rejected = Object.fromEntries([...bad].filter(([k]) => keep.has(tipOfScoped(k))).slice(0, MAX_BAD));
   return JSON.stringify({ v: 2, commits, bad: rejected });
 };
 
@@ -74,8 +74,9 @@ const MAX_DEPTH = 5000;
 /** Validates the cached chains of `refs` (only those: the rest are not worth validating now) into `into`; each commit once. */
 export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[], into: ChainCache): void {
   const valid = new Map<string, ChainEntry<unknown> | null>();
-  const entryAt = (kind: RefKey['kind'], commit: string, depth: number): ChainEntry<unknown> | null => {
-    const key = `${kind}:${depth}:${commit}`;
+  const entryAt = (ref: RefKey, commit: string, depth: number): ChainEntry<unknown> | null => {
+    const kind = ref.kind;
+    const key = `${refScope(ref)}:${depth}:${commit}`;
     const known = valid.get(key);
     if (known !== undefined) return known;
     const s = Object.hasOwn(file.commits, commit) ? file.commits[commit] : undefined;
@@ -84,7 +85,9 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
       s &&
       typeof s === 'object' &&
       check(schemaOf(kind), s.r).ok &&
-      (kind === 'sprint' ? !graphProblem((s.r as Sprint).phases) : (s.r as { seq?: number }).seq === depth)
+      (ref.kind === 'sprint'
+        ? (s.r as Sprint).id === ref.sprint && !graphProblem((s.r as Sprint).phases)
+        : (s.r as { seq?: number }).seq === depth)
     ) {
       const a = s.a;
       if (a === undefined || (a && typeof a.oid === 'string' && isOid(a.oid) && typeof a.size === 'number'))
@@ -94,7 +97,7 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
     return e;
   };
   for (const { oid: tip, key } of refs) {
-    if (into.has(tip) || !isOid(tip)) continue;
+    if (!isOid(tip) || into.has(scopedTip(key, tip))) continue;
     // Walk down to the first entry, then check each commit against its depth.
     const commits: string[] = [];
     for (let c: string | undefined = tip; c;) {
@@ -113,11 +116,11 @@ export function addCached(file: CacheFile, refs: { oid: string; key: RefKey }[],
     if (typeof first !== 'number') continue;
     const entries: ChainEntry<unknown>[] = [];
     for (let i = 0; i < commits.length; i++) {
-      const e = entryAt(key.kind, commits[i]!, first + i);
+      const e = entryAt(key, commits[i]!, first + i);
       if (!e) break;
       entries.push(e);
     }
-    if (entries.length === commits.length) into.set(tip, entries);
+    if (entries.length === commits.length) into.set(scopedTip(key, tip), entries);
   }
 }
 

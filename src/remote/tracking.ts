@@ -122,7 +122,18 @@ class Bad extends Error {}
  */
 export type ChainCache = Map<string, ChainEntry<unknown>[]>;
 
-/** Why a ref was rejected, by `<kind>:<tip commit id>`: the same commit is never read again to say the same. */
+/**
+ * What a commit's validity depends on besides the commit: the kind of ref (each has its own schema), and for
+ * a sprint ref its id (sprint.json must name it). A commit valid as one ref is not valid as another: every
+ * cache and memo is keyed by this, never by the commit alone.
+ */
+export const refScope = (key: RefKey) => (key.kind === 'sprint' ? `sprint/${key.sprint}` : key.kind);
+/** The key of a ref's chain in ChainCache and BadTips: `<scope>:<tip commit id>`. */
+export const scopedTip = (key: RefKey, tip: string) => `${refScope(key)}:${tip}`;
+/** The tip commit id of a scopedTip key. */
+export const tipOfScoped = (k: string) => k.slice(k.lastIndexOf(':') + 1);
+
+/** Why a ref was rejected, by scopedTip: the same commit is never read again to say the same. */
 export type BadTips = Map<string, string>;
 const TOO_FAR = 'has a history too long to be ours';
 
@@ -138,17 +149,17 @@ export function readTracking(
   const state: TrackingState = { sprints: new Map(), phases: new Map(), ledgers: new Map(), problems: [] };
   const wanted = listed.filter((l) => want(l.key)).slice(0, MAX_REFS_READ);
   for (const l of wanted) {
-    const hit = cache.get(l.oid);
+    const hit = cache.get(scopedTip(l.key, l.oid));
     if (hit) store(state, l, hit);
-    const known = hit ? undefined : bad.get(`${l.key.kind}:${l.oid}`);
+    const known = hit ? undefined : bad.get(scopedTip(l.key, l.oid));
     if (known) state.problems.push({ ref: l.ref, problem: known });
   }
-  let refs = wanted.filter((l) => !cache.has(l.oid) && !bad.has(`${l.key.kind}:${l.oid}`));
+  let refs = wanted.filter((l) => !cache.has(scopedTip(l.key, l.oid)) && !bad.has(scopedTip(l.key, l.oid)));
   // A commit id fixes everything below it, so a ref rejected for what it holds stays rejected:
   // remembered by tip (not when the walk merely hit rev-list's limit).
   const reject = (l: Listed, problem: string) => {
     state.problems.push({ ref: l.ref, problem });
-    if (problem !== TOO_FAR) bad.set(`${l.key.kind}:${l.oid}`, problem);
+    if (problem !== TOO_FAR) bad.set(scopedTip(l.key, l.oid), problem);
   };
   if (!refs.length) return state;
   const unchecked = refs.filter((l) => l.unchecked);
@@ -209,21 +220,22 @@ export function readTracking(
   for (const [l, commits] of chains) {
     try {
       const kind = l.key.kind;
+      const scope = refScope(l.key);
       if (kind === 'head') {
         store(
           state,
           l,
           headEntries(commits, parents, (c) =>
-            memoEntry(kind, c, artifactCap, () => entryOf(l, c, undefined, (k) => at(c, k), bytes, artifactCap)),
+            memoEntry(scope, c, artifactCap, () => entryOf(l, c, undefined, (k) => at(c, k), bytes, artifactCap)),
           ),
         );
-        cache.set(l.oid, state.head!.entries);
+        cache.set(scopedTip(l.key, l.oid), state.head!.entries);
         continue;
       }
       let j = commits.length - 1;
       let prefix: ChainEntry<unknown>[] = [];
       for (; j >= 0; j--) {
-        const v = validated.get(`${kind}:${commits[j]}`);
+        const v = validated.get(`${scope}:${commits[j]}`);
         if (v) {
           prefix = v.len === v.entries.length ? v.entries : v.entries.slice(0, v.len);
           break;
@@ -232,12 +244,12 @@ export function readTracking(
       const entries = j === commits.length - 1 ? prefix : prefix.slice();
       for (let i = j + 1; i < commits.length; i++) {
         const c = commits[i]!;
-        entries.push(memoEntry(kind, c, artifactCap, () => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap)));
+        entries.push(memoEntry(scope, c, artifactCap, () => entryOf(l, c, i + 1, (k) => at(c, k), bytes, artifactCap)));
         // Registered at once: a chain rejected at its tip still shares the valid history below it.
-        validated.set(`${kind}:${c}`, { entries, len: i + 1 });
+        validated.set(`${scope}:${c}`, { entries, len: i + 1 });
       }
       store(state, l, entries);
-      cache.set(l.oid, entries);
+      cache.set(scopedTip(l.key, l.oid), entries);
     } catch (e) {
       if (!(e instanceof Bad)) throw e;
       reject(l, e.message);
@@ -325,14 +337,14 @@ function remember(path: string[], bad: Bad, walked: Map<string, Walked>): Bad {
 /**
  * Validated entries by commit, for the life of the process: a commit id fixes
  * its tree, its record and its depth, so an entry valid once is valid for
- * every ref and every later read (the artifact cap is part of the key).
+ * every ref of the same scope (refScope) and every later read (the artifact cap is part of the key).
  * Bounded: cleared when it grows past what a few long chains need.
  */
 const ENTRY_MEMO = new Map<string, ChainEntry<unknown> | Bad>();
 const ENTRY_MEMO_MAX = 4 * MAX_CHAIN * 10;
 
-function memoEntry(kind: RefKey['kind'], commit: string, artifactCap: number, make: () => ChainEntry<unknown>): ChainEntry<unknown> {
-  const key = `${kind}:${artifactCap}:${commit}`;
+function memoEntry(scope: string, commit: string, artifactCap: number, make: () => ChainEntry<unknown>): ChainEntry<unknown> {
+  const key = `${scope}:${artifactCap}:${commit}`;
   const hit = ENTRY_MEMO.get(key);
   if (hit instanceof Bad) throw hit;
   if (hit) return hit;

@@ -17,6 +17,7 @@ import type { RefKey, RefNames } from './ref-names.js';
 import {
   chainKey,
   listTracking,
+  scopedTip,
   readTracking,
   type BadTips,
   type Chain,
@@ -185,7 +186,7 @@ export class RemoteView {
     else if (c.key.kind === 'ledger') this.tracking.ledgers.set(c.key.sprint, c as Chain<LedgerRecord>);
     if (p.oldTip) this.tips.delete(p.oldTip);
     this.tips.add(c.tip);
-    this.cache.set(c.tip, c.entries as ChainEntry<unknown>[]);
+    this.cache.set(scopedTip(c.key, c.tip), c.entries as ChainEntry<unknown>[]);
     saveCache(this.ctx.store.layout.remoteCache, this.cache, this.tips, this.bad);
   }
 
